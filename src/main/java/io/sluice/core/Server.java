@@ -1,0 +1,105 @@
+package io.sluice.core;
+
+import io.sluice.conf.Conf;
+import io.sluice.conf.DestUrl;
+import io.sluice.conf.ForwardDest;
+import io.sluice.forward.Dest;
+import io.sluice.forward.rtsp.RtspDest;
+import io.sluice.net.NetLoops;
+import io.sluice.path.PathManager;
+import io.sluice.server.rtsp.RtspServer;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server wires Sluice's components together: it starts them in dependency order and closes them in
+ * reverse. It holds no protocol logic of its own.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final Conf conf;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private NetLoops loops;
+    private PathManager paths;
+    private RtspServer rtsp;
+
+    public Server(Conf conf) {
+        this.conf = conf;
+    }
+
+    /** Starts every component; on failure, closes what was started and rethrows. */
+    public void start() throws Exception {
+        try {
+            loops = track(new NetLoops(0));
+            paths = track(new PathManager(conf, this::dest, InstantSource.system()));
+            paths.start();
+            rtsp = track(new RtspServer(conf, loops, paths));
+            rtsp.start();
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+        LOG.info("Sluice started");
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        started.add(c);
+        return c;
+    }
+
+    /** Makes the protocol session for one forward target attempt. */
+    private Dest dest(ForwardDest d) {
+        return switch (d.url()) {
+            case DestUrl.Rtsp r -> new RtspDest(d, loops, conf.readTimeout());
+            case DestUrl.Rtmp r -> unsupported(d, "RTMP");
+            case DestUrl.Srt s -> unsupported(d, "SRT");
+            case DestUrl.Whip w -> unsupported(d, "WHIP");
+        };
+    }
+
+    private static Dest unsupported(ForwardDest d, String protocol) {
+        return new Dest() {
+            @Override
+            public void run(io.sluice.forward.DestContext ctx) throws Exception {
+                throw new UnsupportedOperationException(protocol + " forwarding is not available in this build");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    public PathManager paths() {
+        return paths;
+    }
+
+    public RtspServer rtsp() {
+        return rtsp;
+    }
+
+    /** Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. */
+    @Override
+    public void close() {
+        Exception failure = null;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        started.clear();
+        if (failure != null) {
+            LOG.warn("error while stopping", failure);
+        }
+    }
+}

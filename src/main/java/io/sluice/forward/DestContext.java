@@ -1,0 +1,27 @@
+package io.sluice.forward;
+
+import io.netty.channel.EventLoop;
+import io.sluice.stream.ReaderQueue;
+import io.sluice.stream.Stream;
+import java.util.List;
+
+/**
+ * DestContext is what a {@link Dest} gets from its runner for one attempt: the stream to push, the
+ * event loop it should put its sockets on (the publisher's, so packets need no thread hand-off), and
+ * the callbacks that feed the target's stats.
+ */
+public interface DestContext {
+    Stream stream();
+
+    /** The publisher's event loop: sockets registered here get packets inline. */
+    EventLoop loop();
+
+    /** Capacity of the reader queue between the stream and this target, in packets. */
+    int queueCapacity();
+
+    /**
+     * Reports the session as set up: which tracks are carried and which are skipped (logged once),
+     * and the queue that now reads from the stream (its counters feed the stats).
+     */
+    void forwarding(List<TrackStatus> tracks, ReaderQueue queue);
+}

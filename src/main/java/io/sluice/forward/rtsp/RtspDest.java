@@ -1,0 +1,419 @@
+package io.sluice.forward.rtsp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.conf.DestUrl;
+import io.sluice.conf.ForwardDest;
+import io.sluice.conf.RtspTransport;
+import io.sluice.forward.Dest;
+import io.sluice.forward.DestContext;
+import io.sluice.forward.TrackStatus;
+import io.sluice.net.NetLoops;
+import io.sluice.protocol.rtp.SenderReports;
+import io.sluice.protocol.rtsp.InterleavedFrame;
+import io.sluice.protocol.rtsp.RtspAuth;
+import io.sluice.protocol.rtsp.RtspDecoder;
+import io.sluice.protocol.rtsp.RtspEncoder;
+import io.sluice.protocol.rtsp.RtspHeaders;
+import io.sluice.protocol.rtsp.RtspRequest;
+import io.sluice.protocol.rtsp.RtspResponse;
+import io.sluice.protocol.rtsp.RtspTransportHeader;
+import io.sluice.protocol.sdp.SdpStreamMapper;
+import io.sluice.stream.MediaDesc;
+import io.sluice.stream.ReaderQueue;
+import io.sluice.stream.Stream;
+import io.sluice.stream.StreamDesc;
+import io.sluice.stream.Unit;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RtspDest pushes a stream to a remote RTSP server (RFC 2326 §10: ANNOUNCE, SETUP with
+ * mode=record, RECORD) and then passes the publisher's RTP packets through unchanged, interleaved in
+ * the TCP connection or over UDP.
+ *
+ * <p>Its sockets live on the publisher's event loop, so every packet is written inline by the thread
+ * that read it.
+ */
+public final class RtspDest implements Dest {
+    private static final Logger LOG = LoggerFactory.getLogger(RtspDest.class);
+    static final int KEEPALIVE_SECONDS = 20;
+    static final int SENDER_REPORT_SECONDS = 5;
+
+    /** Thrown when the server refuses UDP, so that automatic mode retries with TCP. */
+    static final class UdpRefused extends IOException {
+        UdpRefused(String m) {
+            super(m);
+        }
+    }
+
+    private final ForwardDest conf;
+    private final DestUrl.Rtsp url;
+    private final NetLoops loops;
+    private final long timeoutMs;
+    private final String user;
+    private final String pass;
+    private final List<Channel> channels = new ArrayList<>();
+    private volatile boolean closed;
+    private volatile Channel control;
+    private int cseq;
+    private String session;
+    private String authorization;
+    private List<String> challenges = List.of();
+
+    public RtspDest(ForwardDest conf, NetLoops loops, java.time.Duration timeout) {
+        this.conf = conf;
+        this.url = (DestUrl.Rtsp) conf.url();
+        this.loops = loops;
+        this.timeoutMs = timeout.toMillis();
+        this.user = !conf.username().isEmpty() ? conf.username() : url.user();
+        this.pass = !conf.username().isEmpty() ? conf.password() : url.pass();
+    }
+
+    @Override
+    public void run(DestContext ctx) throws Exception {
+        RtspTransport t = conf.rtspConfig().transport();
+        if (t == RtspTransport.AUTOMATIC) {
+            try {
+                session(ctx, false);
+            } catch (UdpRefused e) {
+                LOG.info("[forward {}] {}; switching to TCP", conf.id(), e.getMessage());
+                closeChannels();
+                session(ctx, true);
+            }
+        } else {
+            session(ctx, t == RtspTransport.TCP);
+        }
+    }
+
+    private void session(DestContext ctx, boolean tcp) throws Exception {
+        cseq = 0;
+        session = null;
+        authorization = null;
+        Stream stream = ctx.stream();
+        StreamDesc desc = stream.desc();
+        RtspClientConn conn = new RtspClientConn();
+        Channel ch = connect(ctx, conn);
+        String base = baseUrl();
+
+        String sdp = SdpStreamMapper.fromStream(desc, "Sluice", localHost(ch), i -> "trackID=" + i).format();
+        RtspHeaders ah = new RtspHeaders();
+        ah.set("Content-Type", "application/sdp");
+        expectOk(request(conn, "ANNOUNCE", base, ah, sdp.getBytes(StandardCharsets.UTF_8)), "ANNOUNCE");
+
+        int n = desc.medias().size();
+        InetSocketAddress[] udpRtpTo = new InetSocketAddress[n];
+        InetSocketAddress[] udpRtcpTo = new InetSocketAddress[n];
+        Channel[] udpRtp = new Channel[n];
+        Channel[] udpRtcp = new Channel[n];
+        for (int i = 0; i < n; i++) {
+            RtspHeaders h = new RtspHeaders();
+            if (tcp) {
+                h.set("Transport", "RTP/AVP/TCP;unicast;interleaved=" + (2 * i) + "-" + (2 * i + 1) + ";mode=record");
+            } else {
+                Channel[] pair = bindUdpPair(ctx);
+                udpRtp[i] = pair[0];
+                udpRtcp[i] = pair[1];
+                int p = ((InetSocketAddress) pair[0].localAddress()).getPort();
+                h.set("Transport", "RTP/AVP;unicast;client_port=" + p + "-" + (p + 1) + ";mode=record");
+            }
+            RtspResponse r = request(conn, "SETUP", base + "/trackID=" + i, h, null);
+            if (!tcp && (r.status() == 461 || r.status() == 400 || r.status() == 406)) {
+                throw new UdpRefused("server refused UDP (" + r.status() + " " + r.reason() + ")");
+            }
+            expectOk(r, "SETUP");
+            String sh = r.headers().get("Session");
+            if (sh != null && session == null) {
+                session = sh.split(";", 2)[0].trim();
+            }
+            if (!tcp) {
+                String th = r.headers().get("Transport");
+                RtspTransportHeader rt = th == null ? null : RtspTransportHeader.parseList(th).getFirst();
+                if (rt == null || rt.serverPort() == null) {
+                    throw new UdpRefused("server answered SETUP without server_port");
+                }
+                var host = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                int[] sp = rt.serverPort();
+                udpRtpTo[i] = new InetSocketAddress(host, sp[0]);
+                udpRtcpTo[i] = new InetSocketAddress(host, sp.length > 1 ? sp[1] : sp[0] + 1);
+            }
+        }
+        expectOk(request(conn, "RECORD", base, new RtspHeaders(), null), "RECORD");
+
+        int[] rates = new int[n];
+        List<TrackStatus> tracks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            MediaDesc m = desc.medias().get(i);
+            rates[i] = m.format().clockRate();
+            tracks.add(TrackStatus.forwarded(i, m.format().codec().name()));
+        }
+        SenderReports reports = new SenderReports(rates);
+        ReaderQueue.Sink sink = tcp ? new TcpSink(ch, reports) : new UdpSink(udpRtp, udpRtpTo, reports);
+        ReaderQueue queue = new ReaderQueue("[forward " + conf.id() + " " + conf.redactedUrl() + "]", ctx.loop(),
+                ctx.queueCapacity(), stream.keyframeMedia(), true, sink, LOG);
+        conn.onWritable(queue::drain);
+        ScheduledFuture<?> keepalive = ch.eventLoop().scheduleAtFixedRate(() -> keepalive(ch, base),
+                KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+        ScheduledFuture<?> srTimer = ch.eventLoop().scheduleAtFixedRate(
+                () -> sendReports(ch, tcp, reports, udpRtcp, udpRtcpTo, n), 1, SENDER_REPORT_SECONDS, TimeUnit.SECONDS);
+        try {
+            ctx.forwarding(tracks, queue);
+            stream.addReader(queue, true);
+            // Block until the connection ends: the remote closed it, or close() closed it.
+            ch.closeFuture().await();
+        } finally {
+            stream.removeReader(queue);
+            queue.close();
+            keepalive.cancel(false);
+            srTimer.cancel(false);
+        }
+        if (!closed) {
+            Throwable f = conn.failure();
+            if (f != null) {
+                throw new IOException("connection failed: " + f.getMessage(), f);
+            }
+        }
+    }
+
+    private Channel connect(DestContext ctx, RtspClientConn conn) throws Exception {
+        SslContext ssl = url.tls() ? SslContextBuilder.forClient().build() : null;
+        ChannelFuture f = new Bootstrap().group(ctx.loop()).channel(loops.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, io.netty.channel.WriteBufferWaterMark.DEFAULT)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        if (ssl != null) {
+                            c.pipeline().addLast(ssl.newHandler(c.alloc(), url.host(), url.port()));
+                        }
+                        c.pipeline().addLast(new RtspDecoder(), new RtspEncoder(), conn);
+                    }
+                }).connect(url.host(), url.port());
+        synchronized (channels) {
+            channels.add(f.channel());
+        }
+        control = f.channel();
+        if (closed) {
+            f.channel().close();
+            throw new InterruptedException("closed");
+        }
+        f.await();
+        if (!f.isSuccess()) {
+            throw new IOException("connect " + url.host() + ":" + url.port() + ": " + f.cause().getMessage());
+        }
+        return f.channel();
+    }
+
+    private Channel[] bindUdpPair(DestContext ctx) throws Exception {
+        // RTP wants an even port and RTCP the next one (RFC 3550 §11); retry a few times for a free pair.
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Channel rtp = udpBootstrap(ctx).bind(new InetSocketAddress(0)).sync().channel();
+            int port = ((InetSocketAddress) rtp.localAddress()).getPort();
+            if (port % 2 == 0 && port < 65535) {
+                ChannelFuture rtcp = udpBootstrap(ctx).bind(new InetSocketAddress(port + 1)).await();
+                if (rtcp.isSuccess()) {
+                    synchronized (channels) {
+                        channels.add(rtp);
+                        channels.add(rtcp.channel());
+                    }
+                    return new Channel[] {rtp, rtcp.channel()};
+                }
+            }
+            rtp.close();
+        }
+        throw new IOException("no free UDP port pair for RTP/RTCP");
+    }
+
+    private Bootstrap udpBootstrap(DestContext ctx) {
+        return new Bootstrap().group(ctx.loop()).channel(loops.datagramChannel())
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(io.netty.channel.ChannelHandlerContext c, DatagramPacket p) {
+                        // receiver reports from the target: not needed to record
+                    }
+                });
+    }
+
+    private RtspResponse request(RtspClientConn conn, String method, String uri, RtspHeaders h, byte[] body)
+            throws Exception {
+        RtspResponse r = send(conn, method, uri, h, body);
+        if (r.status() == 401 && user != null && !user.isEmpty()) {
+            challenges = r.headers().getAll("WWW-Authenticate");
+            authorization = "";
+            r = send(conn, method, uri, h, body);
+            if (r.status() == 401) {
+                throw new IOException(method + ": authentication failed (401) for user '" + user + "'");
+            }
+        }
+        return r;
+    }
+
+    private RtspResponse send(RtspClientConn conn, String method, String uri, RtspHeaders h, byte[] body)
+            throws Exception {
+        RtspHeaders headers = h.copy();
+        headers.set("CSeq", Integer.toString(++cseq));
+        headers.set("User-Agent", "Sluice");
+        if (session != null) {
+            headers.set("Session", session);
+        }
+        if (authorization != null && !challenges.isEmpty()) {
+            headers.set("Authorization", RtspAuth.authorization(challenges, user, pass, method, uri));
+        }
+        Channel ch = control;
+        ch.writeAndFlush(new RtspRequest(method, uri, headers, body == null ? new byte[0] : body));
+        return conn.next(timeoutMs);
+    }
+
+    private void expectOk(RtspResponse r, String method) throws IOException {
+        if (r.status() != 200) {
+            throw new IOException(method + " refused: " + r.status() + " " + r.reason());
+        }
+    }
+
+    private void keepalive(Channel ch, String base) {
+        RtspHeaders h = new RtspHeaders();
+        h.set("CSeq", Integer.toString(1_000_000 + (int) (System.nanoTime() & 0xffff)));
+        if (session != null) {
+            h.set("Session", session);
+        }
+        if (authorization != null && !challenges.isEmpty()) {
+            h.set("Authorization", RtspAuth.authorization(challenges, user, pass, "OPTIONS", base));
+        }
+        // OPTIONS is what every server accepts as keepalive; its response is read and dropped.
+        ch.writeAndFlush(new RtspRequest("OPTIONS", base, h, new byte[0]));
+    }
+
+    private static void sendReports(Channel ch, boolean tcp, SenderReports reports, Channel[] rtcp,
+            InetSocketAddress[] rtcpTo, int n) {
+        for (int i = 0; i < n; i++) {
+            ByteBuf sr = reports.report(i, ch.alloc());
+            if (sr == null) {
+                continue;
+            }
+            if (tcp) {
+                ch.writeAndFlush(new InterleavedFrame(2 * i + 1, sr), ch.voidPromise());
+            } else {
+                rtcp[i].writeAndFlush(new DatagramPacket(sr, rtcpTo[i]), rtcp[i].voidPromise());
+            }
+        }
+    }
+
+    private String baseUrl() {
+        return "rtsp" + (url.tls() ? "s" : "") + "://" + hostPort() + url.pathAndQuery();
+    }
+
+    private String hostPort() {
+        String h = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
+        return h + ":" + url.port();
+    }
+
+    private static String localHost(Channel ch) {
+        return ((InetSocketAddress) ch.localAddress()).getAddress().getHostAddress();
+    }
+
+    private void closeChannels() {
+        List<Channel> all;
+        synchronized (channels) {
+            all = new ArrayList<>(channels);
+            channels.clear();
+        }
+        for (Channel c : all) {
+            c.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Channel c = control;
+        if (c != null && c.isActive() && session != null) {
+            RtspHeaders h = new RtspHeaders();
+            h.set("CSeq", Integer.toString(cseq + 1));
+            h.set("Session", session);
+            c.writeAndFlush(new RtspRequest("TEARDOWN", baseUrl(), h, new byte[0]));
+        }
+        closeChannels();
+    }
+
+    /** Interleaved delivery on the control connection. */
+    private static final class TcpSink implements ReaderQueue.Sink {
+        private final Channel ch;
+        private final SenderReports reports;
+
+        TcpSink(Channel ch, SenderReports reports) {
+            this.ch = ch;
+            this.reports = reports;
+        }
+
+        @Override
+        public boolean isWritable() {
+            return ch.isWritable();
+        }
+
+        @Override
+        public void write(Unit unit) {
+            reports.sent(unit);
+            ch.write(new InterleavedFrame(2 * unit.media(), unit.rtp().retainedDuplicate()), ch.voidPromise());
+        }
+
+        @Override
+        public void flush() {
+            ch.flush();
+        }
+    }
+
+    /** UDP delivery from the forwarder's own RTP sockets. */
+    private static final class UdpSink implements ReaderQueue.Sink {
+        private final Channel[] rtp;
+        private final InetSocketAddress[] to;
+        private final SenderReports reports;
+        private final boolean[] dirty;
+
+        UdpSink(Channel[] rtp, InetSocketAddress[] to, SenderReports reports) {
+            this.rtp = rtp;
+            this.to = to;
+            this.reports = reports;
+            this.dirty = new boolean[rtp.length];
+        }
+
+        @Override
+        public boolean isWritable() {
+            return true; // UDP never pushes back here; the kernel drops when its buffer is full
+        }
+
+        @Override
+        public void write(Unit unit) {
+            int m = unit.media();
+            reports.sent(unit);
+            rtp[m].write(new DatagramPacket(unit.rtp().retainedDuplicate(), to[m]), rtp[m].voidPromise());
+            dirty[m] = true;
+        }
+
+        @Override
+        public void flush() {
+            for (int i = 0; i < rtp.length; i++) {
+                if (dirty[i]) {
+                    dirty[i] = false;
+                    rtp[i].flush();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.sluice.path;
+
+import io.netty.channel.EventLoop;
+import io.sluice.conf.PathConf;
+import io.sluice.forward.DestStats;
+import io.sluice.forward.ForwardManager;
+import io.sluice.protocol.rtp.RtpKeyframes;
+import io.sluice.stream.Stream;
+import io.sluice.stream.StreamDesc;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Path is one named path: at most one publisher's stream at a time, the readers attached to it, and
+ * the forward targets that follow the stream's life.
+ */
+public final class Path implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Path.class);
+
+    private final String name;
+    private final PathConf conf;
+    private final ForwardManager forwards;
+    /** Called when the stream ends, so readers can close their sessions. */
+    private final CopyOnWriteArrayList<Runnable> onStreamEnd = new CopyOnWriteArrayList<>();
+    private PublisherHandle publisher;
+
+    Path(String name, PathConf conf, ForwardManager forwards) {
+        this.name = name;
+        this.conf = conf;
+        this.forwards = forwards;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public PathConf conf() {
+        return conf;
+    }
+
+    /** The current stream, or null. */
+    public synchronized Stream stream() {
+        return publisher == null ? null : publisher.stream;
+    }
+
+    /** Who publishes, e.g. "rtspSession 127.0.0.1:40012", or null. */
+    public synchronized String publisherDescription() {
+        return publisher == null ? null : publisher.who;
+    }
+
+    synchronized Publisher publish(StreamDesc desc, EventLoop loop, String who) throws PathException {
+        if (publisher != null) {
+            throw new PathException(PathException.Reason.BUSY,
+                    "path '" + name + "' already has a publisher (" + publisher.who + ")");
+        }
+        Stream s = new Stream(desc, i -> RtpKeyframes.testFor(desc.medias().get(i).format().codec()));
+        publisher = new PublisherHandle(s, who);
+        LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
+        forwards.streamReady(s, loop);
+        return publisher;
+    }
+
+    private void unpublish(PublisherHandle p) {
+        synchronized (this) {
+            if (publisher != p) {
+                return;
+            }
+            publisher = null;
+        }
+        LOG.info("[path {}] stream gone", name);
+        forwards.streamGone();
+        p.stream.close();
+        for (Runnable r : onStreamEnd) {
+            r.run();
+        }
+    }
+
+    /** Registers a callback run when the current stream ends; returns a handle to unregister it. */
+    public AutoCloseable onStreamEnd(Runnable r) {
+        onStreamEnd.add(r);
+        return () -> onStreamEnd.remove(r);
+    }
+
+    public List<DestStats> forwardStats() {
+        return forwards.stats();
+    }
+
+    ForwardManager forwards() {
+        return forwards;
+    }
+
+    @Override
+    public void close() {
+        PublisherHandle p;
+        synchronized (this) {
+            p = publisher;
+        }
+        if (p != null) {
+            unpublish(p);
+        }
+        forwards.close();
+    }
+
+    private final class PublisherHandle implements Publisher {
+        final Stream stream;
+        final String who;
+
+        PublisherHandle(Stream stream, String who) {
+            this.stream = stream;
+            this.who = who;
+        }
+
+        @Override
+        public Stream stream() {
+            return stream;
+        }
+
+        @Override
+        public void close() {
+            unpublish(this);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.sluice.path;
+
+/** PathException says why a publish or read on a path was refused. */
+public final class PathException extends Exception {
+    /** Why the path refused. */
+    public enum Reason { NOT_CONFIGURED, BUSY, NO_STREAM }
+
+    private final Reason reason;
+
+    PathException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,127 @@
+package io.sluice.path;
+
+import io.netty.channel.EventLoop;
+import io.sluice.conf.Conf;
+import io.sluice.conf.ForwardDest;
+import io.sluice.conf.PathConf;
+import io.sluice.forward.Dest;
+import io.sluice.forward.ForwardManager;
+import io.sluice.stream.Stream;
+import io.sluice.stream.StreamDesc;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * PathManager finds or creates the path for a name (exact names, then regex names, then
+ * {@code all_others}) and is what protocol servers ask to publish and to read.
+ */
+public final class PathManager implements AutoCloseable {
+    private final Conf conf;
+    private final Function<ForwardDest, Dest> destFactory;
+    private final InstantSource clock;
+    /** Guarded by this. */
+    private final Map<String, Path> paths = new TreeMap<>();
+    private boolean closed;
+
+    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
+        this.conf = conf;
+        this.destFactory = destFactory;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates the paths with exact names up front, so their forward targets show in stats before any
+     * publisher arrives.
+     */
+    public synchronized void start() {
+        for (PathConf pc : conf.paths()) {
+            if (!pc.isRegex() && !isCatchAll(pc.name())) {
+                path(pc.name());
+            }
+        }
+    }
+
+    private static boolean isCatchAll(String name) {
+        return name.equals("all_others") || name.equals("all");
+    }
+
+    /** The configuration that applies to a path name, or null when no entry allows it. */
+    public PathConf confFor(String name) {
+        return conf.pathFor(name);
+    }
+
+    private synchronized Path path(String name) throws IllegalStateException {
+        Path p = paths.get(name);
+        if (p == null) {
+            if (closed) {
+                throw new IllegalStateException("server is stopping");
+            }
+            PathConf pc = conf.pathFor(name);
+            if (pc == null) {
+                return null;
+            }
+            ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
+                    clock);
+            p = new Path(name, pc, fm);
+            paths.put(name, p);
+        }
+        return p;
+    }
+
+    /**
+     * Starts publishing on a path.
+     *
+     * @param loop the event loop on which the publisher's packets arrive
+     * @param who a description of the publisher for logs and the API
+     */
+    public Publisher publish(String name, StreamDesc desc, EventLoop loop, String who) throws PathException {
+        Path p = path(name);
+        if (p == null) {
+            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+        }
+        return p.publish(desc, loop, who);
+    }
+
+    /** The path with a stream to read, or an exception saying why there is none. */
+    public Path readable(String name) throws PathException {
+        Path p;
+        synchronized (this) {
+            p = paths.get(name);
+        }
+        if (p == null && conf.pathFor(name) == null) {
+            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+        }
+        Stream s = p == null ? null : p.stream();
+        if (s == null) {
+            throw new PathException(PathException.Reason.NO_STREAM, "no one is publishing to path '" + name + "'");
+        }
+        return p;
+    }
+
+    public synchronized List<Path> paths() {
+        return new ArrayList<>(paths.values());
+    }
+
+    /** The path by exact name, or null. */
+    public synchronized Path get(String name) {
+        return paths.get(name);
+    }
+
+    /** Ends every stream and stops every forwarder. */
+    @Override
+    public void close() {
+        List<Path> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(paths.values());
+            paths.clear();
+        }
+        for (Path p : all) {
+            p.close();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.sluice.server.rtsp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.conf.Addresses;
+import io.sluice.conf.Conf;
+import io.sluice.conf.RtspTransport;
+import io.sluice.net.NetLoops;
+import io.sluice.path.PathManager;
+import io.sluice.protocol.rtsp.RtspDecoder;
+import io.sluice.protocol.rtsp.RtspEncoder;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RtspServer accepts RTSP publishers (ANNOUNCE/RECORD) and readers (DESCRIBE/PLAY) over TCP and UDP
+ * on the configured addresses.
+ */
+public final class RtspServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RtspServer.class);
+    /** Per-connection send buffer watermarks: above the high mark a reader queues, then drops. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
+
+    private final Conf conf;
+    private final NetLoops loops;
+    private final PathManager paths;
+    private final ChannelGroup conns = new DefaultChannelGroup("rtsp", GlobalEventExecutor.INSTANCE);
+    private RtspUdp udp;
+    private Channel listener;
+
+    public RtspServer(Conf conf, NetLoops loops, PathManager paths) {
+        this.conf = conf;
+        this.loops = loops;
+        this.paths = paths;
+    }
+
+    /** Binds the TCP listener and the UDP pair; throws when an address is taken. */
+    public void start() throws InterruptedException {
+        udp = new RtspUdp(loops, Addresses.parse(conf.rtpAddress()), Addresses.parse(conf.rtcpAddress()));
+        if (udpAllowed()) {
+            udp.start();
+        }
+        InetSocketAddress addr = Addresses.parse(conf.rtspAddress());
+        listener = new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        conns.add(ch);
+                        ch.pipeline().addLast(new RtspDecoder(), new RtspEncoder(), new RtspConn(RtspServer.this));
+                    }
+                }).bind(addr).sync().channel();
+        LOG.info("RTSP listener on {}", listener.localAddress());
+    }
+
+    /** The bound TCP port (useful when configured as port 0). */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    Conf conf() {
+        return conf;
+    }
+
+    PathManager paths() {
+        return paths;
+    }
+
+    RtspUdp udp() {
+        return udp;
+    }
+
+    boolean tcpAllowed() {
+        return conf.rtspTransports().contains(RtspTransport.TCP);
+    }
+
+    boolean udpAllowed() {
+        return conf.rtspTransports().contains(RtspTransport.UDP);
+    }
+
+    String acceptedTransports() {
+        return (tcpAllowed() ? "RTP/AVP/TCP" : "") + (tcpAllowed() && udpAllowed() ? ", " : "")
+                + (udpAllowed() ? "RTP/AVP (UDP)" : "");
+    }
+
+    /** Closes the listener and every connection (sessions end, publishers unpublish). */
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+        }
+        conns.close().awaitUninterruptibly();
+        if (udp != null) {
+            udp.close();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.sluice.server.rtsp;
+
+import io.sluice.path.Path;
+import io.sluice.path.Publisher;
+import io.sluice.stream.ReaderQueue;
+import io.sluice.stream.StreamDesc;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
+/**
+ * RtspSession is the state of one RTSP session (RFC 2326 §3): a publisher (ANNOUNCE/RECORD) or a
+ * reader (DESCRIBE/PLAY), the medias it set up and how each travels.
+ *
+ * <p>Owned by its connection's event loop: every field is touched only there, except
+ * {@link #touch()} and {@link #lastActivityNanos}, which UDP sockets update.
+ */
+final class RtspSession {
+    enum Mode { PUBLISH, READ }
+
+    /** How one media travels: interleaved in the TCP connection, or UDP to the client's ports. */
+    record MediaTransport(boolean tcp, int rtpChannel, int rtcpChannel, InetSocketAddress udpRtp,
+            InetSocketAddress udpRtcp) {
+    }
+
+    final String id;
+    final Mode mode;
+    final String pathName;
+    final StreamDesc desc;
+    final MediaTransport[] transports;
+    /** RTSP channel (0..255) → media index, for interleaved packets from a publisher; -1 = none. */
+    final int[] mediaByChannel = new int[256];
+    Publisher publisher;
+    Path readPath;
+    ReaderQueue readerQueue;
+    AutoCloseable streamEndHook;
+    boolean playing;
+    private volatile long lastActivityNanos = System.nanoTime();
+
+    RtspSession(String id, Mode mode, String pathName, StreamDesc desc) {
+        this.id = id;
+        this.mode = mode;
+        this.pathName = pathName;
+        this.desc = desc;
+        this.transports = new MediaTransport[desc.medias().size()];
+        Arrays.fill(mediaByChannel, -1);
+    }
+
+    void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - lastActivityNanos;
+    }
+
+    boolean usesUdp() {
+        for (MediaTransport t : transports) {
+            if (t != null && !t.tcp()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean usesTcp() {
+        for (MediaTransport t : transports) {
+            if (t != null && t.tcp()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int setupCount() {
+        int n = 0;
+        for (MediaTransport t : transports) {
+            if (t != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
