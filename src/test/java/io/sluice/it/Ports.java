@@ -1,0 +1,52 @@
+package io.sluice.it;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Ports hands out free loopback ports at run time, never the same one twice in a test run. */
+final class Ports {
+    private static final Set<Integer> GIVEN = new HashSet<>();
+
+    private Ports() {
+    }
+
+    /** A port free for TCP right now. */
+    static synchronized int tcp() throws IOException {
+        for (int i = 0; i < 100; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int p = s.getLocalPort();
+                if (GIVEN.add(p)) {
+                    return p;
+                }
+            }
+        }
+        throw new IOException("no free TCP port");
+    }
+
+    /** An even port P with P and P+1 free for UDP (an RTP/RTCP pair) and for TCP. */
+    static synchronized int udpPair() throws IOException {
+        for (int i = 0; i < 200; i++) {
+            int p;
+            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                p = s.getLocalPort();
+            }
+            if (p % 2 != 0 || p > 65000 || GIVEN.contains(p) || GIVEN.contains(p + 1)) {
+                continue;
+            }
+            try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
+                    DatagramSocket b = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1))) {
+                GIVEN.add(p);
+                GIVEN.add(p + 1);
+                return p;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free UDP port pair");
+    }
+}
