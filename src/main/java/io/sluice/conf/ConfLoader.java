@@ -65,7 +65,7 @@ public final class ConfLoader {
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw new ConfException(sourceName + ": " + where + "invalid YAML: " + e.getOriginalMessage(), e);
+            throw new ConfException(sourceName + ": " + where + "invalid YAML: " + oneLine(e.getOriginalMessage()), e);
         }
         Problems problems = new Problems(sourceName);
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -78,6 +78,24 @@ public final class ConfLoader {
         Conf conf = top(new ConfNode(root, "", problems));
         problems.throwIfAny();
         return conf;
+    }
+
+    /**
+     * SnakeYAML messages span several lines with a source excerpt and a caret; problems are one line
+     * each, and the line and column are already in front, so keep only the sentences.
+     */
+    private static String oneLine(String message) {
+        List<String> kept = new ArrayList<>();
+        List<String> lines = message.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (l.startsWith("in reader")) {
+                i += 2; // the excerpt line and the caret line under it
+            } else if (!l.isEmpty()) {
+                kept.add(l);
+            }
+        }
+        return String.join("; ", kept);
     }
 
     /** The embedded sluice.yml, parsed once; it holds every default, so it cannot fail in a correct build. */

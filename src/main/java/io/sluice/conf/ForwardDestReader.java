@@ -192,12 +192,14 @@ final class ForwardDestReader {
      */
     private static List<ForwardDest> build(List<Draft> drafts, Problems problems) {
         Map<String, String> explicit = new HashMap<>();
-        for (Draft d : drafts) {
+        for (int i = 0; i < drafts.size(); i++) {
+            Draft d = drafts.get(i);
             if (d != null && d.explicitId() != null) {
                 String first = explicit.putIfAbsent(d.explicitId(), d.path());
                 if (first != null) {
                     problems.add(d.path() + ".id", "duplicate id '" + d.explicitId() + "' (first used at " + first + ")",
                             "ids unique within a path");
+                    drafts.set(i, null); // reported once here, not again by the PathConf constructor
                 }
             }
         }
