@@ -1,0 +1,119 @@
+package io.sluice.conf;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Conf is the whole server configuration as loaded from one YAML file; components compare their
+ * part of it with equals() on reload.
+ *
+ * @param logLevel error, warn, info or debug
+ * @param rtspAddress listen address of the RTSP server (TCP)
+ * @param rtpAddress UDP address for RTP of RTSP sessions using UDP
+ * @param rtcpAddress UDP address for RTCP of RTSP sessions using UDP
+ * @param rtmpAddress listen address of the RTMP server
+ * @param srtAddress listen address of the SRT server (UDP)
+ * @param webrtcAddress listen address of the WebRTC (WHIP/WHEP) HTTP server
+ * @param apiAddress listen address of the control API
+ * @param metricsAddress listen address of the Prometheus metrics
+ * @param rtspTransports transports the RTSP server accepts from clients: UDP and/or TCP
+ * @param readTimeout how long a connection may stay silent before it is closed
+ * @param writeTimeout how long a write may block before the connection is closed
+ * @param writeQueueSize per reader/forwarder bounded queue, in packets
+ * @param serverKey path of the TLS key (PEM) for rtsps, "" if none
+ * @param serverCert path of the TLS certificate (PEM) for rtsps, "" if none
+ * @param paths the path entries in file order
+ */
+public record Conf(String logLevel, String rtspAddress, String rtpAddress, String rtcpAddress, String rtmpAddress,
+                   String srtAddress, String webrtcAddress, String apiAddress, String metricsAddress,
+                   Set<RtspTransport> rtspTransports, Duration readTimeout, Duration writeTimeout,
+                   int writeQueueSize, String serverKey, String serverCert, List<PathConf> paths) {
+
+    static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
+    static final int MAX_WRITE_QUEUE_SIZE = 1 << 20;
+
+    /**
+     * The value of every key that the file leaves out. With no paths written, any path may be
+     * published and read, as in mediamtx. The embedded sluice.yml must say the same (a test checks).
+     */
+    static final Conf DEFAULT = new Conf("info", ":8554", ":8000", ":8001", ":1935", ":8890", ":8889", ":9997",
+            ":9998", EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), Duration.ofSeconds(10), Duration.ofSeconds(10),
+            512, "", "", List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())));
+
+    public Conf {
+        checkLogLevel(Objects.requireNonNull(logLevel, "logLevel"));
+        Addresses.check(rtspAddress);
+        Addresses.check(rtpAddress);
+        Addresses.check(rtcpAddress);
+        Addresses.check(rtmpAddress);
+        Addresses.check(srtAddress);
+        Addresses.check(webrtcAddress);
+        Addresses.check(apiAddress);
+        Addresses.check(metricsAddress);
+        rtspTransports = checkTransports(rtspTransports);
+        ForwardDest.checkPositive(Objects.requireNonNull(readTimeout, "readTimeout"));
+        ForwardDest.checkPositive(Objects.requireNonNull(writeTimeout, "writeTimeout"));
+        checkWriteQueueSize(writeQueueSize);
+        Objects.requireNonNull(serverKey, "serverKey");
+        Objects.requireNonNull(serverCert, "serverCert");
+        paths = List.copyOf(paths);
+        Set<String> names = new HashSet<>();
+        boolean catchAll = false;
+        for (PathConf p : paths) {
+            if (!names.add(p.name()) || (p.isCatchAll() && catchAll)) {
+                throw new BadValue("duplicate path '" + p.name() + "'", "each path once; all and all_others are one");
+            }
+            catchAll |= p.isCatchAll();
+        }
+    }
+
+    /**
+     * The entry that configures a stream path: the exact name first, then the first matching "~regex"
+     * in file order, then all_others (or all); null when none matches, meaning the path is not allowed.
+     */
+    public PathConf pathFor(String name) {
+        for (PathConf p : paths) {
+            if (!p.isRegex() && !p.isCatchAll() && p.name().equals(name)) {
+                return p;
+            }
+        }
+        for (PathConf p : paths) {
+            if (p.isRegex() && p.matches(name)) {
+                return p;
+            }
+        }
+        for (PathConf p : paths) {
+            if (p.isCatchAll()) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    static void checkLogLevel(String level) {
+        if (!LOG_LEVELS.contains(level)) {
+            throw new BadValue("unknown log level '" + level + "'", String.join(", ", LOG_LEVELS));
+        }
+    }
+
+    static Set<RtspTransport> checkTransports(Set<RtspTransport> transports) {
+        if (transports.isEmpty()) {
+            throw new BadValue("no transport", "a list of udp, tcp");
+        }
+        if (transports.contains(RtspTransport.AUTOMATIC)) {
+            throw new BadValue("'automatic' is for forward targets, not the server", "udp, tcp");
+        }
+        return Collections.unmodifiableSet(EnumSet.copyOf(transports));
+    }
+
+    static void checkWriteQueueSize(int n) {
+        if (n < 1 || n > MAX_WRITE_QUEUE_SIZE) {
+            throw new BadValue("writeQueueSize " + n + " out of range", "1.." + MAX_WRITE_QUEUE_SIZE);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.sluice.conf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * ConfLoader reads the YAML config into a {@link Conf}, walking the tree by hand so that every
+ * problem is reported with its key path, not only the first one.
+ */
+public final class ConfLoader {
+
+    /** Name of the embedded default config on the classpath, also the reference of every key. */
+    static final String EMBEDDED = "sluice.yml";
+
+    static final List<String> TOP_KEYS = List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
+            "rtmpAddress", "srtAddress", "webrtcAddress", "apiAddress", "metricsAddress", "rtspTransports",
+            "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "paths");
+    static final List<String> PATH_KEYS =
+            List.of("publishUser", "publishPass", "readUser", "readPass", "forwardTargets", "forward");
+
+    /**
+     * mediamtx keys that are accepted and ignored, at the top level and in paths, so that an existing
+     * mediamtx.yml keeps loading. Their features (HLS, recording, pulling sources, toggles) do not
+     * exist in Sluice; anything not listed here or in the known keys is an error.
+     */
+    static final Set<String> IGNORED_MEDIAMTX_KEYS = Set.of("rtsp", "rtmp", "srt", "webrtc", "api", "metrics", "hls",
+            "hlsAddress", "playback", "pprof", "rtspEncryption", "rtmpEncryption", "source", "sourceOnDemand",
+            "record", "authMethod");
+
+    // STRICT_DUPLICATE_DETECTION: YAML allows a key twice and keeps the last; a repeated path name is always a slip.
+    private static final YAMLMapper MAPPER =
+            YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private ConfLoader() {
+    }
+
+    /** Reads and parses file; every problem message starts with the file's path. */
+    public static Conf load(Path file) throws ConfException {
+        String yaml;
+        try {
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfException(file + ": cannot read: " + e, e);
+        }
+        return parse(yaml, file.toString());
+    }
+
+    /** Parses yaml; sourceName starts every problem message. */
+    public static Conf parse(String yaml, String sourceName) throws ConfException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(yaml);
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            throw new ConfException(sourceName + ": " + where + "invalid YAML: " + oneLine(e.getOriginalMessage()), e);
+        }
+        Problems problems = new Problems(sourceName);
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            root = MAPPER.createObjectNode(); // an empty file means all defaults
+        }
+        if (!root.isObject()) {
+            problems.add("", "wrong type: expected a mapping, got " + ConfNode.describe(root), "a mapping of keys");
+            problems.throwIfAny();
+        }
+        Conf conf = top(new ConfNode(root, "", problems));
+        problems.throwIfAny();
+        return conf;
+    }
+
+    /**
+     * SnakeYAML messages span several lines with a source excerpt and a caret; problems are one line
+     * each, and the line and column are already in front, so keep only the sentences.
+     */
+    private static String oneLine(String message) {
+        List<String> kept = new ArrayList<>();
+        List<String> lines = message.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (l.startsWith("in reader")) {
+                i += 2; // the excerpt line and the caret line under it
+            } else if (!l.isEmpty()) {
+                kept.add(l);
+            }
+        }
+        return String.join("; ", kept);
+    }
+
+    /** The embedded sluice.yml, parsed once; it holds every default, so it cannot fail in a correct build. */
+    public static Conf defaults() {
+        return Embedded.CONF;
+    }
+
+    private static final class Embedded {
+        static final Conf CONF = loadEmbedded();
+
+        private static Conf loadEmbedded() {
+            try (InputStream in = ConfLoader.class.getResourceAsStream("/" + EMBEDDED)) {
+                if (in == null) {
+                    throw new IllegalStateException(EMBEDDED + " missing from the classpath");
+                }
+                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), EMBEDDED + " (embedded)");
+            } catch (IOException | ConfException e) {
+                throw new IllegalStateException("embedded " + EMBEDDED + " is broken: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Conf top(ConfNode n) {
+        Conf d = Conf.DEFAULT;
+        n.checkKeys(TOP_KEYS, IGNORED_MEDIAMTX_KEYS);
+        String logLevel = n.get("logLevel", d.logLevel(), v -> {
+            String s = ConfNode.text(v);
+            Conf.checkLogLevel(s);
+            return s;
+        });
+        String rtsp = address(n, "rtspAddress", d.rtspAddress());
+        String rtp = address(n, "rtpAddress", d.rtpAddress());
+        String rtcp = address(n, "rtcpAddress", d.rtcpAddress());
+        String rtmp = address(n, "rtmpAddress", d.rtmpAddress());
+        String srt = address(n, "srtAddress", d.srtAddress());
+        String webrtc = address(n, "webrtcAddress", d.webrtcAddress());
+        String api = address(n, "apiAddress", d.apiAddress());
+        String metrics = address(n, "metricsAddress", d.metricsAddress());
+        Set<RtspTransport> transports = rtspTransports(n, d.rtspTransports());
+        var readTimeout = n.get("readTimeout", d.readTimeout(), v -> {
+            var t = ConfNode.duration(v);
+            ForwardDest.checkPositive(t);
+            return t;
+        });
+        var writeTimeout = n.get("writeTimeout", d.writeTimeout(), v -> {
+            var t = ConfNode.duration(v);
+            ForwardDest.checkPositive(t);
+            return t;
+        });
+        int writeQueueSize = n.get("writeQueueSize", d.writeQueueSize(), v -> {
+            int q = ConfNode.integer(v, "1.." + Conf.MAX_WRITE_QUEUE_SIZE);
+            Conf.checkWriteQueueSize(q);
+            return q;
+        });
+        String serverKey = n.string("serverKey", d.serverKey());
+        String serverCert = n.string("serverCert", d.serverCert());
+        List<PathConf> paths = paths(n, d.paths());
+        try {
+            return new Conf(logLevel, rtsp, rtp, rtcp, rtmp, srt, webrtc, api, metrics, transports, readTimeout,
+                    writeTimeout, writeQueueSize, serverKey, serverCert, paths);
+        } catch (BadValue e) {
+            n.problems().add("", e); // the reads above check the same rules, so this means a bug there
+            return null;
+        }
+    }
+
+    private static String address(ConfNode n, String key, String def) {
+        return n.get(key, def, v -> Addresses.check(ConfNode.text(v)));
+    }
+
+    private static Set<RtspTransport> rtspTransports(ConfNode n, Set<RtspTransport> def) {
+        if (!n.has("rtspTransports")) {
+            return def;
+        }
+        int before = n.problems().size();
+        Set<RtspTransport> out = EnumSet.noneOf(RtspTransport.class);
+        for (ConfNode.Element e : n.list("rtspTransports", "a list of udp, tcp")) {
+            try {
+                String s = ConfNode.text(e.node());
+                // mediamtx's default list has "multicast"; Sluice does not serve multicast, so skip it
+                // rather than break every mediamtx.yml.
+                if (!s.strip().equalsIgnoreCase("multicast")) {
+                    out.add(RtspTransport.fromYaml(s, false));
+                }
+            } catch (BadValue b) {
+                n.problems().add(e.path(), b);
+            }
+        }
+        if (out.isEmpty()) {
+            if (n.problems().size() == before) {
+                n.problems().add(n.keyPath("rtspTransports"), "no transport", "a list of udp, tcp");
+            }
+            return def;
+        }
+        return out;
+    }
+
+    private static List<PathConf> paths(ConfNode n, List<PathConf> def) {
+        ConfNode paths = n.object("paths");
+        if (paths == null || paths.keys().isEmpty()) {
+            return def; // like mediamtx: no paths written means every path is allowed
+        }
+        List<PathConf> out = new ArrayList<>();
+        String catchAll = null;
+        for (String name : paths.keys()) {
+            String keyPath = paths.keyPath(name);
+            try {
+                PathConf.checkName(name);
+            } catch (BadValue e) {
+                n.problems().add(keyPath, e);
+                continue;
+            }
+            if (name.equals(PathConf.ALL_OTHERS) || name.equals(PathConf.ALL)) {
+                if (catchAll != null) {
+                    n.problems().add(keyPath, "'" + name + "' repeats '" + catchAll + "'",
+                            "one of all_others, all (they mean the same)");
+                    continue;
+                }
+                catchAll = name;
+            }
+            ConfNode p = paths.object(name);
+            if (p == null) {
+                continue;
+            }
+            p.checkKeys(PATH_KEYS, IGNORED_MEDIAMTX_KEYS);
+            List<ForwardDest> targets = ForwardDestReader.read(p);
+            try {
+                out.add(new PathConf(name, p.string("publishUser", ""), p.string("publishPass", ""),
+                        p.string("readUser", ""), p.string("readPass", ""), targets));
+            } catch (BadValue e) {
+                n.problems().add(keyPath, e);
+            }
+        }
+        return out;
+    }
+}

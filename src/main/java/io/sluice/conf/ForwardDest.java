@@ -1,0 +1,93 @@
+package io.sluice.conf;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * ForwardDest is one forward target of a path: where to push the path's stream, and how to retry.
+ *
+ * @param id unique within the path; derived from position and host when not written (e.g. "t0-host-8554")
+ * @param url the parsed target URL
+ * @param enable false keeps the target in the config but does not run it
+ * @param reconnect whether to retry after a failure
+ * @param reconnectDelay first retry delay, doubled (with jitter) up to reconnectMaxDelay
+ * @param reconnectMaxDelay the cap of the retry delay
+ * @param maxReconnectTime give up after failing this long; zero means never give up
+ * @param username credentials for the target; when "", those in the URL apply
+ * @param password see username
+ * @param queueSize bounded queue of this target in packets; 0 means the global writeQueueSize
+ */
+public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconnect,
+                          Duration reconnectDelay, Duration reconnectMaxDelay, Duration maxReconnectTime,
+                          String username, String password, RtspDestConf rtspConfig, SrtDestConf srtConfig,
+                          WebrtcDestConf webrtcConfig, RtmpDestConf rtmpConfig, int queueSize) {
+
+    static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofSeconds(2);
+    static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(30);
+    static final int MAX_QUEUE_SIZE = 1 << 20;
+    static final String ACCEPTED_ID = "1..64 characters of A-Z a-z 0-9 _ . -";
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    public ForwardDest {
+        checkId(Objects.requireNonNull(id, "id"));
+        Objects.requireNonNull(url, "url");
+        checkPositive(Objects.requireNonNull(reconnectDelay, "reconnectDelay"));
+        checkMaxDelay(Objects.requireNonNull(reconnectMaxDelay, "reconnectMaxDelay"), reconnectDelay);
+        checkNotNegative(Objects.requireNonNull(maxReconnectTime, "maxReconnectTime"));
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(rtspConfig, "rtspConfig");
+        Objects.requireNonNull(srtConfig, "srtConfig");
+        Objects.requireNonNull(webrtcConfig, "webrtcConfig");
+        Objects.requireNonNull(rtmpConfig, "rtmpConfig");
+        checkQueueSize(queueSize);
+    }
+
+    /** The URL with credentials, passphrases and tokens masked: the only form of it fit for logs. */
+    public String redactedUrl() {
+        return Redact.url(url.raw());
+    }
+
+    static void checkId(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new BadValue("invalid id '" + id + "'", ACCEPTED_ID);
+        }
+    }
+
+    static void checkPositive(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new BadValue("duration must be positive, got " + Durations.format(d), "a duration > 0, e.g. 2s");
+        }
+    }
+
+    static void checkNotNegative(Duration d) {
+        if (d.isNegative()) {
+            throw new BadValue("duration must not be negative", "a duration >= 0, e.g. 0s, 5m");
+        }
+    }
+
+    static void checkMaxDelay(Duration max, Duration delay) {
+        if (max.compareTo(delay) < 0) {
+            throw new BadValue("reconnectMaxDelay " + Durations.format(max) + " is below reconnectDelay "
+                    + Durations.format(delay), "a duration >= reconnectDelay");
+        }
+    }
+
+    static void checkQueueSize(int n) {
+        if (n < 0 || n > MAX_QUEUE_SIZE) {
+            throw new BadValue("queueSize " + n + " out of range", "0 (use writeQueueSize) .. " + MAX_QUEUE_SIZE);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ForwardDest[id=" + id + ", url=" + redactedUrl() + ", enable=" + enable + ", reconnect=" + reconnect
+                + ", reconnectDelay=" + Durations.format(reconnectDelay)
+                + ", reconnectMaxDelay=" + Durations.format(reconnectMaxDelay)
+                + ", maxReconnectTime=" + Durations.format(maxReconnectTime)
+                + ", username=" + username + ", password=" + Redact.secret(password)
+                + ", rtspConfig=" + rtspConfig + ", srtConfig=" + srtConfig + ", webrtcConfig=" + webrtcConfig
+                + ", rtmpConfig=" + rtmpConfig + ", queueSize=" + queueSize + "]";
+    }
+}

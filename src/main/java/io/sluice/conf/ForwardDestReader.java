@@ -1,0 +1,242 @@
+package io.sluice.conf;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * ForwardDestReader reads a path's forwardTargets and mediamtx-style forward entries into
+ * {@link ForwardDest}s, deriving ids where none is written.
+ */
+final class ForwardDestReader {
+
+    static final List<String> TARGET_KEYS = List.of("id", "url", "enable", "reconnect", "reconnectDelay",
+            "reconnectMaxDelay", "maxReconnectTime", "username", "password", "rtspConfig", "srtConfig",
+            "webrtcConfig", "rtmpConfig", "queueSize");
+    static final List<String> FORWARD_KEYS = List.of("dest");
+    static final List<String> RTSP_KEYS = List.of("transport");
+    static final List<String> SRT_KEYS = List.of("passphrase", "latency", "pbkeylen", "streamid");
+    static final List<String> WEBRTC_KEYS = List.of("iceServers");
+    static final List<String> RTMP_KEYS = List.of();
+
+    private ForwardDestReader() {
+    }
+
+    /** A target read but not yet built: its id may still have to be derived. */
+    private record Draft(String path, String explicitId, DestUrl url, boolean enable, boolean reconnect,
+                         Duration reconnectDelay, Duration reconnectMaxDelay, Duration maxReconnectTime,
+                         String username, String password, RtspDestConf rtsp, SrtDestConf srt,
+                         WebrtcDestConf webrtc, RtmpDestConf rtmp, int queueSize) {
+    }
+
+    /** Reads both lists of one path entry; targets with errors are reported and left out. */
+    static List<ForwardDest> read(ConfNode pathNode) {
+        List<Draft> drafts = new ArrayList<>();
+        for (ConfNode.Element e : pathNode.list("forwardTargets", "a list of targets")) {
+            ConfNode t = pathNode.mapping(e, "a mapping with keys " + String.join(", ", TARGET_KEYS));
+            drafts.add(t == null ? null : target(t));
+        }
+        for (ConfNode.Element e : pathNode.list("forward", "a list of '- dest: URL' entries")) {
+            ConfNode t = pathNode.mapping(e, "a mapping with key dest");
+            drafts.add(t == null ? null : forward(t));
+        }
+        return build(drafts, pathNode.problems());
+    }
+
+    private static Draft target(ConfNode t) {
+        t.checkKeys(TARGET_KEYS, Set.of());
+        String id = t.get("id", null, v -> {
+            String s = ConfNode.text(v);
+            ForwardDest.checkId(s);
+            return s;
+        });
+        DestUrl url = url(t, "url");
+        boolean enable = t.bool("enable", true);
+        boolean reconnect = t.bool("reconnect", true);
+        Duration delay = t.get("reconnectDelay", ForwardDest.DEFAULT_RECONNECT_DELAY, v -> {
+            Duration d = ConfNode.duration(v);
+            ForwardDest.checkPositive(d);
+            return d;
+        });
+        // A long reconnectDelay alone must not clash with the default cap, so the cap grows to meet it.
+        Duration defaultMax = delay.compareTo(ForwardDest.DEFAULT_RECONNECT_MAX_DELAY) > 0
+                ? delay : ForwardDest.DEFAULT_RECONNECT_MAX_DELAY;
+        Duration maxDelay = t.get("reconnectMaxDelay", defaultMax, v -> {
+            Duration d = ConfNode.duration(v);
+            ForwardDest.checkMaxDelay(d, delay);
+            return d;
+        });
+        Duration maxTime = t.duration("maxReconnectTime", Duration.ZERO);
+        String username = t.string("username", "");
+        String password = t.string("password", "");
+        int queueSize = t.get("queueSize", 0, v -> {
+            int n = ConfNode.integer(v, "0 (use writeQueueSize) .. " + ForwardDest.MAX_QUEUE_SIZE);
+            ForwardDest.checkQueueSize(n);
+            return n;
+        });
+        RtspDestConf rtsp = rtspConfig(t, url);
+        SrtDestConf srt = srtConfig(t, url);
+        WebrtcDestConf webrtc = webrtcConfig(t, url);
+        RtmpDestConf rtmp = rtmpConfig(t, url);
+        return new Draft(t.path(), id, url, enable, reconnect, delay, maxDelay, maxTime, username, password,
+                rtsp, srt, webrtc, rtmp, queueSize);
+    }
+
+    /** A mediamtx v1.20 "forward: - dest: URL" entry: only dest maps, everything else takes the defaults. */
+    private static Draft forward(ConfNode t) {
+        t.checkKeys(FORWARD_KEYS, Set.of());
+        DestUrl url = url(t, "dest");
+        return new Draft(t.path(), null, url, true, true, ForwardDest.DEFAULT_RECONNECT_DELAY,
+                ForwardDest.DEFAULT_RECONNECT_MAX_DELAY, Duration.ZERO, "", "", RtspDestConf.DEFAULT,
+                SrtDestConf.DEFAULT, WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0);
+    }
+
+    private static DestUrl url(ConfNode t, String key) {
+        if (!t.has(key)) {
+            t.problems().add(t.keyPath(key), "missing", DestUrl.ACCEPTED_SCHEMES + " URLs");
+            return null;
+        }
+        return t.get(key, null, v -> DestUrl.parse(ConfNode.text(v)));
+    }
+
+    /**
+     * The sub-mapping key, or null when absent; a present one for a URL of another protocol is an
+     * error, since it would be silently ignored and is most likely a copy-paste slip.
+     */
+    private static ConfNode protocolConfig(ConfNode t, String key, DestUrl url, Class<? extends DestUrl> kind,
+                                           String schemes) {
+        if (!t.has(key)) {
+            return null;
+        }
+        if (url != null && !kind.isInstance(url)) {
+            t.problems().add(t.keyPath(key), "only valid for " + schemes + " URLs",
+                    "remove " + key + ", or use a " + schemes + " URL");
+            return null;
+        }
+        return t.object(key);
+    }
+
+    private static RtspDestConf rtspConfig(ConfNode t, DestUrl url) {
+        ConfNode c = protocolConfig(t, "rtspConfig", url, DestUrl.Rtsp.class, "rtsp/rtsps");
+        if (c == null) {
+            return RtspDestConf.DEFAULT;
+        }
+        c.checkKeys(RTSP_KEYS, Set.of());
+        return new RtspDestConf(c.get("transport", RtspTransport.AUTOMATIC,
+                v -> RtspTransport.fromYaml(ConfNode.text(v), true)));
+    }
+
+    private static SrtDestConf srtConfig(ConfNode t, DestUrl url) {
+        ConfNode c = protocolConfig(t, "srtConfig", url, DestUrl.Srt.class, "srt");
+        if (c == null) {
+            return SrtDestConf.DEFAULT;
+        }
+        c.checkKeys(SRT_KEYS, Set.of());
+        String passphrase = c.get("passphrase", "", v -> {
+            String s = ConfNode.text(v);
+            SrtDestConf.checkPassphrase(s);
+            return s;
+        });
+        int latency = c.get("latency", SrtDestConf.DEFAULT_LATENCY_MS, v -> {
+            int n = ConfNode.integer(v, "0.." + SrtDestConf.MAX_LATENCY_MS + " (milliseconds)");
+            SrtDestConf.checkLatency(n);
+            return n;
+        });
+        int pbkeylen = c.get("pbkeylen", 0, v -> {
+            int n = ConfNode.integer(v, "0, 16, 24, 32");
+            SrtDestConf.checkPbkeylen(n);
+            return n;
+        });
+        String streamId = c.get("streamid", "", v -> {
+            String s = ConfNode.text(v);
+            SrtDestConf.checkStreamId(s);
+            return s;
+        });
+        return new SrtDestConf(passphrase, latency, pbkeylen, streamId);
+    }
+
+    private static WebrtcDestConf webrtcConfig(ConfNode t, DestUrl url) {
+        ConfNode c = protocolConfig(t, "webrtcConfig", url, DestUrl.Whip.class, "whip/whips/webrtc/http/https");
+        if (c == null) {
+            return WebrtcDestConf.DEFAULT;
+        }
+        c.checkKeys(WEBRTC_KEYS, Set.of());
+        List<String> servers = new ArrayList<>();
+        for (ConfNode.Element e : c.list("iceServers", WebrtcDestConf.ACCEPTED_ICE)) {
+            try {
+                String s = ConfNode.text(e.node());
+                WebrtcDestConf.checkIceServer(s);
+                servers.add(s);
+            } catch (BadValue b) {
+                c.problems().add(e.path(), b);
+            }
+        }
+        return new WebrtcDestConf(servers);
+    }
+
+    private static RtmpDestConf rtmpConfig(ConfNode t, DestUrl url) {
+        ConfNode c = protocolConfig(t, "rtmpConfig", url, DestUrl.Rtmp.class, "rtmp/rtmps");
+        if (c != null) {
+            c.checkKeys(RTMP_KEYS, Set.of());
+        }
+        return RtmpDestConf.DEFAULT;
+    }
+
+    /**
+     * Checks explicit ids, derives the missing ones and builds the targets. Explicit ids are
+     * reserved first so a derived id never takes one the user wrote further down.
+     */
+    private static List<ForwardDest> build(List<Draft> drafts, Problems problems) {
+        Map<String, String> explicit = new HashMap<>();
+        for (int i = 0; i < drafts.size(); i++) {
+            Draft d = drafts.get(i);
+            if (d != null && d.explicitId() != null) {
+                String first = explicit.putIfAbsent(d.explicitId(), d.path());
+                if (first != null) {
+                    problems.add(d.path() + ".id", "duplicate id '" + d.explicitId() + "' (first used at " + first + ")",
+                            "ids unique within a path");
+                    drafts.set(i, null); // reported once here, not again by the PathConf constructor
+                }
+            }
+        }
+        Set<String> used = new HashSet<>(explicit.keySet());
+        List<ForwardDest> out = new ArrayList<>();
+        for (int i = 0; i < drafts.size(); i++) {
+            Draft d = drafts.get(i);
+            if (d == null || d.url() == null) {
+                continue;
+            }
+            String id = d.explicitId();
+            if (id == null) {
+                id = derivedId(i, d.url(), used);
+                used.add(id);
+            }
+            try {
+                out.add(new ForwardDest(id, d.url(), d.enable(), d.reconnect(), d.reconnectDelay(),
+                        d.reconnectMaxDelay(), d.maxReconnectTime(), d.username(), d.password(), d.rtsp(), d.srt(),
+                        d.webrtc(), d.rtmp(), d.queueSize()));
+            } catch (BadValue e) {
+                problems.add(d.path(), e); // the reads above check the same rules, so this means a bug there
+            }
+        }
+        return out;
+    }
+
+    /** "t{index}-{host}-{port}": stable for the same file, readable in logs and the API. */
+    static String derivedId(int index, DestUrl url, Set<String> used) {
+        String host = url.host().replaceAll("[^A-Za-z0-9_.-]", "_");
+        String base = "t" + index + "-" + host + "-" + url.port();
+        if (base.length() > 56) {
+            base = base.substring(0, 56); // leave room for a "-NN" suffix within the 64-character limit
+        }
+        String id = base;
+        for (int n = 2; used.contains(id); n++) {
+            id = base + "-" + n;
+        }
+        return id;
+    }
+}

@@ -1,0 +1,97 @@
+package io.sluice.conf;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * PathConf is the configuration of one path entry: an exact path name, a "~regex" matching many
+ * names, or the catch-all "all_others".
+ *
+ * @param name as written: "cam1", "~^cam[0-9]+$", "all_others" (or mediamtx's "all")
+ * @param publishUser "" means anyone may publish
+ * @param publishPass see publishUser
+ * @param readUser "" means anyone may read
+ * @param readPass see readUser
+ * @param forwardTargets forwardTargets entries, then mediamtx-style forward entries, in file order
+ */
+public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
+                       List<ForwardDest> forwardTargets) {
+
+    static final String ALL_OTHERS = "all_others";
+    static final String ALL = "all";
+    static final String ACCEPTED_NAME =
+            "A-Z a-z 0-9 _ . / - without leading or trailing '/', ~regex, all_others, all";
+    private static final Pattern EXACT = Pattern.compile("[A-Za-z0-9_./-]+");
+
+    // Records cannot hold a derived field, so compiled regexes live here. Keys are config strings,
+    // which only change on reload, so the map stays small.
+    private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
+
+    public PathConf {
+        checkName(Objects.requireNonNull(name, "name"));
+        Objects.requireNonNull(publishUser, "publishUser");
+        Objects.requireNonNull(publishPass, "publishPass");
+        Objects.requireNonNull(readUser, "readUser");
+        Objects.requireNonNull(readPass, "readPass");
+        forwardTargets = List.copyOf(forwardTargets);
+        Set<String> ids = new HashSet<>();
+        for (ForwardDest d : forwardTargets) {
+            if (!ids.add(d.id())) {
+                throw new BadValue("duplicate id '" + d.id() + "'", "ids unique within a path");
+            }
+        }
+    }
+
+    /** Whether this entry is a "~regex" entry. */
+    public boolean isRegex() {
+        return name.startsWith("~");
+    }
+
+    /** Whether this entry is the catch-all ("all_others" or "all"). */
+    public boolean isCatchAll() {
+        return name.equals(ALL_OTHERS) || name.equals(ALL);
+    }
+
+    /**
+     * Whether a stream path name falls under this entry. Regexes use find(), as mediamtx does, so
+     * anchor them with ^...$ to match whole names.
+     */
+    public boolean matches(String pathName) {
+        if (isCatchAll()) {
+            return true;
+        }
+        if (isRegex()) {
+            return COMPILED.computeIfAbsent(name, n -> Pattern.compile(n.substring(1))).matcher(pathName).find();
+        }
+        return name.equals(pathName);
+    }
+
+    static void checkName(String name) {
+        if (name.startsWith("~")) {
+            if (name.length() == 1) {
+                throw new BadValue("empty regex", ACCEPTED_NAME);
+            }
+            try {
+                Pattern.compile(name.substring(1));
+            } catch (PatternSyntaxException e) {
+                throw new BadValue("invalid regex: " + e.getDescription() + " near index " + e.getIndex(),
+                        "~ followed by a java.util.regex pattern, e.g. ~^cam[0-9]+$");
+            }
+        } else if (!EXACT.matcher(name).matches() || name.startsWith("/") || name.endsWith("/")) {
+            throw new BadValue("invalid path name '" + name + "'", ACCEPTED_NAME);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PathConf[name=" + name + ", publishUser=" + publishUser + ", publishPass=" + Redact.secret(publishPass)
+                + ", readUser=" + readUser + ", readPass=" + Redact.secret(readPass)
+                + ", forwardTargets=" + forwardTargets + "]";
+    }
+}

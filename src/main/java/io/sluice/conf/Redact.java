@@ -1,0 +1,35 @@
+package io.sluice.conf;
+
+import java.util.regex.Pattern;
+
+/** Redact masks credentials in URL strings before they reach logs, the API or toString(). */
+public final class Redact {
+
+    static final String MASK = "***";
+
+    // userinfo = everything between "://" and the last '@' of the authority (before the first '/' or '?').
+    private static final Pattern USERINFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?]*@");
+    private static final Pattern SECRET_PARAM =
+            Pattern.compile("(?i)([?&;](?:pass|password|passphrase|token)=)[^&;#]*");
+
+    private Redact() {
+    }
+
+    /**
+     * Returns raw with "user:pass@" replaced by "***@" and the values of pass, password, passphrase
+     * and token query parameters replaced by "***". Works on any string, valid URL or not, because
+     * it is also used to print URLs that failed to parse.
+     */
+    public static String url(String raw) {
+        if (raw == null) {
+            return "null";
+        }
+        String s = USERINFO.matcher(raw).replaceFirst("$1" + MASK + "@");
+        return SECRET_PARAM.matcher(s).replaceAll("$1" + MASK);
+    }
+
+    /** "***" for a non-empty secret, "" for an empty one, so a dump still shows whether it is set. */
+    static String secret(String s) {
+        return s == null || s.isEmpty() ? "" : MASK;
+    }
+}

@@ -1,0 +1,40 @@
+package io.sluice.conf;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * WebrtcDestConf holds the WebRTC-specific settings of a WHIP forward target.
+ *
+ * @param iceServers STUN/TURN servers as "stun:host:port" or "turn:user:pass@host:port" (also turns:)
+ */
+public record WebrtcDestConf(List<String> iceServers) {
+
+    static final WebrtcDestConf DEFAULT = new WebrtcDestConf(List.of());
+    static final String ACCEPTED_ICE = "stun:host[:port], turn:user:pass@host[:port], turns:user:pass@host[:port]";
+
+    private static final Pattern ICE =
+            Pattern.compile("(?:stuns?:|turns?:[^:@/\\s]+:[^@/\\s]+@)(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)"
+                    + "(?::\\d{1,5})?(?:\\?transport=(?:udp|tcp))?");
+
+    public WebrtcDestConf {
+        iceServers = List.copyOf(iceServers);
+        iceServers.forEach(WebrtcDestConf::checkIceServer);
+    }
+
+    static void checkIceServer(String s) {
+        if (!ICE.matcher(s).matches()) {
+            throw new BadValue("invalid ICE server '" + redact(s) + "'", ACCEPTED_ICE);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebrtcDestConf[iceServers=" + iceServers.stream().map(WebrtcDestConf::redact).toList() + "]";
+    }
+
+    /** TURN URLs carry credentials before '@'; they have no "//", so {@link Redact#url} does not apply. */
+    private static String redact(String ice) {
+        return ice.replaceFirst("^(turns?):[^@]*@", "$1:" + Redact.MASK + "@");
+    }
+}

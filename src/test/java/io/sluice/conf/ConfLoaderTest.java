@@ -1,0 +1,241 @@
+package io.sluice.conf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ConfLoaderTest {
+
+    @Test
+    void emptyFileEmbeddedFileAndRecordDefaultsAreEqual() throws Exception {
+        Conf empty = ConfLoader.parse("{}", "empty.yml");
+        Conf blank = ConfLoader.parse("", "blank.yml");
+        Conf embedded = ConfLoader.defaults();
+        // Field by field first, so a drift names the key.
+        assertThat(embedded).usingRecursiveComparison().isEqualTo(empty);
+        assertThat(embedded).isEqualTo(empty).isEqualTo(blank).isEqualTo(Conf.DEFAULT);
+        assertThat(empty.logLevel()).isEqualTo("info");
+        assertThat(empty.rtspAddress()).isEqualTo(":8554");
+        assertThat(empty.rtspTransports()).containsExactly(RtspTransport.UDP, RtspTransport.TCP);
+        assertThat(empty.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(empty.writeQueueSize()).isEqualTo(512);
+        assertThat(empty.paths()).extracting(PathConf::name).containsExactly("all_others");
+    }
+
+    @Test
+    void embeddedReferenceWritesEveryTopLevelKey() throws IOException {
+        String yml = embeddedText();
+        for (String key : ConfLoader.TOP_KEYS) {
+            assertThat(yml).as("sluice.yml documents %s", key).containsPattern("(?m)^" + key + ":");
+        }
+    }
+
+    /** The commented example in sluice.yml must stay a valid config showing every target key. */
+    @Test
+    void embeddedExampleParsesAndShowsEveryTargetKey() throws Exception {
+        String yml = embeddedText();
+        String block = yml.substring(yml.indexOf("# BEGIN EXAMPLE\n") + 16, yml.indexOf("# END EXAMPLE"));
+        String example = block.lines().map(l -> l.replaceFirst("^# ?", "")).collect(Collectors.joining("\n"));
+        for (String key : List.of("id", "url", "enable", "reconnect", "reconnectDelay", "reconnectMaxDelay",
+                "maxReconnectTime", "username", "password", "queueSize", "rtspConfig", "transport", "srtConfig",
+                "passphrase", "latency", "pbkeylen", "streamid", "webrtcConfig", "iceServers", "rtmpConfig",
+                "forward", "dest", "publishUser", "publishPass", "readUser", "readPass")) {
+            assertThat(example).as("example shows %s", key).containsPattern("\\b" + key + ":");
+        }
+
+        Conf conf = ConfLoader.parse(example, "sluice.yml example");
+
+        PathConf cam1 = conf.pathFor("cam1");
+        assertThat(cam1.forwardTargets()).extracting(d -> d.url().getClass().getSimpleName())
+                .containsExactly("Rtsp", "Rtmp", "Srt", "Whip", "Rtmp");
+        assertThat(conf.pathFor("cam7").name()).isEqualTo("~^cam[0-9]+$");
+    }
+
+    /** The design document's §4 example. */
+    @Test
+    void designExample() throws Exception {
+        Conf conf = ConfLoader.parse("""
+                paths:
+                  mystream:
+                    forwardTargets:
+                      - url: webrtc://remote-server:8889/target-path/whep
+                        enable: yes
+                        reconnect: yes
+                        reconnectDelay: 2s
+                        webrtcConfig:
+                          iceServers:
+                            - stun:stun.l.google.com:19302
+                      - url: rtsp://remote-server:8554/target-path
+                        enable: yes
+                        reconnect: yes
+                        reconnectDelay: 2s
+                        username: user
+                        password: pass
+                        rtspConfig:
+                          transport: tcp
+                      - url: srt://remote-server:8890?streamid=publish:target-path
+                        enable: yes
+                        reconnect: yes
+                        srtConfig:
+                          passphrase: mypassphrase
+                          latency: 120
+                      - url: rtmp://remote-server:1935/target-path
+                        enable: no
+                        reconnect: false
+                        reconnectDelay: 1h30m
+                        maxReconnectTime: 10m
+                        username: user
+                        password: pass
+                """, "design.yml");
+
+        assertThat(conf.paths()).extracting(PathConf::name).containsExactly("mystream");
+        List<ForwardDest> t = conf.pathFor("mystream").forwardTargets();
+        assertThat(t).extracting(ForwardDest::id).containsExactly(
+                "t0-remote-server-8889", "t1-remote-server-8554", "t2-remote-server-8890", "t3-remote-server-1935");
+
+        ForwardDest webrtc = t.get(0);
+        assertThat(webrtc.url()).isEqualTo(new DestUrl.Whip("webrtc://remote-server:8889/target-path/whep", false,
+                "remote-server", 8889, "/target-path/whep", "", true));
+        assertThat(webrtc.webrtcConfig().iceServers()).containsExactly("stun:stun.l.google.com:19302");
+        assertThat(webrtc.reconnectDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(webrtc.reconnectMaxDelay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(webrtc.maxReconnectTime()).isZero();
+        assertThat(webrtc.rtspConfig()).isEqualTo(RtspDestConf.DEFAULT);
+
+        ForwardDest rtsp = t.get(1);
+        assertThat(rtsp.url()).isEqualTo(new DestUrl.Rtsp("rtsp://remote-server:8554/target-path", false,
+                "remote-server", 8554, "/target-path", "", ""));
+        assertThat(rtsp.rtspConfig().transport()).isEqualTo(RtspTransport.TCP);
+        assertThat(rtsp.username()).isEqualTo("user");
+        assertThat(rtsp.password()).isEqualTo("pass");
+        assertThat(rtsp.enable()).isTrue();
+        assertThat(rtsp.reconnect()).isTrue();
+
+        ForwardDest srt = t.get(2);
+        assertThat(srt.url()).isEqualTo(new DestUrl.Srt("srt://remote-server:8890?streamid=publish:target-path",
+                "remote-server", 8890, Map.of("streamid", "publish:target-path")));
+        assertThat(srt.srtConfig()).isEqualTo(new SrtDestConf("mypassphrase", 120, 0, ""));
+
+        ForwardDest rtmp = t.get(3);
+        assertThat(rtmp.url()).isEqualTo(new DestUrl.Rtmp("rtmp://remote-server:1935/target-path", false,
+                "remote-server", 1935, "target-path", "", "", ""));
+        assertThat(rtmp.enable()).isFalse();
+        assertThat(rtmp.reconnect()).isFalse();
+        assertThat(rtmp.reconnectDelay()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(rtmp.reconnectMaxDelay()).as("cap grows to the delay").isEqualTo(Duration.ofMinutes(90));
+        assertThat(rtmp.maxReconnectTime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(rtmp.queueSize()).isZero();
+    }
+
+    @Test
+    void topLevelKeys() throws Exception {
+        Conf conf = ConfLoader.parse("""
+                logLevel: debug
+                rtspAddress: 127.0.0.1:0
+                rtpAddress: "[::1]:18000"
+                rtmpAddress: localhost:1936
+                rtspTransports: [tcp]
+                readTimeout: 500ms
+                writeTimeout: 3
+                writeQueueSize: 1024
+                serverKey: /etc/k.pem
+                serverCert: /etc/c.pem
+                """, "t.yml");
+        assertThat(conf.logLevel()).isEqualTo("debug");
+        assertThat(conf.rtspAddress()).isEqualTo("127.0.0.1:0");
+        assertThat(conf.rtpAddress()).isEqualTo("[::1]:18000");
+        assertThat(conf.rtspTransports()).containsExactly(RtspTransport.TCP);
+        assertThat(conf.readTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(conf.writeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(conf.writeQueueSize()).isEqualTo(1024);
+        assertThat(conf.serverCert()).isEqualTo("/etc/c.pem");
+        assertThat(conf.rtcpAddress()).isEqualTo(":8001");
+    }
+
+    @Test
+    void mediamtxForwardEntryMapsToForwardDest() throws Exception {
+        Conf conf = ConfLoader.parse("""
+                rtsp: yes
+                hls: no
+                rtspTransports: [udp, multicast, tcp]
+                paths:
+                  cam1:
+                    source: publisher
+                    record: no
+                    forwardTargets:
+                      - url: rtsp://a.example/cam1
+                    forward:
+                      - dest: rtmp://b.example/live/cam1?key=1
+                """, "mediamtx.yml");
+        List<ForwardDest> t = conf.pathFor("cam1").forwardTargets();
+        assertThat(t).hasSize(2);
+        assertThat(t.get(0).url()).isInstanceOf(DestUrl.Rtsp.class);
+        ForwardDest fwd = t.get(1);
+        assertThat(fwd.id()).isEqualTo("t1-b.example-1935");
+        assertThat(fwd.url()).isEqualTo(new DestUrl.Rtmp("rtmp://b.example/live/cam1?key=1", false, "b.example", 1935,
+                "live", "cam1?key=1", "", ""));
+        assertThat(fwd).isEqualTo(new ForwardDest("t1-b.example-1935", fwd.url(), true, true, Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Duration.ZERO, "", "", RtspDestConf.DEFAULT, SrtDestConf.DEFAULT,
+                WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0));
+        assertThat(conf.rtspTransports()).isEqualTo(EnumSet.of(RtspTransport.UDP, RtspTransport.TCP));
+    }
+
+    @Test
+    void derivedIdsAreStableAndAvoidExplicitOnes() throws Exception {
+        String yaml = """
+                paths:
+                  p:
+                    forwardTargets:
+                      - url: rtsp://h/a
+                      - id: t0-h-554
+                        url: rtsp://h/b
+                      - url: rtsp://[::1]:8554/c
+                """;
+        List<ForwardDest> t = ConfLoader.parse(yaml, "a.yml").pathFor("p").forwardTargets();
+        assertThat(t).extracting(ForwardDest::id).containsExactly("t0-h-554-2", "t0-h-554", "t2-__1-8554");
+        assertThat(ConfLoader.parse(yaml, "b.yml")).isEqualTo(ConfLoader.parse(yaml, "a.yml"));
+    }
+
+    @Test
+    void absentOrEmptyPathsAllowEveryPath() throws Exception {
+        assertThat(ConfLoader.parse("paths: {}", "a.yml").pathFor("anything").name()).isEqualTo("all_others");
+        assertThat(ConfLoader.parse("paths:", "a.yml").pathFor("x/y").name()).isEqualTo("all_others");
+        assertThat(ConfLoader.parse("paths:\n  cam1:\n", "a.yml").pathFor("other")).isNull();
+    }
+
+    @Test
+    void pathForPrefersExactThenRegexInFileOrderThenAllOthers() throws Exception {
+        Conf conf = ConfLoader.parse("""
+                paths:
+                  all:
+                    readUser: fallback
+                  "~^cam[0-9]+$":
+                    readUser: firstRegex
+                  ~^cam:
+                    readUser: secondRegex
+                  cam1:
+                    readUser: exact
+                """, "p.yml");
+        assertThat(conf.pathFor("cam1").readUser()).isEqualTo("exact");
+        assertThat(conf.pathFor("cam2").readUser()).isEqualTo("firstRegex");
+        assertThat(conf.pathFor("camera").readUser()).isEqualTo("secondRegex");
+        assertThat(conf.pathFor("other").readUser()).isEqualTo("fallback");
+        assertThat(conf.pathFor("cam2").isRegex()).isTrue();
+        assertThat(conf.pathFor("cam2").matches("xcam2")).isFalse();
+        assertThat(conf.pathFor("cam1").matches("cam10")).isFalse();
+    }
+
+    private static String embeddedText() throws IOException {
+        try (InputStream in = ConfLoader.class.getResourceAsStream("/sluice.yml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
