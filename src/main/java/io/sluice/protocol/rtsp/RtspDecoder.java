@@ -225,6 +225,10 @@ public final class RtspDecoder extends ByteToMessageDecoder {
             if (line.isEmpty()) {
                 break;
             }
+            if (line.indexOf('\r') >= 0) {
+                throw new RtspProtocolException("invalid header line \"" + abbreviate(line.replace('\r', ' '))
+                        + "\": bare CR");
+            }
             char c0 = line.charAt(0);
             if ((c0 == ' ' || c0 == '\t') && name != null) {
                 // folded continuation line (RFC 2326 §4.2 allows LWS line folding)
