@@ -1,0 +1,130 @@
+package io.sluice.protocol.rtp;
+
+/**
+ * H264Sps is what Sluice reads from an H.264 sequence parameter set (ITU-T H.264 §7.3.2.1.1): profile,
+ * level and the cropped picture size, for FLV metadata and codec strings.
+ *
+ * @param profileIdc profile_idc (66 baseline, 77 main, 100 high, ...)
+ * @param constraintFlags the constraint_set flags byte
+ * @param levelIdc level_idc (31 = level 3.1)
+ * @param width cropped width in pixels
+ * @param height cropped height in pixels
+ */
+public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int width, int height) {
+
+    /** Largest dimension in macroblocks accepted; H.264 level 6.2 allows 139264 MBs in total. */
+    static final int MAX_SIZE_IN_MBS = 1 << 12;
+
+    /**
+     * Parses an SPS NAL unit (with its 1-byte NAL header, without start code).
+     *
+     * @throws RtpFormatException when it is not an SPS, is truncated or has out-of-range values
+     */
+    public static H264Sps parse(byte[] nalu) {
+        if (nalu.length < 4 || (nalu[0] & 0x1f) != H264Keyframes.NAL_SPS) {
+            throw new RtpFormatException("not an H264 SPS: " + nalu.length + " bytes, NAL type "
+                    + (nalu.length > 0 ? nalu[0] & 0x1f : -1));
+        }
+        BitReader r = new BitReader(unescape(nalu, 1), "H264 SPS");
+        int profile = r.readInt(8);
+        int constraints = r.readInt(8);
+        int level = r.readInt(8);
+        r.readUe(); // seq_parameter_set_id
+        int chromaFormat = 1;
+        boolean separateColourPlanes = false;
+        if (profile == 100 || profile == 110 || profile == 122 || profile == 244 || profile == 44 || profile == 83
+                || profile == 86 || profile == 118 || profile == 128 || profile == 138 || profile == 139
+                || profile == 134 || profile == 135) {
+            chromaFormat = r.readUe();
+            if (chromaFormat == 3) {
+                separateColourPlanes = r.readFlag();
+            }
+            r.readUe(); // bit_depth_luma_minus8
+            r.readUe(); // bit_depth_chroma_minus8
+            r.readFlag(); // qpprime_y_zero_transform_bypass_flag
+            if (r.readFlag()) { // seq_scaling_matrix_present_flag
+                for (int i = 0; i < (chromaFormat != 3 ? 8 : 12); i++) {
+                    if (r.readFlag()) {
+                        skipScalingList(r, i < 6 ? 16 : 64);
+                    }
+                }
+            }
+        }
+        r.readUe(); // log2_max_frame_num_minus4
+        int pocType = r.readUe();
+        if (pocType == 0) {
+            r.readUe(); // log2_max_pic_order_cnt_lsb_minus4
+        } else if (pocType == 1) {
+            r.readFlag(); // delta_pic_order_always_zero_flag
+            r.readSe();
+            r.readSe();
+            int n = r.readUe();
+            if (n > 255) {
+                throw new RtpFormatException("H264 SPS num_ref_frames_in_pic_order_cnt_cycle " + n + " exceeds 255");
+            }
+            for (int i = 0; i < n; i++) {
+                r.readSe();
+            }
+        }
+        r.readUe(); // max_num_ref_frames
+        r.readFlag(); // gaps_in_frame_num_value_allowed_flag
+        int widthMbs = r.readUe() + 1;
+        int heightMapUnits = r.readUe() + 1;
+        boolean frameMbsOnly = r.readFlag();
+        if (!frameMbsOnly) {
+            r.readFlag(); // mb_adaptive_frame_field_flag
+        }
+        r.readFlag(); // direct_8x8_inference_flag
+        int cropLeft = 0;
+        int cropRight = 0;
+        int cropTop = 0;
+        int cropBottom = 0;
+        if (r.readFlag()) {
+            cropLeft = r.readUe();
+            cropRight = r.readUe();
+            cropTop = r.readUe();
+            cropBottom = r.readUe();
+        }
+        if (widthMbs > MAX_SIZE_IN_MBS || heightMapUnits > MAX_SIZE_IN_MBS) {
+            throw new RtpFormatException("H264 SPS size " + widthMbs + "x" + heightMapUnits + " MBs exceeds "
+                    + MAX_SIZE_IN_MBS);
+        }
+        int heightMbs = heightMapUnits * (frameMbsOnly ? 1 : 2);
+        // crop units depend on chroma subsampling (H.264 Table 6-1, equations 7-19 to 7-22)
+        int chromaArray = separateColourPlanes ? 0 : chromaFormat;
+        int cropUnitX = chromaArray == 0 ? 1 : (chromaArray == 3 ? 1 : 2);
+        int cropUnitY = (chromaArray == 0 ? 1 : (chromaArray == 1 ? 2 : 1)) * (frameMbsOnly ? 1 : 2);
+        long width = widthMbs * 16L - (long) cropUnitX * (cropLeft + cropRight);
+        long height = heightMbs * 16L - (long) cropUnitY * (cropTop + cropBottom);
+        if (width <= 0 || height <= 0) {
+            throw new RtpFormatException("H264 SPS cropping leaves " + width + "x" + height + " pixels");
+        }
+        return new H264Sps(profile, constraints, level, (int) width, (int) height);
+    }
+
+    private static void skipScalingList(BitReader r, int size) {
+        int last = 8;
+        int next = 8;
+        for (int j = 0; j < size && next != 0; j++) {
+            next = (last + r.readSe() + 256) % 256;
+            last = next == 0 ? last : next;
+        }
+    }
+
+    /** Removes emulation prevention bytes (00 00 03 → 00 00), H.264 §7.4.1. */
+    static byte[] unescape(byte[] nalu, int from) {
+        byte[] out = new byte[nalu.length - from];
+        int n = 0;
+        int zeros = 0;
+        for (int i = from; i < nalu.length; i++) {
+            int b = nalu[i] & 0xff;
+            if (zeros >= 2 && b == 3) {
+                zeros = 0;
+                continue;
+            }
+            zeros = b == 0 ? zeros + 1 : 0;
+            out[n++] = (byte) b;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+}
