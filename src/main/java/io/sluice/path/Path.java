@@ -4,7 +4,7 @@ import io.netty.channel.EventLoop;
 import io.sluice.conf.PathConf;
 import io.sluice.forward.DestStats;
 import io.sluice.forward.ForwardManager;
-import io.sluice.protocol.rtp.RtpKeyframes;
+import io.sluice.protocol.rtp.KeyframeDetector;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
 import java.util.List;
@@ -55,7 +55,10 @@ public final class Path implements AutoCloseable {
             throw new PathException(PathException.Reason.BUSY,
                     "path '" + name + "' already has a publisher (" + publisher.who + ")");
         }
-        Stream s = new Stream(desc, i -> RtpKeyframes.testFor(desc.medias().get(i).format().codec()));
+        Stream s = new Stream(desc, i -> {
+            KeyframeDetector d = KeyframeDetector.forCodec(desc.medias().get(i).format().codec());
+            return d == KeyframeDetector.NONE ? null : d::isKeyframePacket;
+        });
         publisher = new PublisherHandle(s, who);
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);

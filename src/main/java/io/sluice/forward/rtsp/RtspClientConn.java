@@ -46,7 +46,7 @@ final class RtspClientConn extends ChannelInboundHandlerAdapter {
             responses.add(r);
         } else {
             // RTCP receiver reports (interleaved) and server requests are not needed to record.
-            ReferenceCountUtil.release(msg instanceof InterleavedFrame f ? f.payload() : msg);
+            ReferenceCountUtil.release(msg);
         }
     }
 

@@ -143,14 +143,13 @@ public final class RtspDest implements Dest {
             }
             if (!tcp) {
                 String th = r.headers().get("Transport");
-                RtspTransportHeader rt = th == null ? null : RtspTransportHeader.parseList(th).getFirst();
+                RtspTransportHeader rt = th == null ? null : RtspTransportHeader.parseAll(th).getFirst();
                 if (rt == null || rt.serverPort() == null) {
                     throw new UdpRefused("server answered SETUP without server_port");
                 }
                 var host = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-                int[] sp = rt.serverPort();
-                udpRtpTo[i] = new InetSocketAddress(host, sp[0]);
-                udpRtcpTo[i] = new InetSocketAddress(host, sp.length > 1 ? sp[1] : sp[0] + 1);
+                udpRtpTo[i] = new InetSocketAddress(host, rt.serverPort().rtp());
+                udpRtcpTo[i] = new InetSocketAddress(host, rt.serverPort().rtcp());
             }
         }
         expectOk(request(conn, "RECORD", base, new RtspHeaders(), null), "RECORD");

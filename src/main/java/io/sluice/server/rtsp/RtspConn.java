@@ -59,7 +59,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     private RtspSession session;
     private SenderReports reports;
     private ScheduledFuture<?> timer;
-    private boolean publisherWrote;
+    /** The stream written during the current read batch, flushed at read-complete; null when none. */
+    private Stream batchStream;
     private long ticks;
 
     RtspConn(RtspServer server) {
@@ -92,9 +93,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (publisherWrote) {
-            publisherWrote = false;
-            session.publisher.stream().batchEnd();
+        if (batchStream != null) {
+            batchStream.batchEnd();
+            batchStream = null;
         }
         ctx.flush();
     }
@@ -117,8 +118,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             return;
         }
         s.touch();
-        s.publisher.stream().write(media, payload, System.nanoTime());
-        publisherWrote = true;
+        batchStream = s.publisher.stream();
+        batchStream.write(media, payload, System.nanoTime());
     }
 
     @Override
@@ -131,13 +132,14 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+        Throwable c = !(cause instanceof RtspProtocolException)
+                && cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                 ? cause.getCause() : cause;
-        if (c instanceof RtspProtocolException) {
+        if (c instanceof RtspProtocolException pe) {
             LOG.warn("[rtsp conn {}] bad request: {}", remote, c.getMessage());
             RtspHeaders h = new RtspHeaders();
             h.set("Connection", "close");
-            ctx.writeAndFlush(new RtspResponse(400, "Bad Request", h,
+            ctx.writeAndFlush(new RtspResponse(pe.status(), io.sluice.protocol.rtsp.RtspStatus.reason(pe.status()), h,
                     (c.getMessage() + "\r\n").getBytes(StandardCharsets.UTF_8)))
                     .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         } else if (c instanceof java.io.IOException) {
@@ -284,8 +286,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             throw new Refusal(status(455, "Method Not Valid in This State", "SETUP after RECORD/PLAY"));
         }
         RtspTransportHeader chosen = null;
-        for (RtspTransportHeader t : RtspTransportHeader.parseList(transportValue)) {
-            if (!t.multicast() && (t.tcp() ? server.tcpAllowed() : server.udpAllowed())) {
+        for (RtspTransportHeader t : RtspTransportHeader.parseAll(transportValue)) {
+            if (!t.multicast() && (t.lower() == RtspTransportHeader.Lower.TCP ? server.tcpAllowed() : server.udpAllowed())) {
                 chosen = t;
                 break;
             }
@@ -295,9 +297,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
                     "transport not accepted: " + transportValue + "; accepted: " + server.acceptedTransports()));
         }
         String answer;
-        if (chosen.tcp()) {
-            int rtp = chosen.interleaved() != null ? chosen.interleaved()[0] : 2 * media;
-            int rtcp = chosen.interleaved() != null && chosen.interleaved().length > 1 ? chosen.interleaved()[1] : rtp + 1;
+        if (chosen.lower() == RtspTransportHeader.Lower.TCP) {
+            int rtp = chosen.interleaved() != null ? chosen.interleaved().rtp() : 2 * media;
+            int rtcp = chosen.interleaved() != null ? chosen.interleaved().rtcp() : rtp + 1;
             if (rtp < 0 || rtp > 255 || rtcp < 0 || rtcp > 255) {
                 throw new Refusal(status(461, "Unsupported Transport", "interleaved channel out of range 0-255"));
             }
@@ -305,15 +307,15 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             s.mediaByChannel[rtp] = media;
             answer = "RTP/AVP/TCP;unicast;interleaved=" + rtp + "-" + rtcp;
         } else {
-            int[] cp = chosen.clientPort();
+            RtspTransportHeader.PortRange cp = chosen.clientPort();
             if (cp == null) {
                 throw new Refusal(status(461, "Unsupported Transport", "UDP transport without client_port"));
             }
             var host = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-            int rtcpPort = cp.length > 1 ? cp[1] : cp[0] + 1;
-            s.transports[media] = new RtspSession.MediaTransport(false, -1, -1, new InetSocketAddress(host, cp[0]),
+            int rtcpPort = cp.rtcp();
+            s.transports[media] = new RtspSession.MediaTransport(false, -1, -1, new InetSocketAddress(host, cp.rtp()),
                     new InetSocketAddress(host, rtcpPort));
-            answer = "RTP/AVP;unicast;client_port=" + cp[0] + "-" + rtcpPort + ";server_port="
+            answer = "RTP/AVP;unicast;client_port=" + cp.rtp() + "-" + rtcpPort + ";server_port="
                     + server.udp().rtpPort() + "-" + server.udp().rtcpPort();
             if (s.mode == RtspSession.Mode.PUBLISH) {
                 answer += ";mode=record";
@@ -520,7 +522,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         if (user == null || user.isEmpty()) {
             return;
         }
-        if (RtspAuth.verify(req, user, pass, REALM, nonce)) {
+        if (RtspAuth.verify(req, user, pass, nonce)) {
             return;
         }
         boolean tried = req.headers().get("Authorization") != null;
@@ -577,7 +579,12 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     }
 
     private static String baseUrl(String uri) {
-        String u = RtspUrl.stripCredentials(uri);
+        String u;
+        try {
+            u = RtspUrl.parse(uri).withoutCredentials();
+        } catch (IllegalArgumentException e) {
+            u = uri;
+        }
         int q = u.indexOf('?');
         if (q >= 0) {
             u = u.substring(0, q);
