@@ -52,6 +52,8 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
     private volatile long bytesOut;
     /** Touched only by the stream's writer (under the stream's lock). */
     private boolean waitKeyframe;
+    /** Waiting for a keyframe after a drop (not at the start): skipped packets count as dropped. */
+    private boolean recovering;
     private boolean dirty;
     private long droppedSinceWarn;
     private long lastWarnNanos;
@@ -85,9 +87,15 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
         }
         if (unit.media() == keyframeMedia && waitKeyframe) {
             if (!unit.keyframe()) {
+                if (recovering) {
+                    // lost to the reader as surely as a dropped packet: count it
+                    dropped.increment();
+                    droppedSinceWarn++;
+                }
                 return;
             }
             waitKeyframe = false;
+            recovering = false;
         }
         if (queued.get() == 0 && loop.inEventLoop() && sink.isWritable()) {
             write(unit);
@@ -124,6 +132,7 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
         droppedSinceWarn++;
         if (keyframeMedia >= 0) {
             waitKeyframe = true;
+            recovering = true;
         }
         long now = System.nanoTime();
         if (now - lastWarnNanos >= WARN_INTERVAL_NANOS) {

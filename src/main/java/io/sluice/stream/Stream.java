@@ -137,7 +137,8 @@ public final class Stream implements AutoCloseable {
             }
             old.clear();
             gopOverflow = false;
-        } else if (gopOverflow) {
+        } else if (gopOverflow || gop.isEmpty()) {
+            // nothing is cached until the first keyframe: a reader could not start before it anyway
             return;
         }
         if (gop.size() >= MAX_GOP_PACKETS || gopBytes + unit.size() > MAX_GOP_BYTES) {

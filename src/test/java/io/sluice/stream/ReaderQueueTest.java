@@ -110,11 +110,13 @@ class ReaderQueueTest {
             q.onUnit(u);
             u.release();
         }
-        assertThat(q.dropped()).isEqualTo(3);
+        assertThat(q.dropped()).as("one dropped for the full queue, then deltas skipped until a keyframe")
+                .isEqualTo(3);
         // After the drop, delta frames are skipped until a keyframe arrives.
         Unit delta = new Unit(0, rtp(96, 6, 6, 0x41), 0, false);
         q.onUnit(delta);
         delta.release();
+        assertThat(q.dropped()).isEqualTo(4);
         Unit key = new Unit(0, rtp(96, 7, 7, 0x65), 0, true);
         sink.writable = true;
         onLoop(q::drain);
