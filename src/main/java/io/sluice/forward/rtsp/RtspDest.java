@@ -247,6 +247,13 @@ public final class RtspDest implements Dest {
                     protected void channelRead0(io.netty.channel.ChannelHandlerContext c, DatagramPacket p) {
                         // receiver reports from the target: not needed to record
                     }
+
+                    @Override
+                    public void exceptionCaught(io.netty.channel.ChannelHandlerContext c, Throwable cause) {
+                        // ICMP port unreachable while the target restarts: the control connection
+                        // tells whether the session is still alive.
+                        LOG.debug("[forward {}] UDP: {}", conf.id(), cause.toString());
+                    }
                 });
     }
 
