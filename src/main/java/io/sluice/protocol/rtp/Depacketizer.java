@@ -26,7 +26,8 @@ public interface Depacketizer extends AutoCloseable {
      * one; an empty list means more packets are needed.
      *
      * @throws RtpPacketException when the packet or its payload is malformed; the unit in progress is
-     *     dropped and the depacketizer goes on with the next packet
+     *     dropped and the depacketizer goes on with the next packet. A whole unit that the malformed
+     *     packet completed (by changing the timestamp) is not lost: the next call returns it.
      */
     List<AccessUnit> push(ByteBuf rtpPacket);
 

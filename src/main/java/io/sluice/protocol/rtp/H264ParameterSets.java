@@ -2,7 +2,9 @@ package io.sluice.protocol.rtp;
 
 import io.sluice.stream.Format;
 
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * H264ParameterSets is the SPS and PPS an H.264 stream announces in its {@code sprop-parameter-sets}
@@ -87,5 +89,22 @@ public record H264ParameterSets(byte[] sps, byte[] pps) {
             throw new RtpFormatException("empty NAL unit in " + param);
         }
         return nalu;
+    }
+
+    // records compare arrays by identity; parameter sets are compared by content
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof H264ParameterSets o && Arrays.equals(o.sps, sps) && Arrays.equals(o.pps, pps);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(sps) + 31 * Arrays.hashCode(pps);
+    }
+
+    @Override
+    public String toString() {
+        return "H264ParameterSets[" + "sps=" + HexFormat.of().formatHex(sps) + ", " + "pps=" + HexFormat.of().formatHex(pps) + "]";
     }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 final class H265Depacketizer implements Depacketizer {
 
     private final NaluAssembler asm;
+    /** Units completed by a packet that then proved malformed; returned by the next push. */
+    private List<AccessUnit> carried = List.of();
 
     /**
      * @throws RtpFormatException when sprop-max-don-diff &gt; 0: the stream then carries DONL fields and
@@ -33,7 +35,8 @@ final class H265Depacketizer implements Depacketizer {
     @Override
     public List<AccessUnit> push(ByteBuf packet) {
         ByteBuf payload = RtpHeader.payload(packet);
-        List<AccessUnit> out = new ArrayList<>(1);
+        List<AccessUnit> out = new ArrayList<>(carried);
+        carried = List.of();
         if (!asm.begin(packet, out)) {
             return out;
         }
@@ -41,6 +44,8 @@ final class H265Depacketizer implements Depacketizer {
             parse(payload, RtpHeader.sequenceNumber(packet));
         } catch (RtpPacketException e) {
             asm.fail();
+            // the unit a timestamp change completed before the bad payload is whole: keep it for the caller
+            carried = out;
             throw e;
         }
         asm.end(packet, out);
@@ -101,6 +106,8 @@ final class H265Depacketizer implements Depacketizer {
 
     @Override
     public void close() {
+        carried.forEach(AccessUnit::release);
+        carried = List.of();
         asm.close();
     }
 }

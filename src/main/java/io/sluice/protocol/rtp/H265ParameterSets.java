@@ -2,6 +2,9 @@ package io.sluice.protocol.rtp;
 
 import io.sluice.stream.Format;
 
+import java.util.Arrays;
+import java.util.HexFormat;
+
 /**
  * H265ParameterSets is the VPS, SPS and PPS an H.265 stream announces in its {@code sprop-vps},
  * {@code sprop-sps} and {@code sprop-pps} fmtp parameters
@@ -66,5 +69,22 @@ public record H265ParameterSets(byte[] vps, byte[] sps, byte[] pps) {
                     + ", expected " + type);
         }
         return nalu;
+    }
+
+    // records compare arrays by identity; parameter sets are compared by content
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof H265ParameterSets o && Arrays.equals(o.vps, vps) && Arrays.equals(o.sps, sps) && Arrays.equals(o.pps, pps);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(vps) + 31 * Arrays.hashCode(sps) + 31 * Arrays.hashCode(pps);
+    }
+
+    @Override
+    public String toString() {
+        return "H265ParameterSets[" + "vps=" + HexFormat.of().formatHex(vps) + ", " + "sps=" + HexFormat.of().formatHex(sps) + ", " + "pps=" + HexFormat.of().formatHex(pps) + "]";
     }
 }

@@ -4,24 +4,88 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Vp9Keyframes detects key frames in VP9 RTP payloads
- * (<a href="https://datatracker.ietf.org/doc/html/draft-ietf-payload-vp9-16#section-4.2">draft-ietf-payload-vp9 §4.2</a>,
- * now RFC 9628): the packet that begins a frame (B=1) which is not inter-picture predicted (P=0).
+ * (<a href="https://www.rfc-editor.org/rfc/rfc9628#section-4.2">RFC 9628 §4.2</a>, formerly
+ * draft-ietf-payload-vp9): the packet that begins a frame (B=1), is not inter-picture predicted (P=0)
+ * and whose VP9 uncompressed header says KEY_FRAME.
+ *
+ * <p>The header check is there because FFmpeg's packetizer (5.1 at least) never sets P, so every frame
+ * it sends looks like an intra frame by the descriptor alone.
  */
 final class Vp9Keyframes {
 
     static final KeyframeDetector DETECTOR = Vp9Keyframes::isKeyframe;
+
+    private static final int I = 0x80;
+    private static final int P = 0x40;
+    private static final int L = 0x20;
+    private static final int F = 0x10;
+    private static final int B = 0x08;
+    private static final int V = 0x02;
+    /** VP9 frame_marker (VP9 bitstream §6.2). */
+    private static final int FRAME_MARKER = 2;
 
     private Vp9Keyframes() {
     }
 
     static boolean isKeyframe(ByteBuf b, int off, int len) {
         if (len < 2) {
-            return false; // a descriptor without frame data
+            return false;
         }
+        int end = off + len;
         int d0 = b.getByte(off);
-        // P (0x40) set means inter-picture predicted; B (0x08) marks the first packet of a frame.
-        // With spatial layers only the base layer's P is 0 on a key picture; upper layers of the
-        // same picture predict from it, so the base layer's start is the place a reader can start.
-        return (d0 & 0x40) == 0 && (d0 & 0x08) != 0;
+        // With spatial layers only the base layer's P is 0 on a key picture; the upper layers of the
+        // same picture predict from it, so the base layer's start is where a reader can start.
+        if ((d0 & P) != 0 || (d0 & B) == 0) {
+            return false;
+        }
+        int p = off + 1;
+        if ((d0 & I) != 0) {
+            p += (b.getByte(p) & 0x80) != 0 ? 2 : 1; // 7- or 15-bit picture ID
+        }
+        if ((d0 & L) != 0) {
+            p += (d0 & F) != 0 ? 1 : 2; // layer indices, plus TL0PICIDX in non-flexible mode
+        }
+        // F with P=0 has no reference indices
+        if ((d0 & V) != 0) {
+            p = skipScalabilityStructure(b, p, end);
+        }
+        if (p < 0 || p >= end) {
+            return false;
+        }
+        int h = b.getUnsignedByte(p);
+        if (h >> 6 != FRAME_MARKER) {
+            return true; // not a parseable header: trust the descriptor
+        }
+        int profile = ((h >> 5) & 1) | (((h >> 4) & 1) << 1);
+        int bit = profile == 3 ? 2 : 3; // position of show_existing_frame, after a reserved bit in profile 3
+        boolean showExisting = ((h >> bit) & 1) != 0;
+        boolean interFrame = ((h >> (bit - 1)) & 1) != 0; // frame_type: 0 = KEY_FRAME
+        return !showExisting && !interFrame;
+    }
+
+    /** Returns the offset after the scalability structure, or -1 when it overruns the payload. */
+    private static int skipScalabilityStructure(ByteBuf b, int p, int end) {
+        if (p >= end) {
+            return -1;
+        }
+        int ss = b.getUnsignedByte(p++);
+        int spatialLayers = (ss >> 5) + 1;
+        if ((ss & 0x10) != 0) { // Y: width and height per layer
+            p += 4 * spatialLayers;
+        }
+        if ((ss & 0x08) != 0) { // G: picture group description
+            if (p >= end) {
+                return -1;
+            }
+            int groups = b.getUnsignedByte(p++);
+            for (int i = 0; i < groups; i++) {
+                if (p >= end) {
+                    return -1;
+                }
+                int refs = (b.getUnsignedByte(p++) >> 2) & 0x03;
+                p += refs;
+            }
+        }
+        return p;
     }
 }

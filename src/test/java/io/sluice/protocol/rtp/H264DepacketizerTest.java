@@ -197,6 +197,19 @@ class H264DepacketizerTest {
     }
 
     @Test
+    void unitCompletedByAMalformedPacketComesWithTheNextPush() {
+        TrackingAllocator alloc = new TrackingAllocator();
+        try (Depacketizer d = Depacketizer.forFormat(Captures.format(CAPTURE, Codec.H264), alloc)) {
+            assertThat(d.push(rtp(1, 10, false, 0x41, 1))).isEmpty();
+            assertThatThrownBy(() -> d.push(rtp(2, 20, false, 0x7c, 0xc5, 1))).isInstanceOf(RtpPacketException.class);
+            List<AccessUnit> aus = d.push(rtp(3, 30, true, 0x41, 3));
+            assertThat(aus).extracting(AccessUnit::rtpTimestamp).containsExactly(10L, 30L);
+            releaseAll(aus);
+        }
+        alloc.assertAllReleased();
+    }
+
+    @Test
     void interleavedModeIsRejected() {
         Format f = new Format(96, Codec.H264, "H264", 90000, 0, "packetization-mode=2");
         assertThatThrownBy(() -> Depacketizer.forFormat(f)).isInstanceOf(RtpFormatException.class)
