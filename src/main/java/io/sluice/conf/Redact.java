@@ -12,7 +12,22 @@ public final class Redact {
     private static final Pattern SECRET_PARAM =
             Pattern.compile("(?i)([?&;](?:pass|password|passphrase|token)=)[^&;#]*");
 
+    /** A URL's userinfo anywhere in a text: scheme://user[:pass]@ (the user part has no spaces). */
+    private static final Pattern USERINFO_IN_TEXT = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?@\\s]*@");
+
     private Redact() {
+    }
+
+    /**
+     * Returns a message (an error text, a log line) with the credentials of every URL in it masked:
+     * exceptions from sockets and peers quote URLs, and these texts reach logs and the API.
+     */
+    public static String text(String message) {
+        if (message == null) {
+            return "null";
+        }
+        String s = USERINFO_IN_TEXT.matcher(message).replaceAll("$1" + MASK + "@");
+        return SECRET_PARAM.matcher(s).replaceAll("$1" + MASK);
     }
 
     /**

@@ -115,7 +115,7 @@ final class DestRunner implements AutoCloseable {
                 }
             }
             String message = error == null ? "remote closed the session" : describe(error);
-            lastError = Redact.url(message);
+            lastError = Redact.text(message);
             boolean stable = state == DestState.FORWARDING
                     && Duration.between(started, clock.instant()).compareTo(STABLE_SESSION) >= 0;
             if (stable) {
