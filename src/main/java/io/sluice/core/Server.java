@@ -54,7 +54,7 @@ public final class Server implements AutoCloseable {
     /** Makes the protocol session for one forward target attempt. */
     private Dest dest(ForwardDest d) {
         return switch (d.url()) {
-            case DestUrl.Rtsp r -> new RtspDest(d, loops, conf.readTimeout());
+            case DestUrl.Rtsp r -> new RtspDest(d, loops, conf.readTimeout(), conf.writeTimeout());
             case DestUrl.Rtmp r -> unsupported(d, "RTMP");
             case DestUrl.Srt s -> unsupported(d, "SRT");
             case DestUrl.Whip w -> unsupported(d, "WHIP");

@@ -76,11 +76,21 @@ public final class RtspDest implements Dest {
     private String authorization;
     private List<String> challenges = List.of();
 
-    public RtspDest(ForwardDest conf, NetLoops loops, java.time.Duration timeout) {
+    private final long writeTimeoutNanos;
+    /** When the control connection stopped taking data (0 = writable); loop thread only. */
+    private long unwritableSinceNanos;
+
+    /**
+     * @param timeout how long to wait for a response (readTimeout)
+     * @param writeTimeout how long the target may take no data before the session is dropped and
+     *     restarted (a stalled target otherwise only drops packets forever)
+     */
+    public RtspDest(ForwardDest conf, NetLoops loops, java.time.Duration timeout, java.time.Duration writeTimeout) {
         this.conf = conf;
         this.url = (DestUrl.Rtsp) conf.url();
         this.loops = loops;
         this.timeoutMs = timeout.toMillis();
+        this.writeTimeoutNanos = writeTimeout.toNanos();
         this.user = !conf.username().isEmpty() ? conf.username() : url.user();
         this.pass = !conf.username().isEmpty() ? conf.password() : url.pass();
     }
@@ -168,6 +178,8 @@ public final class RtspDest implements Dest {
         conn.onWritable(queue::drain);
         ScheduledFuture<?> keepalive = ch.eventLoop().scheduleAtFixedRate(() -> keepalive(ch, base),
                 KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+        ScheduledFuture<?> stallCheck = ch.eventLoop().scheduleAtFixedRate(() -> checkStall(ch), 1, 1,
+                TimeUnit.SECONDS);
         ScheduledFuture<?> srTimer = ch.eventLoop().scheduleAtFixedRate(
                 () -> sendReports(ch, tcp, reports, udpRtcp, udpRtcpTo, n), 1, SENDER_REPORT_SECONDS, TimeUnit.SECONDS);
         try {
@@ -180,8 +192,12 @@ public final class RtspDest implements Dest {
             queue.close();
             keepalive.cancel(false);
             srTimer.cancel(false);
+            stallCheck.cancel(false);
         }
         if (!closed) {
+            if (stalled) {
+                throw new IOException("target took no data for " + writeTimeoutNanos / 1_000_000 + " ms (writeTimeout)");
+            }
             Throwable f = conn.failure();
             if (f != null) {
                 throw new IOException("connection failed: " + f.getMessage(), f);
@@ -290,6 +306,19 @@ public final class RtspDest implements Dest {
     private void expectOk(RtspResponse r, String method) throws IOException {
         if (r.status() != 200) {
             throw new IOException(method + " refused: " + r.status() + " " + r.reason());
+        }
+    }
+
+    private volatile boolean stalled;
+
+    private void checkStall(Channel ch) {
+        if (ch.isWritable()) {
+            unwritableSinceNanos = 0;
+        } else if (unwritableSinceNanos == 0) {
+            unwritableSinceNanos = System.nanoTime();
+        } else if (System.nanoTime() - unwritableSinceNanos > writeTimeoutNanos) {
+            stalled = true;
+            ch.close();
         }
     }
 

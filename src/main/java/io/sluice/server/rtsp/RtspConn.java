@@ -62,6 +62,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     /** The stream written during the current read batch, flushed at read-complete; null when none. */
     private Stream batchStream;
     private long ticks;
+    /** When the reader's socket stopped taking data (0 = writable), for writeTimeout. */
+    private long unwritableSinceNanos;
 
     RtspConn(RtspServer server) {
         this.server = server;
@@ -174,6 +176,18 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             LOG.warn("[rtsp session {}] publisher sent nothing for {}; closing", s.id, server.conf().readTimeout());
             ctx.close();
             return;
+        }
+        if (s.playing && s.usesTcp()) {
+            if (ctx.channel().isWritable()) {
+                unwritableSinceNanos = 0;
+            } else if (unwritableSinceNanos == 0) {
+                unwritableSinceNanos = System.nanoTime();
+            } else if (System.nanoTime() - unwritableSinceNanos > server.conf().writeTimeout().toNanos()) {
+                LOG.warn("[rtsp session {}] reader took no data for {} (writeTimeout); closing", s.id,
+                        server.conf().writeTimeout());
+                ctx.close();
+                return;
+            }
         }
         if (s.mode == RtspSession.Mode.READ && s.usesUdp()
                 && s.idleNanos() > TimeUnit.SECONDS.toNanos(SESSION_TIMEOUT_SECONDS)) {
