@@ -52,8 +52,12 @@ final class DestRunner implements AutoCloseable {
 
     private Future<?> task;
     private Dest current;
-    /** The current task must end (stop() or close() in progress). */
-    private boolean stopping;
+    /**
+     * Incremented by every start and stop; a loop whose generation is no longer current ends and
+     * may no longer touch the state, so stop() need not wait for it (it may be called on an event
+     * loop, which must not block).
+     */
+    private long generation;
     private boolean closed;
 
     DestRunner(String pathName, ForwardDest conf, Function<ForwardDest, Dest> factory, InstantSource clock) {
@@ -77,42 +81,48 @@ final class DestRunner implements AutoCloseable {
                 return;
             }
             int capacity = conf.queueSize() > 0 ? conf.queueSize() : defaultQueue;
-            task = executor.submit(() -> loop(stream, loop, capacity));
+            long g = ++generation;
+            task = executor.submit(() -> loop(g, stream, loop, capacity));
         }
     }
 
-    private void loop(Stream stream, EventLoop loop, int capacity) {
+    private boolean current(long g) {
+        synchronized (lock) {
+            return g == generation;
+        }
+    }
+
+    private void loop(long g, Stream stream, EventLoop loop, int capacity) {
         int failures = 0;
         Instant failingSince = null;
         while (!Thread.currentThread().isInterrupted()) {
             Dest dest;
             synchronized (lock) {
-                if (stopping) {
+                if (g != generation) {
                     return;
                 }
                 dest = factory.apply(conf);
                 current = dest;
+                setState(DestState.CONNECTING);
             }
-            setState(DestState.CONNECTING);
             nextRetry = null;
             if (sessions++ > 0) {
                 reconnects++;
             }
             Instant started = clock.instant();
             Throwable error = null;
+            Context ctx = new Context(g, stream, loop, capacity);
             try (dest) {
-                dest.run(new Context(stream, loop, capacity));
+                dest.run(ctx);
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
                 error = e;
             } finally {
-                finishSession();
+                finishSession(ctx);
             }
-            synchronized (lock) {
-                if (stopping) {
-                    return;
-                }
+            if (!current(g)) {
+                return;
             }
             String message = error == null ? "remote closed the session" : describe(error);
             lastError = Redact.text(message);
@@ -128,19 +138,19 @@ final class DestRunner implements AutoCloseable {
             }
             if (!conf.reconnect()) {
                 LOG.warn("{} failed: {}; reconnect is off", logName, lastError);
-                setState(DestState.FAILED);
+                setState(g, DestState.FAILED);
                 return;
             }
             Duration max = conf.maxReconnectTime();
             if (!max.isZero() && Duration.between(failingSince, clock.instant()).compareTo(max) >= 0) {
                 LOG.error("{} failed: {}; giving up after {} of failures (maxReconnectTime)", logName, lastError,
                         max);
-                setState(DestState.FAILED);
+                setState(g, DestState.FAILED);
                 return;
             }
             Duration wait = backoff.delay(failures);
             nextRetry = clock.instant().plus(wait);
-            setState(DestState.BACKOFF);
+            setState(g, DestState.BACKOFF);
             if (failures == 1) {
                 LOG.warn("{} {}; retrying in {} ms", logName, lastError, wait.toMillis());
             } else {
@@ -164,18 +174,22 @@ final class DestRunner implements AutoCloseable {
         return s;
     }
 
-    private void finishSession() {
-        ReaderQueue q = queue;
-        if (q != null) {
-            synchronized (lock) {
+    /** Moves the finished session's counters into the totals. */
+    private void finishSession(Context ctx) {
+        synchronized (lock) {
+            ReaderQueue q = ctx.queue;
+            if (q != null) {
                 bytesDone += q.bytesOut();
                 packetsDone += q.packetsOut();
                 droppedDone += q.dropped();
+                ctx.queue = null;
+            }
+            if (queue == q) {
                 queue = null;
             }
-        }
-        synchronized (lock) {
-            current = null;
+            if (ctx.generation == generation) {
+                current = null;
+            }
         }
     }
 
@@ -184,51 +198,64 @@ final class DestRunner implements AutoCloseable {
         since = clock.instant();
     }
 
+    /** Sets the state only if the loop of generation g is still the current one. */
+    private void setState(long g, DestState s) {
+        synchronized (lock) {
+            if (g == generation) {
+                setState(s);
+            }
+        }
+    }
+
     /**
      * Stops the session and the retry loop, keeping the counters (the stream went away; it may come
-     * back). Returns when the runner's thread has ended.
+     * back). Does not wait for the runner's thread: it may be called on an event loop.
      */
     void stop() {
+        stop(false);
+    }
+
+    private void stop(boolean wait) {
         Future<?> t;
         Dest d;
         synchronized (lock) {
             if (task == null) {
                 return;
             }
-            stopping = true;
+            generation++;
             t = task;
             d = current;
+            task = null;
+            current = null;
+            if (state != DestState.FAILED) {
+                setState(conf.enable() ? DestState.IDLE : DestState.DISABLED);
+            }
+            nextRetry = null;
         }
         if (d != null) {
             d.close();
         }
         t.cancel(true);
-        try {
-            t.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
-            // cancelled: expected; the loop logged any failure itself
-        } catch (TimeoutException e) {
-            LOG.error("{} did not stop within 10 s", logName);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (wait) {
+            try {
+                t.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
+                // cancelled: expected; the loop logged any failure itself
+            } catch (TimeoutException e) {
+                LOG.error("{} did not stop within 10 s", logName);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        synchronized (lock) {
-            task = null;
-            stopping = false;
-        }
-        if (state != DestState.FAILED) {
-            setState(conf.enable() ? DestState.IDLE : DestState.DISABLED);
-        }
-        nextRetry = null;
     }
 
-    /** Stops for good. Idempotent. */
+    /** Stops for good; unlike {@link #stop()} it returns only when the runner's thread has ended. */
     @Override
     public void close() {
         synchronized (lock) {
             closed = true;
         }
-        stop();
+        stop(true);
     }
 
     DestStats stats() {
@@ -260,11 +287,15 @@ final class DestRunner implements AutoCloseable {
     }
 
     private final class Context implements DestContext {
+        private final long generation;
         private final Stream stream;
         private final EventLoop loop;
         private final int capacity;
+        /** Guarded by the runner's lock. */
+        private ReaderQueue queue;
 
-        Context(Stream stream, EventLoop loop, int capacity) {
+        Context(long generation, Stream stream, EventLoop loop, int capacity) {
+            this.generation = generation;
             this.stream = stream;
             this.loop = loop;
             this.capacity = capacity;
@@ -287,9 +318,15 @@ final class DestRunner implements AutoCloseable {
 
         @Override
         public void forwarding(List<TrackStatus> t, ReaderQueue q) {
+            synchronized (lock) {
+                this.queue = q;
+                if (generation != DestRunner.this.generation) {
+                    return;
+                }
+                DestRunner.this.queue = q;
+            }
             List<TrackStatus> old = tracks;
             tracks = List.copyOf(t);
-            queue = q;
             if (!old.equals(tracks)) {
                 for (TrackStatus ts : tracks) {
                     if (!ts.forwarded()) {
@@ -302,7 +339,7 @@ final class DestRunner implements AutoCloseable {
             } else {
                 LOG.info("{} forwarding", logName);
             }
-            setState(DestState.FORWARDING);
+            setState(generation, DestState.FORWARDING);
         }
     }
 }

@@ -24,12 +24,15 @@ public final class Path implements AutoCloseable {
     private final ForwardManager forwards;
     /** Called when the stream ends, so readers can close their sessions. */
     private final CopyOnWriteArrayList<Runnable> onStreamEnd = new CopyOnWriteArrayList<>();
+    private final Runnable onIdle;
     private PublisherHandle publisher;
 
-    Path(String name, PathConf conf, ForwardManager forwards) {
+    /** @param onIdle called after the publisher left (the manager may drop a path made from a pattern) */
+    Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle) {
         this.name = name;
         this.conf = conf;
         this.forwards = forwards;
+        this.onIdle = onIdle;
     }
 
     public String name() {
@@ -78,6 +81,12 @@ public final class Path implements AutoCloseable {
         for (Runnable r : onStreamEnd) {
             r.run();
         }
+        onIdle.run();
+    }
+
+    /** True while a publisher is on the path. */
+    public synchronized boolean hasPublisher() {
+        return publisher != null;
     }
 
     /** Registers a callback run when the current stream ends; returns a handle to unregister it. */

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -25,6 +27,9 @@ public final class PathManager implements AutoCloseable {
     private final InstantSource clock;
     /** Guarded by this. */
     private final Map<String, Path> paths = new TreeMap<>();
+    /** Closes dropped paths off the publisher's event loop (closing waits for forwarder threads). */
+    private final ExecutorService closer = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sluice-path-close-", 0).factory());
     private boolean closed;
 
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
@@ -66,7 +71,8 @@ public final class PathManager implements AutoCloseable {
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
                     clock);
-            p = new Path(name, pc, fm);
+            boolean dynamic = pc.isRegex() || isCatchAll(pc.name());
+            p = new Path(name, pc, fm, dynamic ? () -> dropIfIdle(name) : () -> { });
             paths.put(name, p);
         }
         return p;
@@ -102,6 +108,27 @@ public final class PathManager implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Forgets a path made from a regex or all_others entry once its publisher left, so that the map
+     * does not grow with every name ever published. Configured exact paths stay (their targets show
+     * in stats while idle).
+     */
+    private void dropIfIdle(String name) {
+        Path p;
+        synchronized (this) {
+            p = paths.get(name);
+            if (p == null || p.hasPublisher()) {
+                return;
+            }
+            paths.remove(name);
+        }
+        try {
+            closer.execute(p::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            p.close(); // shutting down: close() below is waiting anyway
+        }
+    }
+
     public synchronized List<Path> paths() {
         return new ArrayList<>(paths.values());
     }
@@ -123,5 +150,6 @@ public final class PathManager implements AutoCloseable {
         for (Path p : all) {
             p.close();
         }
+        closer.close();
     }
 }

@@ -198,8 +198,12 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
         closed = true;
         if (loop.inEventLoop() || loop.isShuttingDown()) {
             releaseQueued();
-        } else {
+            return;
+        }
+        try {
             loop.execute(this::releaseQueued);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            releaseQueued(); // the loop stopped meanwhile: nothing can drain concurrently any more
         }
     }
 }
