@@ -17,7 +17,6 @@ final class H264Depacketizer implements Depacketizer {
 
     private final NaluAssembler asm;
     /** Units completed by a packet that then proved malformed; returned by the next push. */
-    private List<AccessUnit> carried = List.of();
 
     /** @throws RtpFormatException for packetization-mode 2 (interleaved), which needs DON reordering */
     H264Depacketizer(Format format, ByteBufAllocator alloc) {
@@ -30,22 +29,7 @@ final class H264Depacketizer implements Depacketizer {
 
     @Override
     public List<AccessUnit> push(ByteBuf packet) {
-        ByteBuf payload = RtpHeader.payload(packet);
-        List<AccessUnit> out = new ArrayList<>(carried);
-        carried = List.of();
-        if (!asm.begin(packet, out)) {
-            return out;
-        }
-        try {
-            parse(payload, RtpHeader.sequenceNumber(packet));
-        } catch (RtpPacketException e) {
-            asm.fail();
-            // the unit a timestamp change completed before the bad payload is whole: keep it for the caller
-            carried = out;
-            throw e;
-        }
-        asm.end(packet, out);
-        return out;
+        return asm.push(packet, this::parse);
     }
 
     private void parse(ByteBuf b, int seq) {
@@ -102,8 +86,6 @@ final class H264Depacketizer implements Depacketizer {
 
     @Override
     public void close() {
-        carried.forEach(AccessUnit::release);
-        carried = List.of();
         asm.close();
     }
 }

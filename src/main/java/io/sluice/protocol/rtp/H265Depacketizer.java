@@ -17,7 +17,6 @@ final class H265Depacketizer implements Depacketizer {
 
     private final NaluAssembler asm;
     /** Units completed by a packet that then proved malformed; returned by the next push. */
-    private List<AccessUnit> carried = List.of();
 
     /**
      * @throws RtpFormatException when sprop-max-don-diff &gt; 0: the stream then carries DONL fields and
@@ -34,22 +33,7 @@ final class H265Depacketizer implements Depacketizer {
 
     @Override
     public List<AccessUnit> push(ByteBuf packet) {
-        ByteBuf payload = RtpHeader.payload(packet);
-        List<AccessUnit> out = new ArrayList<>(carried);
-        carried = List.of();
-        if (!asm.begin(packet, out)) {
-            return out;
-        }
-        try {
-            parse(payload, RtpHeader.sequenceNumber(packet));
-        } catch (RtpPacketException e) {
-            asm.fail();
-            // the unit a timestamp change completed before the bad payload is whole: keep it for the caller
-            carried = out;
-            throw e;
-        }
-        asm.end(packet, out);
-        return out;
+        return asm.push(packet, this::parse);
     }
 
     private void parse(ByteBuf b, int seq) {
@@ -106,8 +90,6 @@ final class H265Depacketizer implements Depacketizer {
 
     @Override
     public void close() {
-        carried.forEach(AccessUnit::release);
-        carried = List.of();
         asm.close();
     }
 }

@@ -17,6 +17,8 @@ import java.util.function.IntPredicate;
  * slices shows artefacts until the next keyframe anyway and the missing part cannot be located.
  */
 final class NaluAssembler {
+    /** Units completed by a packet whose own payload was malformed; returned with the next push. */
+    private List<AccessUnit> carried = List.of();
 
     /** Largest NAL unit accepted; a 4K intra picture in one slice stays well below. */
     static final int MAX_NALU_SIZE = 8 << 20;
@@ -187,7 +189,38 @@ final class NaluAssembler {
         fu = null;
     }
 
+    /** Parses one RTP payload of a NAL-unit codec into the assembler (single, aggregated or fragmented). */
+    @FunctionalInterface
+    interface PayloadParser {
+        void parse(ByteBuf payload, int sequenceNumber);
+    }
+
+    /**
+     * Runs one packet through the assembler: the access units it completes, in order. When a
+     * malformed payload throws, the unit that a timestamp change completed before it is whole: it is
+     * kept and returned with the next packet rather than lost.
+     */
+    List<AccessUnit> push(ByteBuf packet, PayloadParser parser) {
+        ByteBuf payload = RtpHeader.payload(packet);
+        List<AccessUnit> out = new ArrayList<>(carried);
+        carried = List.of();
+        if (!begin(packet, out)) {
+            return out;
+        }
+        try {
+            parser.parse(payload, RtpHeader.sequenceNumber(packet));
+        } catch (RtpPacketException e) {
+            fail();
+            carried = out;
+            throw e;
+        }
+        end(packet, out);
+        return out;
+    }
+
     void close() {
+        carried.forEach(AccessUnit::release);
+        carried = List.of();
         if (fu != null) {
             releaseFu();
         }
