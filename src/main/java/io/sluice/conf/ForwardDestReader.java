@@ -18,7 +18,7 @@ final class ForwardDestReader {
             "reconnectMaxDelay", "maxReconnectTime", "username", "password", "rtspConfig", "srtConfig",
             "webrtcConfig", "rtmpConfig", "queueSize");
     static final List<String> FORWARD_KEYS = List.of("dest");
-    static final List<String> RTSP_KEYS = List.of("transport");
+    static final List<String> RTSP_KEYS = List.of("transport", "fingerprint");
     static final List<String> SRT_KEYS = List.of("passphrase", "latency", "pbkeylen", "streamid");
     static final List<String> WEBRTC_KEYS = List.of("iceServers");
     static final List<String> RTMP_KEYS = List.of();
@@ -126,8 +126,17 @@ final class ForwardDestReader {
             return RtspDestConf.DEFAULT;
         }
         c.checkKeys(RTSP_KEYS, Set.of());
-        return new RtspDestConf(c.get("transport", RtspTransport.AUTOMATIC,
-                v -> RtspTransport.fromYaml(ConfNode.text(v), true)));
+        RtspTransport transport = c.get("transport", RtspTransport.AUTOMATIC,
+                v -> RtspTransport.fromYaml(ConfNode.text(v), true));
+        String fingerprint = c.get("fingerprint", "", v -> {
+            try {
+                return RtspDestConf.normalizeFingerprint(ConfNode.text(v));
+            } catch (IllegalArgumentException e) {
+                throw new BadValue(e.getMessage(), RtspDestConf.ACCEPTED_FINGERPRINT);
+            }
+        });
+        return new RtspDestConf(transport == null ? RtspTransport.AUTOMATIC : transport,
+                fingerprint == null ? "" : fingerprint);
     }
 
     private static SrtDestConf srtConfig(ConfNode t, DestUrl url) {

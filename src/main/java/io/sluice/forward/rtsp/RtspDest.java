@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
@@ -17,6 +16,7 @@ import io.sluice.conf.RtspTransport;
 import io.sluice.forward.Dest;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
+import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
 import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.rtsp.InterleavedFrame;
@@ -206,7 +206,7 @@ public final class RtspDest implements Dest {
     }
 
     private Channel connect(DestContext ctx, RtspClientConn conn) throws Exception {
-        SslContext ssl = url.tls() ? SslContextBuilder.forClient().build() : null;
+        SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtspConfig().fingerprint()) : null;
         ChannelFuture f = new Bootstrap().group(ctx.loop()).channel(loops.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))

@@ -1,0 +1,82 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.forward.DestState;
+import io.sluice.forward.DestStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * rtsps:// targets: socat terminates TLS (a self-signed P-256 certificate made by openssl) in front
+ * of an ffmpeg RTSP sink. The target pinned to the certificate's fingerprint forwards; a target
+ * pinned to another fingerprint is refused at the TLS handshake and says why.
+ */
+@Timeout(120)
+class RtspsForwardIT {
+    @TempDir
+    Path dir;
+
+    private String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void pinnedSelfSignedTargetForwardsAndAWrongPinIsRefused() throws Exception {
+        Path key = dir.resolve("key.pem");
+        Path cert = dir.resolve("cert.pem");
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost");
+        String fp = run("openssl", "x509", "-in", cert.toString(), "-noout", "-fingerprint", "-sha256").trim();
+        fp = fp.substring(fp.indexOf('=') + 1);
+        assertThat(Files.size(cert)).isPositive();
+        int sinkPort = Ports.tcp();
+        int tlsPort = Ports.tcp();
+        String wrong = "00".repeat(32);
+        String yaml = """
+                paths:
+                  live/test:
+                    forwardTargets:
+                      - id: pinned
+                        url: rtsps://127.0.0.1:%d/live/a
+                        reconnectDelay: 500ms
+                        rtspConfig: {transport: tcp, fingerprint: "%s"}
+                      - id: wrongpin
+                        url: rtsps://127.0.0.1:%d/live/a
+                        reconnectDelay: 500ms
+                        rtspConfig: {transport: tcp, fingerprint: "%s"}
+                """.formatted(tlsPort, fp, tlsPort, wrong);
+        try (Peer sink = Peer.start("sink-rtsp.sh", Integer.toString(sinkPort), "live/a", "14");
+                Peer tls = Peer.command("socat", Map.of(), List.of("timeout", "-k", "2", "30", "socat",
+                        "OPENSSL-LISTEN:" + tlsPort + ",bind=127.0.0.1,reuseaddr,fork,cert=" + cert + ",key=" + key
+                                + ",verify=0",
+                        "TCP:127.0.0.1:" + sinkPort));
+                SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
+            Thread.sleep(1000);
+            try (Peer pub = Peer.start("publish-rtsp.sh", sluice.rtsp("live/test"), "8")) {
+                pub.await(Duration.ofSeconds(40));
+            }
+            List<DestStats> stats = sluice.server().paths().get("live/test").forwardStats();
+            DestStats wrongPin = stats.get(1);
+            assertThat(wrongPin.state()).isIn(DestState.BACKOFF, DestState.CONNECTING, DestState.IDLE);
+            assertThat(wrongPin.packets()).isZero();
+            assertThat(wrongPin.lastError()).containsIgnoringCase("fingerprint");
+            assertThat(stats.getFirst().packets()).isGreaterThan(200);
+            sink.await(Duration.ofSeconds(60));
+            Map<String, String> r = sink.result("RECEIVED");
+            assertThat(r.get("video")).isEqualTo("h264");
+            assertThat(Integer.parseInt(r.get("frames"))).as(sink.output()).isGreaterThanOrEqualTo(8 * 30 * 8 / 10);
+        }
+    }
+}
