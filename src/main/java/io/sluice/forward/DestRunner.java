@@ -10,11 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +49,9 @@ final class DestRunner implements AutoCloseable {
     private long packetsDone;
     private long droppedDone;
 
-    private Future<?> task;
+    /** The loop started by start(), until stop() has seen it end. */
+    private Run run;
     private Dest current;
-    /** The current task must end (stop() or close() in progress). */
-    private boolean stopping;
     private boolean closed;
 
     DestRunner(String pathName, ForwardDest conf, Function<ForwardDest, Dest> factory, InstantSource clock) {
@@ -73,21 +71,32 @@ final class DestRunner implements AutoCloseable {
     /** Starts pushing {@code stream}; the runner's thread comes from {@code executor}. */
     void start(Stream stream, EventLoop loop, int defaultQueue, ExecutorService executor) {
         synchronized (lock) {
-            if (closed || task != null || !conf.enable()) {
+            if (closed || run != null || !conf.enable()) {
                 return;
             }
             int capacity = conf.queueSize() > 0 ? conf.queueSize() : defaultQueue;
-            task = executor.submit(() -> loop(stream, loop, capacity));
+            Run r = new Run();
+            run = r;
+            executor.execute(() -> {
+                r.thread = Thread.currentThread();
+                try {
+                    if (!r.stop) {
+                        loop(r, stream, loop, capacity);
+                    }
+                } finally {
+                    r.ended.countDown();
+                }
+            });
         }
     }
 
-    private void loop(Stream stream, EventLoop loop, int capacity) {
+    private void loop(Run run, Stream stream, EventLoop loop, int capacity) {
         int failures = 0;
         Instant failingSince = null;
         while (!Thread.currentThread().isInterrupted()) {
             Dest dest;
             synchronized (lock) {
-                if (stopping) {
+                if (run.stop) {
                     return;
                 }
                 dest = factory.apply(conf);
@@ -110,7 +119,7 @@ final class DestRunner implements AutoCloseable {
                 finishSession();
             }
             synchronized (lock) {
-                if (stopping) {
+                if (run.stop) {
                     return;
                 }
             }
@@ -179,6 +188,13 @@ final class DestRunner implements AutoCloseable {
         }
     }
 
+    /** One start(): its loop returns once {@code stop} is set; {@code ended} opens when it has returned. */
+    private static final class Run {
+        volatile boolean stop;
+        volatile Thread thread;
+        final CountDownLatch ended = new CountDownLatch(1);
+    }
+
     private void setState(DestState s) {
         state = s;
         since = clock.instant();
@@ -189,32 +205,34 @@ final class DestRunner implements AutoCloseable {
      * back). Returns when the runner's thread has ended.
      */
     void stop() {
-        Future<?> t;
+        Run r;
         Dest d;
         synchronized (lock) {
-            if (task == null) {
+            r = run;
+            if (r == null) {
                 return;
             }
-            stopping = true;
-            t = task;
+            r.stop = true;
             d = current;
         }
         if (d != null) {
             d.close();
         }
-        t.cancel(true);
+        Thread t = r.thread;
+        if (t != null) {
+            t.interrupt();
+        }
+        // Wait for the loop itself: a cancelled Future returns at once while its thread still runs, and
+        // that thread then logged a spurious "remote closed the session" and went to BACKOFF.
         try {
-            t.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
-            // cancelled: expected; the loop logged any failure itself
-        } catch (TimeoutException e) {
-            LOG.error("{} did not stop within 10 s", logName);
+            if (!r.ended.await(10, TimeUnit.SECONDS)) {
+                LOG.error("{} did not stop within 10 s", logName);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         synchronized (lock) {
-            task = null;
-            stopping = false;
+            run = null;
         }
         if (state != DestState.FAILED) {
             setState(conf.enable() ? DestState.IDLE : DestState.DISABLED);
