@@ -2,6 +2,7 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.forward.DestState;
 import io.sluice.forward.DestStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -119,8 +120,14 @@ class RtspIsolationIT {
                     }
                     assertThat(pub.await(Duration.ofSeconds(seconds + 30))).as(pub.output()).isZero();
                 }
+                // Past the targets' 500 ms reconnectDelay: a stopped runner must stay stopped.
+                Thread.sleep(2500);
                 List<DestStats> stats = sluice.server().paths().get("live/test").forwardStats();
                 assertThat(stalled.requests()).as("the fake server took a RECORD session").contains("RECORD");
+                assertThat(stalled.requests()).as("no reconnect after the stream ended")
+                        .filteredOn("ANNOUNCE"::equals).hasSize(1);
+                assertThat(stats).as("targets idle once the publisher left").allSatisfy(
+                        s -> assertThat(s.state()).as(s.toString()).isEqualTo(DestState.IDLE));
                 DestStats st = stats.getFirst();
                 System.out.println("forward stats: " + stats);
                 assertThat(st.id()).isEqualTo("stalled");
