@@ -16,7 +16,7 @@
 #       stop at the first step that is not clean. Clean = every session present, 0 RTP seq gaps,
 #       no "discarded" warning in Sluice's log, video lag grew < 100 ms over the window, and
 #       Sluice's core below 95 %.
-# Env: WARM_S=8 MEASURE_S=10 REPEAT=2 FANOUT_N STREAMS_B TARGETS_B VBITRATE=1M KEEP=dir
+# Env: WARM_S=8 MEASURE_S=10 REPEAT=2 FANOUT_N STREAMS_B TARGETS_B VBITRATE=1M BENCH_KEEP=dir
 # Prints: FANOUT part=a|b streams= targets= forwards= sessions= pkts_in_per_s= pkts_out_per_s=
 #   sluice_cpu_pct= cpu_us_per_pkt= lost= discarded= lag_growth_ms= sink_cpu_pct= clean=0|1
 #   then medians for (a) and the largest clean step of (b), as markdown.
@@ -33,7 +33,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill_tree "$p"; done
   sleep 0.5
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${KEEP:-}" ] && { mkdir -p "$KEEP"; cp -r "$W"/. "$KEEP"/; }
+  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
   rm -rf "$W"
 }
 trap cleanup EXIT

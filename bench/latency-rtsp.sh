@@ -12,7 +12,7 @@
 # Args:  RUNS (default 3) per transport, SECONDS publish duration (default 20)
 # Env:   TRANSPORTS="tcp udp" (publisher -> relay transport; the forward leg is always TCP)
 #        WARMUP_S=5 (latency-rtp.sh: skip units entering in the first N s: ffmpeg's probe burst)
-#        KEEP=dir (keep logs/pcaps per run)  SLUICE_JAVA_OPTS (passed to ./sluice)
+#        BENCH_KEEP=dir (keep logs/pcaps per run)  SLUICE_JAVA_OPTS (passed to ./sluice)
 # Prints per run and codec:
 #   BENCH name=sluice-rtsp-tcp run=1 mode=unit codec=H264 matched=N p50_us= p99_us= max_us= cpu_s= cpu_pct= rss_kb=
 #   (name = sluice-rtsp-<transport> | ffmpeg-rtsp-<transport>), then BENCH_MEDIAN lines (medians over
@@ -29,7 +29,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill_tree "$p"; done
   sleep 0.5
   for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${KEEP:-}" ] && { mkdir -p "$KEEP"; cp -r "$W"/. "$KEEP"/; }
+  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
   rm -rf "$W"
 }
 trap cleanup EXIT
