@@ -68,10 +68,11 @@ step() { # part streams targets
   PIDS=()
   taskset -c 0 timeout -k 2 "$DUR" "$PY" "$BENCH_DIR/rtsp-record-sink.py" "$K" "$d/status" "$DUR" > "$d/sink.log" 2>&1 &
   local KP=$!; PIDS+=($KP)
+  local KPY=""; for i in $(seq 1 50); do KPY=$(pgrep -P "$KP" | head -1); [ -n "$KPY" ] && break; sleep 0.05; done
   {
     echo "logLevel: info"; echo "rtspAddress: 127.0.0.1:$S"; echo "rtpAddress: 127.0.0.1:$U"; echo "rtcpAddress: 127.0.0.1:$((U + 1))"
     for k in rtmpAddress srtAddress webrtcAddress apiAddress metricsAddress; do echo "$k: 127.0.0.1:0"; done
-    echo "paths:"
+    [ "$ns" -gt 0 ] && echo "paths:"
     for s in $(seq 1 "$ns"); do
       echo "  s$s:"; echo "    forwardTargets:"
       for t in $(seq 1 "$nt"); do echo "      - {url: rtsp://127.0.0.1:$K/s$s/t$t, rtspConfig: {transport: tcp}}"; done
@@ -80,13 +81,14 @@ step() { # part streams targets
   taskset -c 1 timeout -k 5 "$DUR" "$REPO/sluice" "$d/sluice.yml" > "$d/sluice.log" 2>&1 & local SP=$!; PIDS+=($SP)
   local JP; JP=$(java_pid_of "$SP")
   wait_port "$S" 200 && wait_port "$K" || { echo "sluice/sink did not start" >&2; return 1; }
+  [ "$ns" -eq 0 ] && sleep 1  # idle step: the sink writes its status file every second
   for s in $(seq 1 "$ns"); do
     taskset -c 0 timeout -k 2 $((WARM_S + MEASURE_S + 5)) ffmpeg -hide_banner -nostdin -loglevel error -re -stream_loop -1 \
       -i "$SRC" -c copy -f rtsp -rtsp_transport tcp "rtsp://127.0.0.1:$S/s$s" > "$d/pub-$s.log" 2>&1 &
     PIDS+=($!)
   done
   sleep "$WARM_S"
-  local a b; a=$(snapshot "$d/status" "$JP" "$KP"); sleep "$MEASURE_S"; b=$(snapshot "$d/status" "$JP" "$KP")
+  local a b; a=$(snapshot "$d/status" "$JP" "$KPY"); sleep "$MEASURE_S"; b=$(snapshot "$d/status" "$JP" "$KPY")
   local disc; disc=$(grep -c 'discarded' "$d/sluice.log")
   for p in "${PIDS[@]}"; do kill_tree "$p"; done
   wait 2>/dev/null
@@ -96,21 +98,28 @@ step() { # part streams targets
     cpu = (B[5] - A[5]) / tck; scpu = (B[6] - A[6]) / tck
     n1 = split(A[7], L1, ","); n2 = split(B[7], L2, ",")
     for (i = 1; i <= n1; i++) if (L1[i] != "") { split(L1[i], x, ":"); l0[x[1]] = x[2] }
-    g = 0; for (i = 1; i <= n2; i++) if (L2[i] != "") { split(L2[i], x, ":"); if (x[1] in l0 && x[2] - l0[x[1]] > g) g = x[2] - l0[x[1]] }
+    g = 0; for (i = 1; i <= n2; i++) if (L2[i] != "") { split(L2[i], x, ":"); if ((x[1] in l0) && x[2] - l0[x[1]] > g) g = x[2] - l0[x[1]] }
     pps = dt > 0 ? pk / dt : 0; pct = dt > 0 ? 100 * cpu / dt : 0
     clean = (B[4] == ns * nt && lost == 0 && disc == 0 && g < 100 && pct < 95 && pk > 0) ? 1 : 0
-    printf "FANOUT part=%s streams=%d targets=%d forwards=%d sessions=%d pkts_in_per_s=%.0f pkts_out_per_s=%.0f sluice_cpu_pct=%.1f cpu_us_per_pkt=%.2f lost=%d discarded=%d lag_growth_ms=%.0f sink_cpu_pct=%.1f clean=%d\n",
-      part, ns, nt, ns * nt, B[4], pps / nt, pps, pct, pk > 0 ? cpu * 1e6 / pk : 0, lost, disc, g, dt > 0 ? 100 * scpu / dt : 0, clean }'
+    printf "FANOUT part=%s streams=%d targets=%d forwards=%d sessions=%d pkts_in_per_s=%.0f pkts_out_per_s=%.0f sluice_cpu_pct=%.1f cpu_us_per_pkt=%.2f lost=%d discarded=%d lag_growth_ms=%.0f sink_cpu_pct=%.1f clean=%d\n", \
+      part, ns, nt, ns * nt, B[4], pps / nt, pps, pct, (pk > 0 ? cpu * 1e6 / pk : 0), lost, disc, g, (dt > 0 ? 100 * scpu / dt : 0), clean }'
 }
 
 if [ "$PART" = a ] || [ "$PART" = all ]; then
+  # idle step (no publisher): the fixed cost of a running Sluice (timers, GC, JIT), subtracted below
+  for r in $(seq 1 "$REPEAT"); do step a 0 0; done | tee "$W/idle"
+  idle=$(sed -n 's/.* sluice_cpu_pct=\([0-9.]*\).*/\1/p' "$W/idle" | awk '{printf "%d\n", $1*100}' | median)
+  idle=$(awk -v x="$idle" 'BEGIN{printf "%.2f", x/100}')
+  echo "FANOUT_IDLE sluice_cpu_pct=$idle"
   for n in $FANOUT_N; do for r in $(seq 1 "$REPEAT"); do step a 1 "$n"; done; done | tee "$W/a"
-  echo; echo "| targets | forwarded pkt/s | Sluice CPU % of core 1 | Sluice CPU µs per forwarded packet | runs |"; echo "|---|---|---|---|---|"
+  echo; echo "| targets | forwarded pkt/s | Sluice CPU % of core 1 | µs CPU per forwarded pkt (total) | µs per forwarded pkt (net of idle $idle %) | runs |"
+  echo "|---|---|---|---|---|---|"
   for n in $FANOUT_N; do
     sel() { grep " targets=$n " "$W/a" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
-    printf '| %s | %s | %s | %s | %s |\n' "$n" "$(sel pkts_out_per_s | median)" \
-      "$(sel sluice_cpu_pct | awk '{printf "%d\n", $1*10}' | median | awk '{printf "%.1f", $1/10}')" \
-      "$(sel cpu_us_per_pkt | awk '{printf "%d\n", $1*100}' | median | awk '{printf "%.2f", $1/100}')" "$(sel pkts_out_per_s | wc -l)"
+    pps=$(sel pkts_out_per_s | median); pct=$(sel sluice_cpu_pct | awk '{printf "%d\n", $1*100}' | median)
+    printf '| %s | %s | %.1f | %s | %.1f | %s |\n' "$n" "$pps" "$(awk -v x="$pct" 'BEGIN{print x/100}')" \
+      "$(sel cpu_us_per_pkt | awk '{printf "%d\n", $1*100}' | median | awk '{printf "%.1f", $1/100}')" \
+      "$(awk -v p="$pct" -v i="$idle" -v r="$pps" 'BEGIN{print (r > 0) ? (p/100 - i) * 1e4 / r : 0}')" "$(sel pkts_out_per_s | wc -l)"
   done
 fi
 if [ "$PART" = b ] || [ "$PART" = all ]; then
