@@ -4,7 +4,10 @@ import io.netty.channel.EventLoop;
 import io.sluice.conf.PathConf;
 import io.sluice.forward.DestStats;
 import io.sluice.forward.ForwardManager;
+import io.sluice.protocol.rtp.Depacketizer;
 import io.sluice.protocol.rtp.KeyframeDetector;
+import io.sluice.protocol.rtp.RtpFormatException;
+import io.sluice.stream.Format;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
 import java.util.List;
@@ -61,11 +64,21 @@ public final class Path implements AutoCloseable {
         Stream s = new Stream(desc, i -> {
             KeyframeDetector d = KeyframeDetector.forCodec(desc.medias().get(i).format().codec());
             return d == KeyframeDetector.NONE ? null : d::isKeyframePacket;
-        });
+        }, i -> assembler(desc.medias().get(i).format()));
         publisher = new PublisherHandle(s, who);
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);
         return publisher;
+    }
+
+    /** The depacketizer for a format, or null when its payloads are whole units or its mode is unsupported. */
+    private Depacketizer assembler(Format f) {
+        try {
+            return Depacketizer.forFormat(f);
+        } catch (RtpFormatException e) {
+            LOG.warn("[path {}] {} track cannot be re-framed: {}", name, f.codec(), e.getMessage());
+            return null;
+        }
     }
 
     private void unpublish(PublisherHandle p) {

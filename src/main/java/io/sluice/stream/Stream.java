@@ -1,11 +1,15 @@
 package io.sluice.stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stream is one publisher's media, fanned out to every reader and forwarder of its path.
@@ -20,6 +24,7 @@ import java.util.function.IntFunction;
  * remote can decode at once instead of waiting up to a GOP.
  */
 public final class Stream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
     /** A GOP larger than this many packets is not cached (a stream without keyframes, or a huge GOP). */
     static final int MAX_GOP_PACKETS = 4096;
     /** A GOP larger than this many bytes is not cached. */
@@ -28,6 +33,12 @@ public final class Stream implements AutoCloseable {
     private final StreamDesc desc;
     private final KeyframeTest[] keyframeTests;
     private final int keyframeMedia;
+    private final IntFunction<? extends AuAssembler> assemblerFor;
+    /** Guarded by this: one assembler per media (null entries for media without), or null while no
+     * reader needs access units: RTP-only streams never pay for depacketizing. */
+    private AuAssembler[] assemblers;
+    private final LongAdder badPackets = new LongAdder();
+    private long lastBadWarnNanos;
     private final CopyOnWriteArrayList<StreamReader> readers = new CopyOnWriteArrayList<>();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder packetsIn = new LongAdder();
@@ -47,12 +58,36 @@ public final class Stream implements AutoCloseable {
     }
 
     /**
+     * AuAssembler rebuilds the access units of one media from its RTP packets (the protocol layer's
+     * depacketizer). It never keeps or changes the packet; the returned units belong to the caller.
+     * A packet it cannot parse throws a RuntimeException that names the problem; the stream counts
+     * it and goes on.
+     */
+    public interface AuAssembler extends AutoCloseable {
+        List<AccessUnit> push(ByteBuf rtpPacket);
+
+        @Override
+        void close();
+    }
+
+    /**
      * @param desc what the publisher announced
      * @param keyframeTestFor gives the keyframe test of a media index, or null for media without
      *     keyframes (the protocol layer knows the codecs; the stream does not)
      */
     public Stream(StreamDesc desc, IntFunction<KeyframeTest> keyframeTestFor) {
+        this(desc, keyframeTestFor, i -> null);
+    }
+
+    /**
+     * @param assemblerFor gives a new access-unit assembler for a media index, or null for media whose
+     *     RTP payloads are already whole units; called once per media when the first reader that needs
+     *     access units arrives
+     */
+    public Stream(StreamDesc desc, IntFunction<KeyframeTest> keyframeTestFor,
+            IntFunction<? extends AuAssembler> assemblerFor) {
         this.desc = desc;
+        this.assemblerFor = assemblerFor;
         this.keyframeTests = new KeyframeTest[desc.medias().size()];
         for (int i = 0; i < keyframeTests.length; i++) {
             keyframeTests[i] = keyframeTestFor.apply(i);
@@ -97,6 +132,12 @@ public final class Stream implements AutoCloseable {
             }
         }
         Unit unit = new Unit(media, rtp, receivedNanos, keyframe);
+        if (pendingAu != null) {
+            unit.attach(List.of(pendingAu));
+            pendingAu = null;
+        } else if (assemblers != null && assemblers[media] != null) {
+            assemble(assemblers[media], unit);
+        }
         try {
             if (keyframeMedia >= 0) {
                 cache(unit);
@@ -106,6 +147,48 @@ public final class Stream implements AutoCloseable {
             }
         } finally {
             unit.release();
+        }
+    }
+
+    /**
+     * Fans out one access unit from a source that is not RTP (RTMP, MPEG-TS), together with the RTP
+     * packets made from it once for the whole stream. Ownership of the packets and the access unit
+     * moves to the stream; the access unit rides on the last packet, the one that completes it.
+     */
+    public synchronized void write(int media, List<ByteBuf> rtpPackets, AccessUnit au, long receivedNanos) {
+        int last = rtpPackets.size() - 1;
+        if (last < 0) {
+            au.release();
+            return;
+        }
+        for (int i = 0; i < last; i++) {
+            write(media, rtpPackets.get(i), receivedNanos);
+        }
+        pendingAu = au;
+        write(media, rtpPackets.get(last), receivedNanos);
+        if (pendingAu != null) { // the packet was refused (stream closed or bad media)
+            pendingAu.release();
+            pendingAu = null;
+        }
+    }
+
+    /** Access unit handed over by {@link #write(int, List, AccessUnit, long)} for its last packet. */
+    private AccessUnit pendingAu;
+
+    private void assemble(AuAssembler a, Unit unit) {
+        try {
+            List<AccessUnit> aus = a.push(unit.rtp());
+            if (!aus.isEmpty()) {
+                unit.attach(aus);
+            }
+        } catch (RuntimeException e) {
+            badPackets.increment();
+            long now = System.nanoTime();
+            if (now - lastBadWarnNanos > 1_000_000_000L) {
+                lastBadWarnNanos = now;
+                LOG.warn("media {}: cannot rebuild access units ({} bad packets so far): {}", unit.media(),
+                        badPackets.sum(), e.getMessage());
+            }
         }
     }
 
@@ -164,9 +247,21 @@ public final class Stream implements AutoCloseable {
      * between the two.
      */
     public void addReader(StreamReader reader, boolean fromKeyframe) {
+        addReader(reader, fromKeyframe, false);
+    }
+
+    /**
+     * Adds a reader, as {@link #addReader(StreamReader, boolean)}; with {@code needsAccessUnits} the
+     * stream starts rebuilding access units (once for all such readers) and the units the reader gets,
+     * cached ones included, carry them.
+     */
+    public void addReader(StreamReader reader, boolean fromKeyframe, boolean needsAccessUnits) {
         // Holding the cache lock while replaying and registering means no write() can slip a packet
         // between the replay and the registration.
         synchronized (this) {
+            if (needsAccessUnits && assemblers == null && !closed) {
+                startAssembling();
+            }
             if (fromKeyframe && hasCachedKeyframe()) {
                 for (Unit u : gop) {
                     reader.onUnit(u);
@@ -175,6 +270,20 @@ public final class Stream implements AutoCloseable {
             }
             readers.add(reader);
         }
+    }
+
+    /** Creates the assemblers and runs the cached GOP through them, so a late reader starts at once. */
+    private void startAssembling() {
+        AuAssembler[] a = new AuAssembler[desc.medias().size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = assemblerFor.apply(i);
+        }
+        for (Unit u : gop) {
+            if (a[u.media()] != null && u.accessUnits().isEmpty()) {
+                assemble(a[u.media()], u);
+            }
+        }
+        assemblers = a;
     }
 
     private boolean hasCachedKeyframe() {
@@ -214,6 +323,23 @@ public final class Stream implements AutoCloseable {
         readers.clear();
         synchronized (this) {
             clearGop();
+            if (assemblers != null) {
+                for (AuAssembler a : assemblers) {
+                    if (a != null) {
+                        a.close();
+                    }
+                }
+                assemblers = null;
+            }
+            if (pendingAu != null) {
+                pendingAu.release();
+                pendingAu = null;
+            }
         }
+    }
+
+    /** RTP packets the access-unit assemblers could not parse. */
+    public long badPackets() {
+        return badPackets.sum();
     }
 }

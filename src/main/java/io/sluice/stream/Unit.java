@@ -1,21 +1,27 @@
 package io.sluice.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.AbstractReferenceCounted;
+import java.util.List;
 
 /**
- * Unit is one RTP packet of one media as it travels from a publisher to every reader of its stream.
+ * Unit is one RTP packet of one media as it travels from a publisher to every reader of its stream,
+ * with the access units that packet completed when some reader needs whole units.
  *
- * <p>Ownership: the {@link Stream} holds one reference to {@link #rtp()} while it fans the unit out.
- * A reader that keeps the unit past {@link StreamReader#onUnit} calls {@link #retain()} and later
- * {@link #release()}; a reader that writes the packet to a Netty channel writes
- * {@code rtp().retainedDuplicate()} so that each reader has its own indexes over the shared bytes.
- * The bytes themselves are never modified after the unit is built.
+ * <p>Ownership: a unit is reference-counted on its own and holds one reference to {@link #rtp()} and
+ * to its access units, released when the unit's count reaches zero. The {@link Stream} holds one
+ * reference while it fans the unit out. A reader that keeps the unit past {@link StreamReader#onUnit}
+ * calls {@link #retain()} and later {@link #release()}; a reader that writes the packet to a Netty
+ * channel writes {@code rtp().retainedDuplicate()} so that each reader has its own indexes over the
+ * shared bytes. The bytes themselves are never modified after the unit is built.
  */
-public final class Unit {
+public final class Unit extends AbstractReferenceCounted {
     private final int media;
     private final ByteBuf rtp;
     private final long receivedNanos;
     private final boolean keyframe;
+    /** Set once, before or while the unit is first fanned out, under the stream's lock. */
+    private volatile List<AccessUnit> accessUnits = List.of();
 
     /**
      * @param media index of the media in the stream description
@@ -38,6 +44,20 @@ public final class Unit {
     /** The RTP packet; readers must not change its bytes or indexes (use a duplicate). */
     public ByteBuf rtp() {
         return rtp;
+    }
+
+    /**
+     * The access units this packet completed, usually none or one (several for RTP packets carrying
+     * several audio frames). Filled only while a reader that needs access units is attached to the
+     * stream, or when the source produced access units in the first place.
+     */
+    public List<AccessUnit> accessUnits() {
+        return accessUnits;
+    }
+
+    /** Attaches the access units this packet completed; ownership moves to the unit. */
+    void attach(List<AccessUnit> aus) {
+        this.accessUnits = aus;
     }
 
     public long receivedNanos() {
@@ -67,12 +87,22 @@ public final class Unit {
         return rtp.readableBytes();
     }
 
+    @Override
     public Unit retain() {
-        rtp.retain();
+        super.retain();
         return this;
     }
 
-    public void release() {
+    @Override
+    public Unit touch(Object hint) {
+        return this;
+    }
+
+    @Override
+    protected void deallocate() {
         rtp.release();
+        for (AccessUnit au : accessUnits) {
+            au.release();
+        }
     }
 }

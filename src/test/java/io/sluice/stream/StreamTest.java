@@ -128,4 +128,72 @@ class StreamTest {
         assertThat(bad.refCnt()).isZero();
         s.close();
     }
+
+    /** Test assembler: every packet is one access unit holding a copy of its payload. */
+    static final class CopyAssembler implements Stream.AuAssembler {
+        int pushed;
+        boolean closed;
+
+        @Override
+        public List<AccessUnit> push(ByteBuf rtp) {
+            pushed++;
+            ByteBuf payload = rtp.copy(rtp.readerIndex() + 12, rtp.readableBytes() - 12);
+            return List.of(new AccessUnit(rtp.getUnsignedInt(rtp.readerIndex() + 4), List.of(payload), false));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /** Records the access units it gets, retaining nothing. */
+    static final class AuRecorder implements StreamReader {
+        final List<Long> timestamps = new ArrayList<>();
+
+        @Override
+        public void onUnit(Unit unit) {
+            unit.accessUnits().forEach(au -> timestamps.add(au.rtpTimestamp()));
+        }
+    }
+
+    @Test
+    void accessUnitsAreBuiltOnlyOnceAReaderNeedsThemAndCoverTheCachedGop() {
+        CopyAssembler video = new CopyAssembler();
+        Stream s = new Stream(TestPackets.videoAudio(), i -> i == 0 ? TestPackets.h264Test() : null,
+                i -> i == 0 ? video : null);
+        s.write(0, rtp(96, 1, 1000, 0x65), 0);
+        s.write(0, rtp(96, 2, 2000, 0x41), 0);
+        assertThat(video.pushed).as("no reader needs access units yet").isZero();
+        AuRecorder a = new AuRecorder();
+        AuRecorder b = new AuRecorder();
+        s.addReader(a, true, true);
+        s.addReader(b, true, true);
+        ByteBuf live = rtp(96, 3, 3000, 0x41);
+        s.write(0, live, 0);
+        assertThat(a.timestamps).containsExactly(1000L, 2000L, 3000L);
+        assertThat(b.timestamps).containsExactly(1000L, 2000L, 3000L);
+        assertThat(video.pushed).as("depacketized once per stream, not per reader").isEqualTo(3);
+        assertThat(live.refCnt()).as("held by the GOP cache").isOne();
+        s.close();
+        assertThat(live.refCnt()).isZero();
+        assertThat(video.closed).isTrue();
+    }
+
+    @Test
+    void sourceAccessUnitRidesOnItsLastPacketAndIsReleasedWithIt() {
+        Stream s = stream();
+        AuRecorder r = new AuRecorder();
+        s.addReader(r, false, true);
+        ByteBuf frame = io.netty.buffer.Unpooled.buffer(4).writeInt(7);
+        ByteBuf p1 = rtp(97, 1, 500, 0x21);
+        ByteBuf p2 = rtp(97, 2, 500, 0x21);
+        StreamReader lastOnly = unit -> assertThat(unit.accessUnits().isEmpty()).isEqualTo(unit.sequenceNumber() == 1);
+        s.addReader(lastOnly, false);
+        s.write(1, List.of(p1, p2), new AccessUnit(500, List.of(frame), true), 0);
+        assertThat(r.timestamps).containsExactly(500L);
+        assertThat(frame.refCnt()).as("audio is not cached: released after fan-out").isZero();
+        assertThat(p2.refCnt()).isZero();
+        s.close();
+    }
 }

@@ -2,8 +2,9 @@ package io.sluice.protocol.rtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.stream.AccessUnit;
 import io.sluice.stream.Format;
-
+import io.sluice.stream.Stream;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ import java.util.List;
  * complete unit is returned normally. Packets that arrive late are ignored. Not thread-safe: one
  * instance belongs to the thread that receives the stream.
  */
-public interface Depacketizer extends AutoCloseable {
+public interface Depacketizer extends Stream.AuAssembler {
 
     /**
      * Pushes one whole RTP packet (header included) and returns the units it completed, usually none or

@@ -2,8 +2,8 @@ package io.sluice.protocol.rtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.stream.AccessUnit;
 import io.sluice.stream.Format;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.sluice.protocol.rtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-
+import io.sluice.stream.AccessUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;

@@ -1,11 +1,11 @@
 package io.sluice.protocol.rtp;
 
+import io.sluice.stream.AccessUnit;
 import io.sluice.stream.Codec;
 import io.sluice.stream.Format;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

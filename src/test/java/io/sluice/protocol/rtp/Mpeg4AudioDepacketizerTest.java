@@ -1,14 +1,14 @@
 package io.sluice.protocol.rtp;
 
 import io.netty.buffer.ByteBufUtil;
+import io.sluice.stream.AccessUnit;
 import io.sluice.stream.Codec;
 import io.sluice.stream.Format;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
