@@ -17,6 +17,10 @@ import java.util.Set;
  * @param rtpAddress UDP address for RTP of RTSP sessions using UDP
  * @param rtcpAddress UDP address for RTCP of RTSP sessions using UDP
  * @param rtmpAddress listen address of the RTMP server
+ * @param rtmpEncryption which RTMP listeners run: plain, plain and RTMPS, or RTMPS only
+ * @param rtmpsAddress listen address of the RTMPS server
+ * @param rtmpServerKey path of the TLS key (PEM) for RTMPS
+ * @param rtmpServerCert path of the TLS certificate (PEM) for RTMPS
  * @param srtAddress listen address of the SRT server (UDP)
  * @param webrtcAddress listen address of the WebRTC (WHIP/WHEP) HTTP server
  * @param apiAddress listen address of the control API
@@ -30,6 +34,7 @@ import java.util.Set;
  * @param paths the path entries in file order
  */
 public record Conf(String logLevel, String rtspAddress, String rtpAddress, String rtcpAddress, String rtmpAddress,
+                   RtmpEncryption rtmpEncryption, String rtmpsAddress, String rtmpServerKey, String rtmpServerCert,
                    String srtAddress, String webrtcAddress, String apiAddress, String metricsAddress,
                    Set<RtspTransport> rtspTransports, Duration readTimeout, Duration writeTimeout,
                    int writeQueueSize, String serverKey, String serverCert, List<PathConf> paths) {
@@ -41,7 +46,8 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
      * The value of every key that the file leaves out. With no paths written, any path may be
      * published and read, as in mediamtx. The embedded sluice.yml must say the same (a test checks).
      */
-    static final Conf DEFAULT = new Conf("info", ":8554", ":8000", ":8001", ":1935", ":8890", ":8889", ":9997",
+    static final Conf DEFAULT = new Conf("info", ":8554", ":8000", ":8001", ":1935",
+            RtmpEncryption.NO, ":1936", "", "", ":8890", ":8889", ":9997",
             ":9998", EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), Duration.ofSeconds(10), Duration.ofSeconds(10),
             512, "", "", List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())));
 
@@ -51,6 +57,14 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
         Addresses.check(rtpAddress);
         Addresses.check(rtcpAddress);
         Addresses.check(rtmpAddress);
+        Objects.requireNonNull(rtmpEncryption, "rtmpEncryption");
+        Addresses.check(rtmpsAddress);
+        Objects.requireNonNull(rtmpServerKey, "rtmpServerKey");
+        Objects.requireNonNull(rtmpServerCert, "rtmpServerCert");
+        if (rtmpEncryption.tls() && (rtmpServerKey.isEmpty() || rtmpServerCert.isEmpty())) {
+            throw new BadValue("rtmpEncryption '" + rtmpEncryption.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' needs rtmpServerKey and rtmpServerCert", "PEM file paths for both");
+        }
         Addresses.check(srtAddress);
         Addresses.check(webrtcAddress);
         Addresses.check(apiAddress);

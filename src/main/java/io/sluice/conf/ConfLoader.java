@@ -25,7 +25,7 @@ public final class ConfLoader {
     static final String EMBEDDED = "sluice.yml";
 
     static final List<String> TOP_KEYS = List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
-            "rtmpAddress", "srtAddress", "webrtcAddress", "apiAddress", "metricsAddress", "rtspTransports",
+            "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress", "apiAddress", "metricsAddress", "rtspTransports",
             "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "paths");
     static final List<String> PATH_KEYS =
             List.of("publishUser", "publishPass", "readUser", "readPass", "forwardTargets", "forward");
@@ -36,7 +36,7 @@ public final class ConfLoader {
      * exist in Sluice; anything not listed here or in the known keys is an error.
      */
     static final Set<String> IGNORED_MEDIAMTX_KEYS = Set.of("rtsp", "rtmp", "srt", "webrtc", "api", "metrics", "hls",
-            "hlsAddress", "playback", "pprof", "rtspEncryption", "rtmpEncryption", "source", "sourceOnDemand",
+            "hlsAddress", "playback", "pprof", "rtspEncryption", "source", "sourceOnDemand",
             "record", "authMethod");
 
     // STRICT_DUPLICATE_DETECTION: YAML allows a key twice and keeps the last; a repeated path name is always a slip.
@@ -130,6 +130,11 @@ public final class ConfLoader {
         String rtp = address(n, "rtpAddress", d.rtpAddress());
         String rtcp = address(n, "rtcpAddress", d.rtcpAddress());
         String rtmp = address(n, "rtmpAddress", d.rtmpAddress());
+        RtmpEncryption rtmpEncryption = n.get("rtmpEncryption", d.rtmpEncryption(),
+                v -> RtmpEncryption.parse(v.isBoolean() ? Boolean.toString(v.booleanValue()) : ConfNode.text(v)));
+        String rtmps = address(n, "rtmpsAddress", d.rtmpsAddress());
+        String rtmpServerKey = n.string("rtmpServerKey", d.rtmpServerKey());
+        String rtmpServerCert = n.string("rtmpServerCert", d.rtmpServerCert());
         String srt = address(n, "srtAddress", d.srtAddress());
         String webrtc = address(n, "webrtcAddress", d.webrtcAddress());
         String api = address(n, "apiAddress", d.apiAddress());
@@ -154,7 +159,8 @@ public final class ConfLoader {
         String serverCert = n.string("serverCert", d.serverCert());
         List<PathConf> paths = paths(n, d.paths());
         try {
-            return new Conf(logLevel, rtsp, rtp, rtcp, rtmp, srt, webrtc, api, metrics, transports, readTimeout,
+            return new Conf(logLevel, rtsp, rtp, rtcp, rtmp, rtmpEncryption, rtmps, rtmpServerKey,
+                    rtmpServerCert, srt, webrtc, api, metrics, transports, readTimeout,
                     writeTimeout, writeQueueSize, serverKey, serverCert, paths);
         } catch (BadValue e) {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
