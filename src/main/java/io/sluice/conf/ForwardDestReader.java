@@ -21,7 +21,7 @@ final class ForwardDestReader {
     static final List<String> RTSP_KEYS = List.of("transport", "fingerprint");
     static final List<String> SRT_KEYS = List.of("passphrase", "latency", "pbkeylen", "streamid");
     static final List<String> WEBRTC_KEYS = List.of("iceServers");
-    static final List<String> RTMP_KEYS = List.of();
+    static final List<String> RTMP_KEYS = List.of("fingerprint");
 
     private ForwardDestReader() {
     }
@@ -128,15 +128,19 @@ final class ForwardDestReader {
         c.checkKeys(RTSP_KEYS, Set.of());
         RtspTransport transport = c.get("transport", RtspTransport.AUTOMATIC,
                 v -> RtspTransport.fromYaml(ConfNode.text(v), true));
-        String fingerprint = c.get("fingerprint", "", v -> {
+        String fingerprint = fingerprint(c);
+        return new RtspDestConf(transport == null ? RtspTransport.AUTOMATIC : transport,
+                fingerprint == null ? "" : fingerprint);
+    }
+
+    private static String fingerprint(ConfNode c) {
+        return c.get("fingerprint", "", v -> {
             try {
                 return RtspDestConf.normalizeFingerprint(ConfNode.text(v));
             } catch (IllegalArgumentException e) {
                 throw new BadValue(e.getMessage(), RtspDestConf.ACCEPTED_FINGERPRINT);
             }
         });
-        return new RtspDestConf(transport == null ? RtspTransport.AUTOMATIC : transport,
-                fingerprint == null ? "" : fingerprint);
     }
 
     private static SrtDestConf srtConfig(ConfNode t, DestUrl url) {
@@ -189,10 +193,12 @@ final class ForwardDestReader {
 
     private static RtmpDestConf rtmpConfig(ConfNode t, DestUrl url) {
         ConfNode c = protocolConfig(t, "rtmpConfig", url, DestUrl.Rtmp.class, "rtmp/rtmps");
-        if (c != null) {
-            c.checkKeys(RTMP_KEYS, Set.of());
+        if (c == null) {
+            return RtmpDestConf.DEFAULT;
         }
-        return RtmpDestConf.DEFAULT;
+        c.checkKeys(RTMP_KEYS, Set.of());
+        String fingerprint = fingerprint(c);
+        return new RtmpDestConf(fingerprint == null ? "" : fingerprint);
     }
 
     /**

@@ -16,6 +16,7 @@ import io.sluice.conf.RtspTransport;
 import io.sluice.forward.Dest;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
+import io.sluice.forward.WriteStallCheck;
 import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
 import io.sluice.protocol.rtp.SenderReports;
@@ -76,9 +77,7 @@ public final class RtspDest implements Dest {
     private String authorization;
     private List<String> challenges = List.of();
 
-    private final long writeTimeoutNanos;
-    /** When the control connection stopped taking data (0 = writable); loop thread only. */
-    private long unwritableSinceNanos;
+    private final java.time.Duration writeTimeout;
 
     /**
      * @param timeout how long to wait for a response (readTimeout)
@@ -90,7 +89,7 @@ public final class RtspDest implements Dest {
         this.url = (DestUrl.Rtsp) conf.url();
         this.loops = loops;
         this.timeoutMs = timeout.toMillis();
-        this.writeTimeoutNanos = writeTimeout.toNanos();
+        this.writeTimeout = writeTimeout;
         this.user = !conf.username().isEmpty() ? conf.username() : url.user();
         this.pass = !conf.username().isEmpty() ? conf.password() : url.pass();
     }
@@ -178,8 +177,8 @@ public final class RtspDest implements Dest {
         conn.onWritable(queue::drain);
         ScheduledFuture<?> keepalive = ch.eventLoop().scheduleAtFixedRate(() -> keepalive(ch, base),
                 KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
-        ScheduledFuture<?> stallCheck = ch.eventLoop().scheduleAtFixedRate(() -> checkStall(ch), 1, 1,
-                TimeUnit.SECONDS);
+        WriteStallCheck stall = new WriteStallCheck(ch, writeTimeout);
+        ScheduledFuture<?> stallCheck = ch.eventLoop().scheduleAtFixedRate(stall, 1, 1, TimeUnit.SECONDS);
         ScheduledFuture<?> srTimer = ch.eventLoop().scheduleAtFixedRate(
                 () -> sendReports(ch, tcp, reports, udpRtcp, udpRtcpTo, n), 1, SENDER_REPORT_SECONDS, TimeUnit.SECONDS);
         try {
@@ -195,8 +194,8 @@ public final class RtspDest implements Dest {
             stallCheck.cancel(false);
         }
         if (!closed) {
-            if (stalled) {
-                throw new IOException("target took no data for " + writeTimeoutNanos / 1_000_000 + " ms (writeTimeout)");
+            if (stall.stalled()) {
+                throw new IOException(stall.message());
             }
             Throwable f = conn.failure();
             if (f != null) {
@@ -306,19 +305,6 @@ public final class RtspDest implements Dest {
     private void expectOk(RtspResponse r, String method) throws IOException {
         if (r.status() != 200) {
             throw new IOException(method + " refused: " + r.status() + " " + r.reason());
-        }
-    }
-
-    private volatile boolean stalled;
-
-    private void checkStall(Channel ch) {
-        if (ch.isWritable()) {
-            unwritableSinceNanos = 0;
-        } else if (unwritableSinceNanos == 0) {
-            unwritableSinceNanos = System.nanoTime();
-        } else if (System.nanoTime() - unwritableSinceNanos > writeTimeoutNanos) {
-            stalled = true;
-            ch.close();
         }
     }
 

@@ -1,0 +1,56 @@
+package io.sluice.protocol.rtmp;
+
+import io.netty.channel.Channel;
+import io.sluice.stream.ReaderQueue;
+import io.sluice.stream.StreamDesc;
+import io.sluice.stream.Unit;
+import java.util.function.Consumer;
+
+/**
+ * RtmpStreamWriter is the reader-queue sink that writes a stream to an RTMP connection through
+ * {@link RtmpFromStream}: used as is by local RTMP readers (play) and RTMP forward targets (publish).
+ *
+ * <p>Messages are written without flushing; the queue flushes once per publisher read batch, so a
+ * burst of chunks leaves in one write (TCP relays are only fast when they write in batches).
+ * Called only on the channel's event loop.
+ */
+public final class RtmpStreamWriter implements ReaderQueue.Sink {
+    private final Channel ch;
+    private final RtmpFromStream mapper;
+    private final Consumer<RtmpMessage> write;
+    private long messages;
+
+    public RtmpStreamWriter(Channel ch, StreamDesc desc, int messageStreamId) {
+        this.ch = ch;
+        this.mapper = new RtmpFromStream(desc, messageStreamId);
+        this.write = m -> {
+            messages++;
+            ch.write(m, ch.voidPromise());
+        };
+    }
+
+    /** The mapper, to report tracks and send the metadata first. */
+    public RtmpFromStream mapper() {
+        return mapper;
+    }
+
+    /** FLV messages written so far. */
+    public long messages() {
+        return messages;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ch.isWritable();
+    }
+
+    @Override
+    public void write(Unit unit) {
+        mapper.onUnit(unit, ch.alloc(), write);
+    }
+
+    @Override
+    public void flush() {
+        ch.flush();
+    }
+}

@@ -1,0 +1,114 @@
+package io.sluice.server.rtmp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.conf.Addresses;
+import io.sluice.conf.Conf;
+import io.sluice.net.NetLoops;
+import io.sluice.path.PathManager;
+import io.sluice.protocol.rtmp.RtmpChunkEncoder;
+import io.sluice.protocol.rtmp.RtmpServerHandshaker;
+import java.io.File;
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RtmpServer accepts RTMP publishers and readers on {@code rtmpAddress}, and RTMPS on
+ * {@code rtmpsAddress} when {@code rtmpEncryption} asks for it.
+ */
+public final class RtmpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
+    /** Per-connection send buffer watermarks: above the high mark a reader queues, then drops. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
+
+    private final Conf conf;
+    private final NetLoops loops;
+    private final PathManager paths;
+    private final ChannelGroup conns = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
+    private Channel plain;
+    private Channel tls;
+
+    public RtmpServer(Conf conf, NetLoops loops, PathManager paths) {
+        this.conf = conf;
+        this.loops = loops;
+        this.paths = paths;
+    }
+
+    /** Binds the listeners; throws when an address is taken or the TLS files cannot be read. */
+    public void start() throws InterruptedException, SSLException {
+        if (conf.rtmpEncryption().plain()) {
+            plain = bind(conf.rtmpAddress(), null);
+            LOG.info("RTMP listener on {}", plain.localAddress());
+        }
+        if (conf.rtmpEncryption().tls()) {
+            SslContext ssl;
+            try {
+                ssl = SslContextBuilder.forServer(new File(conf.rtmpServerCert()), new File(conf.rtmpServerKey()))
+                        .build();
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new SSLException("RTMPS: cannot use rtmpServerCert '" + conf.rtmpServerCert()
+                        + "' / rtmpServerKey '" + conf.rtmpServerKey() + "': " + e.getMessage(), e);
+            }
+            tls = bind(conf.rtmpsAddress(), ssl);
+            LOG.info("RTMPS listener on {}", tls.localAddress());
+        }
+    }
+
+    private Channel bind(String address, SslContext ssl) throws InterruptedException {
+        InetSocketAddress addr = Addresses.parse(address);
+        return new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        conns.add(ch);
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new RtmpServerHandshaker(), new RtmpChunkEncoder(),
+                                new RtmpConn(RtmpServer.this, ssl != null));
+                    }
+                }).bind(addr).sync().channel();
+    }
+
+    /** The bound plain RTMP port, or -1 (useful when configured as port 0). */
+    public int port() {
+        return plain == null ? -1 : ((InetSocketAddress) plain.localAddress()).getPort();
+    }
+
+    /** The bound RTMPS port, or -1. */
+    public int tlsPort() {
+        return tls == null ? -1 : ((InetSocketAddress) tls.localAddress()).getPort();
+    }
+
+    Conf conf() {
+        return conf;
+    }
+
+    PathManager paths() {
+        return paths;
+    }
+
+    /** Closes the listeners and every connection (publishers unpublish, readers end). */
+    @Override
+    public void close() {
+        for (Channel c : new Channel[] {plain, tls}) {
+            if (c != null) {
+                c.close().awaitUninterruptibly();
+            }
+        }
+        conns.close().awaitUninterruptibly();
+    }
+}
