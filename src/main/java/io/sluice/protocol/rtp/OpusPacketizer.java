@@ -12,9 +12,9 @@ import java.util.List;
  *
  * <p>The marker bit stays 0: RFC 7587 §4.1 sets it only on the first packet after a DTX pause, which a
  * source that is not RTP does not signal. An Opus packet cannot be split across RTP packets, so one
- * larger than {@link #MAX_PAYLOAD_SIZE} is rejected, as FFmpeg's packetizer does, rather than sent as
- * a datagram the network would fragment. Encoders at their usual settings (20 ms frames, which are at
- * most 1275 bytes even at 510 kbit/s) never produce one.
+ * larger than {@link #MAX_PAYLOAD_SIZE} is rejected rather than sent as a datagram the network would
+ * fragment. Encoders at their usual settings (20 ms frames, which are at most 1275 bytes even at
+ * 510 kbit/s) never produce one.
  */
 final class OpusPacketizer implements Packetizer {
 

@@ -57,7 +57,7 @@ public interface Packetizer {
      *
      * @param sps the SPS NAL unit, or null when it is not known yet
      * @param pps the PPS NAL unit, or null
-     * @throws RtpFormatException when the SPS is malformed
+     * @throws RtpFormatException when the SPS or PPS is malformed
      */
     static Packetizer h264(int payloadType, byte[] sps, byte[] pps, ByteBufAllocator alloc) {
         return forFormat(RtpFormats.h264(payloadType, sps, pps), alloc);
@@ -103,6 +103,7 @@ public interface Packetizer {
      * @throws RtpFormatException for a codec without packetizer (anything but H.264, H.265, AAC as
      *     mpeg4-generic, Opus and G.711) or a format whose fmtp asks for a mode that is not made here:
      *     H.264 other than packetization-mode=1, H.265 with DONL, AAC other than AAC-hbr 13/3/3
+     * @throws IllegalArgumentException when the SSRC does not fit 32 bits
      */
     static Packetizer forFormat(Format format, long ssrc, ByteBufAllocator alloc) {
         return create(format, RtpPacketWriter.withSsrc(alloc, format.payloadType(), ssrc));

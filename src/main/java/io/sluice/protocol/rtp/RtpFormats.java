@@ -39,7 +39,8 @@ public final class RtpFormats {
      *
      * @param sps the SPS NAL unit, or null when it is not known yet (it then comes in-band)
      * @param pps the PPS NAL unit, or null (sprop is only written when both are known)
-     * @throws RtpFormatException when the SPS is shorter than its 4-byte header and profile fields
+     * @throws RtpFormatException when the SPS is not NAL type 7 with its 3 profile and level bytes, or
+     *     the PPS not NAL type 8
      */
     public static Format h264(int payloadType, byte[] sps, byte[] pps) {
         List<String> fmtp = new ArrayList<>(3);
@@ -50,6 +51,10 @@ public final class RtpFormats {
                         + ": needs NAL type 7 and profile_idc, constraint flags, level_idc");
             }
             if (pps != null) {
+                if (pps.length < 2 || (pps[0] & 0x1f) != H264Keyframes.NAL_PPS) {
+                    // H264ParameterSets.fromFormat would reject the whole fmtp
+                    throw new RtpFormatException("invalid H264 PPS " + HexFormat.of().formatHex(pps) + ": needs NAL type 8");
+                }
                 fmtp.add("sprop-parameter-sets=" + base64(sps) + "," + base64(pps));
             }
             // profile_idc, the constraint flags and level_idc are the three bytes after the NAL header
@@ -85,7 +90,7 @@ public final class RtpFormats {
     /**
      * AAC as MPEG4-GENERIC in AAC-hbr mode (RFC 3640 §3.3.6). The clock rate is the configuration's
      * sample rate, which together with its frame length is what the depacketizer steps timestamps by.
-     * profile-level-id=1 is what FFmpeg and mediamtx announce; decoders configure themselves from
+     * profile-level-id=1 is what FFmpeg announces (see the captures); decoders configure themselves from
      * config= instead.
      *
      * @param audioSpecificConfig the configuration bytes, as an FLV AAC sequence header carries them

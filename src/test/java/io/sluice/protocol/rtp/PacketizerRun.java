@@ -70,6 +70,10 @@ final class PacketizerRun {
         return (packet[1] & 0x80) != 0;
     }
 
+    static int payloadType(byte[] packet) {
+        return packet[1] & 0x7f;
+    }
+
     static int seq(byte[] packet) {
         return RtpHeader.sequenceNumber(Captures.buf(packet));
     }

@@ -31,6 +31,8 @@ class RtpFormatsTest {
         assertThat(H264ParameterSets.fromFormat(RtpFormats.h264(96, null, null))).isNull();
         assertThatThrownBy(() -> RtpFormats.h264(96, new byte[] {0x67, 0x42}, H264PacketizerTest.PPS))
                 .isInstanceOf(RtpFormatException.class).hasMessageContaining("6742");
+        assertThatThrownBy(() -> RtpFormats.h264(96, H264PacketizerTest.SPS, H264PacketizerTest.SPS))
+                .isInstanceOf(RtpFormatException.class).hasMessageContaining("PPS 6742");
     }
 
     @Test
