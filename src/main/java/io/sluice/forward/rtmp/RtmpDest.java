@@ -104,7 +104,7 @@ public final class RtmpDest implements Dest {
         if (!mapper.carriesAnything()) {
             throw new IOException("no track of the stream can be carried over RTMP: " + tracks);
         }
-        c.writeAndFlush(mapper.metadata(c.alloc()));
+        c.writeAndFlush(mapper.metadata(c.alloc(), true));
         ReaderQueue queue = new ReaderQueue("[forward " + conf.id() + " " + conf.redactedUrl() + "]", ctx.loop(),
                 ctx.queueCapacity(), stream.keyframeMedia(), true, writer, LOG);
         conn.onWritable(queue::drain);
