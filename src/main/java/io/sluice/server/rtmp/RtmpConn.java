@@ -163,6 +163,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             case "deleteStream", "closeStream", "FCUnpublish" -> {
                 if (state == State.PUBLISHING || state == State.PUBLISH_PROBING || state == State.PLAYING) {
                     LOG.info("{} {} ended by {}", tag(), pathName, c.name());
+                    state = State.CLOSED;
                     ctx.close();
                 }
             }
