@@ -53,8 +53,9 @@ public final class AmfMetadata {
         }
         i++;
         if (i >= values.size() || !(values.get(i) instanceof Map<?, ?> map)) {
-            throw new RtmpProtocolException("onMetaData at value " + i + " is followed by "
-                    + (i < values.size() ? String.valueOf(values.get(i)) : "nothing") + ", expected an object or ECMA array");
+            String found = i < values.size() ? String.valueOf(values.get(i)) : "nothing";
+            throw new RtmpProtocolException("onMetaData at value " + i + " is followed by " + found
+                    + ", expected an object or ECMA array");
         }
         return (Map<String, Object>) map;
     }

@@ -69,7 +69,8 @@ public record FlvVideoTag(VideoCodec codec, PacketType type, boolean keyframe, i
         }
         pos += 4;
         return switch (packetType) {
-            case EX_SEQUENCE_START -> new FlvVideoTag(codec, PacketType.SEQUENCE_START, keyframe, 0, rest(payload, pos));
+            case EX_SEQUENCE_START ->
+                    new FlvVideoTag(codec, PacketType.SEQUENCE_START, keyframe, 0, rest(payload, pos));
             case EX_CODED_FRAMES -> {
                 int cts = 0;
                 if (codec == VideoCodec.H264 || codec == VideoCodec.H265) {

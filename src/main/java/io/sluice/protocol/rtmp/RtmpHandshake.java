@@ -32,7 +32,12 @@ public final class RtmpHandshake {
 
     /** Completed is the type of {@link #COMPLETE}. */
     public enum Completed {
-        INSTANCE
+        INSTANCE;
+
+        @Override
+        public String toString() {
+            return "RtmpHandshake.COMPLETE";
+        }
     }
 
     /** User event fired by the handshakers once the chunk stream may start. */
