@@ -106,8 +106,8 @@ public final class RtmpToStream implements AutoCloseable {
 
     private void probeVideo(RtmpMessage m) throws RtmpProtocolException {
         FlvVideoTag t = FlvVideoTag.parse(m.payload());
-        if (t.type() != PacketType.SEQUENCE_START) {
-            return;
+        if (t.type() != PacketType.SEQUENCE_START || t.codec() == null) {
+            return; // frames before the header, E-RTMP command frames (no codec)
         }
         videoCodec = t.codec();
         videoParams = switch (t.codec()) {
@@ -191,6 +191,9 @@ public final class RtmpToStream implements AutoCloseable {
     public void write(Stream stream, RtmpMessage m, long receivedNanos) throws RtmpProtocolException {
         if (m.typeId() == RtmpMessageType.VIDEO && videoMedia >= 0) {
             FlvVideoTag t = FlvVideoTag.parse(m.payload());
+            if (t.codec() == null) {
+                return; // an E-RTMP command frame: nothing to forward
+            }
             if (t.codec() != videoCodec) {
                 throw new RtmpProtocolException("video codec changed from " + videoCodec + " to " + t.codec());
             }
