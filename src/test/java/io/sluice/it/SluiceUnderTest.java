@@ -27,7 +27,9 @@ final class SluiceUnderTest implements AutoCloseable {
                 rtspAddress: 127.0.0.1:%d
                 rtpAddress: 127.0.0.1:%d
                 rtcpAddress: 127.0.0.1:%d
-                """.formatted(rtsp, rtp, rtp + 1) + yaml;
+                """.formatted(rtsp, rtp, rtp + 1)
+                // a free RTMP port unless the test picks one: never the default 1935 in tests
+                + (yaml.contains("rtmpAddress:") ? "" : "rtmpAddress: 127.0.0.1:0\n") + yaml;
         Server s = new Server(ConfLoader.parse(conf, "it.yml"));
         s.start();
         return new SluiceUnderTest(rtsp, rtp, s);
@@ -35,6 +37,11 @@ final class SluiceUnderTest implements AutoCloseable {
 
     String rtsp(String path) {
         return "rtsp://127.0.0.1:" + rtspPort + "/" + path;
+    }
+
+    /** URL of a path on the RTMP listener. */
+    String rtmp(String path) {
+        return "rtmp://127.0.0.1:" + server.rtmp().port() + "/" + path;
     }
 
     Server server() {
