@@ -48,6 +48,7 @@ public final class RtmpToStream implements AutoCloseable {
     private int videoMedia = -1;
     private int audioMedia = -1;
     private long audioNextTs = Long.MIN_VALUE;
+    private String skipped;
 
     public RtmpToStream(ByteBufAllocator alloc) {
         this.alloc = alloc;
@@ -106,8 +107,14 @@ public final class RtmpToStream implements AutoCloseable {
 
     private void probeVideo(RtmpMessage m) throws RtmpProtocolException {
         FlvVideoTag t = FlvVideoTag.parse(m.payload());
-        if (t.type() != PacketType.SEQUENCE_START || t.codec() == null) {
-            return; // frames before the header, E-RTMP command frames (no codec)
+        if (t.type() != PacketType.SEQUENCE_START || t.codec() == null || video != null) {
+            return; // frames before the header, E-RTMP command frames (no codec), repeated headers
+        }
+        if (t.codec() == VideoCodec.AV1 || t.codec() == VideoCodec.VP9) {
+            // No RTP packetizer for these yet: the publisher's audio still goes through.
+            skipped = t.codec() + " video is not supported over RTMP ingest yet; the track is dropped";
+            expectVideo = false;
+            return;
         }
         videoCodec = t.codec();
         videoParams = switch (t.codec()) {
@@ -125,7 +132,7 @@ public final class RtmpToStream implements AutoCloseable {
                 }
                 yield new byte[][] {c.vps().getFirst(), c.sps().getFirst(), c.pps().getFirst()};
             }
-            case AV1, VP9 -> throw new RtmpProtocolException(t.codec() + " over RTMP is not supported yet");
+            case AV1, VP9 -> throw new IllegalStateException("handled above");
         };
         try {
             video = t.codec() == VideoCodec.H264
@@ -159,6 +166,11 @@ public final class RtmpToStream implements AutoCloseable {
             default -> throw new RtmpProtocolException(t.codec() + " audio over RTMP is not supported");
         }
         audioCodec = t.codec();
+    }
+
+    /** Why a track of the publisher is dropped, or null when every track is carried. */
+    public String skipped() {
+        return skipped;
     }
 
     /** The stream description; call once probing is done. */

@@ -305,6 +305,9 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.PUBLISHING;
+        if (ingest.skipped() != null) {
+            LOG.warn("{} publisher of '{}': {}", tag(), pathName, ingest.skipped());
+        }
         long now = System.nanoTime();
         for (RtmpMessage held : ingest.takeProbed()) {
             try {
