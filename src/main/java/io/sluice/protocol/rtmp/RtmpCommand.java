@@ -38,8 +38,12 @@ public record RtmpCommand(String name, double transactionId, Object commandObjec
             b.skipBytes(1);
         }
         List<Object> v = Amf0.decodeAll(b);
-        if (v.size() < 2 || !(v.get(0) instanceof String name) || !(v.get(1) instanceof Double tx)) {
-            throw new RtmpProtocolException("command message without a name and transaction id: " + abbreviate(v));
+        if (v.isEmpty() || !(v.get(0) instanceof String name)) {
+            throw new RtmpProtocolException("command message without a name: " + abbreviate(v));
+        }
+        if (v.size() < 2 || !(v.get(1) instanceof Double tx)) {
+            // ffmpeg's listen mode sends onFCPublish with no transaction id: a notice, not a reply
+            return new RtmpCommand(name, 0, null, v.subList(1, v.size()));
         }
         return new RtmpCommand(name, tx, v.size() > 2 ? v.get(2) : null, v.size() > 3 ? v.subList(3, v.size()) : List.of());
     }
