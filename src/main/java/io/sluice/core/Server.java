@@ -4,9 +4,11 @@ import io.sluice.conf.Conf;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.forward.Dest;
+import io.sluice.forward.rtmp.RtmpDest;
 import io.sluice.forward.rtsp.RtspDest;
 import io.sluice.net.NetLoops;
 import io.sluice.path.PathManager;
+import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ public final class Server implements AutoCloseable {
     private NetLoops loops;
     private PathManager paths;
     private RtspServer rtsp;
+    private RtmpServer rtmp;
 
     public Server(Conf conf) {
         this.conf = conf;
@@ -39,6 +42,8 @@ public final class Server implements AutoCloseable {
             paths.start();
             rtsp = track(new RtspServer(conf, loops, paths));
             rtsp.start();
+            rtmp = track(new RtmpServer(conf, loops, paths));
+            rtmp.start();
         } catch (Exception e) {
             close();
             throw e;
@@ -55,7 +60,7 @@ public final class Server implements AutoCloseable {
     private Dest dest(ForwardDest d) {
         return switch (d.url()) {
             case DestUrl.Rtsp r -> new RtspDest(d, loops, conf.readTimeout(), conf.writeTimeout());
-            case DestUrl.Rtmp r -> unsupported(d, "RTMP");
+            case DestUrl.Rtmp r -> new RtmpDest(d, loops, conf.readTimeout(), conf.writeTimeout());
             case DestUrl.Srt s -> unsupported(d, "SRT");
             case DestUrl.Whip w -> unsupported(d, "WHIP");
         };
@@ -80,6 +85,10 @@ public final class Server implements AutoCloseable {
 
     public RtspServer rtsp() {
         return rtsp;
+    }
+
+    public RtmpServer rtmp() {
+        return rtmp;
     }
 
     /** Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. */

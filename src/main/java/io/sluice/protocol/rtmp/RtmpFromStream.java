@@ -144,8 +144,11 @@ public final class RtmpFromStream {
         return videoMedia >= 0 || audioMedia >= 0;
     }
 
-    /** The @setDataFrame/onMetaData message players and servers expect before the media. */
-    public RtmpMessage metadata(ByteBufAllocator alloc) {
+    /**
+     * The metadata message sent before the media: {@code @setDataFrame, onMetaData} when publishing
+     * to a server (which stores it for its players), plain {@code onMetaData} when playing to a player.
+     */
+    public RtmpMessage metadata(ByteBufAllocator alloc, boolean publishing) {
         Map<String, Object> meta = new LinkedHashMap<>();
         if (videoMedia >= 0) {
             meta.put("videocodecid", videoCodec == VideoCodec.H264 ? 7.0 : (double) fourCc("hvc1"));
@@ -156,8 +159,7 @@ public final class RtmpFromStream {
             meta.put("stereo", asc.channels() >= 2);
         }
         meta.put("encoder", "Sluice");
-        ByteBuf b = alloc.buffer(128);
-        Amf0.encode(b, "@setDataFrame", "onMetaData", new Amf0.EcmaArray(meta));
+        ByteBuf b = publishing ? AmfMetadata.setDataFrame(alloc, meta) : AmfMetadata.onMetaData(alloc, meta);
         return new RtmpMessage(DATA_CHUNK_STREAM, RtmpMessageType.DATA_AMF0, 0, streamId, b);
     }
 
@@ -234,7 +236,7 @@ public final class RtmpFromStream {
                 return;
             }
             ByteBuf b = alloc.buffer(64);
-            FlvVideoTag.writeHeader(b, videoCodec, FlvVideoTag.PacketType.SEQUENCE_START, true, 0);
+            FlvVideoTag.writeHeader(b, videoCodec, PacketType.SEQUENCE_START, true, 0);
             ByteBuf conf = videoCodec == VideoCodec.H264
                     ? AvcDecoderConfig.build(alloc, paramSets[0], paramSets[1])
                     : HevcDecoderConfig.build(alloc, paramSets[0], paramSets[1], paramSets[2]);
@@ -252,7 +254,7 @@ public final class RtmpFromStream {
         }
         ByteBuf b = alloc.buffer(size + 8);
         int ctsMs = (int) ((long) au.ptsOffset() * 1000 / videoClock);
-        FlvVideoTag.writeHeader(b, videoCodec, FlvVideoTag.PacketType.CODED_FRAMES, au.keyframe(), ctsMs);
+        FlvVideoTag.writeHeader(b, videoCodec, PacketType.CODED_FRAMES, au.keyframe(), ctsMs);
         for (ByteBuf n : frameNalus) {
             b.writeInt(n.readableBytes());
             b.writeBytes(n, n.readerIndex(), n.readableBytes());
@@ -296,14 +298,14 @@ public final class RtmpFromStream {
         if (!audioHeaderSent) {
             byte[] c = asc.bytes();
             ByteBuf b = alloc.buffer(4 + c.length);
-            FlvAudioTag.writeHeader(b, AudioCodec.AAC, FlvAudioTag.PacketType.SEQUENCE_START, asc.sampleRate(),
+            FlvAudioTag.writeHeader(b, AudioCodec.AAC, PacketType.SEQUENCE_START, asc.sampleRate(),
                     asc.channels());
             b.writeBytes(c);
             out.accept(new RtmpMessage(AUDIO_CHUNK_STREAM, RtmpMessageType.AUDIO, ms, streamId, b));
             audioHeaderSent = true;
         }
         ByteBuf b = alloc.buffer(2 + au.size());
-        FlvAudioTag.writeHeader(b, AudioCodec.AAC, FlvAudioTag.PacketType.CODED_FRAMES, asc.sampleRate(),
+        FlvAudioTag.writeHeader(b, AudioCodec.AAC, PacketType.CODED_FRAMES, asc.sampleRate(),
                 asc.channels());
         for (ByteBuf u : au.units()) {
             b.writeBytes(u, u.readerIndex(), u.readableBytes());

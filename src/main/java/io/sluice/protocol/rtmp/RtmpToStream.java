@@ -91,7 +91,7 @@ public final class RtmpToStream implements AutoCloseable {
     }
 
     private void metadata(RtmpMessage m) throws RtmpProtocolException {
-        Map<String, Object> meta = FlvMetadata.parse(m.payload());
+        Map<String, Object> meta = AmfMetadata.parse(m.payload());
         if (meta == null) {
             return;
         }
@@ -106,7 +106,7 @@ public final class RtmpToStream implements AutoCloseable {
 
     private void probeVideo(RtmpMessage m) throws RtmpProtocolException {
         FlvVideoTag t = FlvVideoTag.parse(m.payload());
-        if (t.type() != FlvVideoTag.PacketType.SEQUENCE_START) {
+        if (t.type() != PacketType.SEQUENCE_START) {
             return;
         }
         videoCodec = t.codec();
@@ -143,7 +143,7 @@ public final class RtmpToStream implements AutoCloseable {
         }
         switch (t.codec()) {
             case AAC -> {
-                if (t.type() != FlvAudioTag.PacketType.SEQUENCE_START) {
+                if (t.type() != PacketType.SEQUENCE_START) {
                     return;
                 }
                 byte[] c = new byte[t.body().readableBytes()];
@@ -194,14 +194,14 @@ public final class RtmpToStream implements AutoCloseable {
             if (t.codec() != videoCodec) {
                 throw new RtmpProtocolException("video codec changed from " + videoCodec + " to " + t.codec());
             }
-            if (t.type() == FlvVideoTag.PacketType.SEQUENCE_START) {
+            if (t.type() == PacketType.SEQUENCE_START) {
                 updateVideoParams(t);
-            } else if (t.type() == FlvVideoTag.PacketType.CODED_FRAMES) {
+            } else if (t.type() == PacketType.CODED_FRAMES) {
                 writeVideo(stream, t, m.timestamp(), receivedNanos);
             }
         } else if (m.typeId() == RtmpMessageType.AUDIO && audioMedia >= 0) {
             FlvAudioTag t = FlvAudioTag.parse(m.payload());
-            if (t.type() == FlvAudioTag.PacketType.CODED_FRAMES && t.codec() == audioCodec) {
+            if (t.type() == PacketType.CODED_FRAMES && t.codec() == audioCodec) {
                 writeAudio(stream, t, m.timestamp(), receivedNanos);
             }
         }

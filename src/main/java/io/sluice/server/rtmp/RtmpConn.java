@@ -353,7 +353,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         ctx.write(RtmpMessage.streamBegin(STREAM_ID));
         status("status", "NetStream.Play.Reset", "Playing and resetting " + pathName + ".");
         status("status", "NetStream.Play.Start", "Started playing " + pathName + ".");
-        ctx.write(writer.mapper().metadata(ctx.alloc()));
+        ctx.write(writer.mapper().metadata(ctx.alloc(), false));
         ctx.flush();
         state = State.PLAYING;
         readStream = stream;
