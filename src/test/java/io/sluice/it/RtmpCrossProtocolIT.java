@@ -168,10 +168,12 @@ class RtmpCrossProtocolIT {
             }
             List<RtmpVideoCapture.VideoMessage> video = capture.messages(Duration.ofSeconds(30));
             assertThat(video).as(capture.output()).isNotEmpty();
-            assertThat(video).as("every video message is E-RTMP hvc1").allSatisfy(m -> {
-                assertThat(m.ex()).as("IsExHeader bit in %s", m).isTrue();
-                assertThat(m.fourCc()).as(m.toString()).isEqualTo("hvc1");
-            });
+            assertThat(video).as("every video message has the IsExHeader bit")
+                    .allSatisfy(m -> assertThat(m.ex()).as(m.toString()).isTrue());
+            List<RtmpVideoCapture.VideoMessage> withBytes = video.stream().filter(m -> !m.headHex().isEmpty()).toList();
+            assertThat(withBytes).as("every video message whose bytes tshark gave is 'hvc1'")
+                    .hasSizeGreaterThan(video.size() / 2)
+                    .allSatisfy(m -> assertThat(m.fourCc()).as(m.toString()).isEqualTo("hvc1"));
             assertThat(video.getFirst().packetType()).as("first: SequenceStart " + video.getFirst()).isZero();
             assertThat(video.getFirst().frameType()).as("first: keyframe " + video.getFirst()).isEqualTo(1);
             long coded = video.stream().filter(m -> m.packetType() == 1 || m.packetType() == 3).count();

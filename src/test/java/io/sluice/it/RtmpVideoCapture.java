@@ -14,7 +14,10 @@ import java.util.Map;
  * Start it before the RTMP connection, so the dissector sees the handshake.
  */
 final class RtmpVideoCapture implements AutoCloseable {
-    /** One video message: its first byte and the next 8 bytes (hex), e.g. 0x91 and "68766331…" = 'hvc1'. */
+    /**
+     * One video message: its first byte and the next 8 bytes in hex, e.g. 0x91 and "68766331…" = 'hvc1'
+     * ({@code headHex} is "" when tshark did not give them).
+     */
     record VideoMessage(int control, String headHex) {
         /** E-RTMP ExVideoTagHeader: IsExHeader bit 0x80 of the first byte. */
         boolean ex() {
@@ -23,7 +26,7 @@ final class RtmpVideoCapture implements AutoCloseable {
 
         /** The FourCC of an E-RTMP tag ("hvc1"), "" for a legacy tag. */
         String fourCc() {
-            if (!ex() || headHex.length() < 8) {
+            if (!ex() || headHex.isEmpty()) {
                 return "";
             }
             StringBuilder s = new StringBuilder();
@@ -53,10 +56,12 @@ final class RtmpVideoCapture implements AutoCloseable {
     /** Captures RTMP on TCP {@code port} for {@code seconds}; returns once tshark is capturing. */
     static RtmpVideoCapture start(int port, int seconds) throws IOException, InterruptedException {
         String script = """
+                # tshark's stderr ("Capturing on …") goes straight out: mawk would hold it in its input buffer
+                exec 2>&1
                 timeout -k 2 %d tshark -l -q -i lo -f "tcp port %d" -d tcp.port==%d,rtmpt -a duration:%d \\
-                  -Y rtmpt.video.control -T fields -e rtmpt.video.control -e rtmpt.video.data 2>&1 \\
+                  -Y rtmpt.video.control -T fields -e rtmpt.video.control -e rtmpt.video.data \\
                   | awk -F'\\t' '/^0x/ { n = split($2, d, ","); s = ""; for (i = 1; i <= n; i++) s = s substr(d[i], 1, 16) ",";
-                                        print "VIDEO " $1 " " s; fflush() } !/^0x/ { print; fflush() }'
+                                        print "VIDEO " $1 " " s }'
                 """.formatted(seconds + 5, port, port, seconds);
         Peer p = Peer.command("tshark rtmp :" + port, Map.of(), List.of("bash", "-c", script));
         if (!p.awaitLine("Capturing on", Duration.ofSeconds(10))) {
@@ -78,8 +83,12 @@ final class RtmpVideoCapture implements AutoCloseable {
             String[] f = l.substring(6).trim().split(" ", 2);
             String[] controls = f[0].split(",");
             String[] heads = f.length > 1 ? f[1].split(",") : new String[0];
+            // tshark lists every message's first byte, but for a TCP segment that completes several
+            // messages it may give fewer data fields: then the bytes cannot be matched, keep only the control.
+            boolean aligned = heads.length == controls.length;
             for (int i = 0; i < controls.length; i++) {
-                out.add(new VideoMessage(Integer.decode(controls[i]), i < heads.length ? heads[i] : ""));
+                String head = aligned && heads[i].matches("[0-9a-f]{8,}") ? heads[i] : "";
+                out.add(new VideoMessage(Integer.decode(controls[i]), head));
             }
         }
         return out;
