@@ -37,10 +37,11 @@ class RtmpRobustnessIT {
         try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
             Supplier<DestStats> stats = () -> sluice.server().paths().get("live/test").forwardStats().getFirst();
             Peer sink1 = Peer.start("sink-rtmp.sh", Integer.toString(nginx), "40");
+            Peer reader = null;
             try (Peer pub = Peer.start("publish-rtmp.sh", sluice.rtmp("live/test"), Integer.toString(total))) {
                 assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sink1.output()).isTrue();
                 Thread.sleep(1500);
-                Peer reader = Peer.start("read-rtmp.sh", sluice.rtmp("live/test"), Integer.toString(total - 3));
+                reader = Peer.start("read-rtmp.sh", sluice.rtmp("live/test"), Integer.toString(total - 3));
                 assertThat(awaitState(stats, DestState.FORWARDING, Duration.ofSeconds(8))).as(stats.get().toString())
                         .isTrue();
                 Thread.sleep(2500);
@@ -63,12 +64,14 @@ class RtmpRobustnessIT {
                         .isZero();
                 reader.await(Duration.ofSeconds(total + 30));
                 Map<String, String> rr = reader.result("READ");
-                reader.close();
                 assertThat(rr.get("video")).isEqualTo("h264");
                 assertThat(Integer.parseInt(rr.get("frames"))).as("local reader unaffected: " + reader.output())
                         .isGreaterThanOrEqualTo((int) ((total - 5) * FPS * MIN_SHARE));
             } finally {
                 sink1.close();
+                if (reader != null) {
+                    reader.close();
+                }
             }
             DestStats end = stats.get();
             assertThat(end.reconnects()).as(end.toString()).isGreaterThanOrEqualTo(1);
