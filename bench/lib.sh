@@ -32,21 +32,29 @@ for _ in range(200):
 PYEOF
 }
 
-# sluice_conf FILE RTSP_PORT RTP_PORT TARGET_URL... : writes a config forwarding live/test to the targets (TCP).
+# sluice_conf FILE RTSP_PORT RTP_PORT TARGET_URL... : writes a config forwarding live/test to the targets
+# (rtsp targets over TCP unless FWD_TRANSPORT says otherwise).
 # Every other listener is put on 127.0.0.1:0 so runs never collide with other servers.
+# Env: SLUICE_PATH (default live/test) = the forwarded path; RTMP_PORT = RTMP listener port (else :0).
 sluice_conf() {
-  local f=$1 rp=$2 up=$3; shift 3
+  local f=$1 rp=$2 up=$3 u; shift 3
   {
     echo "logLevel: ${SLUICE_LOGLEVEL:-info}"
     echo "rtspAddress: 127.0.0.1:$rp"
     echo "rtpAddress: 127.0.0.1:$up"
     echo "rtcpAddress: 127.0.0.1:$((up + 1))"
-    for k in rtmpAddress srtAddress webrtcAddress apiAddress metricsAddress; do echo "$k: 127.0.0.1:0"; done
+    echo "rtmpAddress: 127.0.0.1:${RTMP_PORT:-0}"
+    for k in srtAddress webrtcAddress apiAddress metricsAddress; do echo "$k: 127.0.0.1:0"; done
     echo "writeQueueSize: ${QUEUE:-512}"
     echo "paths:"
-    echo "  live/test:"
+    echo "  ${SLUICE_PATH:-live/test}:"
     echo "    forwardTargets:"
-    for u in "$@"; do echo "      - {url: $u, rtspConfig: {transport: ${FWD_TRANSPORT:-tcp}}}"; done
+    for u in "$@"; do
+      case "$u" in
+        rtsp://*|rtsps://*) echo "      - {url: $u, rtspConfig: {transport: ${FWD_TRANSPORT:-tcp}}}";;
+        *) echo "      - {url: $u}";;
+      esac
+    done
   } > "$f"
 }
 

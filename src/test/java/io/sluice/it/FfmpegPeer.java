@@ -68,12 +68,61 @@ final class FfmpegPeer {
         return Peer.command("ffmpeg-read " + redacted(url), Map.of(), List.of("bash", "-c", script, "read", url));
     }
 
+    /**
+     * Publishes testsrc2 + sine as H264 baseline + AAC in FLV to an {@code rtmp://} or {@code rtmps://} URL
+     * for {@code seconds}, as publish-rtmp.sh does (that script takes neither rtmps nor non-loopback
+     * checks for query strings). Prints {@code PUBLISHED proto=rtmp rc=RC}. ffmpeg does not verify the
+     * server's certificate unless told to, so a self-signed RTMPS server is fine.
+     */
+    static Peer publishRtmp(String url, int seconds) throws IOException {
+        String script = """
+                T=$(mktemp -d /tmp/it-pub-rtmp.XXXXXX); trap 'rm -rf "$T"' EXIT
+                timeout -k 5 %d ffmpeg -hide_banner -nostdin -loglevel warning -re \
+                  -f lavfi -i testsrc2=size=320x180:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -t %d \
+                  -map 0:v -map 1:a -c:v libx264 -profile:v baseline -preset ultrafast -tune zerolatency -g 30 \
+                  -keyint_min 30 -sc_threshold 0 -bf 0 -pix_fmt yuv420p -b:v 500k -c:a aac -b:a 64k -ac 1 \
+                  -f flv -flvflags no_duration_filesize "$1" 2> "$T/log"
+                RC=$?
+                tr '\\r' '\\n' < "$T/log" | grep -a -v -E "^\\s*$" | head -8 | sed 's/^/LOG|/'
+                echo "PUBLISHED proto=rtmp rc=$RC"
+                exit $RC
+                """.formatted(seconds + 15, seconds);
+        return Peer.command("ffmpeg-publish-rtmp " + redacted(url), Map.of(),
+                List.of("bash", "-c", script, "publish", url));
+    }
+
+    /**
+     * Plays an {@code rtmp://} or {@code rtmps://} URL for {@code seconds}, copies it into Matroska and
+     * counts frames: prints {@code READ proto=rtmp video=C frames=N audio=C frames=M rc=RC} as
+     * read-rtmp.sh does.
+     */
+    static Peer readRtmp(String url, int seconds) throws IOException {
+        String script = """
+                T=$(mktemp -d /tmp/it-read-rtmp.XXXXXX); trap 'rm -rf "$T"' EXIT
+                timeout --foreground -s INT -k 5 %d ffmpeg -hide_banner -nostdin -loglevel warning \
+                  -analyzeduration 1000000 -probesize 1000000 -rw_timeout 5000000 -f flv -i "$1" \
+                  -map 0 -c copy -f matroska "$T/read.mkv" > "$T/log" 2>&1
+                RC=$?
+                head -5 "$T/log" | sed 's/^/LOG|/'
+                vc=none ac=none vf=0 af=0
+                if [ -s "$T/read.mkv" ]; then
+                  while IFS='|' read -r ct cn nf; do
+                    [ "$ct" = video ] && [ "$vc" = none ] && vc=$cn && vf=$nf
+                    [ "$ct" = audio ] && [ "$ac" = none ] && ac=$cn && af=$nf
+                  done < <(timeout 60 ffprobe -v error -count_frames -show_entries stream=codec_type,codec_name,nb_read_frames \
+                      -of csv=p=0 "$T/read.mkv" | awk -F, '{print $2 "|" $1 "|" $3}')
+                fi
+                echo "READ proto=rtmp video=$vc frames=$vf audio=$ac frames=$af rc=$RC"
+                """.formatted(seconds);
+        return Peer.command("ffmpeg-read-rtmp " + redacted(url), Map.of(), List.of("bash", "-c", script, "read", url));
+    }
+
     /** {@code READ} fields with frame counts as numbers: video, frames (video), audio, frames.2 (audio). */
     static Map<String, String> readResult(Peer p) {
         return new HashMap<>(p.result("READ"));
     }
 
     private static String redacted(String url) {
-        return url.replaceAll("//[^/@]*@", "//***@");
+        return url.replaceAll("//[^/@]*@", "//***@").replaceAll("pass=[^&]*", "pass=***");
     }
 }

@@ -5,6 +5,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -48,5 +50,23 @@ final class Ports {
             }
         }
         throw new IOException("no free UDP port pair");
+    }
+
+    /**
+     * Waits until something listens on TCP 127.0.0.1:{@code port}. Asks {@code ss}, never connects: a
+     * probe connection would use up the single session of an ffmpeg {@code -listen 1} sink.
+     */
+    static boolean awaitListening(int port, Duration max) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            Process p = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(5, TimeUnit.SECONDS);
+            if (!out.isBlank()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 }

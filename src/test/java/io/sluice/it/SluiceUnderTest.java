@@ -5,43 +5,59 @@ import io.sluice.core.Server;
 
 /**
  * SluiceUnderTest runs a Sluice server in the test's JVM on free loopback ports, configured with the
- * YAML a test gives for its paths.
+ * YAML a test gives for its paths (and for top-level keys it does not set itself, e.g. rtmpEncryption).
  */
 final class SluiceUnderTest implements AutoCloseable {
     final int rtspPort;
     final int rtpPort;
+    /** The RTMP listener's port (bound only when rtmpEncryption is no or optional). */
+    final int rtmpPort;
+    /** The RTMPS listener's port (bound only when rtmpEncryption is optional or strict). */
+    final int rtmpsPort;
     private final Server server;
 
-    private SluiceUnderTest(int rtspPort, int rtpPort, Server server) {
+    private SluiceUnderTest(int rtspPort, int rtpPort, int rtmpPort, int rtmpsPort, Server server) {
         this.rtspPort = rtspPort;
         this.rtpPort = rtpPort;
+        this.rtmpPort = rtmpPort;
+        this.rtmpsPort = rtmpsPort;
         this.server = server;
     }
 
-    /** @param yaml extra top-level YAML, typically a {@code paths:} block */
+    /**
+     * @param yaml extra top-level YAML, typically a {@code paths:} block. The listener addresses are set
+     *     here, on free ports: never the defaults, which two servers of one test (or a stray server on the
+     *     machine) would share.
+     */
     static SluiceUnderTest start(String yaml) throws Exception {
         int rtsp = Ports.tcp();
         int rtp = Ports.udpPair();
+        int rtmp = Ports.tcp();
+        int rtmps = Ports.tcp();
         String conf = """
                 logLevel: debug
                 rtspAddress: 127.0.0.1:%d
                 rtpAddress: 127.0.0.1:%d
                 rtcpAddress: 127.0.0.1:%d
-                """.formatted(rtsp, rtp, rtp + 1)
-                // a free RTMP port unless the test picks one: never the default 1935 in tests
-                + (yaml.contains("rtmpAddress:") ? "" : "rtmpAddress: 127.0.0.1:0\n") + yaml;
+                rtmpAddress: 127.0.0.1:%d
+                rtmpsAddress: 127.0.0.1:%d
+                """.formatted(rtsp, rtp, rtp + 1, rtmp, rtmps) + yaml;
         Server s = new Server(ConfLoader.parse(conf, "it.yml"));
         s.start();
-        return new SluiceUnderTest(rtsp, rtp, s);
+        return new SluiceUnderTest(rtsp, rtp, rtmp, rtmps, s);
     }
 
     String rtsp(String path) {
         return "rtsp://127.0.0.1:" + rtspPort + "/" + path;
     }
 
-    /** URL of a path on the RTMP listener. */
+    /** rtmp://127.0.0.1:PORT/APP/KEY for path "APP/KEY". */
     String rtmp(String path) {
-        return "rtmp://127.0.0.1:" + server.rtmp().port() + "/" + path;
+        return "rtmp://127.0.0.1:" + rtmpPort + "/" + path;
+    }
+
+    String rtmps(String path) {
+        return "rtmps://127.0.0.1:" + rtmpsPort + "/" + path;
     }
 
     Server server() {
