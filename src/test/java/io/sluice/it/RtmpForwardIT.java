@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,15 +31,8 @@ class RtmpForwardIT {
         forward(false);
     }
 
-    /**
-     * Disabled: Sluice bug. ffmpeg 5.1's {@code -listen 1} RTMP server answers FCPublish with a command
-     * message holding only the string "onFCPublish" (no transaction id; libavformat/rtmpproto.c
-     * send_invoke_response), RtmpCommand.decode throws "command message without a name and transaction
-     * id: [onFCPublish]" and RtmpDest drops the session "while waiting for publish"; the single-session
-     * ffmpeg sink then exits and every retry gets "Connection refused".
-     */
+    /** ffmpeg 5.1's -listen server answers FCPublish with a bare "onFCPublish" (no transaction id). */
     @Test
-    @Disabled("Sluice bug: RtmpDest drops the session on ffmpeg -listen's onFCPublish without transaction id")
     void rtmpPublisherToNginxAndFfmpegTargetsAtOnceAndRtmpAndRtspReaders() throws Exception {
         forward(true);
     }
