@@ -19,6 +19,11 @@ public sealed interface DestUrl permits DestUrl.Rtsp, DestUrl.Rtmp, DestUrl.Srt,
 
     int port();
 
+    /** host:port as written in a URL or request line, IPv6 hosts in brackets. */
+    default String authority() {
+        return (host().contains(":") ? "[" + host() + "]" : host()) + ":" + port();
+    }
+
     /**
      * Rtsp is an rtsp:// or rtsps:// target: the server ANNOUNCEs/RECORDs to it.
      *

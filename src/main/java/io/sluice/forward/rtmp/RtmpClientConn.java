@@ -4,7 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
-import io.sluice.protocol.rtmp.RtmpChunkDecoder;
+import io.sluice.protocol.rtmp.RtmpAckWindow;
 import io.sluice.protocol.rtmp.RtmpCommand;
 import io.sluice.protocol.rtmp.RtmpHandshake;
 import io.sluice.protocol.rtmp.RtmpMessage;
@@ -24,8 +24,7 @@ final class RtmpClientConn extends ChannelInboundHandlerAdapter {
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private volatile Runnable onWritable = () -> { };
     private volatile Throwable failure;
-    private long window;
-    private long lastAck;
+    private final RtmpAckWindow ackWindow = new RtmpAckWindow();
 
     void onWritable(Runnable r) {
         onWritable = r;
@@ -87,23 +86,13 @@ final class RtmpClientConn extends ChannelInboundHandlerAdapter {
     }
 
     private void onMessage(ChannelHandlerContext ctx, RtmpMessage m) throws RtmpProtocolException {
-        var p = m.payload();
-        switch (m.typeId()) {
-            case RtmpMessageType.COMMAND_AMF0, RtmpMessageType.COMMAND_AMF3 -> events.add(RtmpCommand.decode(m));
-            case RtmpMessageType.WINDOW_ACK_SIZE -> window = p.getUnsignedInt(p.readerIndex());
-            case RtmpMessageType.USER_CONTROL -> {
-                if (p.readableBytes() >= 6 && p.getUnsignedShort(p.readerIndex()) == 6) {
-                    ctx.writeAndFlush(RtmpMessage.pingResponse(p.getUnsignedInt(p.readerIndex() + 2)));
-                }
-            }
-            default -> {
-                // peer bandwidth, chunk size (the decoder applied it), media: nothing to do here
-            }
+        if (m.typeId() == RtmpMessageType.COMMAND_AMF0 || m.typeId() == RtmpMessageType.COMMAND_AMF3) {
+            events.add(RtmpCommand.decode(m));
         }
-        RtmpChunkDecoder d = ctx.pipeline().get(RtmpChunkDecoder.class);
-        if (window > 0 && d != null && d.bytesReceived() - lastAck >= window) {
-            lastAck = d.bytesReceived();
-            ctx.writeAndFlush(RtmpMessage.ack(lastAck & 0xffffffffL));
+        // peer bandwidth, chunk size (the decoder applied it), media: nothing to do here
+        RtmpMessage reply = ackWindow.onMessage(m, ctx.pipeline());
+        if (reply != null) {
+            ctx.writeAndFlush(reply);
         }
     }
 

@@ -75,7 +75,7 @@ public final class RtmpDest implements Dest {
         conn.awaitHandshake(timeoutMs);
         c.write(RtmpMessage.setChunkSize(CHUNK_SIZE));
 
-        String tcUrl = "rtmp" + (url.tls() ? "s" : "") + "://" + hostPort() + "/" + url.app();
+        String tcUrl = "rtmp" + (url.tls() ? "s" : "") + "://" + url.authority() + "/" + url.app();
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("app", url.app());
         props.put("type", "nonprivate");
@@ -225,10 +225,6 @@ public final class RtmpDest implements Dest {
         return f.channel();
     }
 
-    private String hostPort() {
-        String h = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
-        return h + ":" + url.port();
-    }
 
     @Override
     public void close() {

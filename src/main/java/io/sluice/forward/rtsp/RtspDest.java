@@ -337,13 +337,9 @@ public final class RtspDest implements Dest {
     }
 
     private String baseUrl() {
-        return "rtsp" + (url.tls() ? "s" : "") + "://" + hostPort() + url.pathAndQuery();
+        return "rtsp" + (url.tls() ? "s" : "") + "://" + url.authority() + url.pathAndQuery();
     }
 
-    private String hostPort() {
-        String h = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
-        return h + ":" + url.port();
-    }
 
     private static String localHost(Channel ch) {
         return ((InetSocketAddress) ch.localAddress()).getAddress().getHostAddress();

@@ -9,7 +9,7 @@ import io.sluice.conf.PathConf;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.Publisher;
-import io.sluice.protocol.rtmp.RtmpChunkDecoder;
+import io.sluice.protocol.rtmp.RtmpAckWindow;
 import io.sluice.protocol.rtmp.RtmpCommand;
 import io.sluice.protocol.rtmp.RtmpHandshake;
 import io.sluice.protocol.rtmp.RtmpMessage;
@@ -53,8 +53,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     private State state = State.HANDSHAKE;
     private String app = "";
     private String pathName;
-    private long peerWindow;
-    private long lastAck;
+    private final RtmpAckWindow ackWindow = new RtmpAckWindow();
     private long lastReadNanos = System.nanoTime();
     private long unwritableSinceNanos;
     private ScheduledFuture<?> timer;
@@ -111,9 +110,12 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             LOG.error("{} closing after an unexpected error", tag(), e);
             ctx.close();
         } finally {
+            RtmpMessage reply = ackWindow.onMessage(m, ctx.pipeline());
+            if (reply != null) {
+                ctx.write(reply); // flushed at the end of the read batch
+            }
             m.release();
         }
-        acknowledge();
     }
 
     @Override
@@ -128,29 +130,11 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     private void onMessage(RtmpMessage m) throws RtmpProtocolException {
         switch (m.typeId()) {
             case RtmpMessageType.COMMAND_AMF0, RtmpMessageType.COMMAND_AMF3 -> onCommand(RtmpCommand.decode(m));
-            case RtmpMessageType.WINDOW_ACK_SIZE -> peerWindow = m.payload().getUnsignedInt(m.payload().readerIndex());
-            case RtmpMessageType.USER_CONTROL -> onUserControl(m);
             case RtmpMessageType.AUDIO, RtmpMessageType.VIDEO, RtmpMessageType.DATA_AMF0 -> onMedia(m);
+            case RtmpMessageType.WINDOW_ACK_SIZE, RtmpMessageType.USER_CONTROL -> {
+                // answered by the ack window after every message (channelRead)
+            }
             default -> LOG.debug("{} ignoring message type {}", tag(), m.typeId());
-        }
-    }
-
-    private void onUserControl(RtmpMessage m) {
-        var p = m.payload();
-        if (p.readableBytes() >= 6 && p.getUnsignedShort(p.readerIndex()) == 6) { // ping request
-            ctx.write(RtmpMessage.pingResponse(p.getUnsignedInt(p.readerIndex() + 2)));
-        }
-    }
-
-    /** Sends an acknowledgement each time the peer's window of received bytes is used up. */
-    private void acknowledge() {
-        if (peerWindow <= 0) {
-            return;
-        }
-        RtmpChunkDecoder d = ctx.pipeline().get(RtmpChunkDecoder.class);
-        if (d != null && d.bytesReceived() - lastAck >= peerWindow) {
-            lastAck = d.bytesReceived();
-            ctx.write(RtmpMessage.ack(lastAck & 0xffffffffL));
         }
     }
 
@@ -231,8 +215,13 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         for (String kv : s.split("&")) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
-                out.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+                try {
+                    out.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    // a malformed %-escape: the parameter is ignored, so credentials count as missing
+                    LOG.debug("ignoring query parameter with a bad escape: {}", e.getMessage());
+                }
             }
         }
     }
