@@ -28,7 +28,8 @@ public final class ConfLoader {
             "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress", "apiAddress", "metricsAddress", "rtspTransports",
             "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "paths");
     static final List<String> PATH_KEYS =
-            List.of("publishUser", "publishPass", "readUser", "readPass", "forwardTargets", "forward");
+            List.of("publishUser", "publishPass", "readUser", "readPass", "srtPublishPassphrase",
+                    "srtReadPassphrase", "forwardTargets", "forward");
 
     /**
      * mediamtx keys that are accepted and ignored, at the top level and in paths, so that an existing
@@ -230,7 +231,8 @@ public final class ConfLoader {
             List<ForwardDest> targets = ForwardDestReader.read(p);
             try {
                 out.add(new PathConf(name, p.string("publishUser", ""), p.string("publishPass", ""),
-                        p.string("readUser", ""), p.string("readPass", ""), targets));
+                        p.string("readUser", ""), p.string("readPass", ""),
+                        p.string("srtPublishPassphrase", ""), p.string("srtReadPassphrase", ""), targets));
             } catch (BadValue e) {
                 n.problems().add(keyPath, e);
             }

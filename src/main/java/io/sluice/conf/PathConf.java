@@ -18,10 +18,12 @@ import java.util.regex.PatternSyntaxException;
  * @param publishPass see publishUser
  * @param readUser "" means anyone may read
  * @param readPass see readUser
+ * @param srtPublishPassphrase SRT passphrase a publisher of this path must use, "" for none
+ * @param srtReadPassphrase SRT passphrase a reader of this path must use, "" for none
  * @param forwardTargets forwardTargets entries, then mediamtx-style forward entries, in file order
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
-                       List<ForwardDest> forwardTargets) {
+                       String srtPublishPassphrase, String srtReadPassphrase, List<ForwardDest> forwardTargets) {
 
     static final String ALL_OTHERS = "all_others";
     static final String ALL = "all";
@@ -39,6 +41,8 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         Objects.requireNonNull(publishPass, "publishPass");
         Objects.requireNonNull(readUser, "readUser");
         Objects.requireNonNull(readPass, "readPass");
+        SrtDestConf.checkPassphrase(Objects.requireNonNull(srtPublishPassphrase, "srtPublishPassphrase"));
+        SrtDestConf.checkPassphrase(Objects.requireNonNull(srtReadPassphrase, "srtReadPassphrase"));
         forwardTargets = List.copyOf(forwardTargets);
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
@@ -46,6 +50,12 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 throw new BadValue("duplicate id '" + d.id() + "'", "ids unique within a path");
             }
         }
+    }
+
+    /** A path entry without SRT passphrases. */
+    public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
+            List<ForwardDest> forwardTargets) {
+        this(name, publishUser, publishPass, readUser, readPass, "", "", forwardTargets);
     }
 
     /** Whether this entry is a "~regex" entry. */
@@ -92,6 +102,8 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     public String toString() {
         return "PathConf[name=" + name + ", publishUser=" + publishUser + ", publishPass=" + Redact.secret(publishPass)
                 + ", readUser=" + readUser + ", readPass=" + Redact.secret(readPass)
+                + ", srtPublishPassphrase=" + Redact.secret(srtPublishPassphrase)
+                + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase)
                 + ", forwardTargets=" + forwardTargets + "]";
     }
 }

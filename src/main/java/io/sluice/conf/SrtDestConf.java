@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public record SrtDestConf(String passphrase, int latencyMs, int pbkeylen, String streamId) {
 
-    static final int DEFAULT_LATENCY_MS = 120;
+    public static final int DEFAULT_LATENCY_MS = 120;
     static final int MAX_LATENCY_MS = 60_000;
     static final SrtDestConf DEFAULT = new SrtDestConf("", DEFAULT_LATENCY_MS, 0, "");
 

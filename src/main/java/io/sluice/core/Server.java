@@ -6,10 +6,12 @@ import io.sluice.conf.ForwardDest;
 import io.sluice.forward.Dest;
 import io.sluice.forward.rtmp.RtmpDest;
 import io.sluice.forward.rtsp.RtspDest;
+import io.sluice.forward.srt.SrtDest;
 import io.sluice.net.NetLoops;
 import io.sluice.path.PathManager;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
+import io.sluice.server.srt.SrtServer;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ public final class Server implements AutoCloseable {
     private PathManager paths;
     private RtspServer rtsp;
     private RtmpServer rtmp;
+    private SrtServer srt;
 
     public Server(Conf conf) {
         this.conf = conf;
@@ -44,6 +47,8 @@ public final class Server implements AutoCloseable {
             rtsp.start();
             rtmp = track(new RtmpServer(conf, loops, paths));
             rtmp.start();
+            srt = track(new SrtServer(conf, loops, paths));
+            srt.start();
         } catch (Exception e) {
             close();
             throw e;
@@ -61,7 +66,7 @@ public final class Server implements AutoCloseable {
         return switch (d.url()) {
             case DestUrl.Rtsp r -> new RtspDest(d, loops, conf.readTimeout(), conf.writeTimeout());
             case DestUrl.Rtmp r -> new RtmpDest(d, loops, conf.readTimeout(), conf.writeTimeout());
-            case DestUrl.Srt s -> unsupported(d, "SRT");
+            case DestUrl.Srt s -> new SrtDest(d, conf.readTimeout(), conf.writeTimeout());
             case DestUrl.Whip w -> unsupported(d, "WHIP");
         };
     }
@@ -89,6 +94,10 @@ public final class Server implements AutoCloseable {
 
     public RtmpServer rtmp() {
         return rtmp;
+    }
+
+    public SrtServer srt() {
+        return srt;
     }
 
     /** Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. */

@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * DestContext is what a {@link Dest} gets from its runner for one attempt: the stream to push, the
@@ -24,4 +26,11 @@ public interface DestContext {
      * and the queue that now reads from the stream (its counters feed the stats).
      */
     void forwarding(List<TrackStatus> tracks, ReaderQueue queue);
+
+    /**
+     * Gives the transport's own figures for the stats (e.g. libsrt's RTT and retransmits). The
+     * supplier is called from any thread, whenever stats are read, and must not block or throw.
+     */
+    default void linkStats(Supplier<Map<String, Number>> figures) {
+    }
 }

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,6 +46,8 @@ final class DestRunner implements AutoCloseable {
     private volatile Instant nextRetry;
     private volatile List<TrackStatus> tracks = List.of();
     private volatile ReaderQueue queue;
+    /** The current session's transport figures; after it ends, a snapshot of its last ones. */
+    private volatile Supplier<Map<String, Number>> link = Map::of;
     private volatile long reconnects;
     private long sessions;
     private long bytesDone;
@@ -187,6 +191,10 @@ final class DestRunner implements AutoCloseable {
             if (queue == q) {
                 queue = null;
             }
+            if (ctx.link != null && link == ctx.link) {
+                Map<String, Number> last = ctx.link.get();
+                link = () -> last;
+            }
             if (ctx.generation == generation) {
                 current = null;
             }
@@ -274,7 +282,7 @@ final class DestRunner implements AutoCloseable {
             dropped += q.dropped();
         }
         return new DestStats(conf.id(), conf.redactedUrl(), protocol(conf.url()), state, since, bytes, packets,
-                dropped, reconnects, lastError, nextRetry, tracks);
+                dropped, reconnects, lastError, nextRetry, tracks, link.get());
     }
 
     static String protocol(DestUrl url) {
@@ -293,6 +301,7 @@ final class DestRunner implements AutoCloseable {
         private final int capacity;
         /** Guarded by the runner's lock. */
         private ReaderQueue queue;
+        private volatile Supplier<Map<String, Number>> link;
 
         Context(long generation, Stream stream, EventLoop loop, int capacity) {
             this.generation = generation;
@@ -314,6 +323,16 @@ final class DestRunner implements AutoCloseable {
         @Override
         public int queueCapacity() {
             return capacity;
+        }
+
+        @Override
+        public void linkStats(Supplier<Map<String, Number>> figures) {
+            synchronized (lock) {
+                this.link = figures;
+                if (generation == DestRunner.this.generation) {
+                    DestRunner.this.link = figures;
+                }
+            }
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.sluice.forward;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * DestStats is a snapshot of one forward target: what the API, metrics and status page show.
@@ -18,7 +19,14 @@ import java.util.List;
  * @param lastError the last error, "" when none (credentials redacted)
  * @param nextRetry when the next attempt starts while in BACKOFF, else null
  * @param tracks per media: forwarded or skipped with the reason (of the current or last session)
+ * @param link the transport's own figures for the current or last session, by name (for SRT: RTT,
+ *     loss, retransmits, send buffer, from libsrt); empty when the protocol has none
  */
 public record DestStats(String id, String url, String protocol, DestState state, Instant since, long bytes,
-        long packets, long dropped, long reconnects, String lastError, Instant nextRetry, List<TrackStatus> tracks) {
+        long packets, long dropped, long reconnects, String lastError, Instant nextRetry, List<TrackStatus> tracks,
+        Map<String, Number> link) {
+    public DestStats {
+        tracks = List.copyOf(tracks);
+        link = Map.copyOf(link);
+    }
 }

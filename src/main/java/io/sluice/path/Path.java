@@ -51,6 +51,14 @@ public final class Path implements AutoCloseable {
         return publisher == null ? null : publisher.stream;
     }
 
+    /**
+     * The event loop the current publisher's packets arrive on, or null. A reader whose socket is not a
+     * Netty channel (SRT) writes on this loop, so that it gets packets inline like a forwarder does.
+     */
+    public synchronized EventLoop publisherLoop() {
+        return publisher == null ? null : publisher.loop;
+    }
+
     /** Who publishes, e.g. "rtspSession 127.0.0.1:40012", or null. */
     public synchronized String publisherDescription() {
         return publisher == null ? null : publisher.who;
@@ -65,7 +73,7 @@ public final class Path implements AutoCloseable {
             KeyframeDetector d = KeyframeDetector.forCodec(desc.medias().get(i).format().codec());
             return d == KeyframeDetector.NONE ? null : d::isKeyframePacket;
         }, i -> assembler(desc.medias().get(i).format()));
-        publisher = new PublisherHandle(s, who);
+        publisher = new PublisherHandle(s, loop, who);
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);
         return publisher;
@@ -130,10 +138,12 @@ public final class Path implements AutoCloseable {
 
     private final class PublisherHandle implements Publisher {
         final Stream stream;
+        final EventLoop loop;
         final String who;
 
-        PublisherHandle(Stream stream, String who) {
+        PublisherHandle(Stream stream, EventLoop loop, String who) {
             this.stream = stream;
+            this.loop = loop;
             this.who = who;
         }
 

@@ -52,6 +52,34 @@ final class Ports {
         throw new IOException("no free UDP port pair");
     }
 
+    /** A port free for UDP right now (an SRT listener). */
+    static synchronized int udp() throws IOException {
+        for (int i = 0; i < 100; i++) {
+            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                int p = s.getLocalPort();
+                if (GIVEN.add(p)) {
+                    return p;
+                }
+            }
+        }
+        throw new IOException("no free UDP port");
+    }
+
+    /** Waits until a UDP socket is bound to {@code port} (an SRT listener), asking {@code ss}. */
+    static boolean awaitUdpBound(int port, Duration max) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            Process p = new ProcessBuilder("ss", "-Hlun", "sport = :" + port).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(5, TimeUnit.SECONDS);
+            if (!out.isBlank()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
     /**
      * Waits until something listens on TCP 127.0.0.1:{@code port}. Asks {@code ss}, never connects: a
      * probe connection would use up the single session of an ffmpeg {@code -listen 1} sink.

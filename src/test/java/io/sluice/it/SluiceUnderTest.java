@@ -14,13 +14,16 @@ final class SluiceUnderTest implements AutoCloseable {
     final int rtmpPort;
     /** The RTMPS listener's port (bound only when rtmpEncryption is optional or strict). */
     final int rtmpsPort;
+    /** The SRT listener's UDP port. */
+    final int srtPort;
     private final Server server;
 
-    private SluiceUnderTest(int rtspPort, int rtpPort, int rtmpPort, int rtmpsPort, Server server) {
+    private SluiceUnderTest(int rtspPort, int rtpPort, int rtmpPort, int rtmpsPort, int srtPort, Server server) {
         this.rtspPort = rtspPort;
         this.rtpPort = rtpPort;
         this.rtmpPort = rtmpPort;
         this.rtmpsPort = rtmpsPort;
+        this.srtPort = srtPort;
         this.server = server;
     }
 
@@ -34,6 +37,7 @@ final class SluiceUnderTest implements AutoCloseable {
         int rtp = Ports.udpPair();
         int rtmp = Ports.tcp();
         int rtmps = Ports.tcp();
+        int srt = Ports.udp();
         String conf = """
                 logLevel: debug
                 rtspAddress: 127.0.0.1:%d
@@ -41,10 +45,11 @@ final class SluiceUnderTest implements AutoCloseable {
                 rtcpAddress: 127.0.0.1:%d
                 rtmpAddress: 127.0.0.1:%d
                 rtmpsAddress: 127.0.0.1:%d
-                """.formatted(rtsp, rtp, rtp + 1, rtmp, rtmps) + yaml;
+                srtAddress: 127.0.0.1:%d
+                """.formatted(rtsp, rtp, rtp + 1, rtmp, rtmps, srt) + yaml;
         Server s = new Server(ConfLoader.parse(conf, "it.yml"));
         s.start();
-        return new SluiceUnderTest(rtsp, rtp, rtmp, rtmps, s);
+        return new SluiceUnderTest(rtsp, rtp, rtmp, rtmps, srt, s);
     }
 
     String rtsp(String path) {
@@ -58,6 +63,11 @@ final class SluiceUnderTest implements AutoCloseable {
 
     String rtmps(String path) {
         return "rtmps://127.0.0.1:" + rtmpsPort + "/" + path;
+    }
+
+    /** srt://127.0.0.1:PORT (peer scripts add the streamid). */
+    String srt() {
+        return "srt://127.0.0.1:" + srtPort;
     }
 
     Server server() {

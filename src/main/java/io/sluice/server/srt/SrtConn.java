@@ -1,0 +1,253 @@
+package io.sluice.server.srt;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.sluice.net.srt.SrtException;
+import io.sluice.net.srt.SrtSocket;
+import io.sluice.net.srt.SrtStreamSender;
+import io.sluice.path.Path;
+import io.sluice.path.PathException;
+import io.sluice.path.Publisher;
+import io.sluice.protocol.mpegts.TsFromStream;
+import io.sluice.protocol.mpegts.TsToStream;
+import io.sluice.protocol.srt.SrtStreamId;
+import io.sluice.stream.Stream;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SrtConn is one accepted SRT connection: a publisher (MPEG-TS in, demuxed into the path's stream) or
+ * a reader (the path's stream re-framed to MPEG-TS).
+ *
+ * <p>{@link #run()} owns the connection's thread, which waits in libsrt's receive. A publisher's
+ * messages are handed to an event loop in batches (one wake-up per batch, not per message): the
+ * stream is written there, so RTSP/RTMP readers and forwarders on that loop get units inline.
+ */
+final class SrtConn implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SrtConn.class);
+    /** How often the receive wait wakes up to check the read timeout. */
+    static final int RECEIVE_WAKE_MS = 250;
+    /** Malformed-TS reports logged at most this often. */
+    static final long PROBLEM_LOG_NANOS = 1_000_000_000L;
+
+    private record Message(ByteBuf data, long receivedNanos) {
+    }
+
+    private final SrtServer server;
+    private final SrtSocket socket;
+    private final SrtStreamId id;
+    private final String tag;
+    private volatile boolean closed;
+
+    // Publisher state, touched only on `loop` once created.
+    private EventLoop loop;
+    private final Queue<Message> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private TsToStream ingest;
+    private Publisher publisher;
+    private boolean refused;
+    private long lastProblemLogNanos;
+    private long problemsSinceLog;
+
+    SrtConn(SrtServer server, SrtSocket socket, SrtStreamId id) {
+        this.server = server;
+        this.socket = socket;
+        this.id = id;
+        this.tag = "[srtConn " + socket.peer() + "]";
+    }
+
+    @Override
+    public void run() {
+        try {
+            if (id.publish()) {
+                publish();
+            } else {
+                read();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{} closing after error", tag, e);
+        } finally {
+            socket.close();
+        }
+    }
+
+    private void publish() {
+        loop = server.loops().next();
+        ingest = new TsToStream(PooledByteBufAllocator.DEFAULT, this::problem);
+        LOG.info("{} publishing to '{}'", tag, id.path());
+        byte[] buf = new byte[1500];
+        socket.receiveTimeoutMs(RECEIVE_WAKE_MS);
+        long readTimeout = server.conf().readTimeout().toNanos();
+        long last = System.nanoTime();
+        try {
+            while (!closed) {
+                int n = socket.receive(buf);
+                long now = System.nanoTime();
+                if (n == 0) {
+                    if (now - last > readTimeout) {
+                        LOG.info("{} closing: nothing received for {} ms (readTimeout)", tag, readTimeout / 1_000_000);
+                        break;
+                    }
+                    continue;
+                }
+                last = now;
+                ByteBuf b = PooledByteBufAllocator.DEFAULT.heapBuffer(n);
+                b.writeBytes(buf, 0, n);
+                inbox.add(new Message(b, now));
+                if (drainScheduled.compareAndSet(false, true)) {
+                    loop.execute(this::drain);
+                }
+            }
+        } catch (SrtException e) {
+            if (!closed) {
+                LOG.info("{} publisher of '{}' disconnected: {}", tag, id.path(), e.getMessage());
+            }
+        } finally {
+            closed = true;
+            try {
+                loop.execute(this::endPublishing);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                endPublishing();
+            }
+        }
+    }
+
+    /** On the loop: demuxes what arrived, then lets readers flush once. */
+    private void drain() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        Message m;
+        while ((m = inbox.poll()) != null) {
+            try {
+                if (refused || closed && publisher == null) {
+                    continue;
+                }
+                if (publisher == null) {
+                    if (ingest.probe(m.data(), m.receivedNanos()) || ingest.probeExpired()) {
+                        startStream();
+                    }
+                } else {
+                    ingest.write(publisher.stream(), m.data(), m.receivedNanos());
+                    wrote = true;
+                }
+            } finally {
+                m.data().release();
+            }
+        }
+        if (wrote) {
+            publisher.stream().batchEnd();
+        }
+    }
+
+    private void startStream() {
+        try {
+            publisher = server.paths().publish(id.path(), ingest.desc(), loop, "srtConn " + socket.peer());
+        } catch (PathException e) {
+            // Another publisher won the race after the handshake gate let this one in.
+            LOG.info("{} refused: {}", tag, e.getMessage());
+            refused = true;
+            socket.close();
+            return;
+        }
+        if (ingest.skipped() != null) {
+            LOG.warn("{} publisher of '{}': {}", tag, id.path(), ingest.skipped());
+        }
+        ingest.start(publisher.stream());
+        publisher.stream().batchEnd();
+    }
+
+    private void problem(String what) {
+        problemsSinceLog++;
+        long now = System.nanoTime();
+        if (now - lastProblemLogNanos >= PROBLEM_LOG_NANOS) {
+            LOG.warn("{} malformed MPEG-TS from the publisher of '{}' ({} in the last second, skipped): {}", tag,
+                    id.path(), problemsSinceLog, what);
+            lastProblemLogNanos = now;
+            problemsSinceLog = 0;
+        }
+    }
+
+    private void endPublishing() {
+        drain();
+        Message m;
+        while ((m = inbox.poll()) != null) {
+            m.data().release();
+        }
+        if (publisher != null) {
+            LOG.info("{} stopped publishing '{}'", tag, id.path());
+            publisher.close();
+            publisher = null;
+        }
+        ingest.close();
+    }
+
+    private void read() {
+        Path path;
+        try {
+            path = server.paths().readable(id.path());
+        } catch (PathException e) {
+            LOG.info("{} refused: {}", tag, e.getMessage());
+            return;
+        }
+        Stream stream = path.stream();
+        EventLoop publisherLoop = path.publisherLoop();
+        if (stream == null || publisherLoop == null) {
+            LOG.info("{} refused: the stream of '{}' ended", tag, id.path());
+            return;
+        }
+        SrtStreamSender sender = new SrtStreamSender(tag + " reader of '" + id.path() + "'", socket, stream,
+                publisherLoop, server.conf().writeQueueSize(), server.conf().writeTimeout(), LOG);
+        AutoCloseable hook = path.onStreamEnd(socket::close);
+        try {
+            if (!sender.mapper().carriesAnything()) {
+                LOG.warn("{} refused: no track of '{}' can be carried over MPEG-TS: {}", tag, id.path(),
+                        sender.mapper().tracks());
+                return;
+            }
+            for (TsFromStream.Track t : sender.mapper().tracks()) {
+                if (!t.carried()) {
+                    LOG.warn("{} reader of '{}': {} track skipped: {}", tag, id.path(), t.codec(), t.reason());
+                }
+            }
+            sender.start();
+            LOG.info("{} reading '{}'", tag, id.path());
+            waitUntilBroken();
+            if (sender.failure() != null && !closed) {
+                LOG.info("{} reader of '{}' closed: {}", tag, id.path(), sender.failure().getMessage());
+            }
+        } finally {
+            sender.close();
+            try {
+                hook.close();
+            } catch (Exception e) {
+                LOG.debug("{} {}", tag, e.toString());
+            }
+        }
+    }
+
+    /** A reader sends nothing we need; receiving only tells when the connection ends. */
+    private void waitUntilBroken() {
+        byte[] buf = new byte[1500];
+        socket.receiveTimeoutMs(1000);
+        try {
+            while (!closed) {
+                socket.receive(buf);
+            }
+        } catch (SrtException e) {
+            if (!closed) {
+                LOG.info("{} reader of '{}' disconnected: {}", tag, id.path(), e.getMessage());
+            }
+        }
+    }
+
+    /** Closes the socket; the connection's thread then ends. Any thread. */
+    @Override
+    public void close() {
+        closed = true;
+        socket.close();
+    }
+}

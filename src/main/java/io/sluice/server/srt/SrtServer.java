@@ -1,0 +1,181 @@
+package io.sluice.server.srt;
+
+import io.sluice.conf.Addresses;
+import io.sluice.conf.Conf;
+import io.sluice.conf.PathConf;
+import io.sluice.net.NetLoops;
+import io.sluice.net.srt.Srt;
+import io.sluice.net.srt.SrtException;
+import io.sluice.net.srt.SrtListener;
+import io.sluice.net.srt.SrtListener.Decision;
+import io.sluice.net.srt.SrtOptions;
+import io.sluice.net.srt.SrtReject;
+import io.sluice.net.srt.SrtSocket;
+import io.sluice.path.Path;
+import io.sluice.path.PathException;
+import io.sluice.path.PathManager;
+import io.sluice.protocol.srt.SrtStreamId;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SrtServer accepts SRT publishers and readers on {@code srtAddress}, routed by stream id.
+ *
+ * <p>Callers are judged inside libsrt's handshake (the {@link SrtListener.Gate}): an unknown path,
+ * wrong credentials, a busy path or a path with nothing to read is refused with the SRT
+ * access-control reject code, and a path with a passphrase makes libsrt itself refuse a caller with
+ * the wrong one (BADSECRET) — all before a connection exists, so nothing else is disturbed.
+ *
+ * <p>Threads: one accepting thread, and one platform thread per connection that waits in libsrt's
+ * receive (a blocking native call would pin a virtual thread's carrier anyway). Media never waits on
+ * these threads: a publisher's messages are handed to an event loop in batches, and readers send on
+ * their stream's publisher loop.
+ */
+public final class SrtServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SrtServer.class);
+
+    private final Conf conf;
+    private final NetLoops loops;
+    private final PathManager paths;
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("sluice-srt-", 0).daemon().factory());
+    private final Set<SrtConn> conns = ConcurrentHashMap.newKeySet();
+    private SrtListener listener;
+    private volatile boolean closed;
+
+    public SrtServer(Conf conf, NetLoops loops, PathManager paths) {
+        this.conf = conf;
+        this.loops = loops;
+        this.paths = paths;
+    }
+
+    /**
+     * Binds the listener. Without libsrt the server stays off with a warning (the other protocols
+     * keep working); a taken port is an error.
+     */
+    public void start() throws SrtException {
+        if (!Srt.available()) {
+            LOG.warn("SRT listener not started: {}", Srt.unavailableReason());
+            return;
+        }
+        InetSocketAddress addr = Addresses.parse(conf.srtAddress());
+        listener = SrtListener.bind(addr, SrtOptions.defaults(), this::decide);
+        LOG.info("SRT listener on {}:{} (libsrt {})", addr.getHostString(), listener.port(), Srt.version());
+        threads.execute(this::acceptLoop);
+    }
+
+    /** The bound UDP port, or -1 when SRT is off. */
+    public int port() {
+        return listener == null ? -1 : listener.port();
+    }
+
+    /** Runs in libsrt's handshake thread: fast, never blocks, never throws. */
+    private Decision decide(String streamId, InetSocketAddress peer) {
+        SrtStreamId id;
+        try {
+            id = SrtStreamId.parse(streamId);
+        } catch (SrtStreamId.BadStreamIdException e) {
+            return refuse(peer, e.badMode() ? SrtReject.BAD_MODE : SrtReject.BAD_REQUEST, e.getMessage());
+        }
+        PathConf pc = paths.confFor(id.path());
+        if (pc == null) {
+            return refuse(peer, SrtReject.NOT_FOUND, "path '" + id.path() + "' is not configured");
+        }
+        String user = id.publish() ? pc.publishUser() : pc.readUser();
+        String pass = id.publish() ? pc.publishPass() : pc.readPass();
+        if (!user.isEmpty() && !(same(user, id.user()) & same(pass, id.pass()))) {
+            return refuse(peer, SrtReject.UNAUTHORIZED, "wrong or missing credentials to "
+                    + (id.publish() ? "publish to" : "read") + " '" + id.path() + "'");
+        }
+        if (id.publish()) {
+            Path p = paths.get(id.path());
+            if (p != null && p.hasPublisher()) {
+                return refuse(peer, SrtReject.CONFLICT, "path '" + id.path() + "' already has a publisher ("
+                        + p.publisherDescription() + ")");
+            }
+            return Decision.accept(pc.srtPublishPassphrase());
+        }
+        try {
+            paths.readable(id.path());
+        } catch (PathException e) {
+            return refuse(peer, SrtReject.NOT_FOUND, e.getMessage());
+        }
+        return Decision.accept(pc.srtReadPassphrase());
+    }
+
+    private static boolean same(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Decision refuse(InetSocketAddress peer, int code, String why) {
+        LOG.info("[srtConn {}] refused ({} {}): {}", peer, code, SrtReject.name(code), why);
+        return Decision.reject(code);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SrtSocket s;
+            try {
+                s = listener.accept();
+            } catch (SrtException e) {
+                if (!closed) {
+                    LOG.error("SRT accept failed, listener stopped: {}", e.getMessage());
+                }
+                return;
+            }
+            SrtStreamId id;
+            try {
+                id = SrtStreamId.parse(s.streamId());
+            } catch (SrtStreamId.BadStreamIdException e) {
+                s.close(); // the gate accepted it, so this cannot happen short of a libsrt change
+                continue;
+            }
+            SrtConn c = new SrtConn(this, s, id);
+            conns.add(c);
+            try {
+                threads.execute(() -> {
+                    try {
+                        c.run();
+                    } finally {
+                        conns.remove(c);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                c.close();
+                return;
+            }
+        }
+    }
+
+    Conf conf() {
+        return conf;
+    }
+
+    NetLoops loops() {
+        return loops;
+    }
+
+    PathManager paths() {
+        return paths;
+    }
+
+    /** Closes the listener and every connection; returns when their threads have ended. */
+    @Override
+    public void close() {
+        closed = true;
+        if (listener != null) {
+            listener.close();
+        }
+        for (SrtConn c : conns) {
+            c.close();
+        }
+        threads.close();
+    }
+}

@@ -1,0 +1,43 @@
+package io.sluice.protocol.srt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SrtStreamIdTest {
+
+    @Test
+    void mediamtxForms() throws Exception {
+        assertThat(SrtStreamId.parse("publish:live/cam1")).isEqualTo(new SrtStreamId(true, "live/cam1", "", ""));
+        assertThat(SrtStreamId.parse("read:cam1")).isEqualTo(new SrtStreamId(false, "cam1", "", ""));
+        assertThat(SrtStreamId.parse("publish:cam1:alice:s3cret")).isEqualTo(new SrtStreamId(true, "cam1", "alice", "s3cret"));
+    }
+
+    @Test
+    void accessControlForm() throws Exception {
+        assertThat(SrtStreamId.parse("#!::r=live/cam1,m=publish,u=alice,s=pw"))
+                .isEqualTo(new SrtStreamId(true, "live/cam1", "alice", "pw"));
+        assertThat(SrtStreamId.parse("#!::m=request,r=cam1")).isEqualTo(new SrtStreamId(false, "cam1", "", ""));
+        // no m: request (read), as the SRT access-control spec says
+        assertThat(SrtStreamId.parse("#!::r=cam1").publish()).isFalse();
+    }
+
+    @Test
+    void badIdsNameTheProblem() {
+        assertThatThrownBy(() -> SrtStreamId.parse("")).hasMessageContaining("empty streamid");
+        assertThatThrownBy(() -> SrtStreamId.parse("play:cam1")).hasMessageContaining("neither publish: nor read:");
+        assertThatThrownBy(() -> SrtStreamId.parse("publish:")).hasMessageContaining("not ACTION:PATH");
+        assertThatThrownBy(() -> SrtStreamId.parse("publish:cam1:user")).hasMessageContaining("not ACTION:PATH");
+        assertThatThrownBy(() -> SrtStreamId.parse("publish:cam1:user:pw:x")).hasMessageNotContaining("pw:x");
+        assertThatThrownBy(() -> SrtStreamId.parse("#!::m=publish")).hasMessageContaining("no r=PATH");
+        assertThatThrownBy(() -> SrtStreamId.parse("#!::r=a,m=bidirectional"))
+                .isInstanceOfSatisfying(SrtStreamId.BadStreamIdException.class, e -> assertThat(e.badMode()).isTrue());
+        assertThatThrownBy(() -> SrtStreamId.parse("#!::r=a,junk")).hasMessageContaining("not key=value");
+    }
+
+    @Test
+    void toStringHidesThePassword() throws Exception {
+        assertThat(SrtStreamId.parse("publish:cam1:alice:s3cret").toString()).doesNotContain("s3cret");
+    }
+}
