@@ -136,21 +136,76 @@ final class TsTestData {
      * {@code formatIds} names one for it (null entries for none).
      */
     static byte[] pmt(int program, int version, int[][] streams, String... formatIds) {
+        byte[][] descriptors = new byte[streams.length][];
+        for (int i = 0; i < streams.length; i++) {
+            String id = i < formatIds.length ? formatIds[i] : null;
+            descriptors[i] = id == null ? new byte[0]
+                    : TsTestData.concat(List.of(new byte[] {0x05, 4}, id.getBytes(StandardCharsets.ISO_8859_1)));
+        }
+        return pmt(program, version, streams, descriptors);
+    }
+
+    /** A PMT section with the given ES_info descriptor bytes per stream. */
+    static byte[] pmt(int program, int version, int[][] streams, byte[][] descriptors) {
         ByteBuf b = Unpooled.buffer();
         b.writeByte(0x02).writeShort(0).writeShort(program).writeByte(0xc1 | version << 1).writeShort(0);
         b.writeShort(0xe000 | streams[0][1]).writeShort(0xf000);
         for (int i = 0; i < streams.length; i++) {
-            String id = i < formatIds.length ? formatIds[i] : null;
-            b.writeByte(streams[i][0]).writeShort(0xe000 | streams[i][1]).writeShort(0xf000 | (id == null ? 0 : 6));
-            if (id != null) {
-                b.writeByte(0x05).writeByte(4).writeBytes(id.getBytes(StandardCharsets.ISO_8859_1));
-            }
+            b.writeByte(streams[i][0]).writeShort(0xe000 | streams[i][1]).writeShort(0xf000 | descriptors[i].length);
+            b.writeBytes(descriptors[i]);
         }
         b.setShort(1, 0xb000 | (b.readableBytes() - 3 + 4));
-        byte[] s = new byte[b.readableBytes()];
-        b.readBytes(s);
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
         b.release();
-        return withCrc(s);
+        return withCrc(out);
+    }
+
+    /**
+     * Packets of one PID carrying {@code sections} back to back, as a muxer packs them: a section may
+     * span packets, and a packet where one starts has payload_unit_start_indicator and a pointer_field.
+     */
+    static List<byte[]> psiPackets(int pid, int cc, List<byte[]> sections) {
+        byte[] all = concat(sections);
+        List<Integer> starts = new ArrayList<>();
+        int off = 0;
+        for (byte[] section : sections) {
+            starts.add(off);
+            off += section.length;
+        }
+        List<byte[]> out = new ArrayList<>();
+        int pos = 0;
+        while (pos < all.length) {
+            int from = pos;
+            Integer start = starts.stream().filter(x -> x >= from && x < from + 183).findFirst().orElse(null);
+            int len = Math.min(all.length - pos, start != null ? 183 : 184);
+            byte[] chunk = Arrays.copyOfRange(all, pos, pos + len);
+            byte[] payload = start == null ? chunk : concat(List.of(new byte[] {(byte) (start - pos)}, chunk));
+            out.add(packet(pid, start != null, (cc + out.size()) & 15, payload));
+            pos += len;
+        }
+        return out;
+    }
+
+    /**
+     * A copy of {@code ts} whose PSI sections on {@code pid} (each in one packet after a pointer_field
+     * of 0, as FFmpeg writes them) are changed by {@code edit}, which gets the section without its CRC
+     * and changes it in place; the CRC is made anew.
+     */
+    static byte[] editSections(byte[] ts, int pid, java.util.function.Consumer<byte[]> edit) {
+        byte[] out = ts.clone();
+        for (int i : packetsOf(ts, pid)) {
+            int at = i * 188;
+            int pos = at + 4 + ((out[at + 3] & 0x20) != 0 ? 1 + (out[at + 4] & 0xff) : 0);
+            if ((out[at + 1] & 0x40) == 0 || out[pos] != 0) {
+                continue;
+            }
+            int length = 3 + (((out[pos + 2] & 0x0f) << 8) | (out[pos + 3] & 0xff));
+            byte[] section = Arrays.copyOfRange(out, pos + 1, pos + 1 + length - 4);
+            edit.accept(section);
+            System.arraycopy(withCrc(section), 0, out, pos + 1, length);
+        }
+        return out;
     }
 
     /** A section in one packet after a pointer_field of 0. */
