@@ -10,7 +10,6 @@ import io.sluice.stream.MediaDesc;
 import io.sluice.stream.MediaType;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,10 +33,6 @@ import java.util.function.Consumer;
 public final class TsToStream implements AutoCloseable {
     /** Stream time (PTS) after which the stream starts with the tracks known so far. */
     public static final long PROBE_MS = 1000;
-    /** Most access units held while probing (a track whose configuration never comes). */
-    static final int MAX_PROBE_UNITS = 1024;
-    /** Most bytes held while probing. */
-    static final long MAX_PROBE_BYTES = 32L << 20;
     static final int FIRST_VIDEO_PT = 96;
     static final int FIRST_AUDIO_PT = 97;
     static final int NEXT_PT = 98;
@@ -51,19 +46,12 @@ public final class TsToStream implements AutoCloseable {
     private final Map<Integer, TsTrack> tracks = new LinkedHashMap<>();
     private final List<String> pmtSkips = new ArrayList<>();
     private final List<String> probeSkips = new ArrayList<>();
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
-    private long heldBytes;
-    private boolean holdLimitReached;
-    private long firstPts = PesHeader.NONE;
-    private long lastPts = PesHeader.NONE;
+    private final TsProbeHold held;
     private StreamDesc desc;
     /** The tracks in the stream by PID, once {@link #desc()} made it. */
     private final Map<Integer, Carried> carried = new HashMap<>();
     private Stream stream;
     private long receivedNanos;
-
-    private record Held(TsTrack track, AccessUnit au, long receivedNanos) {
-    }
 
     private record Carried(TsTrack track, int media, Packetizer packetizer) {
     }
@@ -74,6 +62,7 @@ public final class TsToStream implements AutoCloseable {
             problemCount++;
             problems.accept(p);
         };
+        this.held = new TsProbeHold(this.problems);
         this.demuxer = new TsDemuxer(alloc, this.problems, new TsDemuxer.Listener() {
             @Override
             public void onPmt(TsPmt pmt) {
@@ -103,8 +92,7 @@ public final class TsToStream implements AutoCloseable {
     /** Whether {@link #PROBE_MS} of PTS passed (or the hold limit was reached) and at least one track is known. */
     public boolean probeExpired() {
         boolean anyReady = tracks.values().stream().anyMatch(TsTrack::ready);
-        return anyReady && (holdLimitReached
-                || (firstPts != PesHeader.NONE && lastPts - firstPts >= PROBE_MS * 90));
+        return anyReady && (held.limitReached() || held.ptsSpan() >= PROBE_MS * 90);
     }
 
     /**
@@ -159,8 +147,7 @@ public final class TsToStream implements AutoCloseable {
     public void start(Stream stream) {
         desc();
         this.stream = stream;
-        while (!held.isEmpty()) {
-            Held h = held.removeFirst();
+        for (TsProbeHold.Held h = held.poll(); h != null; h = held.poll()) {
             Carried c = carried.get(h.track().stream.pid());
             if (c != null && c.track() == h.track()) {
                 send(c, h.au(), h.receivedNanos());
@@ -168,7 +155,6 @@ public final class TsToStream implements AutoCloseable {
                 h.au().release();
             }
         }
-        heldBytes = 0;
     }
 
     /** Feeds data after {@link #start}; never retains or releases {@code data}. */
@@ -205,14 +191,7 @@ public final class TsToStream implements AutoCloseable {
         }
         tracks.clear();
         tracks.putAll(next);
-        held.removeIf(h -> {
-            boolean gone = tracks.get(h.track().stream.pid()) != h.track();
-            if (gone) {
-                heldBytes -= h.au().size();
-                h.au().release();
-            }
-            return gone;
-        });
+        held.keepOnly(tracks);
     }
 
     /** A new PMT version once the stream runs: its tracks cannot change any more. */
@@ -242,7 +221,7 @@ public final class TsToStream implements AutoCloseable {
             if (desc == null) {
                 TsTrack t = tracks.get(pes.pid());
                 if (t != null) {
-                    holdAll(t, t.accessUnits(pes, pts, dts), pts);
+                    held.add(t, t.accessUnits(pes, pts, dts), pts, receivedNanos);
                 }
             } else {
                 Carried c = carried.get(pes.pid());
@@ -254,27 +233,6 @@ public final class TsToStream implements AutoCloseable {
             }
         } finally {
             pes.release();
-        }
-    }
-
-    private void holdAll(TsTrack t, List<AccessUnit> aus, long pts) {
-        if (pts != PesHeader.NONE) {
-            firstPts = firstPts == PesHeader.NONE ? pts : Math.min(firstPts, pts);
-            lastPts = Math.max(lastPts, pts);
-        }
-        for (AccessUnit au : aus) {
-            held.addLast(new Held(t, au, receivedNanos));
-            heldBytes += au.size();
-        }
-        while (held.size() > MAX_PROBE_UNITS || heldBytes > MAX_PROBE_BYTES) {
-            if (!holdLimitReached) {
-                problems.accept("more than " + MAX_PROBE_UNITS + " access units or " + MAX_PROBE_BYTES
-                        + " bytes before the stream could start; the oldest are dropped");
-            }
-            holdLimitReached = true;
-            Held h = held.removeFirst();
-            heldBytes -= h.au().size();
-            h.au().release();
         }
     }
 
@@ -293,11 +251,7 @@ public final class TsToStream implements AutoCloseable {
     /** Releases the access units held from probing and the PES packets in progress. Idempotent. */
     @Override
     public void close() {
-        for (Held h : held) {
-            h.au().release();
-        }
-        held.clear();
-        heldBytes = 0;
+        held.close();
         demuxer.close();
     }
 }

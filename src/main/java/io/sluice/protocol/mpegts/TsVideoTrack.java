@@ -28,6 +28,8 @@ final class TsVideoTrack extends TsTrack {
     private static final int H265_SPS = 33;
     private static final int H265_PPS = 34;
     private static final int H265_AUD = 35;
+    /** Largest PTS - DTS believed: B-frame reordering is a few frames; more is a broken time stamp. */
+    private static final long MAX_PTS_OFFSET = 10 * 90_000;
 
     private final boolean h265;
     private byte[] vps;
@@ -85,8 +87,12 @@ final class TsVideoTrack extends TsTrack {
             return List.of(); // a decoder could not use pictures before the parameter sets
         }
         kept.replaceAll(ByteBuf::retainedSlice);
-        int ptsOffset = dts == PesHeader.NONE ? 0 : (int) (pts - dts);
-        return List.of(new AccessUnit(pts & TIMESTAMP_MASK, ptsOffset, kept, keyframe));
+        long ptsOffset = dts == PesHeader.NONE ? 0 : pts - dts;
+        if (ptsOffset < 0 || ptsOffset > MAX_PTS_OFFSET) {
+            problem("PTS " + pts + " - DTS " + dts + " outside 0.." + MAX_PTS_OFFSET + "; taken as 0");
+            ptsOffset = 0;
+        }
+        return List.of(new AccessUnit(pts & TIMESTAMP_MASK, (int) ptsOffset, kept, keyframe));
     }
 
     private void learn(int type, ByteBuf n) {
