@@ -16,8 +16,8 @@ import io.netty.buffer.ByteBuf;
  * @param discontinuity discontinuity_indicator: the continuity counter (or the time base) may jump
  * @param randomAccess random_access_indicator: a decoder may start with the PES starting here
  * @param pcr program clock reference in 27 MHz units, or -1 when absent
- * @param stuffed the adaptation field ends in stuffing bytes, which muxers add to fill the last
- *     packet of a PES
+ * @param stuffed the adaptation field pads the packet (stuffing bytes, or an empty field), which
+ *     muxers do to fill the last packet of a PES
  * @param transportError transport_error_indicator: a demodulator or gateway marked it corrupt
  * @param scrambled transport_scrambling_control is not 0: the payload is encrypted
  */
@@ -58,6 +58,9 @@ record TsPacket(int pid, boolean pusi, int cc, int payloadOffset, int payloadLen
                 throw new TsFormatException("adaptation field length " + afLength + " > " + max + " on PID "
                         + pidName(pid));
             }
+            // A muxer pads a packet with an adaptation field: length 0 is one stuffing byte, an empty
+            // flags byte two, and beyond that stuffing bytes follow the fields.
+            stuffed = afLength == 0;
             if (afLength > 0) {
                 int flags = buf.getUnsignedByte(pos + 1);
                 discontinuity = (flags & 0x80) != 0;
@@ -79,7 +82,7 @@ record TsPacket(int pid, boolean pusi, int cc, int payloadOffset, int payloadLen
                     throw new TsFormatException("adaptation field fields need " + used + " bytes, length is "
                             + afLength + " on PID " + pidName(pid));
                 }
-                stuffed = used < afLength;
+                stuffed = used < afLength || flags == 0;
             }
             pos += 1 + afLength;
         }

@@ -78,7 +78,8 @@ public final class TsToStream implements AutoCloseable {
 
     /**
      * Feeds data before the stream exists (any number of 188-byte packets, e.g. one 1316-byte SRT
-     * payload) and holds the access units; never retains or releases {@code data}.
+     * payload) and holds the access units; never retains or releases {@code data}. It may also be
+     * called between {@link #desc()} and {@link #start}, while the stream is being set up.
      *
      * @return true when every track of the PMT has its codec configuration (H.264 SPS+PPS, H.265
      *     VPS+SPS+PPS, AAC: a first ADTS header, Opus and MPEG audio: a first frame)
@@ -218,7 +219,7 @@ public final class TsToStream implements AutoCloseable {
         try {
             long pts = pes.pts() == PesHeader.NONE ? PesHeader.NONE : unwrapper.unwrap(pes.pts());
             long dts = pes.dts() == PesHeader.NONE ? PesHeader.NONE : unwrapper.unwrap(pes.dts());
-            if (desc == null) {
+            if (stream == null) { // probing, or between desc() and start()
                 TsTrack t = tracks.get(pes.pid());
                 if (t != null) {
                     held.add(t, t.accessUnits(pes, pts, dts), pts, receivedNanos);

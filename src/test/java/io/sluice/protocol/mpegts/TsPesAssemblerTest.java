@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * When a PES ends: at its length, at a stuffed packet (the latency rule for unbounded video PES), or
@@ -58,6 +60,18 @@ class TsPesAssemblerTest {
         assertThat(taken(0)).isEqualTo(f);
         assertThat(problems).isEmpty();
         assertThat(assembler.endsAtStuffing()).isTrue();
+    }
+
+    @ParameterizedTest(name = "last packet with {0} payload bytes")
+    @ValueSource(ints = {183, 182, 181, 1})
+    void anyPaddingOfTheLastPacketEndsThePes(int lastPayload) {
+        // 183: adaptation_field_length 0 (one stuffing byte); 182: an empty flags byte; 181: one 0xFF
+        byte[] f = frame(184 - 14 + lastPayload, 13);
+        List<byte[]> packets = TsTestData.packets(PID, 0, TsTestData.pes(0xE0, 9000, f, false));
+        assertThat(packets).hasSize(2);
+        packets.forEach(this::push);
+        assertThat(out).hasSize(1);
+        assertThat(taken(0)).isEqualTo(f);
     }
 
     @Test

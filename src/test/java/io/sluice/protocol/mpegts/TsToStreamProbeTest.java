@@ -82,6 +82,26 @@ class TsToStreamProbeTest {
     }
 
     @Test
+    void dataBetweenDescAndStartIsHeldToo() {
+        feedSection(0, TsTestData.pat(1, PMT_PID));
+        feedSection(PMT_PID, TsTestData.pmt(1, 0, new int[][] {{0x0F, 0x101}}));
+        feed(0x101, TsTestData.pes(0xC0, 90_000, adts(100, 1), true));
+        assertThat(ingest.desc().medias()).hasSize(1);
+        feed(0x101, TsTestData.pes(0xC0, 90_000 + 2090, adts(100, 2), true)); // while the server sets up
+        List<Long> audio = new ArrayList<>();
+        try (Stream stream = TsToStreamRun.streamFor(ingest.desc())) {
+            stream.addReader((Unit u) -> audio.add(u.timestamp()), false);
+            ingest.start(stream);
+            ingest.write(stream, Unpooled.wrappedBuffer(TsTestData.concat(
+                    TsTestData.packets(0x101, cc[0x101], TsTestData.pes(0xC0, 90_000 + 4180, adts(100, 3), true)))), 0);
+        }
+        assertThat(audio).containsExactly(44_100L, 45_124L, 46_148L);
+        assertThat(problems).isEmpty();
+        ingest.close();
+        assertThat(alloc.metric().usedHeapMemory()).isZero();
+    }
+
+    @Test
     void holdLimitDropsTheOldestAndExpiresTheProbe() {
         feedSection(0, TsTestData.pat(1, PMT_PID));
         feedSection(PMT_PID, TsTestData.pmt(1, 0, new int[][] {{0x1B, 0x100}, {0x0F, 0x101}}));
