@@ -76,7 +76,7 @@ final class PesAssembler implements AutoCloseable {
         if (pes == null) {
             pes = alloc.buffer(initialCapacity(buf, p.payloadOffset(), p.payloadLength()), MAX_PES_SIZE);
         }
-        if (pes.writableBytes() < p.payloadLength() && pes.maxWritableBytes() < p.payloadLength()) {
+        if (pes.maxWritableBytes() < p.payloadLength()) {
             problems.accept("PID " + TsPacket.pidName(pid) + ": PES larger than " + MAX_PES_SIZE + " bytes dropped");
             drop();
             return;
@@ -108,9 +108,6 @@ final class PesAssembler implements AutoCloseable {
                 return false;
             }
             header = PesHeader.parse(pes, 0);
-            if (header.bounded() && header.totalSize() > MAX_PES_SIZE) {
-                throw new TsFormatException("PES_packet_length " + header.packetLength() + " too large");
-            }
             return true;
         } catch (TsFormatException e) {
             problems.accept("PID " + TsPacket.pidName(pid) + ": " + e.getMessage() + "; PES dropped");

@@ -67,11 +67,6 @@ final class TsDemuxer implements AutoCloseable {
         return ignoredPrograms;
     }
 
-    /** The assembler of a PID, or null (for tests of the stuffing rule). */
-    PesAssembler assembler(int pid) {
-        return pes.get(pid);
-    }
-
     private void packet(ByteBuf buf, int at) {
         TsPacket p;
         try {

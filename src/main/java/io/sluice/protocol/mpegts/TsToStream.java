@@ -117,13 +117,21 @@ public final class TsToStream implements AutoCloseable {
             }
             boolean video = t.type() == MediaType.VIDEO;
             int pt = video ? (videoPtUsed ? nextPt : FIRST_VIDEO_PT) : (audioPtUsed ? nextPt : FIRST_AUDIO_PT);
-            Format f = t.format(pt);
+            Format f;
+            Packetizer packetizer;
+            try {
+                f = t.format(pt);
+                packetizer = Packetizer.forFormat(f, alloc);
+            } catch (RtpException e) { // the tracks check their configuration when they learn it: not expected
+                probeSkips.add(t + ": " + e.getMessage() + "; the track is dropped");
+                continue;
+            }
             if (f.payloadType() == pt) { // not a static payload type
                 nextPt += (video ? videoPtUsed : audioPtUsed) ? 1 : 0;
                 videoPtUsed |= video;
                 audioPtUsed |= !video;
             }
-            carried.put(t.stream.pid(), new Carried(t, medias.size(), Packetizer.forFormat(f, alloc)));
+            carried.put(t.stream.pid(), new Carried(t, medias.size(), packetizer));
             medias.add(new MediaDesc(t.type(), "trackID=" + medias.size(), List.of(f)));
         }
         if (medias.isEmpty()) {
