@@ -44,6 +44,7 @@ class TsToStreamTest {
         }
     }
 
+    /** {@code ffmpeg -f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi -i sine -t 2 -c:v libx264 -g 25 -b:v 150k -c:a aac -b:a 64k -f mpegts}. */
     @Test
     void ffmpegH264Aac() {
         TsToStreamRun r = TsToStreamRun.of(TsTestData.capture("ffmpeg51-h264-aac.ts"), TsTestData.SRT_CHUNK);
@@ -77,6 +78,7 @@ class TsToStreamTest {
                 .containsExactlyElementsOf(audio.stream().map(TsToStreamRun.Au::joined).toList());
     }
 
+    /** The same with {@code -c:v libx265 -x265-params log-level=error -c:a libopus -b:a 48k}. */
     @Test
     void ffmpegH265Opus() {
         TsToStreamRun r = TsToStreamRun.of(TsTestData.capture("ffmpeg51-h265-opus.ts"), TsTestData.SRT_CHUNK);
@@ -99,6 +101,7 @@ class TsToStreamTest {
         assertThat(audio).allSatisfy(au -> assertThat(au.units().getFirst()[0] & 0xff).as("TOC").isEqualTo(0xf8));
     }
 
+    /** {@code ffmpeg -f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi -i sine -t 2 -c:v libx264 -g 25 -b:v 150k -c:a mp2 -b:a 64k -f mpegts}. */
     @Test
     void ffmpegH264Mp2() {
         TsToStreamRun r = TsToStreamRun.of(TsTestData.capture("ffmpeg51-h264-mp2.ts"), TsTestData.SRT_CHUNK);
@@ -122,6 +125,11 @@ class TsToStreamTest {
         });
     }
 
+    /**
+     * {@code gst-launch-1.0 videotestsrc num-buffers=50 ! video/x-raw,format=I420,width=320,height=240,framerate=25/1
+     * ! x264enc bitrate=150 key-int-max=25 ! h264parse ! mpegtsmux name=mux ! filesink audiotestsrc num-buffers=86
+     * ! audio/x-raw,rate=44100,channels=1 ! avenc_aac bitrate=64000 ! aacparse ! mux.}
+     */
     @Test
     void gstreamerH264Aac() {
         TsToStreamRun r = TsToStreamRun.of(TsTestData.capture("gstreamer122-h264-aac.ts"), TsTestData.SRT_CHUNK);
@@ -136,6 +144,10 @@ class TsToStreamTest {
         assertSteps(audio, 1024);
     }
 
+    /**
+     * {@code gst-launch-1.0 videotestsrc num-buffers=10 ! ... ! x264enc ! h264parse ! mpegtsmux name=mux ! filesink
+     * multifilesrc location=klv%d.bin stop-index=9 caps="meta/x-klv,parsed=true,framerate=5/1" ! mux.}
+     */
     @Test
     void klvIsSkippedWithAReason() {
         TsToStreamRun r = TsToStreamRun.of(TsTestData.capture("gstreamer122-h264-klv.ts"), TsTestData.SRT_CHUNK);
