@@ -43,7 +43,7 @@ public interface Packetizer {
      *
      * @param units for H.264/H.265 the NAL units of one picture in decoding order, without start codes
      *     or length prefixes; for AAC one raw frame (no ADTS header); for Opus one Opus packet; for G.711
-     *     one buffer of samples
+     *     one buffer of samples; for MPEG audio one frame with its header
      * @param rtpTimestamp in the format's clock rate; only its low 32 bits are sent, so a caller may
      *     count on past 2^32 without wrapping it
      * @throws RtpPacketException when the unit cannot be packetized (named in the message); no packet
@@ -101,7 +101,7 @@ public interface Packetizer {
      *
      * @param ssrc the SSRC of the packets (0..2^32-1), e.g. to keep the one a reader already knows
      * @throws RtpFormatException for a codec without packetizer (anything but H.264, H.265, AAC as
-     *     mpeg4-generic, Opus and G.711) or a format whose fmtp asks for a mode that is not made here:
+     *     mpeg4-generic, Opus, G.711 and MPEG audio) or a format whose fmtp asks for a mode that is not made here:
      *     H.264 other than packetization-mode=1, H.265 with DONL, AAC other than AAC-hbr 13/3/3
      * @throws IllegalArgumentException when the SSRC does not fit 32 bits
      */
@@ -129,7 +129,8 @@ public interface Packetizer {
             case MPEG4_AUDIO -> new Mpeg4AudioPacketizer(format, writer);
             case OPUS -> new OpusPacketizer(format, writer);
             case G711_PCMU, G711_PCMA -> new G711Packetizer(format, writer);
-            case AV1, VP8, VP9, MPEG4_AUDIO_LATM, G722, MPEG1_AUDIO, MPEG4_VIDEO, OTHER ->
+            case MPEG1_AUDIO -> new MpegAudioPacketizer(format, writer);
+            case AV1, VP8, VP9, MPEG4_AUDIO_LATM, G722, MPEG4_VIDEO, OTHER ->
                     throw new RtpFormatException("no RTP packetizer for " + format.codec() + " (" + format.rtpmap() + ")");
         };
     }

@@ -23,6 +23,9 @@ public final class RtpFormats {
     public static final int OPUS_CLOCK_RATE = 48_000;
     /** G.711 is 8 kHz audio with static payload types (RFC 3551 §6). */
     public static final int G711_CLOCK_RATE = 8_000;
+    /** MPEG-1/2 audio ("MPA") always has a 90 kHz clock and static payload type 14 (RFC 3551 §4.5.13, §6). */
+    public static final int MPEG_AUDIO_CLOCK_RATE = 90_000;
+    static final int MPEG_AUDIO_PAYLOAD_TYPE = 14;
     static final int PCMU_PAYLOAD_TYPE = 0;
     static final int PCMA_PAYLOAD_TYPE = 8;
 
@@ -116,6 +119,14 @@ public final class RtpFormats {
             throw new RtpFormatException("unsupported Opus channel count " + channels + " (only 1 and 2)");
         }
         return new Format(payloadType, Codec.OPUS, "opus", OPUS_CLOCK_RATE, 2, channels == 2 ? "sprop-stereo=1" : "");
+    }
+
+    /**
+     * MPEG-1/2 audio layers I-III as "MPA/90000" with static payload type 14 (RFC 3551 §4.5.13, RFC 2250
+     * §3.5). No channel count or fmtp: each frame's header says the sampling rate, layer and mode.
+     */
+    public static Format mpegAudio() {
+        return new Format(MPEG_AUDIO_PAYLOAD_TYPE, Codec.MPEG1_AUDIO, "MPA", MPEG_AUDIO_CLOCK_RATE, 0, "");
     }
 
     /** G.711 µ-law, mono, static payload type 0 (RFC 3551 §4.5.14). */
