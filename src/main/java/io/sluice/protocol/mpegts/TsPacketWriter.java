@@ -70,7 +70,9 @@ final class TsPacketWriter {
             }
             int n = Math.min(left, PAYLOAD_SIZE - (afLength + 1));
             int fromHeader = Math.max(0, Math.min(n, header.length - done));
-            out.writeBytes(header, done, fromHeader);
+            if (fromHeader > 0) {
+                out.writeBytes(header, done, fromHeader);
+            }
             out.writeBytes(payload, from + done + fromHeader - header.length, n - fromHeader);
             done += n;
             first = false;
