@@ -31,6 +31,11 @@ import java.util.List;
 public final class TsFromStream {
     /** PID of the elementary stream of media 0; media i uses PID_BASE + i. */
     public static final int PID_BASE = 0x100;
+    /**
+     * Most medias carried: the PMT must fit in one packet (this leaves room for 8 Opus descriptors),
+     * and real streams have two or three.
+     */
+    public static final int MAX_CARRIED = 8;
     /** 1 s in 90 kHz ticks, added to every timestamp. */
     static final long TIME_BASE = 90_000;
     private static final int TS_CLOCK = 90_000;
@@ -57,8 +62,8 @@ public final class TsFromStream {
         for (int i = 0; i < n; i++) {
             Format f = desc.medias().get(i).format();
             String reason = TsTrack.skipReason(f.codec());
-            if (reason == null && PID_BASE + i > TsElementaryStream.MAX_PID - 1) {
-                reason = "too many medias for one MPEG-TS program";
+            if (reason == null && (carried.size() == MAX_CARRIED || PID_BASE + i >= TsMuxer.PMT_PID)) {
+                reason = "an MPEG-TS program carries at most " + MAX_CARRIED + " medias here";
             }
             if (reason == null) {
                 try {

@@ -112,6 +112,8 @@ final class TsMuxer {
                 min = Math.min(min, d);
             }
         }
-        pcr = Math.max(pcr, min);
+        if (min != Long.MAX_VALUE) { // the stream with the newest DTS always counts; kept as a guard
+            pcr = Math.max(pcr, min);
+        }
     }
 }

@@ -78,6 +78,10 @@ class TsFromStreamSourcesTest {
         assertThat(m.tracks().get(7).reason()).isEqualTo("MPEG4_VIDEO is not re-framed to MPEG-TS yet");
         assertThat(new TsFromStream(CaptureFeed.desc(new Format(0, Codec.G711_PCMU, "PCMU", 8000, 1, "")))
                 .carriesAnything()).isFalse();
+        Format[] many = new Format[TsFromStream.MAX_CARRIED + 1];
+        java.util.Arrays.fill(many, OPUS);
+        assertThat(new TsFromStream(CaptureFeed.desc(many)).tracks().getLast().reason())
+                .isEqualTo("an MPEG-TS program carries at most 8 medias here");
     }
 
     @Test

@@ -103,6 +103,25 @@ class TsFromStreamTest {
     }
 
     @Test
+    void latmAacGetsTheAdtsHeaderOfItsStreamMuxConfig() {
+        String latm = "ffmpeg51-aac-latm-udp";
+        Format audio = CaptureFeed.format(latm, Codec.MPEG4_AUDIO_LATM);
+        List<CaptureFeed.Packet> a = CaptureFeed.load(latm, Codec.MPEG4_AUDIO_LATM, 0, 1);
+        TsTestReader.Result r = TsTestReader.read(mux(CaptureFeed.desc(audio), a)).checkTiming();
+        List<byte[]> reference = Captures.adtsFrames(Captures.resource("ffmpeg51-aac.adts"));
+        List<TsTestReader.Pes> pes = r.pes(0x100);
+        assertThat(pes).as("FFmpeg's LATM packetizer sends every frame").hasSize(reference.size());
+        for (int i = 0; i < pes.size(); i++) {
+            byte[] d = pes.get(i).data();
+            assertThat(AdtsFramerTest.Adts.parse(d)).isEqualTo(new AdtsFramerTest.Adts(1, 3, 2, d.length));
+            assertThat(Arrays.copyOfRange(d, 7, d.length)).as("frame %d", i).isEqualTo(reference.get(i));
+        }
+        // audio only: PAT and PMT at least every 500 ms, the PCR in every PES
+        assertThat(r.pmts().size()).isGreaterThanOrEqualTo(4);
+        assertThat(pes).allSatisfy(p -> assertThat(p.pcr()).isNotNegative());
+    }
+
+    @Test
     void h265AndOpusFromRtpWithOpusReadFromThePackets() {
         Format video = CaptureFeed.format(H265, Codec.H265);
         Format audio = CaptureFeed.format(OPUS, Codec.OPUS);
