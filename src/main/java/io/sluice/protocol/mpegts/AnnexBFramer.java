@@ -50,15 +50,22 @@ final class AnnexBFramer implements EsFramer {
     public boolean frame(AccessUnit au, ByteBuf out) {
         boolean[] carried = new boolean[paramSets.length];
         int carriedCount = 0;
+        int others = 0;
         for (ByteBuf n : au.units()) {
-            int slot = n.isReadable() ? slot(n) : NOT_A_PARAMETER_SET;
+            if (!n.isReadable()) {
+                continue;
+            }
+            int slot = slot(n);
             if (slot >= 0) {
                 paramSets[slot] = ByteBufUtil.getBytes(n);
                 carriedCount += carried[slot] ? 0 : 1;
                 carried[slot] = true;
+            } else if (slot == NOT_A_PARAMETER_SET) {
+                others++;
             }
         }
-        if (!started && !(au.keyframe() && paramSetsKnown())) {
+        // a unit of parameter sets alone (a source's new sequence header) is kept for the next keyframe
+        if (others == 0 || !started && !(au.keyframe() && paramSetsKnown())) {
             return false;
         }
         started = true;

@@ -12,8 +12,8 @@ interface EsFramer {
     /**
      * Appends the PES payload of {@code au} to {@code out}; the unit's buffers are only read.
      *
-     * @return false when the unit is not sent (video before the first keyframe a decoder can start at);
-     *     nothing was appended then
+     * @return false when the unit is not sent (video before the first keyframe a decoder can start at,
+     *     or a unit of parameter sets alone); nothing was appended then
      * @throws TsMuxException when the unit cannot be framed; {@code out} may hold part of it and is discarded
      */
     boolean frame(AccessUnit au, ByteBuf out);

@@ -22,9 +22,11 @@ import java.util.List;
  * starts at the first keyframe whose parameter sets are known; audio starts at once.
  *
  * <p>Timestamps come from {@link RtpTimeline} in 90 kHz, plus {@link #TIME_BASE} so that B-frames
- * sent ahead of their reference and DTS below PTS never make a negative time. A media that starts
- * after the PCR has passed its first DTS (jitter between arrival times) is moved forward by the
- * difference, so no receiver gets units already late.
+ * sent ahead of their reference and DTS below PTS never make a negative time. The DTS is the PTS minus
+ * the access unit's ptsOffset; RTP carries no decoding times, so H.264/H.265 with B-frames from an RTP
+ * source get DTS = PTS (which FFmpeg-based receivers accept). A media whose first DTS is already behind
+ * the PCR (arrival jitter, or video decoded a few frames before it is shown) is moved forward by the
+ * difference, so no receiver gets units that are late on arrival.
  *
  * <p>Not thread-safe: one instance per reader, used on one thread.
  */
@@ -53,6 +55,7 @@ public final class TsFromStream {
     private final RtpTimeline timeline;
     private long droppedUnits;
 
+    /** Never fails: a media that cannot be carried is skipped with the reason in {@link #tracks()}. */
     public TsFromStream(StreamDesc desc) {
         int n = desc.medias().size();
         byMedia = new TsTrack[n];

@@ -10,15 +10,16 @@ import java.util.List;
  * keeps the latency of a live stream at the network's.
  *
  * <p>What a receiver joining anywhere needs comes with the data: PAT and PMT first, again before every
- * random access point of a video stream and at least every {@link #TABLES_INTERVAL} ticks; the PCR in
- * the first packet of every PES of the PCR stream, and in a packet of its own when the PCR stream has
- * been quiet for {@link #PCR_INTERVAL} while others were not.
+ * random access point of a video stream and at least every {@link #TABLES_INTERVAL}; the PCR in the
+ * first packet of every PES of the PCR stream, and in a packet of its own when the PCR stream has been
+ * quiet for {@link #PCR_INTERVAL} while others were not. Intervals are measured on the data's DTS: the
+ * muxer runs only when units come, so a PCR stream alone below 10 frames/s has one PCR per frame.
  *
- * <p>The PCR follows the DTS of the data: it is the smallest latest DTS of the elementary streams (those
- * at most {@link #STALE_AFTER} behind the newest, so a paused audio track does not stop the clock), and
- * never goes back. So a receiver never gets a unit whose decoding time has already passed by the PCR
- * when each stream's DTS increase and a stream that starts late starts at or after {@link #pcr()}.
- * With no margin between the two, a receiver's own buffer is the only delay.
+ * <p>The PCR follows the DTS of the data: it is the smallest of the streams' latest DTS (ignoring
+ * streams more than {@link #STALE_AFTER} behind the newest, so a paused audio track does not stop the
+ * clock) and never goes back. As long as each stream's DTS do not decrease and a stream that starts
+ * late starts at or after {@link #pcr()}, no unit reaches a receiver after its decoding time. There is
+ * no margin between the two: the receiver's own buffer is the only delay.
  *
  * <p>Not thread-safe: one instance per output, used on one thread.
  */

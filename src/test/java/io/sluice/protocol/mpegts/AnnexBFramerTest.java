@@ -66,6 +66,9 @@ class AnnexBFramerTest {
         // only the SPS in-band: the current PPS is added and the new SPS is not sent twice
         assertThat(frame(f, true, newSps, IDR)).containsExactly(AUD, newSps, PPS, IDR);
         assertThat(frame(f, true, IDR)).containsExactly(AUD, newSps, PPS, IDR);
+        // parameter sets alone make no PES, but the next keyframe gets them
+        assertThat(frame(f, false, AUD, SPS, PPS)).isNull();
+        assertThat(frame(f, true, IDR)).containsExactly(AUD, SPS, PPS, IDR);
     }
 
     @Test
