@@ -123,5 +123,4 @@ final class TsPacketWriter {
         }
         out.writeBytes(FILL, 0, length - used);
     }
-
 }
