@@ -7,6 +7,7 @@ import io.sluice.protocol.rtp.AudioSpecificConfig;
 import io.sluice.protocol.rtp.H264ParameterSets;
 import io.sluice.protocol.rtp.H265ParameterSets;
 import io.sluice.protocol.rtp.RtpFormatException;
+import io.sluice.protocol.rtp.RtpTimeline;
 import io.sluice.stream.AccessUnit;
 import io.sluice.stream.Codec;
 import io.sluice.stream.Format;
@@ -55,11 +56,7 @@ public final class RtmpFromStream {
     private final byte[][] paramSets;
     private boolean videoHeaderSent;
     private boolean audioHeaderSent;
-    private final long[] baseTs;
-    private final long[] lastTs;
-    private final long[] unwrapped;
-    private final long[] baseMs;
-    private long originNanos = Long.MIN_VALUE;
+    private final RtpTimeline timeline;
 
     /** @param messageStreamId the RTMP message stream the messages belong to (from createStream) */
     public RtmpFromStream(StreamDesc desc, int messageStreamId) {
@@ -105,12 +102,7 @@ public final class RtmpFromStream {
         this.paramSets = ps;
         this.videoClock = v >= 0 ? desc.medias().get(v).format().clockRate() : 90000;
         this.audioClock = a >= 0 ? desc.medias().get(a).format().clockRate() : 48000;
-        int n = desc.medias().size();
-        baseTs = new long[n];
-        lastTs = new long[n];
-        unwrapped = new long[n];
-        baseMs = new long[n];
-        Arrays.fill(baseMs, Long.MIN_VALUE);
+        this.timeline = new RtpTimeline(desc.medias().size());
     }
 
     /** Reads the AudioSpecificConfig; returns why the track cannot be carried, or null. */
@@ -188,23 +180,8 @@ public final class RtmpFromStream {
 
     /** Milliseconds since this mapper's origin for an RTP timestamp of media {@code m}. */
     private long millis(int m, long rtpTs, long receivedNanos) {
-        if (originNanos == Long.MIN_VALUE) {
-            originNanos = receivedNanos;
-        }
         int clock = m == videoMedia ? videoClock : audioClock;
-        if (baseMs[m] == Long.MIN_VALUE) {
-            baseMs[m] = Math.max(0, (receivedNanos - originNanos) / 1_000_000);
-            baseTs[m] = rtpTs;
-            lastTs[m] = rtpTs;
-            unwrapped[m] = 0;
-        } else {
-            // 32-bit RTP timestamps wrap; signed difference from the last one keeps the count going
-            // (and tolerates B-frame reordering, which steps backwards).
-            int delta = (int) (rtpTs - lastTs[m]);
-            unwrapped[m] += delta;
-            lastTs[m] = rtpTs;
-        }
-        return Math.max(0, baseMs[m] + unwrapped[m] * 1000 / clock);
+        return Math.max(0, timeline.time(m, rtpTs, clock, receivedNanos, 1000));
     }
 
     private void video(AccessUnit au, long ms, ByteBufAllocator alloc, Consumer<RtmpMessage> out) {

@@ -14,18 +14,23 @@ import java.util.List;
 
 /**
  * Captures loads the ffmpeg captures of src/test/resources/captures/rtp (see the README there): RTP
- * packets of the even port, RTCP of the odd one, and the format from the SDP ffmpeg wrote. Test-only.
+ * packets of the even port, RTCP of the odd one, and the format from the SDP ffmpeg wrote. Test-only;
+ * public for the tests of the container mappers (mpegts) that feed these packets through a stream.
  */
-final class Captures {
+public final class Captures {
 
     private Captures() {
     }
 
     /** RTP packets (to the SDP's media port) as byte arrays, in capture order. */
     static List<byte[]> rtp(String name) {
+        return rtpDatagrams(name).stream().map(Pcap.Datagram::payload).toList();
+    }
+
+    /** RTP datagrams (to the SDP's media port) with their capture times, in capture order. */
+    public static List<Pcap.Datagram> rtpDatagrams(String name) {
         int port = mediaPort(name);
-        return Pcap.readResource(name + ".pcap").stream().filter(d -> d.dstPort() == port)
-                .map(Pcap.Datagram::payload).toList();
+        return Pcap.readResource(name + ".pcap").stream().filter(d -> d.dstPort() == port).toList();
     }
 
     /** RTCP packets (to the media port + 1). */
@@ -58,7 +63,7 @@ final class Captures {
         return new String(resource(name + ".sdp"), StandardCharsets.UTF_8);
     }
 
-    static byte[] resource(String file) {
+    public static byte[] resource(String file) {
         try (InputStream in = Captures.class.getResourceAsStream("/captures/rtp/" + file)) {
             if (in == null) {
                 throw new IllegalArgumentException("no resource " + file);
@@ -70,7 +75,7 @@ final class Captures {
     }
 
     /** The first format of the SDP, with the given codec (the SDP parser lives in another package). */
-    static Format format(String name, Codec codec) {
+    public static Format format(String name, Codec codec) {
         int pt = 0;
         String encoding = "";
         int rate = 0;
@@ -101,7 +106,7 @@ final class Captures {
     }
 
     /** Splits an Annex-B byte stream into NAL units without start codes (trailing zero bytes dropped). */
-    static List<byte[]> annexB(byte[] s) {
+    public static List<byte[]> annexB(byte[] s) {
         List<byte[]> out = new ArrayList<>();
         int start = -1;
         int i = 0;
@@ -130,7 +135,7 @@ final class Captures {
     }
 
     /** Splits an ADTS stream into raw AAC frames (headers removed). */
-    static List<byte[]> adtsFrames(byte[] s) {
+    public static List<byte[]> adtsFrames(byte[] s) {
         List<byte[]> out = new ArrayList<>();
         int p = 0;
         while (p + 7 <= s.length) {

@@ -13,9 +13,9 @@ import java.util.List;
  * {@code editcap -F pcap}): link types Ethernet, Linux cooked v1/v2, BSD loopback and raw IP, IPv4 only,
  * unfragmented. Test-only.
  */
-final class Pcap {
+public final class Pcap {
 
-    record Datagram(long timeMicros, int srcPort, int dstPort, byte[] payload) {
+    public record Datagram(long timeMicros, int srcPort, int dstPort, byte[] payload) {
     }
 
     private static final int LINK_NULL = 0;
@@ -27,7 +27,7 @@ final class Pcap {
     private Pcap() {
     }
 
-    static List<Datagram> readResource(String name) {
+    public static List<Datagram> readResource(String name) {
         try (InputStream in = Pcap.class.getResourceAsStream("/captures/rtp/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no capture " + name);
