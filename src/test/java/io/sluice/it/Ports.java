@@ -67,17 +67,7 @@ final class Ports {
 
     /** Waits until a UDP socket is bound to {@code port} (an SRT listener), asking {@code ss}. */
     static boolean awaitUdpBound(int port, Duration max) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            Process p = new ProcessBuilder("ss", "-Hlun", "sport = :" + port).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor(5, TimeUnit.SECONDS);
-            if (!out.isBlank()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
+        return awaitSocket("-Hlun", port, max);
     }
 
     /**
@@ -85,9 +75,14 @@ final class Ports {
      * probe connection would use up the single session of an ffmpeg {@code -listen 1} sink.
      */
     static boolean awaitListening(int port, Duration max) throws IOException, InterruptedException {
+        return awaitSocket("-Hltn", port, max);
+    }
+
+    /** Polls {@code ss FLAGS sport = :PORT} until it lists a socket. */
+    private static boolean awaitSocket(String flags, int port, Duration max) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
-            Process p = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("ss", flags, "sport = :" + port).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor(5, TimeUnit.SECONDS);
             if (!out.isBlank()) {

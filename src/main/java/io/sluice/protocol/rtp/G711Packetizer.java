@@ -15,27 +15,14 @@ import java.util.List;
  * split anywhere on a sample boundary, each packet's timestamp advanced by the samples before it.
  * The marker bit stays 0: RFC 3551 §4.1 sets it after silence suppression, which is not signalled here.
  */
-final class G711Packetizer implements Packetizer {
+final class G711Packetizer extends WriterPacketizer {
 
-    private final Format format;
-    private final RtpPacketWriter writer;
     /** Bytes per sampling instant: one per channel. */
     private final int frameSize;
 
     G711Packetizer(Format format, RtpPacketWriter writer) {
-        this.format = format;
-        this.writer = writer;
+        super(format, writer);
         this.frameSize = Math.max(1, format.channels());
-    }
-
-    @Override
-    public Format format() {
-        return format;
-    }
-
-    @Override
-    public long ssrc() {
-        return writer.ssrc();
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.List;
  * whole frame's size, all share the timestamp, and only the last has the marker bit, which RFC 3640
  * §3.1 sets on a packet holding whole frames or the final fragment of one.
  */
-final class Mpeg4AudioPacketizer implements Packetizer {
+final class Mpeg4AudioPacketizer extends WriterPacketizer {
 
     /** Largest AAC frame: the 13-bit AU-size field of AAC-hbr. Real frames stay below 6144 bits per channel. */
     static final int MAX_FRAME_SIZE = (1 << RtpFormats.AAC_SIZE_LENGTH) - 1;
@@ -25,11 +25,9 @@ final class Mpeg4AudioPacketizer implements Packetizer {
     private static final int HEADER_SECTION_SIZE = 4;
     private static final int AU_HEADER_BITS = RtpFormats.AAC_SIZE_LENGTH + RtpFormats.AAC_INDEX_LENGTH;
 
-    private final Format format;
-    private final RtpPacketWriter writer;
-
     /** @throws RtpFormatException when the format is not AAC-hbr with 13/3/3-bit AU header fields */
     Mpeg4AudioPacketizer(Format format, RtpPacketWriter writer) {
+        super(format, writer);
         String mode = format.fmtpParam("mode");
         if (mode == null || !mode.equalsIgnoreCase("AAC-hbr")
                 || Mpeg4AudioDepacketizer.intParam(format, "sizelength", 0) != RtpFormats.AAC_SIZE_LENGTH
@@ -38,18 +36,6 @@ final class Mpeg4AudioPacketizer implements Packetizer {
             throw new RtpFormatException("unsupported mpeg4-generic fmtp \"" + format.fmtp()
                     + "\" for packetizing: only mode=AAC-hbr with sizelength=13, indexlength=3, indexdeltalength=3");
         }
-        this.format = format;
-        this.writer = writer;
-    }
-
-    @Override
-    public Format format() {
-        return format;
-    }
-
-    @Override
-    public long ssrc() {
-        return writer.ssrc();
     }
 
     /**

@@ -18,29 +18,15 @@ import java.util.List;
  * The marker bit stays 0: RFC 2250 §3.2 sets it only at a timestamp discontinuity, which a source
  * that is not RTP does not signal.
  */
-final class MpegAudioPacketizer implements Packetizer {
+final class MpegAudioPacketizer extends WriterPacketizer {
 
     /** MBZ and Frag_offset. */
     private static final int HEADER_SIZE = 4;
     /** Frag_offset is 16 bits; real frames stay far below (layer I/II at most 2881 bytes, layer III 1441). */
     static final int MAX_FRAME_SIZE = 0xFFFF;
 
-    private final Format format;
-    private final RtpPacketWriter writer;
-
     MpegAudioPacketizer(Format format, RtpPacketWriter writer) {
-        this.format = format;
-        this.writer = writer;
-    }
-
-    @Override
-    public Format format() {
-        return format;
-    }
-
-    @Override
-    public long ssrc() {
-        return writer.ssrc();
+        super(format, writer);
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.List;
  * <p>Aggregation is limited to the NAL units of one access unit (STAP-A and AP are single-time) and
  * never reorders them: decoding order is transmission order in these modes.
  */
-final class NaluPacketizer implements Packetizer {
+final class NaluPacketizer extends WriterPacketizer {
 
     /**
      * Largest NAL unit accepted. Receivers, {@link NaluAssembler} included, drop larger ones, so sending
@@ -28,24 +28,11 @@ final class NaluPacketizer implements Packetizer {
     /** Size prefix of each NAL unit in an aggregation packet. */
     private static final int AGGREGATED_SIZE_FIELD = 2;
 
-    private final Format format;
     private final NalUnitSyntax syntax;
-    private final RtpPacketWriter writer;
 
     NaluPacketizer(Format format, NalUnitSyntax syntax, RtpPacketWriter writer) {
-        this.format = format;
+        super(format, writer);
         this.syntax = syntax;
-        this.writer = writer;
-    }
-
-    @Override
-    public Format format() {
-        return format;
-    }
-
-    @Override
-    public long ssrc() {
-        return writer.ssrc();
     }
 
     /** @throws RtpPacketException when a NAL unit is no longer than its header, too large or an RTP packet type */

@@ -16,24 +16,10 @@ import java.util.List;
  * fragment. Encoders at their usual settings (20 ms frames, which are at most 1275 bytes even at
  * 510 kbit/s) never produce one.
  */
-final class OpusPacketizer implements Packetizer {
-
-    private final Format format;
-    private final RtpPacketWriter writer;
+final class OpusPacketizer extends WriterPacketizer {
 
     OpusPacketizer(Format format, RtpPacketWriter writer) {
-        this.format = format;
-        this.writer = writer;
-    }
-
-    @Override
-    public Format format() {
-        return format;
-    }
-
-    @Override
-    public long ssrc() {
-        return writer.ssrc();
+        super(format, writer);
     }
 
     /**
