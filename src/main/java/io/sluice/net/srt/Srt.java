@@ -2,15 +2,20 @@ package io.sluice.net.srt;
 
 /**
  * Srt is the process-wide state of the libsrt binding: it loads the library once (Debian's
- * libsrt 1.5, OpenSSL build first, GnuTLS build as fallback), calls {@code srt_startup} and routes
- * libsrt's logging to SLF4J. libsrt's threads live as long as the process; {@code srt_cleanup} is
- * never called.
+ * libsrt 1.5, OpenSSL build first, GnuTLS build as fallback), calls {@code srt_startup}, routes
+ * libsrt's logging to SLF4J, and calls {@code srt_cleanup} in a JVM shutdown hook.
+ *
+ * <p>Why the hook: our upcalls attach libsrt's worker threads to the JVM, and an attached thread
+ * detaches when it ends. Without the hook, libsrt's static destructor (run by {@code exit()},
+ * after the JVM has begun to exit) joins those workers, each worker blocks detaching from the
+ * exiting JVM, and the process never ends. In the hook the JVM is still fully alive.
  *
  * <p>Needs {@code --enable-native-access=ALL-UNNAMED} (the launcher and the tests pass it).
  */
 public final class Srt {
     private static final String REASON;
     private static final String VERSION;
+    private static volatile boolean exiting;
 
     static {
         String reason = null;
@@ -26,6 +31,8 @@ public final class Srt {
                 throw new IllegalStateException(SrtNative.SONAME + " is libsrt " + version + ", need 1.5.x");
             }
             SrtLog.install();
+            // A shutdown hook is the one thread that may not have an owner to close it: it runs at exit.
+            Runtime.getRuntime().addShutdownHook(new Thread(Srt::cleanup, "sluice-srt-cleanup"));
         } catch (ExceptionInInitializerError e) {
             reason = e.getCause() != null ? e.getCause().getMessage() : e.toString();
         } catch (Throwable t) {
@@ -57,5 +64,15 @@ public final class Srt {
         if (REASON != null) {
             throw new SrtException(REASON, 0, 0);
         }
+        if (exiting) {
+            // a new socket would start libsrt's threads again, which then block the exit
+            throw new SrtException("libsrt shut down: the JVM is exiting", 0, 0);
+        }
+    }
+
+    /** Closes every SRT socket (waking blocked receive/accept calls) and ends libsrt's threads. */
+    private static void cleanup() {
+        exiting = true;
+        SrtNative.cleanup();
     }
 }

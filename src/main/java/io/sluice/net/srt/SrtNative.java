@@ -48,7 +48,7 @@ final class SrtNative {
     static final int SRTS_BROKEN = 6;
 
     static final String SONAME;
-    private static final MethodHandle STARTUP, GETVERSION, CREATE_SOCKET, SETSOCKFLAG, GETSOCKFLAG, BIND, LISTEN,
+    private static final MethodHandle STARTUP, CLEANUP, GETVERSION, CREATE_SOCKET, SETSOCKFLAG, GETSOCKFLAG, BIND, LISTEN,
             LISTEN_CALLBACK, ACCEPT, CONNECT, CLOSE, GETSOCKNAME, SENDMSG, RECVMSG, GETLASTERROR,
             GETLASTERROR_STR, GETREJECTREASON, SETREJECTREASON, BSTATS, GETSOCKSTATE, SETLOGHANDLER,
             SETLOGLEVEL, SETLOGFLAGS;
@@ -58,6 +58,7 @@ final class SrtNative {
         SONAME = lib.soname();
         SymbolLookup l = lib.lookup();
         STARTUP = h(l, "srt_startup", FunctionDescriptor.of(JAVA_INT));
+        CLEANUP = h(l, "srt_cleanup", FunctionDescriptor.of(JAVA_INT));
         GETVERSION = h(l, "srt_getversion", FunctionDescriptor.of(JAVA_INT));
         CREATE_SOCKET = h(l, "srt_create_socket", FunctionDescriptor.of(JAVA_INT));
         SETSOCKFLAG = h(l, "srt_setsockflag", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -110,6 +111,14 @@ final class SrtNative {
             return (int) STARTUP.invokeExact();
         } catch (Throwable t) {
             throw broken("srt_startup", t);
+        }
+    }
+
+    static int cleanup() {
+        try {
+            return (int) CLEANUP.invokeExact();
+        } catch (Throwable t) {
+            throw broken("srt_cleanup", t);
         }
     }
 
