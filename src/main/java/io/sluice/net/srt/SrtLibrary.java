@@ -28,8 +28,12 @@ final class SrtLibrary {
      * @throws IllegalStateException naming every soname tried and why it failed
      */
     static Loaded open() {
+        return open(SONAMES);
+    }
+
+    static Loaded open(List<String> sonames) {
         List<String> failures = new ArrayList<>();
-        for (String soname : SONAMES) {
+        for (String soname : sonames) {
             try {
                 return new Loaded(SymbolLookup.libraryLookup(soname, Arena.global()), soname);
             } catch (IllegalArgumentException e) {

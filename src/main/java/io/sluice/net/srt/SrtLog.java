@@ -52,6 +52,8 @@ final class SrtLog {
                       MemorySegment message) {
         try {
             String text = message.equals(MemorySegment.NULL) ? "" : message.reinterpret(65536).getString(0).strip();
+            // with the time disabled, libsrt's prefix still starts with its "/" separator
+            text = text.startsWith("/") ? text.substring(1) : text;
             if (level <= LOG_ERR) {
                 LOG.warn("{}", text);
             } else {

@@ -35,6 +35,8 @@ public final class SrtSocket implements AutoCloseable {
     private final ByteBuffer sendView;
     private final MemorySegment recvBuf;
     private final MemorySegment statsBuf;
+    /** Guards statsBuf (segments are value-based objects, not to be locked on themselves). */
+    private final Object statsLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     SrtSocket(int id, String streamId, InetSocketAddress peer) {
@@ -185,7 +187,7 @@ public final class SrtSocket implements AutoCloseable {
     /** Current counters; {@code clear} restarts libsrt's interval measurements. Zeros once closed; never throws. */
     public SrtStats stats(boolean clear) {
         // one statsBuf per socket, and API/metrics threads may ask concurrently
-        synchronized (statsBuf) {
+        synchronized (statsLock) {
             if (closed.get() || SrtNative.bstats(id, statsBuf, clear) == SrtNative.SRT_ERROR) {
                 return SrtStats.ZERO;
             }
