@@ -54,7 +54,8 @@ final class SrtLog {
             String text = message.equals(MemorySegment.NULL) ? "" : message.reinterpret(65536).getString(0).strip();
             // with the time disabled, libsrt's prefix still starts with its "/" separator
             text = text.startsWith("/") ? text.substring(1) : text;
-            if (level <= LOG_ERR) {
+            if (level <= LOG_ERR && !text.contains("is already closed")) {
+                // (closing a listener that a thread waits on in srt_accept is how Sluice stops it)
                 LOG.warn("{}", text);
             } else {
                 LOG.debug("{}", text);
