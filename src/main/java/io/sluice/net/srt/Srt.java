@@ -73,6 +73,30 @@ public final class Srt {
     /** Closes every SRT socket (waking blocked receive/accept calls) and ends libsrt's threads. */
     private static void cleanup() {
         exiting = true;
+        // srt_cleanup hangs while a listener is blocked in srt_accept (seen at SIGTERM): give the
+        // application's own shutdown hook, which runs at the same time, a moment to close its
+        // listeners and sockets first.
+        long deadline = System.nanoTime() + CLEANUP_WAIT_NANOS;
+        while (OPEN.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
         SrtNative.cleanup();
+    }
+
+    /** How long the exit hook waits for the application to close its SRT sockets. */
+    static final long CLEANUP_WAIT_NANOS = 3_000_000_000L;
+    /** Listeners and sockets not closed yet. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
+    static void opened() {
+        OPEN.incrementAndGet();
+    }
+
+    static void closed() {
+        OPEN.decrementAndGet();
     }
 }

@@ -68,6 +68,7 @@ public final class SrtListener implements AutoCloseable {
         this.id = id;
         this.port = port;
         this.gate = gate;
+        Srt.opened();
     }
 
     /**
@@ -167,6 +168,7 @@ public final class SrtListener implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             SrtGateCallback.unregister(this);
             SrtNative.close(id);
+            Srt.closed();
         }
     }
 

@@ -114,7 +114,23 @@ final class SrtNative {
         }
     }
 
+    /**
+     * srt_close and srt_cleanup must not overlap: at JVM exit the application's shutdown hook closes
+     * its sockets while {@link Srt}'s hook cleans libsrt up, and the two calls at once deadlock inside
+     * libsrt (seen with a listener blocked in srt_accept). After cleanup every socket is gone, so a
+     * later close is a no-op.
+     */
+    private static final Object LIFECYCLE = new Object();
+    private static boolean cleanedUp;
+
     static int cleanup() {
+        synchronized (LIFECYCLE) {
+            cleanedUp = true;
+            return cleanupNow();
+        }
+    }
+
+    private static int cleanupNow() {
         try {
             return (int) CLEANUP.invokeExact();
         } catch (Throwable t) {
@@ -196,6 +212,12 @@ final class SrtNative {
     }
 
     static int close(int u) {
+        synchronized (LIFECYCLE) {
+            return cleanedUp ? -1 : closeNow(u);
+        }
+    }
+
+    private static int closeNow(int u) {
         try {
             return (int) CLOSE.invokeExact(u);
         } catch (Throwable t) {

@@ -43,6 +43,7 @@ public final class SrtSocket implements AutoCloseable {
         this.id = id;
         this.streamId = streamId;
         this.peer = peer;
+        Srt.opened();
         Arena arena = Arena.ofAuto();
         this.sendBuf = arena.allocate(LIVE_PAYLOAD);
         this.sendView = sendBuf.asByteBuffer();
@@ -205,6 +206,7 @@ public final class SrtSocket implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             SrtNative.close(id);
+            Srt.closed();
         }
     }
 
