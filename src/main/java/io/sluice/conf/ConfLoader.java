@@ -29,7 +29,7 @@ public final class ConfLoader {
             "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "paths");
     static final List<String> PATH_KEYS =
             List.of("publishUser", "publishPass", "readUser", "readPass", "srtPublishPassphrase",
-                    "srtReadPassphrase", "forwardTargets", "forward");
+                    "srtReadPassphrase", "srtLatency", "forwardTargets", "forward");
 
     /**
      * mediamtx keys that are accepted and ignored, at the top level and in paths, so that an existing
@@ -232,7 +232,10 @@ public final class ConfLoader {
             try {
                 out.add(new PathConf(name, p.string("publishUser", ""), p.string("publishPass", ""),
                         p.string("readUser", ""), p.string("readPass", ""),
-                        p.string("srtPublishPassphrase", ""), p.string("srtReadPassphrase", ""), targets));
+                        p.string("srtPublishPassphrase", ""), p.string("srtReadPassphrase", ""),
+                        p.get("srtLatency", SrtDestConf.DEFAULT_LATENCY_MS,
+                                v -> ConfNode.integer(v, "0.." + SrtDestConf.MAX_LATENCY_MS + " (milliseconds)")),
+                        targets));
             } catch (BadValue e) {
                 n.problems().add(keyPath, e);
             }

@@ -20,10 +20,13 @@ import java.util.regex.PatternSyntaxException;
  * @param readPass see readUser
  * @param srtPublishPassphrase SRT passphrase a publisher of this path must use, "" for none
  * @param srtReadPassphrase SRT passphrase a reader of this path must use, "" for none
+ * @param srtLatencyMs SRT latency (ms) the listener offers callers of this path; SRT settles on the
+ *     larger of this and the caller's
  * @param forwardTargets forwardTargets entries, then mediamtx-style forward entries, in file order
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
-                       String srtPublishPassphrase, String srtReadPassphrase, List<ForwardDest> forwardTargets) {
+                       String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
+                       List<ForwardDest> forwardTargets) {
 
     static final String ALL_OTHERS = "all_others";
     static final String ALL = "all";
@@ -43,6 +46,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         Objects.requireNonNull(readPass, "readPass");
         SrtDestConf.checkPassphrase(Objects.requireNonNull(srtPublishPassphrase, "srtPublishPassphrase"));
         SrtDestConf.checkPassphrase(Objects.requireNonNull(srtReadPassphrase, "srtReadPassphrase"));
+        SrtDestConf.checkLatency(srtLatencyMs);
         forwardTargets = List.copyOf(forwardTargets);
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
@@ -55,7 +59,8 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     /** A path entry without SRT passphrases. */
     public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
             List<ForwardDest> forwardTargets) {
-        this(name, publishUser, publishPass, readUser, readPass, "", "", forwardTargets);
+        this(name, publishUser, publishPass, readUser, readPass, "", "", SrtDestConf.DEFAULT_LATENCY_MS,
+                forwardTargets);
     }
 
     /** Whether this entry is a "~regex" entry. */
@@ -103,7 +108,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         return "PathConf[name=" + name + ", publishUser=" + publishUser + ", publishPass=" + Redact.secret(publishPass)
                 + ", readUser=" + readUser + ", readPass=" + Redact.secret(readPass)
                 + ", srtPublishPassphrase=" + Redact.secret(srtPublishPassphrase)
-                + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase)
+                + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase) + ", srtLatencyMs=" + srtLatencyMs
                 + ", forwardTargets=" + forwardTargets + "]";
     }
 }

@@ -90,6 +90,15 @@ final class SrtGateCallback {
                     return reject(ns, SrtReject.INTERNAL);
                 }
             }
+            if (d.latencyMs() >= 0) {
+                try {
+                    // still before the handshake's answer: libsrt negotiates with this value
+                    SrtSockOpt.setInt(ns, SrtNative.SRTO_LATENCY, d.latencyMs(), "SRTO_LATENCY");
+                } catch (SrtException e) {
+                    SrtLog.LOG.error("SRT {}: cannot set the stream's latency for {}: {}", l, peer, e.getMessage());
+                    return reject(ns, SrtReject.INTERNAL);
+                }
+            }
             return ACCEPT;
         } catch (Throwable t) {
             SrtUpcalls.swallow("listen callback", t);

@@ -36,9 +36,16 @@ public final class SrtListener implements AutoCloseable {
      *                   own (from its SrtOptions, normally none, i.e. no encryption required)
      * @param rejectCode when refusing: an SRT_REJX_* or user code, &gt;= 1000 (libsrt refuses lower ones)
      */
-    public record Decision(boolean accept, int rejectCode, String passphrase) {
+    /**
+     * @param latencyMs the receive latency (TSBPD) to offer this caller, -1 for the listener's own; SRT
+     *     settles on the larger of this and what the caller asks for
+     */
+    public record Decision(boolean accept, int rejectCode, String passphrase, int latencyMs) {
         public Decision {
             Objects.requireNonNull(passphrase, "passphrase");
+            if (latencyMs < -1) {
+                throw new IllegalArgumentException("SRT latency must be >= 0 ms (or -1), got " + latencyMs);
+            }
             if (!accept && rejectCode < SrtReject.FIRST_APPLICATION_CODE) {
                 throw new IllegalArgumentException("SRT reject code must be >= "
                         + SrtReject.FIRST_APPLICATION_CODE + ", got " + rejectCode);
@@ -50,12 +57,17 @@ public final class SrtListener implements AutoCloseable {
         }
 
         public static Decision accept(String passphrase) {
-            return new Decision(true, 0, passphrase);
+            return new Decision(true, 0, passphrase, -1);
+        }
+
+        /** Accepts with a passphrase ("" for none) and a latency for this caller. */
+        public static Decision accept(String passphrase, int latencyMs) {
+            return new Decision(true, 0, passphrase, latencyMs);
         }
 
         /** @param code e.g. {@link SrtReject#NOT_FOUND} */
         public static Decision reject(int code) {
-            return new Decision(false, code, "");
+            return new Decision(false, code, "", -1);
         }
     }
 

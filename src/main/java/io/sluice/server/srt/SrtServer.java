@@ -100,14 +100,14 @@ public final class SrtServer implements AutoCloseable {
                 return refuse(peer, SrtReject.CONFLICT, "path '" + id.path() + "' already has a publisher ("
                         + p.publisherDescription() + ")");
             }
-            return Decision.accept(pc.srtPublishPassphrase());
+            return Decision.accept(pc.srtPublishPassphrase(), pc.srtLatencyMs());
         }
         try {
             paths.readable(id.path());
         } catch (PathException e) {
             return refuse(peer, SrtReject.NOT_FOUND, e.getMessage());
         }
-        return Decision.accept(pc.srtReadPassphrase());
+        return Decision.accept(pc.srtReadPassphrase(), pc.srtLatencyMs());
     }
 
     private static boolean same(String a, String b) {

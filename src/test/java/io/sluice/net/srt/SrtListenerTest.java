@@ -56,6 +56,23 @@ class SrtListenerTest {
         }
     }
 
+    /** A per-caller latency from the gate is what libsrt negotiates (the larger of both sides). */
+    @Test
+    void gateLatencyIsNegotiatedForThatCaller() throws Exception {
+        SrtListener.Gate low = (sid, peer) -> SrtListener.Decision.accept("", sid.equals("low") ? 20 : -1);
+        try (SrtListener l = SrtListener.bind(loopback(0), SrtOptions.defaults(), low);
+                SrtSocket c = SrtSocket.connect(loopback(l.port()),
+                        SrtOptions.defaults().withStreamId("low").withLatencyMs(20));
+                SrtSocket s = l.accept();
+                SrtSocket c2 = SrtSocket.connect(loopback(l.port()),
+                        SrtOptions.defaults().withStreamId("other").withLatencyMs(20));
+                SrtSocket s2 = l.accept()) {
+            assertThat(s.stats(false).latencyMs()).isEqualTo(20);
+            assertThat(c.stats(false).latencyMs()).isEqualTo(20);
+            assertThat(s2.stats(false).latencyMs()).isEqualTo(120); // the listener's own default wins
+        }
+    }
+
     @Test
     void wrongPassphraseIsRefusedByLibsrtAsBadSecret() throws Exception {
         try (SrtListener l = SrtListener.bind(loopback(0), SrtOptions.defaults(), this::gate)) {
