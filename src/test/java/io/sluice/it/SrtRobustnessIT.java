@@ -132,4 +132,39 @@ class SrtRobustnessIT {
             assertThat(pub.await(Duration.ofSeconds(60))).as(pub.output()).isZero();
         }
     }
+
+    /**
+     * More srt:// targets than cores (CI has 2): each session's waiting must not hold a carrier thread,
+     * or the targets beyond the core count starve and the publisher's loop stalls behind them.
+     */
+    @Test
+    void moreTargetsThanCoresAllForward() throws Exception {
+        int n = Math.max(5, Runtime.getRuntime().availableProcessors() + 3);
+        StringBuilder yaml = new StringBuilder("paths:\n  live/test:\n    forwardTargets:\n");
+        java.util.List<Peer> sinks = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                int port = Ports.udp();
+                yaml.append("      - id: t").append(i).append("\n        url: srt://127.0.0.1:").append(port)
+                        .append("?streamid=publish:t").append(i).append("\n        reconnectDelay: 300ms\n");
+                // srt-live-transmit listeners (the SRT reference app), output thrown away
+                sinks.add(Peer.command("slt-" + i, Map.of(), java.util.List.of("timeout", "-s", "INT", "-k", "3", "25",
+                        "bash", "-c", "srt-live-transmit -q 'srt://127.0.0.1:" + port + "?mode=listener' file://con"
+                                + " > /dev/null")));
+                assertThat(Ports.awaitUdpBound(port, Duration.ofSeconds(10))).isTrue();
+            }
+            try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml.toString());
+                    Peer pub = Peer.start("publish-srt.sh", sluice.srt(), "publish:live/test", "10")) {
+                Thread.sleep(7000);
+                java.util.List<DestStats> stats = sluice.server().paths().get("live/test").forwardStats();
+                assertThat(stats).hasSize(n).allSatisfy(st -> {
+                    assertThat(st.state()).as(st.toString()).isEqualTo(io.sluice.forward.DestState.FORWARDING);
+                    assertThat(st.link().get("pktSent").longValue()).as(st.toString()).isGreaterThan(200);
+                });
+                assertThat(pub.await(Duration.ofSeconds(60))).as(pub.output()).isZero();
+            }
+        } finally {
+            sinks.forEach(Peer::close);
+        }
+    }
 }

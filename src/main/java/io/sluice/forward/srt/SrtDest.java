@@ -7,7 +7,6 @@ import io.sluice.forward.Dest;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.net.srt.Srt;
-import io.sluice.net.srt.SrtException;
 import io.sluice.net.srt.SrtOptions;
 import io.sluice.net.srt.SrtSocket;
 import io.sluice.net.srt.SrtStats;
@@ -70,7 +69,7 @@ public final class SrtDest implements Dest {
         if (!Srt.available()) {
             throw new IOException(Srt.unavailableReason());
         }
-        SrtSocket s = SrtSocket.connect(new InetSocketAddress(url.host(), url.port()), options());
+        SrtSocket s = connectOnPlatformThread();
         socket = s;
         if (closed) {
             s.close();
@@ -91,7 +90,7 @@ public final class SrtDest implements Dest {
             ctx.linkStats(this::link);
             ctx.forwarding(tracks, sender.queue());
             sender.start();
-            waitUntilBroken(s);
+            waitUntilBroken(s, sender);
             link(); // keep the last figures for the stats
         } finally {
             sender.close();
@@ -102,19 +101,55 @@ public final class SrtDest implements Dest {
         }
     }
 
-    private void waitUntilBroken(SrtSocket s) throws SrtException {
-        byte[] buf = new byte[1500];
-        s.receiveTimeoutMs(1000);
+    /**
+     * srt_connect blocks in native code for up to the connect timeout, which would pin the runner's
+     * virtual thread to its carrier; with more waiting targets than cores that starves every other
+     * virtual thread (the bench saw a whole path stall). So it runs on a platform thread of its own,
+     * and the runner's virtual thread waits for it unmounted.
+     */
+    private SrtSocket connectOnPlatformThread() throws Exception {
+        InetSocketAddress remote = new InetSocketAddress(url.host(), url.port());
+        SrtOptions o = options();
+        java.util.concurrent.FutureTask<SrtSocket> connect = new java.util.concurrent.FutureTask<>(
+                () -> SrtSocket.connect(remote, o));
+        Thread t = Thread.ofPlatform().daemon().name("sluice-srt-connect-" + conf.id()).start(connect);
         try {
-            while (!closed) {
-                s.receive(buf); // a listener sends nothing back in live mode; this only waits for the end
-            }
-        } catch (SrtException e) {
-            if (!closed) {
-                throw e; // the listener went away or the peer idle timeout struck: the runner retries
-            }
+            return connect.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        } catch (InterruptedException e) {
+            // the runner is stopping: the connect ends by itself within its timeout; close what it made
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    connect.get().close();
+                } catch (Exception ignored) {
+                    // it failed: nothing to close
+                }
+            });
+            t.interrupt();
+            throw e;
         }
     }
+
+    /**
+     * Waits until the connection breaks or sending failed, polling libsrt's socket state: a blocking
+     * srt_recvmsg here would pin the runner's virtual thread to a carrier for the whole session.
+     */
+    private void waitUntilBroken(SrtSocket s, SrtStreamSender sender) throws IOException, InterruptedException {
+        while (!closed) {
+            if (sender.failure() != null) {
+                return;
+            }
+            if (s.isBroken()) {
+                throw new IOException("SRT connection to " + url.host() + ":" + url.port()
+                        + " broken (the listener left or stopped acknowledging)");
+            }
+            Thread.sleep(BROKEN_POLL_MS);
+        }
+    }
+
+    /** How often the session checks libsrt's socket state; breaks are seen within this. */
+    static final long BROKEN_POLL_MS = 100;
 
     /** libsrt's figures of the current session (the last ones once it ended). Any thread. */
     private Map<String, Number> link() {
