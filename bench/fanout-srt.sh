@@ -24,8 +24,10 @@
 #     relay processes at the end of the window (Pss splits shared library pages, so 64 slt processes are
 #     not counted 64 times for libsrt).
 #   sessions = target sessions (distinct stream ids) that received data in the window; clean = every one
-#     of the N x T sessions present and receiving at >= 80 % of the median session's byte rate, no
-#     too-late drop at the sink in the window, no "discarded" in Sluice's log, relay core < 95 %.
+#     of the N x T sessions present and receiving at >= 90 % of the source file's bit rate (MPEG-TS adds
+#     ~10 % on top of it), no too-late drop at the sink in the window, no "discarded" in Sluice's log,
+#     every relay process alive, relay core < 95 %. A step that is not clean prints NOTE lines (slowest
+#     sessions, relay log warnings).
 #   us_per_fwd_s = µs of relay CPU per forwarded stream-second = relay CPU s / (forwards x window s) x 1e6.
 #   Sluice's virtual-thread scheduler: each srt:// forward target's runner is a virtual thread that waits
 #     in libsrt's blocking receive (SrtDest.waitUntilBroken), which pins its carrier thread for as long as
@@ -63,6 +65,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 case " $RELAYS " in *" sluice "*) build_sluice || { echo "build failed" >&2; exit 1; };; esac
 SRC=$(cached_source "$VBITRATE") || exit 1
+SRC_KBIT=$(timeout 60 ffprobe -v error -show_entries format=bit_rate -of default=nw=1:nk=1 "$SRC" | awk '{ printf "%d", $1 / 1000 }')
 SRTQ="mode=caller&pkt_size=1316&latency=$((LAT * 1000))"   # ffmpeg's latency is in µs
 
 # child_of PID -> the (first) child process of PID (the program under `timeout`), waiting for it briefly
@@ -96,7 +99,7 @@ step() { # relay streams targets
   local KT=$!; PIDS+=($KT)
   wait_udp_port "$K" 100 || { echo "sink did not start: $(cat "$d/sink.err")" >&2; return 1; }
   local KP; KP=$(child_of "$KT")
-  local RPS=() JP=""
+  local RPS=() JP="" PUBS=()
   case "$r" in
     sluice)
       local RT U IN; RT=$(free_ports 1); U=$(free_udp_pair); IN=$(free_udp_ports 1)
@@ -121,7 +124,7 @@ step() { # relay streams targets
         taskset -c 0 timeout -k 2 $((WARM_S + MEASURE_S + 5)) ffmpeg -hide_banner -nostdin -loglevel error -re \
           -stream_loop -1 -i "$SRC" -map 0:v -map 0:a -c copy -f mpegts \
           "srt://127.0.0.1:$IN?$SRTQ&streamid=publish:live/s$s" > "$d/pub-$s.log" 2>&1 &
-        PIDS+=($!)
+        PIDS+=($!); PUBS+=($!)
       done;;
     slt)
       local ports; read -r -a ports < <(free_udp_ports $((ns * nt)))
@@ -144,7 +147,7 @@ step() { # relay streams targets
         done
         taskset -c 0 timeout -k 2 $((WARM_S + MEASURE_S + 5)) ffmpeg -hide_banner -nostdin -loglevel error -re \
           -stream_loop -1 -i "$SRC" -map 0:v -map 0:a -c copy -f tee "$tee" > "$d/pub-$s.log" 2>&1 &
-        PIDS+=($!)
+        PIDS+=($!); PUBS+=($!)
       done;;
   esac
   sleep "$WARM_S"
@@ -157,6 +160,8 @@ step() { # relay streams targets
   for p in "${RPS[@]}"; do pss=$((pss + $(pss_kb "$p"))); done
   wait_snap "$d/sink.log" 2 || echo "NOTE $r ${ns}x$nt: no second sink snapshot" >&2
   local alive=0; for p in "${RPS[@]}"; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
+  for p in "${PUBS[@]}"; do kill_tree "$p"; done   # publishers first: their logs then show only real errors
+  sleep 0.3
   [ "$r" = sluice ] && [ -n "$JP" ] && stop_java "$JP" 3 > /dev/null
   for p in "${PIDS[@]}"; do kill_tree "$p"; done
   sleep 0.3
@@ -174,17 +179,23 @@ step() { # relay streams targets
   n=$(grep -c . "$d/deltas"); mn=$(head -1 "$d/deltas"); med=$(median < "$d/deltas"); by=$(awk '{ t += $1 } END { print t + 0 }' "$d/deltas")
   awk -v r="$r" -v ns="$ns" -v nt="$nt" -v tck="$CLK_TCK" -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" \
       -v z0="$z0" -v z1="$z1" -v st="$sess_total" -v drop="$drop" -v loss="$loss" -v disc="$disc" -v pss="$pss" \
-      -v procs="${#RPS[@]}" -v alive="$alive" -v vtp="$(cat "$d/vt_parallelism" 2>/dev/null || echo -)" -v n="$n" -v mn="${mn:-0}" -v m="$med" -v by="$by" 'BEGIN {
+      -v procs="${#RPS[@]}" -v alive="$alive" -v src="$SRC_KBIT" -v vtp="$(cat "$d/vt_parallelism" 2>/dev/null || echo -)" -v n="$n" -v mn="${mn:-0}" -v m="$med" -v by="$by" 'BEGIN {
       dt = t1 - t0; cpu = (c1 - c0) / tck; f = ns * nt
       pct = dt > 0 ? 100 * cpu / dt : 0
-      clean = (n == f && mn >= 0.8 * m && drop == 0 && disc == 0 && pct < 95 && alive == procs) ? 1 : 0
+      clean = (n == f && (dt > 0 ? mn * 8 / dt / 1e3 : 0) >= 0.9 * src && drop == 0 && disc == 0 && pct < 95 && alive == procs) ? 1 : 0
       printf "FANOUT relay=%s streams=%d targets=%d forwards=%d sessions=%d reconnects=%d sink_mbit_s=%.1f min_sess_kbit_s=%.0f drop=%d loss=%d cpu_pct=%.1f us_per_fwd_s=%.0f pss_mb=%.0f procs=%d core0_pct=%.1f discarded=%d vt_par=%s clean=%d\n", \
         r, ns, nt, f, n, (st > f ? st - f : 0), (dt > 0 ? by * 8 / dt / 1e6 : 0), (dt > 0 ? mn * 8 / dt / 1e3 : 0), \
         drop, loss, pct, (f > 0 && dt > 0 ? cpu * 1e6 / (f * dt) : 0), pss / 1024, procs, \
-        (dt > 0 ? 100 * (z1 - z0) / tck / dt : 0), disc, vtp, clean }'
+        (dt > 0 ? 100 * (z1 - z0) / tck / dt : 0), disc, vtp, clean }' | tee "$d/result"
+  if grep -q 'clean=0' "$d/result"; then
+    awk 'FNR == NR { a[$1] = $2; next } { print $1, $2 - ($1 in a ? a[$1] : 0) }' "$d/s1" "$d/s2" | sort -k2 -n | head -3 |
+      sed "s/^/NOTE $r ${ns}x$nt slowest session (bytes in window): /" >&2
+    grep -a -E 'WARN|ERROR' "$d/relay.log" 2>/dev/null | grep -v 'srt_accept: listener socket' | head -5 | sed "s/^/NOTE $r ${ns}x$nt: /" >&2
+    grep -h -i -E 'error|fail' "$d"/pub-*.log "$d"/slt-*.log 2>/dev/null | sort | uniq -c | sort -rn | head -3 | sed "s/^/NOTE $r ${ns}x$nt peers: /" >&2
+  fi
 }
 
-echo "# SRT fan-out: latency $LAT ms, ${TARGETS} targets per stream, streams: $STREAMS; WARM_S=$WARM_S MEASURE_S=$MEASURE_S"
+echo "# SRT fan-out: latency $LAT ms, ${TARGETS} targets per stream, streams: $STREAMS; WARM_S=$WARM_S MEASURE_S=$MEASURE_S; source $SRC_KBIT kbit/s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ns in $STREAMS; do
   for r in $RELAYS; do step "$r" "$ns" "$TARGETS"; done
 done | tee "$W/results"
