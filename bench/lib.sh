@@ -1,5 +1,5 @@
 # bench/lib.sh — helpers sourced by the bench scripts (not run directly).
-# Free ports, Sluice config + start, /proc CPU/RSS sampling, medians.
+# Free ports (TCP and UDP), Sluice config + start, /proc CPU/RSS/Pss sampling, SRT handshake facts from a capture, medians.
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 PEERS=${PEERS:-/work/shared/peers}
