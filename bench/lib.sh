@@ -44,8 +44,8 @@ PYEOF
 }
 
 # sluice_conf FILE RTSP_PORT RTP_PORT TARGET_URL... : writes a config forwarding live/test to the targets
-# (rtsp targets over TCP unless FWD_TRANSPORT says otherwise; srt targets with srtConfig.latency =
-# SRT_LATENCY_MS, default 120).
+# (rtsp targets over TCP unless FWD_TRANSPORT says otherwise; srt targets with srtConfig.latency and the
+# path's srtLatency = SRT_LATENCY_MS, default 120).
 # Every other listener is put on 127.0.0.1:0 so runs never collide with other servers.
 # Env: SLUICE_PATH (default live/test) = the forwarded path; RTMP_PORT = RTMP listener port (else :0);
 #      SRT_PORT = SRT listener port (UDP, else :0).
@@ -56,6 +56,8 @@ sluice_conf() {
     echo "writeQueueSize: ${QUEUE:-512}"
     echo "paths:"
     echo "  ${SLUICE_PATH:-live/test}:"
+    # the SRT latency offered to callers of the path (the publisher), like the relays' listeners
+    echo "    srtLatency: ${SRT_LATENCY_MS:-120}"
     echo "    forwardTargets:"
     for u in "$@"; do
       case "$u" in

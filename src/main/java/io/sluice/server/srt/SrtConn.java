@@ -31,6 +31,11 @@ final class SrtConn implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SrtConn.class);
     /** How often the receive wait wakes up to check the read timeout. */
     static final int RECEIVE_WAKE_MS = 250;
+    /**
+     * Most messages waiting for the event loop (~5 MB): a loop that stalls must not let a publisher's
+     * connection thread fill the heap; beyond this, messages are dropped and counted.
+     */
+    static final int MAX_INBOX = 4096;
     /** Malformed-TS reports logged at most this often. */
     static final long PROBLEM_LOG_NANOS = 1_000_000_000L;
 
@@ -47,6 +52,8 @@ final class SrtConn implements Runnable, AutoCloseable {
     private EventLoop loop;
     private final Queue<Message> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger inboxSize = new java.util.concurrent.atomic.AtomicInteger();
+    private long inboxDropped;
     private TsToStream ingest;
     private Publisher publisher;
     private boolean refused;
@@ -95,9 +102,17 @@ final class SrtConn implements Runnable, AutoCloseable {
                     continue;
                 }
                 last = now;
+                if (inboxSize.get() >= MAX_INBOX) {
+                    if (inboxDropped++ % 1000 == 0) {
+                        LOG.warn("{} publisher of '{}': event loop behind, {} SRT messages dropped", tag, id.path(),
+                                inboxDropped);
+                    }
+                    continue;
+                }
                 ByteBuf b = PooledByteBufAllocator.DEFAULT.heapBuffer(n);
                 b.writeBytes(buf, 0, n);
                 inbox.add(new Message(b, now));
+                inboxSize.incrementAndGet();
                 if (drainScheduled.compareAndSet(false, true)) {
                     loop.execute(this::drain);
                 }
@@ -122,6 +137,7 @@ final class SrtConn implements Runnable, AutoCloseable {
         boolean wrote = false;
         Message m;
         while ((m = inbox.poll()) != null) {
+            inboxSize.decrementAndGet();
             try {
                 if (refused || closed && publisher == null) {
                     continue;
