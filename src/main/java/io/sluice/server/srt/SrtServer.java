@@ -66,26 +66,9 @@ public final class SrtServer implements AutoCloseable {
             return;
         }
         InetSocketAddress addr = Addresses.parse(conf.srtAddress());
-        warmUpGate();
         listener = SrtListener.bind(addr, SrtOptions.defaults(), this::decide);
         LOG.info("SRT listener on {}:{} (libsrt {})", addr.getHostString(), listener.port(), Srt.version());
         threads.execute(this::acceptLoop);
-    }
-
-    /**
-     * Runs the gate's code paths before the first caller: libsrt takes the session's time base only
-     * after the listen callback returns, so a cold callback (several ms) delays every packet of the
-     * first session until libsrt's drift correction catches up, ~30 s later (bench/README.md).
-     */
-    private void warmUpGate() {
-        for (int i = 0; i < 2000; i++) {
-            try {
-                SrtStreamId id = SrtStreamId.parse(i % 2 == 0 ? "publish:warm/up" : "#!::r=warm/up,m=request");
-                paths.confFor(id.path());
-            } catch (SrtStreamId.BadStreamIdException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     /** The bound UDP port, or -1 when SRT is off. */
