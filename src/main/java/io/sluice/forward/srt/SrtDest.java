@@ -71,7 +71,7 @@ public final class SrtDest implements Dest {
         }
         SrtSocket s = connectOnPlatformThread();
         socket = s;
-        if (closed) {
+        if (closed) { // close() ran between the connect's check and here
             s.close();
             throw new InterruptedException("closed");
         }
@@ -110,24 +110,19 @@ public final class SrtDest implements Dest {
     private SrtSocket connectOnPlatformThread() throws Exception {
         InetSocketAddress remote = new InetSocketAddress(url.host(), url.port());
         SrtOptions o = options();
-        java.util.concurrent.FutureTask<SrtSocket> connect = new java.util.concurrent.FutureTask<>(
-                () -> SrtSocket.connect(remote, o));
-        Thread t = Thread.ofPlatform().daemon().name("sluice-srt-connect-" + conf.id()).start(connect);
+        java.util.concurrent.FutureTask<SrtSocket> connect = new java.util.concurrent.FutureTask<>(() -> {
+            SrtSocket s = SrtSocket.connect(remote, o);
+            if (closed) { // stopped while connecting: nobody will take the socket
+                s.close();
+                throw new InterruptedException("closed");
+            }
+            return s;
+        });
+        Thread.ofPlatform().daemon().name("sluice-srt-connect-" + conf.id()).start(connect);
         try {
-            return connect.get();
+            return connect.get(); // the runner stops with close() then an interrupt: the task sees `closed`
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof Exception x ? x : e;
-        } catch (InterruptedException e) {
-            // the runner is stopping: the connect ends by itself within its timeout; close what it made
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    connect.get().close();
-                } catch (Exception ignored) {
-                    // it failed: nothing to close
-                }
-            });
-            t.interrupt();
-            throw e;
         }
     }
 

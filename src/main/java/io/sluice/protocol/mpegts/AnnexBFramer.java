@@ -48,8 +48,7 @@ final class AnnexBFramer implements EsFramer {
 
     @Override
     public boolean frame(AccessUnit au, ByteBuf out) {
-        boolean[] carried = new boolean[paramSets.length];
-        int carriedCount = 0;
+        int carried = 0; // bit per parameter-set slot seen in this unit (no allocation per frame)
         int others = 0;
         for (ByteBuf n : au.units()) {
             if (!n.isReadable()) {
@@ -58,8 +57,7 @@ final class AnnexBFramer implements EsFramer {
             int slot = slot(n);
             if (slot >= 0) {
                 paramSets[slot] = ByteBufUtil.getBytes(n);
-                carriedCount += carried[slot] ? 0 : 1;
-                carried[slot] = true;
+                carried |= 1 << slot;
             } else if (slot == NOT_A_PARAMETER_SET) {
                 others++;
             }
@@ -71,7 +69,7 @@ final class AnnexBFramer implements EsFramer {
         started = true;
         writeNalu(out, h265 ? H265_AUD : H264_AUD);
         // all current parameter sets, so that none is missing or stale, unless the unit carries them all
-        boolean prepend = au.keyframe() && carriedCount < paramSets.length;
+        boolean prepend = au.keyframe() && Integer.bitCount(carried) < paramSets.length;
         if (prepend) {
             for (byte[] p : paramSets) {
                 writeNalu(out, p);
