@@ -57,6 +57,13 @@ class SrtRobustnessIT {
                 assertThat(reject(srt, "#!::r=secure,m=bidirectional", "")).isEqualTo("BAD_MODE");
                 assertThat(reject(srt, "read:secure", "wrong-passphrase-123")).isEqualTo("BADSECRET");
                 assertThat(reject(srt, "read:secure", "")).isIn("UNSECURE", "BADSECRET");
+                // the same refusal seen by a third-party caller: srt-live-transmit reports the listener's reject
+                try (Peer slt = Peer.command("slt-caller", Map.of(), java.util.List.of("timeout", "-k", "2", "4",
+                        "srt-live-transmit", "udp://127.0.0.1:" + Ports.udp(),
+                        "srt://127.0.0.1:" + sluice.srtPort + "?streamid=publish:nope"))) {
+                    assertThat(slt.awaitLine("REJECT", Duration.ofSeconds(6))).as(slt.output()).isTrue();
+                    assertThat(slt.output()).doesNotContain("SRT target connected");
+                }
                 garbage(sluice.srtPort);
                 reader.await(Duration.ofSeconds(60));
                 wrongReader.await(Duration.ofSeconds(60));
