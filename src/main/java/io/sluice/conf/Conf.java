@@ -22,7 +22,7 @@ import java.util.Set;
  * @param rtmpServerKey path of the TLS key (PEM) for RTMPS
  * @param rtmpServerCert path of the TLS certificate (PEM) for RTMPS
  * @param srtAddress listen address of the SRT server (UDP)
- * @param webrtcAddress listen address of the WebRTC (WHIP/WHEP) HTTP server
+ * @param webrtc the WebRTC (WHIP/WHEP) server's addresses and ICE settings
  * @param apiAddress listen address of the control API
  * @param metricsAddress listen address of the Prometheus metrics
  * @param rtspTransports transports the RTSP server accepts from clients: UDP and/or TCP
@@ -35,7 +35,7 @@ import java.util.Set;
  */
 public record Conf(String logLevel, String rtspAddress, String rtpAddress, String rtcpAddress, String rtmpAddress,
                    RtmpEncryption rtmpEncryption, String rtmpsAddress, String rtmpServerKey, String rtmpServerCert,
-                   String srtAddress, String webrtcAddress, String apiAddress, String metricsAddress,
+                   String srtAddress, WebrtcServerConf webrtc, String apiAddress, String metricsAddress,
                    Set<RtspTransport> rtspTransports, Duration readTimeout, Duration writeTimeout,
                    int writeQueueSize, String serverKey, String serverCert, List<PathConf> paths) {
 
@@ -47,7 +47,7 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
      * published and read, as in mediamtx. The embedded sluice.yml must say the same (a test checks).
      */
     static final Conf DEFAULT = new Conf("info", ":8554", ":8000", ":8001", ":1935",
-            RtmpEncryption.NO, ":1936", "", "", ":8890", ":8889", ":9997",
+            RtmpEncryption.NO, ":1936", "", "", ":8890", WebrtcServerConf.DEFAULT, ":9997",
             ":9998", EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), Duration.ofSeconds(10), Duration.ofSeconds(10),
             512, "", "", List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())));
 
@@ -66,7 +66,7 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
                     + "' needs rtmpServerKey and rtmpServerCert", "PEM file paths for both");
         }
         Addresses.check(srtAddress);
-        Addresses.check(webrtcAddress);
+        Objects.requireNonNull(webrtc, "webrtc");
         Addresses.check(apiAddress);
         Addresses.check(metricsAddress);
         rtspTransports = checkTransports(rtspTransports);

@@ -25,7 +25,8 @@ public final class ConfLoader {
     static final String EMBEDDED = "sluice.yml";
 
     static final List<String> TOP_KEYS = List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
-            "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress", "apiAddress", "metricsAddress", "rtspTransports",
+            "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress",
+            "webrtcLocalUDPAddress", "webrtcAdditionalHosts", "webrtcICEServers", "apiAddress", "metricsAddress", "rtspTransports",
             "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "paths");
     static final List<String> PATH_KEYS =
             List.of("publishUser", "publishPass", "readUser", "readPass", "srtPublishPassphrase",
@@ -137,7 +138,7 @@ public final class ConfLoader {
         String rtmpServerKey = n.string("rtmpServerKey", d.rtmpServerKey());
         String rtmpServerCert = n.string("rtmpServerCert", d.rtmpServerCert());
         String srt = address(n, "srtAddress", d.srtAddress());
-        String webrtc = address(n, "webrtcAddress", d.webrtcAddress());
+        WebrtcServerConf webrtc = webrtc(n, d.webrtc());
         String api = address(n, "apiAddress", d.apiAddress());
         String metrics = address(n, "metricsAddress", d.metricsAddress());
         Set<RtspTransport> transports = rtspTransports(n, d.rtspTransports());
@@ -167,6 +168,32 @@ public final class ConfLoader {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
             return null;
         }
+    }
+
+    private static WebrtcServerConf webrtc(ConfNode n, WebrtcServerConf d) {
+        String address = address(n, "webrtcAddress", d.address());
+        String udp = address(n, "webrtcLocalUDPAddress", d.localUdpAddress());
+        List<String> hosts = n.has("webrtcAdditionalHosts") ? new ArrayList<>() : d.additionalHosts();
+        for (ConfNode.Element e : n.list("webrtcAdditionalHosts", "a list of host names or IPs")) {
+            try {
+                String h = ConfNode.text(e.node());
+                new WebrtcServerConf(d.address(), d.localUdpAddress(), List.of(h), List.of());
+                hosts.add(h);
+            } catch (BadValue b) {
+                n.problems().add(e.path(), b);
+            }
+        }
+        List<String> ice = n.has("webrtcICEServers") ? new ArrayList<>() : d.iceServers();
+        for (ConfNode.Element e : n.list("webrtcICEServers", WebrtcDestConf.ACCEPTED_ICE)) {
+            try {
+                String s = ConfNode.text(e.node());
+                WebrtcDestConf.checkIceServer(s);
+                ice.add(s);
+            } catch (BadValue b) {
+                n.problems().add(e.path(), b);
+            }
+        }
+        return new WebrtcServerConf(address, udp, hosts, ice);
     }
 
     private static String address(ConfNode n, String key, String def) {

@@ -1,7 +1,5 @@
 package io.sluice.stream;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +48,7 @@ public final class Stream implements AutoCloseable {
     private long auTimestamp = -1;
     private boolean auKeyframeSeen;
     private volatile boolean closed;
+    private volatile Runnable keyframeRequester;
 
     /** KeyframeTest tells whether an RTP packet carries keyframe data for one media's codec. */
     @FunctionalInterface
@@ -94,6 +93,28 @@ public final class Stream implements AutoCloseable {
         }
         int km = desc.keyframeMedia();
         this.keyframeMedia = km >= 0 && keyframeTests[km] != null ? km : -1;
+    }
+
+    /**
+     * Installs the publisher's way of asking its source for a keyframe (a WebRTC publisher sends a
+     * PLI). Publishers that cannot ask (RTSP, RTMP, SRT) install nothing: a reader that joins starts
+     * at the cached keyframe instead. The requester must be cheap, thread-safe and rate-limited itself.
+     */
+    public void setKeyframeRequester(Runnable requester) {
+        this.keyframeRequester = requester;
+    }
+
+    /**
+     * Passes a reader's or forward target's keyframe request (PLI/FIR) to the publisher; false when the
+     * publisher cannot be asked. Any thread.
+     */
+    public boolean requestKeyframe() {
+        Runnable r = keyframeRequester;
+        if (r == null || closed) {
+            return false;
+        }
+        r.run();
+        return true;
     }
 
     public StreamDesc desc() {
