@@ -7,11 +7,15 @@ import io.sluice.forward.Dest;
 import io.sluice.forward.rtmp.RtmpDest;
 import io.sluice.forward.rtsp.RtspDest;
 import io.sluice.forward.srt.SrtDest;
+import io.sluice.forward.whip.WhipDest;
+import io.sluice.forward.whip.WhipSequences;
 import io.sluice.net.NetLoops;
+import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.path.PathManager;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import io.sluice.server.srt.SrtServer;
+import io.sluice.server.webrtc.WebrtcServer;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +36,10 @@ public final class Server implements AutoCloseable {
     private RtspServer rtsp;
     private RtmpServer rtmp;
     private SrtServer srt;
+    private WebrtcServer webrtc;
+    /** One certificate for every DTLS session of this process (WebRTC peers expect self-signed ones). */
+    private DtlsCertificate dtlsCert;
+    private final WhipSequences whipSequences = new WhipSequences();
 
     public Server(Conf conf) {
         this.conf = conf;
@@ -41,6 +49,7 @@ public final class Server implements AutoCloseable {
     public void start() throws Exception {
         try {
             loops = track(new NetLoops(0));
+            dtlsCert = DtlsCertificate.generate();
             paths = track(new PathManager(conf, this::dest, InstantSource.system()));
             paths.start();
             rtsp = track(new RtspServer(conf, loops, paths));
@@ -49,6 +58,8 @@ public final class Server implements AutoCloseable {
             rtmp.start();
             srt = track(new SrtServer(conf, loops, paths));
             srt.start();
+            webrtc = track(new WebrtcServer(conf, loops, paths, dtlsCert));
+            webrtc.start();
         } catch (Exception e) {
             close();
             throw e;
@@ -67,20 +78,7 @@ public final class Server implements AutoCloseable {
             case DestUrl.Rtsp r -> new RtspDest(d, loops, conf.readTimeout(), conf.writeTimeout());
             case DestUrl.Rtmp r -> new RtmpDest(d, loops, conf.readTimeout(), conf.writeTimeout());
             case DestUrl.Srt s -> new SrtDest(d, conf.readTimeout(), conf.writeTimeout());
-            case DestUrl.Whip w -> unsupported(d, "WHIP");
-        };
-    }
-
-    private static Dest unsupported(ForwardDest d, String protocol) {
-        return new Dest() {
-            @Override
-            public void run(io.sluice.forward.DestContext ctx) throws Exception {
-                throw new UnsupportedOperationException(protocol + " forwarding is not available in this build");
-            }
-
-            @Override
-            public void close() {
-            }
+            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, conf.readTimeout(), null);
         };
     }
 
@@ -98,6 +96,10 @@ public final class Server implements AutoCloseable {
 
     public SrtServer srt() {
         return srt;
+    }
+
+    public WebrtcServer webrtc() {
+        return webrtc;
     }
 
     /** Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. */

@@ -16,14 +16,18 @@ final class SluiceUnderTest implements AutoCloseable {
     final int rtmpsPort;
     /** The SRT listener's UDP port. */
     final int srtPort;
+    /** The WebRTC server's HTTP port (WHIP/WHEP). */
+    final int webrtcPort;
     private final Server server;
 
-    private SluiceUnderTest(int rtspPort, int rtpPort, int rtmpPort, int rtmpsPort, int srtPort, Server server) {
+    private SluiceUnderTest(int rtspPort, int rtpPort, int rtmpPort, int rtmpsPort, int srtPort, int webrtcPort,
+            Server server) {
         this.rtspPort = rtspPort;
         this.rtpPort = rtpPort;
         this.rtmpPort = rtmpPort;
         this.rtmpsPort = rtmpsPort;
         this.srtPort = srtPort;
+        this.webrtcPort = webrtcPort;
         this.server = server;
     }
 
@@ -38,6 +42,8 @@ final class SluiceUnderTest implements AutoCloseable {
         int rtmp = Ports.tcp();
         int rtmps = Ports.tcp();
         int srt = Ports.udp();
+        int webrtc = Ports.tcp();
+        int webrtcUdp = Ports.udp();
         String conf = """
                 logLevel: debug
                 rtspAddress: 127.0.0.1:%d
@@ -46,10 +52,12 @@ final class SluiceUnderTest implements AutoCloseable {
                 rtmpAddress: 127.0.0.1:%d
                 rtmpsAddress: 127.0.0.1:%d
                 srtAddress: 127.0.0.1:%d
-                """.formatted(rtsp, rtp, rtp + 1, rtmp, rtmps, srt) + yaml;
+                webrtcAddress: 127.0.0.1:%d
+                webrtcLocalUDPAddress: 127.0.0.1:%d
+                """.formatted(rtsp, rtp, rtp + 1, rtmp, rtmps, srt, webrtc, webrtcUdp) + yaml;
         Server s = new Server(ConfLoader.parse(conf, "it.yml"));
         s.start();
-        return new SluiceUnderTest(rtsp, rtp, rtmp, rtmps, srt, s);
+        return new SluiceUnderTest(rtsp, rtp, rtmp, rtmps, srt, webrtc, s);
     }
 
     String rtsp(String path) {
@@ -68,6 +76,16 @@ final class SluiceUnderTest implements AutoCloseable {
     /** srt://127.0.0.1:PORT (peer scripts add the streamid). */
     String srt() {
         return "srt://127.0.0.1:" + srtPort;
+    }
+
+    /** http://127.0.0.1:PORT/PATH/whip */
+    String whip(String path) {
+        return "http://127.0.0.1:" + webrtcPort + "/" + path + "/whip";
+    }
+
+    /** http://127.0.0.1:PORT/PATH/whep */
+    String whep(String path) {
+        return "http://127.0.0.1:" + webrtcPort + "/" + path + "/whep";
     }
 
     Server server() {

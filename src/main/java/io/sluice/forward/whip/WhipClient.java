@@ -1,0 +1,107 @@
+package io.sluice.forward.whip;
+
+import io.sluice.net.webrtc.IceServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WhipClient is the HTTP half of one WHIP session (RFC 9725 §4): OPTIONS for the server's ICE servers,
+ * POST of the offer, DELETE of the resource it created.
+ */
+final class WhipClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WhipClient.class);
+    /** Longest error body quoted in an error message. */
+    static final int MAX_QUOTED_BODY = 200;
+
+    private final URI uri;
+    private final String token;
+    private final Duration timeout;
+    private final HttpClient http;
+    private URI resource;
+
+    WhipClient(URI uri, String token, Duration timeout) {
+        this.uri = uri;
+        this.token = token;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    URI uri() {
+        return uri;
+    }
+
+    private HttpRequest.Builder request(URI u) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(u).timeout(timeout);
+        if (!token.isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    /** The ICE servers the endpoint advertises; none when it does not answer OPTIONS (it need not). */
+    List<IceServer> iceServers() throws InterruptedException {
+        try {
+            HttpResponse<Void> r = http.send(request(uri).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            List<IceServer> out = new ArrayList<>();
+            for (String link : r.headers().allValues("Link")) {
+                out.addAll(IceServer.parseLinkHeader(link));
+            }
+            return out;
+        } catch (IOException e) {
+            LOG.debug("OPTIONS {} failed: {}", uri, e.toString());
+            return List.of();
+        }
+    }
+
+    /** POSTs the offer; returns the answer SDP. */
+    String post(String offer) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request(uri).header("Content-Type", "application/sdp")
+                .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201 && r.statusCode() != 200) {
+            String body = r.body() == null ? "" : r.body().strip();
+            if (body.length() > MAX_QUOTED_BODY) {
+                body = body.substring(0, MAX_QUOTED_BODY) + "...";
+            }
+            throw new IOException("WHIP endpoint " + uri.getHost() + ":" + uri.getPort() + uri.getPath()
+                    + " answered " + r.statusCode() + (body.isEmpty() ? "" : ": " + body));
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/sdp")) {
+            throw new IOException("WHIP endpoint answered " + r.statusCode() + " with Content-Type '" + type
+                    + "', not application/sdp");
+        }
+        r.headers().firstValue("Location").ifPresent(l -> resource = uri.resolve(l));
+        return r.body();
+    }
+
+    /** Ends the session at the server (best effort: the server also times it out). */
+    void delete() {
+        URI r = resource;
+        if (r == null) {
+            return;
+        }
+        resource = null;
+        try {
+            http.send(request(r).timeout(Duration.ofSeconds(2)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            LOG.debug("DELETE {} failed: {}", r, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

@@ -1,0 +1,218 @@
+package io.sluice.forward.whip;
+
+import io.netty.channel.EventLoop;
+import io.sluice.conf.DestUrl;
+import io.sluice.conf.ForwardDest;
+import io.sluice.forward.Dest;
+import io.sluice.forward.DestContext;
+import io.sluice.forward.TrackStatus;
+import io.sluice.net.webrtc.DtlsCertificate;
+import io.sluice.net.webrtc.IceServer;
+import io.sluice.net.webrtc.WebrtcStreamSender;
+import io.sluice.net.webrtc.WebrtcTransport;
+import io.sluice.protocol.sdp.SdpException;
+import io.sluice.protocol.webrtc.DtlsFingerprint;
+import io.sluice.protocol.webrtc.DtlsSetup;
+import io.sluice.protocol.webrtc.EgressTrack;
+import io.sluice.protocol.webrtc.IceCandidate;
+import io.sluice.protocol.webrtc.IceParams;
+import io.sluice.protocol.webrtc.LocalEndpoint;
+import io.sluice.protocol.webrtc.SkippedMedia;
+import io.sluice.protocol.webrtc.WebrtcNegotiationException;
+import io.sluice.protocol.webrtc.WebrtcNegotiator;
+import io.sluice.protocol.webrtc.WebrtcSession;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WhipDest pushes a stream to a remote WHIP server (RFC 9725): an SDP offer with the tracks WebRTC can
+ * carry, ICE as the controlling agent, DTLS, then the stream's RTP packets as received with only SSRC,
+ * payload type and sequence number rewritten — the same sender local WHEP readers use. The resource is
+ * DELETEd when the session stops.
+ */
+public final class WhipDest implements Dest {
+    private static final Logger LOG = LoggerFactory.getLogger(WhipDest.class);
+
+    private final ForwardDest conf;
+    private final DestUrl.Whip url;
+    private final DtlsCertificate cert;
+    private final WhipSequences sequences;
+    private final Duration connectTimeout;
+    private final String bindHost;
+    private final String name;
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    private volatile WebrtcTransport transport;
+    private volatile WebrtcStreamSender sender;
+    private volatile Map<String, Number> lastLink = Map.of();
+
+    /**
+     * @param bindHost local address for ICE host candidates, null for every interface
+     */
+    public WhipDest(ForwardDest conf, DtlsCertificate cert, WhipSequences sequences, Duration connectTimeout,
+            String bindHost) {
+        this.conf = conf;
+        this.url = (DestUrl.Whip) conf.url();
+        this.cert = cert;
+        this.sequences = sequences;
+        this.connectTimeout = connectTimeout;
+        this.bindHost = bindHost;
+        this.name = "[forward " + conf.id() + " " + conf.redactedUrl() + "]";
+    }
+
+    @Override
+    public void run(DestContext ctx) throws Exception {
+        WhipEndpoint endpoint = WhipEndpoint.of(url);
+        if (endpoint.warning() != null) {
+            LOG.warn("{} {}", name, endpoint.warning());
+        }
+        String token = !url.token().isEmpty() ? url.token() : conf.password();
+        try (WhipClient http = new WhipClient(endpoint.uri(), token, connectTimeout)) {
+            List<IceServer> ice = new ArrayList<>();
+            for (String s : conf.webrtcConfig().iceServers()) {
+                ice.add(IceServer.parse(s));
+            }
+            ice.addAll(http.iceServers()); // the remote's own STUN/TURN (Link headers on OPTIONS)
+            WebrtcTransport t = WebrtcTransport.forClient(cert, ice, bindHost, new Listener());
+            transport = t;
+            try {
+                session(ctx, http, t);
+            } finally {
+                WebrtcStreamSender s = sender;
+                if (s != null) {
+                    remember(ctx.loop(), s);
+                    lastLink = s.figures();
+                    s.close();
+                }
+                t.close();
+                http.delete();
+            }
+        }
+    }
+
+    private void session(DestContext ctx, WhipClient http, WebrtcTransport t) throws Exception {
+        List<IceCandidate> cands = new ArrayList<>();
+        for (String c : t.localCandidates()) {
+            cands.add(IceCandidate.parse(c));
+        }
+        LocalEndpoint local = new LocalEndpoint(new IceParams(t.localUfrag(), t.localPwd()),
+                new DtlsFingerprint("sha-256", cert.fingerprintSha256()), DtlsSetup.ACTPASS, cands, "sluice");
+        WebrtcNegotiator.Offer offer = WebrtcNegotiator.offerForward(ctx.stream().desc(), local);
+        if (offer.tracks().isEmpty()) {
+            throw new IOException("no track of the stream can be carried by WebRTC: " + offer.skipped());
+        }
+        String answerSdp = http.post(offer.sdp());
+        WebrtcNegotiator.Egress egress;
+        WebrtcSession answer;
+        try {
+            answer = WebrtcSession.parse(answerSdp);
+            egress = WebrtcNegotiator.acceptAnswer(offer, answer);
+        } catch (SdpException | WebrtcNegotiationException e) {
+            throw new IOException("the WHIP server's answer is unusable: " + e.getMessage(), e);
+        }
+        t.start(answer.ice().ufrag(), answer.ice().pwd(),
+                answer.fingerprint().algorithm() + " " + answer.fingerprint().value(),
+                answer.setup() == null ? "passive" : answer.setup().sdp(),
+                answer.candidates().stream().map(IceCandidate::sdp).toList());
+        try {
+            connected.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("ICE/DTLS with " + endpoint(http) + " not connected after "
+                    + connectTimeout.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("peer connection failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        List<TrackStatus> tracks = new ArrayList<>();
+        for (EgressTrack e : egress.tracks()) {
+            tracks.add(TrackStatus.forwarded(e.streamMedia(), e.format().codec().name()));
+        }
+        for (SkippedMedia s : offer.skipped()) {
+            tracks.add(TrackStatus.skipped(s.streamMedia(), s.codec(), s.reason()));
+        }
+        for (SkippedMedia s : egress.skipped()) {
+            tracks.add(TrackStatus.skipped(s.streamMedia(), s.codec(), s.reason()));
+        }
+        tracks.sort(java.util.Comparator.comparingInt(TrackStatus::media));
+        WebrtcStreamSender s = new WebrtcStreamSender(name, t, ctx.stream(), ctx.loop(), egress.tracks(),
+                sequences.get(conf), ctx.queueCapacity(), LOG);
+        sender = s;
+        ctx.linkStats(this::link);
+        ctx.forwarding(tracks, s.queue());
+        s.start();
+        LOG.info("{} connected via {}", name, t.selectedPair());
+        Throwable cause = ended.get();
+        if (cause != null) {
+            throw new IOException("peer connection ended: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static String endpoint(WhipClient http) {
+        return http.uri().getHost() + ":" + http.uri().getPort();
+    }
+
+    /** Keeps the next sequence numbers for this target's next session (read on the loop that writes them). */
+    private void remember(EventLoop loop, WebrtcStreamSender s) {
+        try {
+            sequences.put(conf, loop.submit(s::nextSequences).get(1, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            LOG.debug("{} sequence numbers not kept: {}", name, e.toString());
+        }
+    }
+
+    private Map<String, Number> link() {
+        WebrtcStreamSender s = sender;
+        if (s == null) {
+            return lastLink;
+        }
+        Map<String, Number> m = new java.util.LinkedHashMap<>(s.figures());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        ended.complete(null);
+        connected.completeExceptionally(new InterruptedException("closed"));
+        WebrtcTransport t = transport;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    /** Events of the peer connection. */
+    private final class Listener implements WebrtcTransport.Listener {
+        @Override
+        public void onConnected() {
+            connected.complete(null);
+        }
+
+        @Override
+        public void onRtp(io.netty.buffer.ByteBuf rtp, long receivedNanos) {
+            rtp.release(); // a WHIP server sends no media
+        }
+
+        @Override
+        public void onRtcp(io.netty.buffer.ByteBuf rtcp, long receivedNanos) {
+            WebrtcStreamSender s = sender;
+            if (s == null) {
+                rtcp.release();
+            } else {
+                s.onRtcp(rtcp);
+            }
+        }
+
+        @Override
+        public void onClosed(Throwable cause) {
+            Throwable c = cause != null ? cause : new IOException("closed");
+            connected.completeExceptionally(c);
+            ended.complete(cause == null ? new IOException("peer connection closed") : cause);
+        }
+    }
+}

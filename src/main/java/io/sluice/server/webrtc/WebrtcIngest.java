@@ -1,0 +1,203 @@
+package io.sluice.server.webrtc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.sluice.protocol.rtp.ReceptionStats;
+import io.sluice.protocol.rtp.RtcpFeedback;
+import io.sluice.protocol.webrtc.IngestTrack;
+import io.sluice.stream.Stream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * WebrtcIngest routes a WHIP publisher's decrypted RTP packets to the media of its stream: by SSRC, or
+ * by payload type for a source the offer did not announce; RTX packets (RFC 4588) are turned back into
+ * the packets they repair. It keeps the reception statistics behind NACKs and receiver reports.
+ *
+ * <p>Threads: {@link #write} is called on the transport's receive thread, the feedback methods on an
+ * event loop; the statistics are guarded by this object's lock (uncontended in practice).
+ */
+final class WebrtcIngest {
+    /** Packets further back than this are not NACKed any more: too late for a live reader. */
+    static final int NACK_WINDOW = 256;
+
+    private final Stream stream;
+    private final ByteBufAllocator alloc;
+    private final Track[] tracks;
+    private long packets;
+    private long dropped;
+
+    private static final class Track {
+        final IngestTrack conf;
+        final boolean video;
+        final int clockRate;
+        final ReceptionStats stats = new ReceptionStats();
+        long ssrc;
+        long rtxSsrc;
+        boolean seen;
+
+        Track(IngestTrack conf, boolean video, int clockRate) {
+            this.conf = conf;
+            this.video = video;
+            this.clockRate = clockRate;
+            this.ssrc = conf.ssrc();
+            this.rtxSsrc = conf.rtxSsrc();
+        }
+    }
+
+    WebrtcIngest(Stream stream, List<IngestTrack> tracks, ByteBufAllocator alloc) {
+        this.stream = stream;
+        this.alloc = alloc;
+        this.tracks = new Track[tracks.size()];
+        for (int i = 0; i < tracks.size(); i++) {
+            IngestTrack t = tracks.get(i);
+            var format = stream.desc().medias().get(t.media()).format();
+            this.tracks[i] = new Track(t, format.codec().isVideo(), format.clockRate());
+        }
+    }
+
+    /** Takes ownership of {@code rtp}. */
+    void write(ByteBuf rtp, long receivedNanos) {
+        int start = rtp.readerIndex();
+        int len = rtp.readableBytes();
+        if (len < 12) {
+            drop(rtp);
+            return;
+        }
+        int pt = rtp.getUnsignedByte(start + 1) & 0x7f;
+        long ssrc = rtp.getUnsignedInt(start + 8);
+        int payloadOffset = payloadOffset(rtp);
+        int padding = (rtp.getUnsignedByte(start) & 0x20) != 0 ? rtp.getUnsignedByte(start + len - 1) : 0;
+        int payloadLength = len - payloadOffset - padding;
+        if (payloadOffset < 0 || payloadLength < 0) {
+            drop(rtp);
+            return;
+        }
+        for (Track t : tracks) {
+            if (pt == t.conf.payloadType() && (t.ssrc == ssrc || t.ssrc < 0 || !t.seen)) {
+                if (payloadLength == 0) {
+                    rtp.release(); // padding only: bandwidth probing, nothing for readers
+                    return;
+                }
+                accept(t, ssrc, rtp, receivedNanos);
+                return;
+            }
+            if (t.conf.rtxPayloadType() >= 0 && pt == t.conf.rtxPayloadType()) {
+                if (payloadLength < 2) {
+                    rtp.release();
+                    return;
+                }
+                ByteBuf repaired = unwrapRtx(rtp, payloadOffset, payloadLength, t);
+                rtp.release();
+                if (t.ssrc >= 0) {
+                    accept(t, t.ssrc, repaired, receivedNanos);
+                } else {
+                    drop(repaired);
+                }
+                return;
+            }
+        }
+        drop(rtp);
+    }
+
+    private void accept(Track t, long ssrc, ByteBuf rtp, long receivedNanos) {
+        int seq = rtp.getUnsignedShort(rtp.readerIndex() + 2);
+        long ts = rtp.getUnsignedInt(rtp.readerIndex() + 4);
+        synchronized (this) {
+            t.ssrc = ssrc;
+            t.seen = true;
+            t.stats.received(seq, ts, receivedNanos, t.clockRate);
+            packets++;
+        }
+        stream.write(t.conf.media(), rtp, receivedNanos);
+    }
+
+    /** RFC 4588 §4: the RTX payload starts with the original sequence number. */
+    private ByteBuf unwrapRtx(ByteBuf rtx, int payloadOffset, int payloadLength, Track t) {
+        int start = rtx.readerIndex();
+        ByteBuf out = alloc.buffer(12 + payloadLength - 2);
+        out.writeByte(rtx.getUnsignedByte(start) & ~0x30 & 0xff); // no padding, no extension, no CSRC
+        out.writeByte((rtx.getUnsignedByte(start + 1) & 0x80) | t.conf.payloadType());
+        out.writeShort(rtx.getUnsignedShort(start + payloadOffset));
+        out.writeInt(rtx.getInt(start + 4));
+        out.writeInt((int) t.ssrc);
+        out.writeBytes(rtx, start + payloadOffset + 2, payloadLength - 2);
+        out.setByte(0, out.getUnsignedByte(0) & 0xf0); // CC = 0
+        return out;
+    }
+
+    /** Offset of the payload from the packet start, or -1 when the header runs past the packet. */
+    static int payloadOffset(ByteBuf rtp) {
+        int start = rtp.readerIndex();
+        int len = rtp.readableBytes();
+        int b0 = rtp.getUnsignedByte(start);
+        int off = 12 + 4 * (b0 & 0x0f);
+        if ((b0 & 0x10) != 0) {
+            if (off + 4 > len) {
+                return -1;
+            }
+            off += 4 + 4 * rtp.getUnsignedShort(start + off + 2);
+        }
+        return off > len ? -1 : off;
+    }
+
+    private void drop(ByteBuf rtp) {
+        synchronized (this) {
+            dropped++;
+        }
+        rtp.release();
+    }
+
+    synchronized void senderReport(long ssrc, long ntpTime, long receivedNanos) {
+        for (Track t : tracks) {
+            if (t.seen && t.ssrc == ssrc) {
+                t.stats.senderReport(ntpTime, receivedNanos);
+            }
+        }
+    }
+
+    synchronized List<Long> videoSsrcs() {
+        List<Long> out = new ArrayList<>();
+        for (Track t : tracks) {
+            if (t.video && t.seen) {
+                out.add(t.ssrc);
+            }
+        }
+        return out;
+    }
+
+    /** NACKs for what is missing now, for tracks that negotiated nack. The caller owns the buffers. */
+    synchronized List<ByteBuf> nacks(long ourSsrc) {
+        List<ByteBuf> out = new ArrayList<>();
+        for (Track t : tracks) {
+            if (!t.seen || !t.conf.nack()) {
+                continue;
+            }
+            List<Integer> missing = t.stats.missing(NACK_WINDOW);
+            if (!missing.isEmpty()) {
+                t.stats.nacked(missing);
+                out.add(RtcpFeedback.nack(alloc, ourSsrc, t.ssrc, missing));
+            }
+        }
+        return out;
+    }
+
+    synchronized List<ByteBuf> receiverReports(long ourSsrc) {
+        List<ByteBuf> out = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Track t : tracks) {
+            if (t.seen) {
+                out.add(t.stats.receiverReport(alloc, ourSsrc, now));
+            }
+        }
+        return out;
+    }
+
+    synchronized long packets() {
+        return packets;
+    }
+
+    synchronized long dropped() {
+        return dropped;
+    }
+}

@@ -1,0 +1,138 @@
+package io.sluice.server.webrtc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.sluice.net.webrtc.WebrtcTransport;
+import io.sluice.path.PathException;
+import io.sluice.protocol.webrtc.LocalEndpoint;
+import io.sluice.protocol.webrtc.WebrtcNegotiationException;
+import io.sluice.protocol.webrtc.WebrtcSession;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WebrtcPeerSession is one WHIP or WHEP peer connection: what both kinds share — the transport, the
+ * connect deadline and an idempotent close that removes the session from the server.
+ */
+abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, AutoCloseable
+        permits WebrtcPublishSession, WebrtcReadSession {
+    static final Logger LOG = LoggerFactory.getLogger(WebrtcPeerSession.class);
+
+    final WebrtcServer server;
+    final String id;
+    final String path;
+    final String tag;
+    final EventLoop loop;
+    WebrtcTransport transport;
+    private String remoteUfrag = "";
+    private volatile boolean connected;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    WebrtcPeerSession(WebrtcServer server, String id, String path, String remote, String kind, EventLoop loop) {
+        this.server = server;
+        this.id = id;
+        this.path = path;
+        this.loop = loop;
+        this.tag = "[webrtcSession " + remote + " " + kind + " " + id.substring(0, 8) + "]";
+    }
+
+    String id() {
+        return id;
+    }
+
+    String path() {
+        return path;
+    }
+
+    String remoteUfrag() {
+        return remoteUfrag;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Negotiates the offer and takes the path (publisher or reader); returns the answer SDP. On
+     * failure nothing is left open except the transport, which the caller closes.
+     */
+    final String negotiate(WebrtcTransport t, WebrtcSession offer, LocalEndpoint local)
+            throws WebrtcNegotiationException, PathException {
+        this.transport = t;
+        this.remoteUfrag = offer.ice().ufrag();
+        return setUp(offer, local);
+    }
+
+    abstract String setUp(WebrtcSession offer, LocalEndpoint local)
+            throws WebrtcNegotiationException, PathException;
+
+    /** Media can flow: DTLS is done. */
+    abstract void started();
+
+    /** Frees what {@link #setUp} took. Called once. */
+    abstract void tearDown();
+
+    void addRemoteCandidate(String candidate) {
+        transport.addRemoteCandidate(candidate);
+    }
+
+    void armConnectTimeout(long ms) {
+        loop.schedule(() -> {
+            if (!connected && !closed.get()) {
+                LOG.info("{} closing: ICE/DTLS not connected after {} ms", tag, ms);
+                close();
+            }
+        }, ms, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public final void onConnected() {
+        connected = true;
+        LOG.info("{} connected on '{}' via {}", tag, path, transport.selectedPair());
+        if (!closed.get()) {
+            started();
+        }
+    }
+
+    @Override
+    public void onRtp(ByteBuf rtp, long receivedNanos) {
+        rtp.release();
+    }
+
+    @Override
+    public void onRtcp(ByteBuf rtcp, long receivedNanos) {
+        rtcp.release();
+    }
+
+    @Override
+    public final void onClosed(Throwable cause) {
+        if (cause != null && !closed.get()) {
+            LOG.info("{} peer connection on '{}' ended: {}", tag, path, cause.getMessage());
+        }
+        // not inline: this may run on the transport's own thread, which close() waits for
+        try {
+            loop.execute(this::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            Thread.ofVirtual().start(this::close);
+        }
+    }
+
+    /** Ends the session: media stops, the path is released, the transport closes. Idempotent. */
+    @Override
+    public final void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        server.remove(this);
+        try {
+            tearDown();
+        } finally {
+            if (transport != null) {
+                transport.close();
+            }
+        }
+        LOG.info("{} closed ('{}')", tag, path);
+    }
+}

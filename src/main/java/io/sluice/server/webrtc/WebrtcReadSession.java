@@ -1,0 +1,87 @@
+package io.sluice.server.webrtc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.sluice.net.webrtc.WebrtcStreamSender;
+import io.sluice.path.Path;
+import io.sluice.path.PathException;
+import io.sluice.protocol.webrtc.LocalEndpoint;
+import io.sluice.protocol.webrtc.SkippedMedia;
+import io.sluice.protocol.webrtc.WebrtcNegotiationException;
+import io.sluice.protocol.webrtc.WebrtcNegotiator;
+import io.sluice.protocol.webrtc.WebrtcSession;
+import io.sluice.stream.Stream;
+import java.util.Map;
+
+/**
+ * WebrtcReadSession is one WHEP reader: the path's stream sent as received over the peer connection,
+ * from the cached keyframe on, with the reader's NACKs and PLIs answered.
+ */
+final class WebrtcReadSession extends WebrtcPeerSession {
+    private Stream stream;
+    private WebrtcStreamSender sender;
+    private AutoCloseable endHook;
+
+    WebrtcReadSession(WebrtcServer server, String id, String path, String remote) {
+        super(server, id, path, remote, "read", loopOf(server, path));
+    }
+
+    /** The publisher's loop, so the reader gets units inline; any loop if the path has no stream (refused later). */
+    private static EventLoop loopOf(WebrtcServer server, String path) {
+        try {
+            EventLoop l = server.paths().readable(path).publisherLoop();
+            if (l != null) {
+                return l;
+            }
+        } catch (PathException e) {
+            // setUp reports it
+        }
+        return server.loops().next();
+    }
+
+    @Override
+    String setUp(WebrtcSession offer, LocalEndpoint local) throws WebrtcNegotiationException, PathException {
+        Path p = server.paths().readable(path);
+        stream = p.stream();
+        if (stream == null || p.publisherLoop() != loop) {
+            throw new PathException(PathException.Reason.NO_STREAM, "the stream of '" + path + "' ended");
+        }
+        WebrtcNegotiator.Egress out = WebrtcNegotiator.answerRead(offer, stream.desc(), local);
+        for (SkippedMedia s : out.skipped()) {
+            LOG.warn("{} reader of '{}': {} track skipped: {}", tag, path, s.codec(), s.reason());
+        }
+        sender = new WebrtcStreamSender(tag + " reader of '" + path + "'", transport, stream, loop, out.tracks(),
+                Map.of(), server.conf().writeQueueSize(), LOG);
+        endHook = p.onStreamEnd(this::close);
+        return out.sdp();
+    }
+
+    @Override
+    void started() {
+        sender.start();
+        LOG.info("{} reading '{}'", tag, path);
+    }
+
+    @Override
+    public void onRtcp(ByteBuf rtcp, long receivedNanos) {
+        if (sender == null) {
+            rtcp.release();
+            return;
+        }
+        sender.onRtcp(rtcp);
+    }
+
+    @Override
+    void tearDown() {
+        if (sender != null) {
+            sender.close();
+        }
+        if (endHook != null) {
+            try {
+                endHook.close();
+            } catch (Exception e) {
+                LOG.debug("{} {}", tag, e.toString());
+            }
+        }
+    }
+}

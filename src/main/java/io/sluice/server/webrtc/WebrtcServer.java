@@ -1,0 +1,242 @@
+package io.sluice.server.webrtc;
+
+import io.sluice.conf.Conf;
+import io.sluice.conf.PathConf;
+import io.sluice.net.NetLoops;
+import io.sluice.net.webrtc.DtlsCertificate;
+import io.sluice.net.webrtc.IceServer;
+import io.sluice.net.webrtc.WebrtcTransport;
+import io.sluice.net.webrtc.WebrtcUdpMux;
+import io.sluice.path.PathException;
+import io.sluice.path.PathManager;
+import io.sluice.protocol.sdp.SdpException;
+import io.sluice.protocol.webrtc.DtlsFingerprint;
+import io.sluice.protocol.webrtc.DtlsSetup;
+import io.sluice.protocol.webrtc.IceCandidate;
+import io.sluice.protocol.webrtc.IceParams;
+import io.sluice.protocol.webrtc.LocalEndpoint;
+import io.sluice.protocol.webrtc.WebrtcNegotiationException;
+import io.sluice.protocol.webrtc.WebrtcSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WebrtcServer is Sluice's WebRTC server: WHIP publishers and WHEP readers over HTTP on
+ * {@code webrtcAddress}, with every peer connection's ICE, DTLS and SRTP on the one UDP port of
+ * {@code webrtcLocalUDPAddress}.
+ */
+public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebrtcServer.class);
+    /** A peer connection that is not up this long after the answer is dropped (ICE or DTLS never finished). */
+    static final long CONNECT_TIMEOUT_MS = 20_000;
+
+    private final Conf conf;
+    private final NetLoops loops;
+    private final PathManager paths;
+    private final DtlsCertificate cert;
+    private final Map<String, WebrtcPeerSession> sessions = new ConcurrentHashMap<>();
+    private final List<String> iceLinks;
+    private WebrtcUdpMux mux;
+    private WebrtcHttpServer http;
+    private volatile boolean closed;
+
+    public WebrtcServer(Conf conf, NetLoops loops, PathManager paths, DtlsCertificate cert) {
+        this.conf = conf;
+        this.loops = loops;
+        this.paths = paths;
+        this.cert = cert;
+        List<String> links = new ArrayList<>();
+        for (String s : conf.webrtc().iceServers()) {
+            links.add(IceServer.parse(s).linkHeader());
+        }
+        this.iceLinks = List.copyOf(links);
+    }
+
+    /** Binds the UDP port, then the HTTP server; throws naming the address that is taken. */
+    public void start() throws Exception {
+        mux = new WebrtcUdpMux(conf.webrtc().localUdpAddress(), conf.webrtc().additionalHosts());
+        mux.start();
+        http = new WebrtcHttpServer(conf.webrtc().address(), loops, this);
+        http.start();
+        LOG.info("WebRTC server on {} (HTTP, WHIP/WHEP), ICE on UDP {}", conf.webrtc().address(), mux.port());
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public int udpPort() {
+        return mux.port();
+    }
+
+    /** Sessions currently open (publishers and readers). */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    Conf conf() {
+        return conf;
+    }
+
+    NetLoops loops() {
+        return loops;
+    }
+
+    PathManager paths() {
+        return paths;
+    }
+
+    @Override
+    public WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
+            throws WebrtcHttpException {
+        PathConf pc = checkAccess(path, credentials, true);
+        WebrtcSession offer = parseOffer(offerSdp);
+        String id = UUID.randomUUID().toString();
+        WebrtcPublishSession s = new WebrtcPublishSession(this, id, path, pc, remoteAddress);
+        return open(s, offer);
+    }
+
+    @Override
+    public WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
+            throws WebrtcHttpException {
+        checkAccess(path, credentials, false);
+        WebrtcSession offer = parseOffer(offerSdp);
+        String id = UUID.randomUUID().toString();
+        WebrtcReadSession s = new WebrtcReadSession(this, id, path, remoteAddress);
+        return open(s, offer);
+    }
+
+    private WebrtcAnswer open(WebrtcPeerSession s, WebrtcSession offer) throws WebrtcHttpException {
+        if (closed) {
+            throw new WebrtcHttpException(503, "server is stopping");
+        }
+        WebrtcTransport t = WebrtcTransport.forServer(mux, cert, s);
+        String answer;
+        try {
+            LocalEndpoint local = localEndpoint(t);
+            answer = s.negotiate(t, offer, local);
+        } catch (WebrtcNegotiationException e) {
+            t.close();
+            throw new WebrtcHttpException(400, e.getMessage());
+        } catch (PathException e) {
+            t.close();
+            throw new WebrtcHttpException(switch (e.reason()) {
+                case BUSY -> 409;
+                case NOT_CONFIGURED, NO_STREAM -> 404;
+            }, e.getMessage());
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        sessions.put(s.id(), s);
+        try {
+            t.start(offer.ice().ufrag(), offer.ice().pwd(),
+                    offer.fingerprint().algorithm() + " " + offer.fingerprint().value(),
+                    offer.setup() == null ? "actpass" : offer.setup().sdp(),
+                    offer.candidates().stream().map(IceCandidate::sdp).toList());
+        } catch (RuntimeException e) {
+            remove(s);
+            s.close();
+            throw e;
+        }
+        s.armConnectTimeout(CONNECT_TIMEOUT_MS);
+        return new WebrtcAnswer(s.id(), answer, null);
+    }
+
+    private LocalEndpoint localEndpoint(WebrtcTransport t) {
+        List<IceCandidate> cands = new ArrayList<>();
+        for (String c : t.localCandidates()) {
+            try {
+                cands.add(IceCandidate.parse(c));
+            } catch (SdpException e) {
+                LOG.warn("skipping a local ICE candidate Sluice cannot describe: {} ({})", c, e.getMessage());
+            }
+        }
+        return new LocalEndpoint(new IceParams(t.localUfrag(), t.localPwd()),
+                new DtlsFingerprint("sha-256", cert.fingerprintSha256()), DtlsSetup.PASSIVE, cands, "sluice");
+    }
+
+    private static WebrtcSession parseOffer(String sdp) throws WebrtcHttpException {
+        try {
+            return WebrtcSession.parse(sdp);
+        } catch (SdpException e) {
+            throw new WebrtcHttpException(400, "invalid SDP offer: " + e.getMessage());
+        }
+    }
+
+    /** The path's entry, if the credentials may publish (or read) it; 404 or 401 otherwise. */
+    private PathConf checkAccess(String path, WebrtcCredentials c, boolean publish) throws WebrtcHttpException {
+        PathConf pc = paths.confFor(path);
+        if (pc == null) {
+            throw new WebrtcHttpException(404, "path '" + path + "' is not configured");
+        }
+        String user = publish ? pc.publishUser() : pc.readUser();
+        String pass = publish ? pc.publishPass() : pc.readPass();
+        if (!WebrtcAuth.allowed(user, pass, c)) {
+            throw new WebrtcHttpException(401, "wrong or missing credentials to " + (publish ? "publish to" : "read")
+                    + " '" + path + "'");
+        }
+        return pc;
+    }
+
+    @Override
+    public String patch(String path, String sessionId, String sdpFrag, String ifMatch) throws WebrtcHttpException {
+        WebrtcPeerSession s = session(path, sessionId);
+        for (String line : sdpFrag.split("\r?\n")) {
+            String l = line.strip();
+            if (l.startsWith("a=ice-ufrag:") && !l.substring(12).equals(s.remoteUfrag())) {
+                throw new WebrtcHttpException(422, "ICE restart is not supported: POST a new offer instead");
+            }
+            if (l.startsWith("a=candidate:")) {
+                s.addRemoteCandidate(l.substring(2));
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void delete(String path, String sessionId) throws WebrtcHttpException {
+        WebrtcPeerSession s = session(path, sessionId);
+        remove(s);
+        s.close();
+    }
+
+    private WebrtcPeerSession session(String path, String id) throws WebrtcHttpException {
+        WebrtcPeerSession s = sessions.get(id);
+        if (s == null || !s.path().equals(path)) {
+            throw new WebrtcHttpException(404, "no session '" + id + "' on path '" + path + "'");
+        }
+        return s;
+    }
+
+    @Override
+    public List<String> iceServerLinks() {
+        return iceLinks;
+    }
+
+    /** Called by a session when it ended by itself. */
+    void remove(WebrtcPeerSession s) {
+        sessions.remove(s.id(), s);
+    }
+
+    /** Closes the HTTP server (no new sessions), every session, then the UDP port. */
+    @Override
+    public void close() {
+        closed = true;
+        if (http != null) {
+            http.close();
+        }
+        for (WebrtcPeerSession s : List.copyOf(sessions.values())) {
+            s.close();
+        }
+        sessions.clear();
+        if (mux != null) {
+            mux.close();
+        }
+    }
+}
