@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
 public final class WhipDest implements Dest {
     private static final Logger LOG = LoggerFactory.getLogger(WhipDest.class);
 
+    /** A remote that sends no receiver report for this long is taken as gone (they come every ~1 s). */
+    static final Duration MAX_RTCP_SILENCE = Duration.ofSeconds(5);
+    static final long SILENCE_POLL_MS = 250;
+
     private final ForwardDest conf;
     private final DestUrl.Whip url;
     private final DtlsCertificate cert;
@@ -148,9 +152,19 @@ public final class WhipDest implements Dest {
         ctx.forwarding(tracks, s.queue());
         s.start();
         LOG.info("{} connected via {}", name, t.selectedPair());
-        Throwable cause = ended.get();
-        if (cause != null) {
-            throw new IOException("peer connection ended: " + cause.getMessage(), cause);
+        while (true) {
+            try {
+                Throwable cause = ended.get(SILENCE_POLL_MS, TimeUnit.MILLISECONDS);
+                if (cause != null) {
+                    throw new IOException("peer connection ended: " + cause.getMessage(), cause);
+                }
+                return;
+            } catch (TimeoutException e) {
+                if (s.nanosSinceRemoteRtcp() > MAX_RTCP_SILENCE.toNanos()) {
+                    throw new IOException("no RTCP from the WHIP server for " + MAX_RTCP_SILENCE.toSeconds()
+                            + " s: it is gone");
+                }
+            }
         }
     }
 

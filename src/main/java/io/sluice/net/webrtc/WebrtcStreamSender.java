@@ -51,6 +51,7 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
     private volatile double rttMs = -1;
     private volatile int fractionLost256 = -1;
     private volatile long remoteCumulativeLost;
+    private volatile long lastRtcpNanos = System.nanoTime();
     private ScheduledFuture<?> reports;
     private volatile boolean closed;
 
@@ -99,6 +100,7 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
 
     /** Attaches to the stream from its last keyframe on, and asks the publisher for a fresh one. */
     public void start() {
+        lastRtcpNanos = System.nanoTime();
         stream.addReader(queue, true);
         stream.requestKeyframe();
         reports = loop.scheduleAtFixedRate(this::sendReports, SR_INTERVAL_MS, SR_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -143,6 +145,7 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
 
     /** Handles a decrypted RTCP compound from the remote. Ownership moves here. Any thread. */
     public void onRtcp(ByteBuf rtcp) {
+        lastRtcpNanos = System.nanoTime();
         List<RtcpPacket> packets;
         try {
             packets = RtcpPacket.parseCompound(rtcp);
@@ -243,6 +246,15 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
                 sr.release();
             }
         }
+    }
+
+    /**
+     * How long the remote has sent no RTCP. Every WebRTC stack sends receiver reports about once a
+     * second while it receives, so a long silence means the remote is gone even when ICE has not
+     * noticed yet (consent checks take 30 s to fail).
+     */
+    public long nanosSinceRemoteRtcp() {
+        return System.nanoTime() - lastRtcpNanos;
     }
 
     /** The remote's view of this session for stats: RTT, loss, NACKs, PLIs. Any thread. */

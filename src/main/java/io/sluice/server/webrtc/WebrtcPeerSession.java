@@ -29,6 +29,7 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
     private String remoteUfrag = "";
     private volatile boolean connected;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile io.netty.util.concurrent.ScheduledFuture<?> watchdog;
 
     WebrtcPeerSession(WebrtcServer server, String id, String path, String remote, String kind, EventLoop loop) {
         this.server = server;
@@ -71,6 +72,9 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
     /** Media can flow: DTLS is done. */
     abstract void started();
 
+    /** How long the peer has sent nothing this session lives on (media from a publisher, RTCP from a reader). */
+    abstract long nanosSinceHeard();
+
     /** Frees what {@link #setUp} took. Called once. */
     abstract void tearDown();
 
@@ -93,6 +97,13 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
         LOG.info("{} connected on '{}' via {}", tag, path, transport.selectedPair());
         if (!closed.get()) {
             started();
+            long limit = server.conf().readTimeout().toNanos();
+            watchdog = loop.scheduleAtFixedRate(() -> {
+                if (nanosSinceHeard() > limit) {
+                    LOG.info("{} closing: nothing heard from the peer for {} ms (readTimeout)", tag, limit / 1_000_000);
+                    close();
+                }
+            }, 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -126,6 +137,9 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
             return;
         }
         server.remove(this);
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
         try {
             tearDown();
         } finally {

@@ -43,6 +43,7 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
     private Publisher publisher;
     private ScheduledFuture<?> feedback;
     private int feedbackTicks;
+    private volatile long lastRtpNanos = System.nanoTime();
 
     WebrtcPublishSession(WebrtcServer server, String id, String path, PathConf conf, String remote) {
         super(server, id, path, remote, "publish", server.loops().next());
@@ -74,7 +75,13 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
             rtp.release();
             return;
         }
+        lastRtpNanos = receivedNanos;
         ingest.write(rtp, receivedNanos);
+    }
+
+    @Override
+    long nanosSinceHeard() {
+        return System.nanoTime() - lastRtpNanos;
     }
 
     @Override

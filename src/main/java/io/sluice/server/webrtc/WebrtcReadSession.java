@@ -72,6 +72,11 @@ final class WebrtcReadSession extends WebrtcPeerSession {
     }
 
     @Override
+    long nanosSinceHeard() {
+        return sender == null ? 0 : sender.nanosSinceRemoteRtcp();
+    }
+
+    @Override
     void tearDown() {
         if (sender != null) {
             sender.close();

@@ -1,0 +1,157 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.forward.DestState;
+import io.sluice.forward.DestStats;
+import io.sluice.forward.TrackStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Forwarding with WebRTC on either side, driven by third-party peers: a GStreamer webrtcbin WHIP
+ * server (sink-whip.sh) as the target of a WHIP publisher and of an ffmpeg RTSP publisher, and a WHIP
+ * publisher forwarded to ffmpeg RTSP and nginx-rtmp targets.
+ */
+@Timeout(240)
+class WebrtcForwardIT {
+    static final int SECONDS = 12;
+    static final int MIN_FRAMES = (int) (8 * MediaChecks.FPS * MediaChecks.MIN_SHARE);
+
+    static String target(String id, String url) {
+        return """
+                      - id: %s
+                        url: %s
+                        reconnectDelay: 500ms
+                        reconnectMaxDelay: 2s
+                """.formatted(id, url);
+    }
+
+    @Test
+    void whipPublisherToWhipRtspAndRtmpTargets() throws Exception {
+        int whip = Ports.tcp();
+        int rtsp = Ports.tcp();
+        int rtmp = Ports.tcp();
+        String yaml = "paths:\n  live/cam:\n    forwardTargets:\n"
+                + target("whip", "whip://127.0.0.1:" + whip + "/remote/whip")
+                + target("rtsp", "rtsp://127.0.0.1:" + rtsp + "/remote")
+                + target("rtmp", "rtmp://127.0.0.1:" + rtmp + "/live/remote");
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
+                Peer sinkWhip = Peer.start("sink-whip.sh", Integer.toString(whip), Integer.toString(SECONDS + 12));
+                Peer sinkRtsp = Peer.start("sink-rtsp.sh", Integer.toString(rtsp), "remote",
+                        Integer.toString(SECONDS + 12));
+                Peer sinkRtmp = Peer.start("sink-rtmp.sh", Integer.toString(rtmp), Integer.toString(SECONDS + 12))) {
+            assertThat(Ports.awaitListening(whip, Duration.ofSeconds(15))).as(sinkWhip.output()).isTrue();
+            assertThat(Ports.awaitListening(rtsp, Duration.ofSeconds(15))).as(sinkRtsp.output()).isTrue();
+            assertThat(Ports.awaitListening(rtmp, Duration.ofSeconds(15))).as(sinkRtmp.output()).isTrue();
+            List<DestStats> during;
+            try (Peer pub = Peer.start("publish-whip.sh", sluice.whip("live/cam"), Integer.toString(SECONDS))) {
+                WebrtcIngestIT.awaitPublisher(sluice, "live/cam", pub);
+                Thread.sleep(5000);
+                during = sluice.server().paths().get("live/cam").forwardStats();
+                pub.await(Duration.ofSeconds(SECONDS + 30));
+            }
+            Map<String, DestStats> byId = byId(during);
+            assertThat(byId.get("whip").state()).as(byId.toString()).isEqualTo(DestState.FORWARDING);
+            assertThat(byId.get("whip").tracks()).as(byId.toString()).hasSize(2)
+                    .allSatisfy(t -> assertThat(t.forwarded()).isTrue());
+            assertThat(byId.get("whip").link()).as(byId.toString()).containsKeys("rttMs", "nacks", "plis");
+            assertThat(byId.get("rtsp").state()).as(byId.toString()).isEqualTo(DestState.FORWARDING);
+            // Opus cannot go to a classic RTMP server: skipped, video still forwarded
+            assertThat(byId.get("rtmp").tracks()).as(byId.toString()).extracting(TrackStatus::forwarded)
+                    .containsExactly(true, false);
+
+            sinkWhip.await(Duration.ofSeconds(60));
+            Map<String, String> w = sinkWhip.result("RECEIVED");
+            assertThat(w.get("video")).as(sinkWhip.output()).containsIgnoringCase("h264");
+            assertThat(w.get("audio")).as(sinkWhip.output()).containsIgnoringCase("opus");
+            assertThat(Integer.parseInt(w.get("frames"))).as(sinkWhip.output()).isGreaterThan(MIN_FRAMES);
+            assertThat(Integer.parseInt(w.get("frames.2"))).as(sinkWhip.output()).isPositive();
+
+            sinkRtsp.await(Duration.ofSeconds(60));
+            Map<String, String> r = sinkRtsp.result("RECEIVED");
+            assertThat(r.get("video")).as(sinkRtsp.output()).isEqualTo("h264");
+            assertThat(r.get("audio")).as(sinkRtsp.output()).isEqualTo("opus");
+            assertThat(Integer.parseInt(r.get("frames"))).as(sinkRtsp.output()).isGreaterThan(MIN_FRAMES);
+
+            sinkRtmp.await(Duration.ofSeconds(60));
+            Map<String, String> m = sinkRtmp.result("RECEIVED");
+            assertThat(m.get("video")).as(sinkRtmp.output()).isEqualTo("h264");
+            assertThat(Integer.parseInt(m.get("frames"))).as(sinkRtmp.output()).isGreaterThan(MIN_FRAMES);
+        }
+    }
+
+    @Test
+    void rtspPublisherWithOpusAndWithAacToWhipTargets() throws Exception {
+        int opusSink = Ports.tcp();
+        int aacSink = Ports.tcp();
+        String yaml = "paths:\n  live/opus:\n    forwardTargets:\n"
+                + target("w", "webrtc://127.0.0.1:" + opusSink + "/remote")
+                + "  live/aac:\n    forwardTargets:\n"
+                + target("w", "whip://127.0.0.1:" + aacSink + "/remote/whip?token=secret");
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
+                Peer s1 = Peer.start("sink-whip.sh", Integer.toString(opusSink), Integer.toString(SECONDS + 12));
+                Peer s2 = Peer.start("sink-whip.sh", Integer.toString(aacSink), Integer.toString(SECONDS + 12))) {
+            assertThat(Ports.awaitListening(opusSink, Duration.ofSeconds(15))).as(s1.output()).isTrue();
+            assertThat(Ports.awaitListening(aacSink, Duration.ofSeconds(15))).as(s2.output()).isTrue();
+            List<DestStats> opus;
+            List<DestStats> aac;
+            try (Peer p1 = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus"), sluice.rtsp("live/opus"),
+                        Integer.toString(SECONDS));
+                    Peer p2 = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "aac"), sluice.rtsp("live/aac"),
+                            Integer.toString(SECONDS))) {
+                Thread.sleep(7000);
+                opus = sluice.server().paths().get("live/opus").forwardStats();
+                aac = sluice.server().paths().get("live/aac").forwardStats();
+                p1.await(Duration.ofSeconds(SECONDS + 30));
+                p2.await(Duration.ofSeconds(SECONDS + 30));
+            }
+            assertThat(opus.getFirst().state()).as(opus.toString()).isEqualTo(DestState.FORWARDING);
+            assertThat(opus.getFirst().tracks()).as(opus.toString()).allSatisfy(t -> assertThat(t.forwarded()).isTrue());
+            DestStats a = aac.getFirst();
+            assertThat(a.state()).as(a.toString()).isEqualTo(DestState.FORWARDING);
+            assertThat(a.tracks()).as(a.toString()).extracting(TrackStatus::forwarded).containsExactly(true, false);
+            assertThat(a.tracks().get(1).reason()).as(a.toString()).containsIgnoringCase("WebRTC");
+
+            s1.await(Duration.ofSeconds(60));
+            Map<String, String> r1 = s1.result("RECEIVED");
+            assertThat(r1.get("video")).as(s1.output()).containsIgnoringCase("h264");
+            assertThat(Integer.parseInt(r1.get("frames"))).as(s1.output()).isGreaterThan(MIN_FRAMES);
+            assertThat(r1.get("audio")).as(s1.output()).containsIgnoringCase("opus");
+            s2.await(Duration.ofSeconds(60));
+            Map<String, String> r2 = s2.result("RECEIVED");
+            assertThat(r2.get("video")).as(s2.output()).containsIgnoringCase("h264");
+            assertThat(Integer.parseInt(r2.get("frames"))).as(s2.output()).isGreaterThan(MIN_FRAMES);
+        }
+    }
+
+    @Test
+    void whipTargetRestartIsReconnected() throws Exception {
+        int port = Ports.tcp();
+        String yaml = "paths:\n  live/r:\n    forwardTargets:\n" + target("w", "whip://127.0.0.1:" + port + "/x/whip");
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
+                Peer pub = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus"), sluice.rtsp("live/r"), "24")) {
+            try (Peer first = Peer.start("sink-whip.sh", Integer.toString(port), "8")) {
+                first.await(Duration.ofSeconds(40));
+                assertThat(Integer.parseInt(first.result("RECEIVED").get("frames"))).as(first.output()).isPositive();
+            }
+            try (Peer second = Peer.start("sink-whip.sh", Integer.toString(port), "10")) {
+                second.await(Duration.ofSeconds(40));
+                Map<String, String> r = second.result("RECEIVED");
+                assertThat(Integer.parseInt(r.get("frames"))).as(second.output())
+                        .isGreaterThan((int) (5 * MediaChecks.FPS * MediaChecks.MIN_SHARE));
+            }
+            DestStats s = sluice.server().paths().get("live/r").forwardStats().getFirst();
+            assertThat(s.reconnects()).as(s.toString()).isPositive();
+        }
+    }
+
+    static Map<String, DestStats> byId(List<DestStats> stats) {
+        Map<String, DestStats> m = new java.util.LinkedHashMap<>();
+        stats.forEach(s -> m.put(s.id(), s));
+        return m;
+    }
+}
