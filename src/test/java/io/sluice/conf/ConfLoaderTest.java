@@ -31,6 +31,20 @@ class ConfLoaderTest {
     }
 
     @Test
+    void webrtcServerKeys() throws Exception {
+        Conf c = ConfLoader.parse("""
+                webrtcAddress: 127.0.0.1:9889
+                webrtcLocalUDPAddress: :9189
+                webrtcAdditionalHosts: [203.0.113.7, media.example.com]
+                webrtcICEServers: ["stun:stun.example.com:3478", "turn:u:p@turn.example.com"]
+                """, "w.yml");
+        assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf("127.0.0.1:9889", ":9189",
+                List.of("203.0.113.7", "media.example.com"), List.of("stun:stun.example.com:3478",
+                        "turn:u:p@turn.example.com")));
+        assertThat(Conf.DEFAULT.webrtc().localUdpAddress()).isEqualTo(":8189");
+    }
+
+    @Test
     void embeddedReferenceWritesEveryTopLevelKey() throws IOException {
         String yml = embeddedText();
         for (String key : ConfLoader.TOP_KEYS) {

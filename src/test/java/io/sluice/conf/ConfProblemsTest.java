@@ -153,6 +153,12 @@ class ConfProblemsTest {
                         """,
                         "bad.yml: paths.cam1.forwardTargets[0].webrtcConfig.iceServers[0]: invalid ICE server "
                                 + "'stun.example.com'; accepted: stun:host[:port]"),
+                Arguments.of("bad server ICE server", "webrtcICEServers: [turn:h:3478]\n",
+                        "bad.yml: webrtcICEServers[0]: invalid ICE server 'turn:h:3478'; accepted: stun:host[:port]"),
+                Arguments.of("bad WebRTC UDP address", "webrtcLocalUDPAddress: 8189\n",
+                        "bad.yml: webrtcLocalUDPAddress: "),
+                Arguments.of("bad additional host", "webrtcAdditionalHosts: ['a b']\n",
+                        "bad.yml: webrtcAdditionalHosts[0]: invalid additional host 'a b'"),
                 Arguments.of("targets not a list", "paths:\n  cam1:\n    forwardTargets: rtsp://h/a\n",
                         "bad.yml: paths.cam1.forwardTargets: wrong type: expected a list, got string 'rtsp://h/a'"),
                 Arguments.of("max delay below delay", """
