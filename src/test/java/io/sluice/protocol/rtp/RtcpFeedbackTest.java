@@ -78,6 +78,18 @@ class RtcpFeedbackTest {
         alloc.assertAllReleased();
     }
 
+    /**
+     * A real transport-cc feedback of Chromium 156 (headless, fake camera, loopback call with
+     * --disable-webrtc-encryption, captured with tshark): reduced-size, sender SSRC 1, and padded
+     * (P=1, 3 bytes) although its FCI ends on a word boundary without them. It must stay Other.
+     */
+    @Test
+    void chromium156TransportCcWithPaddingStaysOther() {
+        ByteBuf b = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(
+                "afcd0007" + "00000001" + "9b4a7346" + "00010007" + "068b0600" + "2007ed09" + "29260a0e" + "00000003"));
+        assertThat(RtcpPacket.parseCompound(b)).containsExactly(new RtcpPacket.Other(205, 15, 32));
+    }
+
     @Test
     void nackPacksAcrossTheWrap() {
         ByteBuf b = RtcpFeedback.nack(alloc, 1, 2, List.of(65534, 65535, 0, 1, 1, 20, 3));
