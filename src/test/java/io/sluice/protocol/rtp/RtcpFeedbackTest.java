@@ -81,7 +81,7 @@ class RtcpFeedbackTest {
     /**
      * A real transport-cc feedback of Chromium 156 (headless, fake camera, loopback call with
      * --disable-webrtc-encryption, captured with tshark): reduced-size, sender SSRC 1, and padded
-     * (P=1, 3 bytes) although its FCI ends on a word boundary without them. It must stay Other.
+     * to a word boundary (P=1, 3 bytes), so the parser must strip padding before the FCI. It stays Other.
      */
     @Test
     void chromium156TransportCcWithPaddingStaysOther() {
