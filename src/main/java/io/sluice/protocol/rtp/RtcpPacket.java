@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * RtcpPacket is one simple RTCP packet of a compound packet
  * (<a href="https://www.rfc-editor.org/rfc/rfc3550#section-6">RFC 3550 §6</a>): a sender report,
- * a receiver report, source descriptions, a goodbye, or any other type kept as type and length.
+ * a receiver report, source descriptions, a goodbye, the feedback messages WebRTC peers exchange
+ * (generic NACK, PLI, FIR, REMB; see {@link RtcpFeedback}), or any other type kept as type and length.
  */
 public sealed interface RtcpPacket {
 
@@ -18,6 +19,10 @@ public sealed interface RtcpPacket {
     int TYPE_RR = 201;
     int TYPE_SDES = 202;
     int TYPE_BYE = 203;
+    /** Transport-layer feedback (RFC 4585 §6.2): generic NACK, transport-cc. */
+    int TYPE_RTPFB = 205;
+    /** Payload-specific feedback (RFC 4585 §6.3): PLI, FIR, REMB. */
+    int TYPE_PSFB = 206;
     /** SDES item type of the canonical name (RFC 3550 §6.5.1). */
     int SDES_CNAME = 1;
 
@@ -76,7 +81,49 @@ public sealed interface RtcpPacket {
     }
 
     /**
-     * Any other packet type (APP, RTPFB, PSFB, XR, ...), kept as its header fields.
+     * Generic NACK (RFC 4585 §6.2.1): the media sender should resend these packets.
+     *
+     * @param lostSequences the sequence numbers of every PID/BLP pair, expanded, in packet order
+     */
+    record Nack(long senderSsrc, long mediaSsrc, List<Integer> lostSequences) implements RtcpPacket {
+        public Nack {
+            lostSequences = List.copyOf(lostSequences);
+        }
+    }
+
+    /** Picture loss indication (RFC 4585 §6.3.1): the receiver needs a keyframe. */
+    record Pli(long senderSsrc, long mediaSsrc) implements RtcpPacket {
+    }
+
+    /** Full intra request (RFC 5104 §4.3.1): the listed media senders should send a keyframe. */
+    record Fir(long senderSsrc, List<FirEntry> entries) implements RtcpPacket {
+        public Fir {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * One FIR entry; a repeated request keeps its {@code seqNr}, a new request increments it.
+     *
+     * @param seqNr 8-bit command sequence number
+     */
+    record FirEntry(long ssrc, int seqNr) {
+    }
+
+    /**
+     * Receiver estimated maximum bitrate (draft-alvestrand-rmcat-remb-03 §2.2).
+     *
+     * @param bitrateBps mantissa × 2^exponent, saturated at {@link Long#MAX_VALUE}
+     * @param ssrcs the media sources the estimate applies to
+     */
+    record Remb(long senderSsrc, long bitrateBps, List<Long> ssrcs) implements RtcpPacket {
+        public Remb {
+            ssrcs = List.copyOf(ssrcs);
+        }
+    }
+
+    /**
+     * Any other packet type (APP, XR, transport-cc, other feedback, ...), kept as its header fields.
      *
      * @param count the 5-bit count/format field
      * @param length the packet length in bytes including its header
@@ -130,6 +177,7 @@ public sealed interface RtcpPacket {
                 case TYPE_RR -> parseRr(buf, off, bodyEnd, count, base);
                 case TYPE_SDES -> parseSdes(buf, off, bodyEnd, count, base);
                 case TYPE_BYE -> parseBye(buf, off, bodyEnd, count, base);
+                case TYPE_RTPFB, TYPE_PSFB -> RtcpFeedback.parse(buf, off, bodyEnd, type, count, length, base);
                 default -> new Other(type, count, length);
             });
             off += length;

@@ -72,6 +72,15 @@ public final class RtpSequenceTracker {
         return Result.RESTART;
     }
 
+    /**
+     * Counts a packet its caller recognised as a late one it had found missing (a retransmission),
+     * without classifying it: it may be further behind than {@link #MAX_MISORDER} and must not be
+     * taken for a restart.
+     */
+    void countRecovered() {
+        received++;
+    }
+
     private void restartAt(int seq) {
         started = true;
         maxSeq = seq;
