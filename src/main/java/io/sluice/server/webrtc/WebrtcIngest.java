@@ -31,7 +31,8 @@ final class WebrtcIngest {
         final IngestTrack conf;
         final boolean video;
         final int clockRate;
-        final ReceptionStats stats = new ReceptionStats();
+        /** Made at the first packet of an SSRC (a new SSRC is a new source: new statistics). */
+        ReceptionStats stats;
         long ssrc;
         long rtxSsrc;
         boolean seen;
@@ -104,6 +105,9 @@ final class WebrtcIngest {
         int seq = rtp.getUnsignedShort(rtp.readerIndex() + 2);
         long ts = rtp.getUnsignedInt(rtp.readerIndex() + 4);
         synchronized (this) {
+            if (t.stats == null || t.stats.ssrc() != ssrc) {
+                t.stats = new ReceptionStats(ssrc);
+            }
             t.ssrc = ssrc;
             t.seen = true;
             t.stats.received(seq, ts, receivedNanos, t.clockRate);
@@ -186,8 +190,9 @@ final class WebrtcIngest {
         List<ByteBuf> out = new ArrayList<>();
         long now = System.nanoTime();
         for (Track t : tracks) {
-            if (t.seen) {
-                out.add(t.stats.receiverReport(alloc, ourSsrc, now));
+            ByteBuf rr = t.seen ? t.stats.receiverReport(alloc, ourSsrc, now) : null;
+            if (rr != null) {
+                out.add(rr);
             }
         }
         return out;
