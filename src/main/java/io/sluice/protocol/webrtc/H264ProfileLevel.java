@@ -82,6 +82,10 @@ record H264ProfileLevel(int profileIdc, int iop, int levelIdc) {
      * True when a decoder of {@code receiver}'s profile must decode this profile's bitstreams by
      * H.264 Annex A (e.g. a High decoder decodes Main and Constrained Baseline). Chromium builds
      * without a High encoder offer only 42xx, 4d00 and f400, yet decode High with ffmpeg.
+     *
+     * <p>One deliberate stretch: High is accepted by a Constrained High (640c) receiver. libwebrtc
+     * advertises 640c for decoders that decode High, and a stream's SPS rarely sets the constraint
+     * flags even when it has no B-frames (x264 zerolatency writes 6400xx); exact matches still win.
      */
     boolean decodableBy(H264ProfileLevel receiver) {
         if (sameProfile(receiver)) {
@@ -93,7 +97,7 @@ record H264ProfileLevel(int profileIdc, int iop, int levelIdc) {
             case BASELINE -> r == Profile.EXTENDED;
             case MAIN, CONSTRAINED_HIGH -> r == Profile.HIGH || r == Profile.HIGH_10 || r == Profile.HIGH_422
                     || r == Profile.HIGH_444;
-            case HIGH -> r == Profile.HIGH_10 || r == Profile.HIGH_422 || r == Profile.HIGH_444;
+            case HIGH -> r == Profile.CONSTRAINED_HIGH || r == Profile.HIGH_10 || r == Profile.HIGH_422 || r == Profile.HIGH_444;
             case HIGH_10 -> r == Profile.HIGH_422 || r == Profile.HIGH_444;
             case HIGH_422 -> r == Profile.HIGH_444;
             case EXTENDED, HIGH_444, UNKNOWN -> false;
