@@ -116,7 +116,7 @@ final class ReadAnswerer {
             for (WebrtcMedia m : offer.medias()) {
                 if (receiving(m, t)) {
                     for (RtpCodec c : m.codecs()) {
-                        String pl = c.fmtpParam("profile-level-id");
+                        String pl = c.codec() == io.sluice.stream.Codec.H264 ? c.fmtpParam("profile-level-id") : null;
                         names.add(c.rtpmap() + (pl != null ? " " + pl.toLowerCase(java.util.Locale.ROOT) : ""));
                     }
                 }

@@ -92,6 +92,9 @@ final class RtpCodecParser {
             if (r == null) {
                 r = staticRtpmap(pt);
             }
+            if (r == null && m.port() == 0) {
+                continue; // a rejected section keeps one fmt on its m= line and nothing else (RFC 8829 §5.3.1)
+            }
             if (r == null) {
                 throw new SdpException(where + ": payload type " + pt
                         + " has no a=rtpmap and is not a static payload type WebRTC uses (0, 8, 9, 13)");
