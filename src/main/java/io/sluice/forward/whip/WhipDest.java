@@ -16,7 +16,9 @@ import io.sluice.protocol.webrtc.DtlsSetup;
 import io.sluice.protocol.webrtc.EgressTrack;
 import io.sluice.protocol.webrtc.IceCandidate;
 import io.sluice.protocol.webrtc.IceParams;
+import io.sluice.protocol.webrtc.Egress;
 import io.sluice.protocol.webrtc.LocalEndpoint;
+import io.sluice.protocol.webrtc.Offer;
 import io.sluice.protocol.webrtc.SkippedMedia;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
 import io.sluice.protocol.webrtc.WebrtcNegotiator;
@@ -109,12 +111,12 @@ public final class WhipDest implements Dest {
         }
         LocalEndpoint local = new LocalEndpoint(new IceParams(t.localUfrag(), t.localPwd()),
                 new DtlsFingerprint("sha-256", cert.fingerprintSha256()), DtlsSetup.ACTPASS, cands, "sluice");
-        WebrtcNegotiator.Offer offer = WebrtcNegotiator.offerForward(ctx.stream().desc(), local);
+        Offer offer = WebrtcNegotiator.offerForward(ctx.stream().desc(), local);
         if (offer.tracks().isEmpty()) {
             throw new IOException("no track of the stream can be carried by WebRTC: " + offer.skipped());
         }
         String answerSdp = http.post(offer.sdp());
-        WebrtcNegotiator.Egress egress;
+        Egress egress;
         WebrtcSession answer;
         try {
             answer = WebrtcSession.parse(answerSdp);

@@ -10,6 +10,7 @@ import io.sluice.path.Publisher;
 import io.sluice.protocol.rtp.KeyframeRequestLimiter;
 import io.sluice.protocol.rtp.RtcpFeedback;
 import io.sluice.protocol.rtp.RtcpPacket;
+import io.sluice.protocol.webrtc.Ingest;
 import io.sluice.protocol.webrtc.IngestTrack;
 import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
@@ -52,7 +53,7 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
 
     @Override
     String setUp(WebrtcSession offer, LocalEndpoint local) throws WebrtcNegotiationException, PathException {
-        WebrtcNegotiator.Ingest in = WebrtcNegotiator.answerPublish(offer, local);
+        Ingest in = WebrtcNegotiator.answerPublish(offer, local);
         tracks = in.tracks();
         publisher = server.paths().publish(path, in.desc(), loop, "webrtcSession " + remote);
         Stream stream = publisher.stream();

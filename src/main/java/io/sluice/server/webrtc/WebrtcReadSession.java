@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.sluice.net.webrtc.WebrtcStreamSender;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
+import io.sluice.protocol.webrtc.Egress;
 import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.SkippedMedia;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
@@ -46,7 +47,7 @@ final class WebrtcReadSession extends WebrtcPeerSession {
         if (stream == null || p.publisherLoop() != loop) {
             throw new PathException(PathException.Reason.NO_STREAM, "the stream of '" + path + "' ended");
         }
-        WebrtcNegotiator.Egress out = WebrtcNegotiator.answerRead(offer, stream.desc(), local);
+        Egress out = WebrtcNegotiator.answerRead(offer, stream.desc(), local);
         for (SkippedMedia s : out.skipped()) {
             LOG.warn("{} reader of '{}': {} track skipped: {}", tag, path, s.codec(), s.reason());
         }
