@@ -98,8 +98,7 @@ final class WebrtcHttpRouter {
             case WHIP -> sessions.publish(e.path(), req.body(), creds, req.remote());
             case WHEP -> sessions.read(e.path(), req.body(), creds, req.remote());
         };
-        if (a == null || a.sdp() == null || a.sessionId() == null
-                || !WebrtcRoute.SESSION_ID.matcher(a.sessionId()).matches()) {
+        if (a == null || a.sdp() == null || !WebrtcRoute.validSessionId(a.sessionId())) {
             throw new IllegalStateException("session layer returned an unusable answer " + a);
         }
         LOG.info("{} session {} created on path '{}' for {}", e.kind(), a.sessionId(), e.path(), req.remote());

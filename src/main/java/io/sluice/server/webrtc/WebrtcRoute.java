@@ -69,7 +69,7 @@ sealed interface WebrtcRoute {
             name = join(seg, n - 1);
             route = new Endpoint(name, kind(seg[n - 1]));
         } else if (n >= 2 && kind(seg[n - 2]) != null) {
-            if (!SESSION_ID.matcher(seg[n - 1]).matches()) {
+            if (!validSessionId(seg[n - 1])) {
                 return new BadPath("invalid session id");
             }
             name = join(seg, n - 2);
@@ -89,6 +89,11 @@ sealed interface WebrtcRoute {
             return new BadPath(bad);
         }
         return route;
+    }
+
+    /** One URL segment; "." and ".." are refused on top, since clients would normalise them away. */
+    static boolean validSessionId(String id) {
+        return id != null && SESSION_ID.matcher(id).matches() && !id.matches("\\.+");
     }
 
     /** @return why the name is refused, or null when it is fine */
