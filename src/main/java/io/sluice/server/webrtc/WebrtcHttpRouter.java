@@ -43,7 +43,7 @@ final class WebrtcHttpRouter {
             case PublishPage p -> p.path();
             case Endpoint e -> e.path();
             case Session s -> s.path();
-            case Index i -> "";
+            case Index i -> "/";
             case NotFound n -> "?";
             case BadPath b -> "?"; // an invalid name is never logged: it may hold anything
         };
@@ -148,6 +148,11 @@ final class WebrtcHttpRouter {
             return WebrtcHttpReply.text(500, "internal error");
         }
         String reason = e.getMessage() == null ? "refused" : e.getMessage();
+        if (Thread.currentThread().isInterrupted()) { // the session layer gave up because we are closing
+            LOG.debug("WebRTC HTTP {} on '{}' from {} ended by close: {} {}", req.method(), path, req.remote(),
+                    status, reason);
+            return WebrtcHttpReply.text(status, reason);
+        }
         LOG.warn("WebRTC HTTP {} on '{}' from {} refused: {} {}", req.method(), path, req.remote(), status, reason);
         WebrtcHttpReply r = WebrtcHttpReply.text(status, reason);
         return status == 401 ? r.with("WWW-Authenticate", "Basic realm=\"sluice\"") : r;
