@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Credentials from Authorization: Basic user:pass, or Bearer token (user "" pass = token), or
- * ?user=&pass= / ?token= query; all "" when absent.
+ * WebrtcCredentials are the credentials from Authorization: Basic user:pass, or Bearer token (user ""
+ * pass = token), or ?user=&pass= / ?token= query; all "" when absent.
  *
  * <p>A bearer token fills both {@code pass} and {@code bearer}: a layer that only checks user/pass
  * sees the token as a password for user "", and one that wants a token (e.g. a JWT) finds it in

@@ -54,7 +54,7 @@ record WebrtcHttpReply(int status, String contentType, String body, List<Map.Ent
         return r;
     }
 
-    WebrtcHttpReply undelivered(Runnable undo) {
+    WebrtcHttpReply onUndelivered(Runnable undo) {
         return new WebrtcHttpReply(status, contentType, body, headers, undo);
     }
 }

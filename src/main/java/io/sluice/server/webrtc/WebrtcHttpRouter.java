@@ -106,7 +106,7 @@ final class WebrtcHttpRouter {
                 .with("Location", e.location(a.sessionId()))
                 .with("Accept-Patch", WebrtcHttpReply.SDP_FRAG)
                 .withAll("Link", sessions.iceServerLinks())
-                .undelivered(() -> abandon(e, a.sessionId(), req.remote()));
+                .onUndelivered(() -> abandon(e, a.sessionId(), req.remote()));
         return a.etag() == null || a.etag().isEmpty() ? r : r.with("ETag", a.etag());
     }
 

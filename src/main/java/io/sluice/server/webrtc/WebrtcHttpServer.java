@@ -65,8 +65,12 @@ public final class WebrtcHttpServer implements AutoCloseable {
      *
      * @throws IOException naming the address when it is taken or cannot be bound
      * @throws IllegalArgumentException when the address is not of the form [host]:port
+     * @throws IllegalStateException when called twice or after {@link #close()}
      */
     public void start() throws IOException, InterruptedException {
+        if (closed.get() || listener != null) {
+            throw new IllegalStateException("WebRTC HTTP server on " + address + " already started or closed");
+        }
         InetSocketAddress addr = Addresses.parse(address);
         try {
             listener = new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -83,8 +84,8 @@ final class HeadlessChromium implements AutoCloseable {
 
     synchronized String evaluate(String expression) throws Exception {
         reply = new CompletableFuture<>();
-        String msg = JSON.writeValueAsString(java.util.Map.of("id", nextId++, "method", "Runtime.evaluate",
-                "params", java.util.Map.of("expression", expression)));
+        String msg = JSON.writeValueAsString(Map.of("id", nextId++, "method", "Runtime.evaluate",
+                "params", Map.of("expression", expression)));
         ws.sendText(msg, true).get(5, TimeUnit.SECONDS);
         JsonNode result = reply.get(10, TimeUnit.SECONDS).path("result").path("result");
         return result.path("value").asString(String.valueOf(result));
