@@ -60,7 +60,8 @@ class WebrtcPagesBrowserTest {
     String dumpDom(String path) throws Exception {
         Process p = new ProcessBuilder("timeout", "30", HeadlessChromium.BINARY.toString(), "--headless",
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--user-data-dir=" + profile, "--dump-dom",
+                "--disable-sync", "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(profile, "dump"),
+                "--virtual-time-budget=2000", "--dump-dom",
                 "http://127.0.0.1:" + server.port() + path).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(40, TimeUnit.SECONDS);
