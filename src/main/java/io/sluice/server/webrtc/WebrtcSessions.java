@@ -1,0 +1,33 @@
+package io.sluice.server.webrtc;
+
+import java.util.List;
+
+/**
+ * WebrtcSessions is what the HTTP layer needs from the WebRTC session layer.
+ *
+ * <p>Every method is called on a virtual thread of {@link WebrtcHttpServer}, never on an event loop,
+ * so it may block (e.g. while ICE candidates are gathered). The thread is interrupted when the
+ * server closes. A path name has been checked against {@code [A-Za-z0-9_.~/-]+} with no "..", no
+ * empty or "." segment, and a session id against {@code [A-Za-z0-9_.~-]{1,128}}.
+ */
+interface WebrtcSessions {
+    /** WHIP publish. @return the created session */
+    WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
+            throws WebrtcHttpException;
+
+    /** WHEP read. */
+    WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
+            throws WebrtcHttpException;
+
+    /**
+     * Trickle ICE / ICE restart (RFC 9725 §4.3): body is an application/trickle-ice-sdpfrag. Returns
+     * null for 204, or an sdpfrag for 200. {@code ifMatch} is the If-Match header as sent, "" when absent.
+     */
+    String patch(String path, String sessionId, String sdpFrag, String ifMatch) throws WebrtcHttpException;
+
+    /** Ends the session. */
+    void delete(String path, String sessionId) throws WebrtcHttpException;
+
+    /** ICE servers to advertise in Link headers (RFC 9725 §4.4), already formatted as Link header values. */
+    List<String> iceServerLinks();
+}
