@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.harvest.CandidateHarvester;
 import org.ice4j.ice.harvest.HarvestStatistics;
 import org.ice4j.socket.IceUdpSocketWrapper;
+import org.ice4j.socket.MultiplexingDatagramSocket;
 
 /**
  * Host candidates of a WHIP client on ephemeral UDP ports. It replaces ice4j's HostCandidateHarvester,
@@ -53,7 +53,8 @@ final class ClientHostHarvester implements CandidateHarvester {
         for (InetAddress a : addresses) {
             DatagramSocket s = null;
             try {
-                s = new DatagramSocket(new InetSocketAddress(a, 0));
+                // a MultiplexingDatagramSocket, as ice4j's own: the STUN stack reads its filtered view of it
+                s = new MultiplexingDatagramSocket(0, a);
                 HostCandidate c = new HostCandidate(new IceUdpSocketWrapper(s), component);
                 component.addLocalCandidate(c);
                 // what ice4j's own host harvester does: the STUN stack reads checks and keepalives from
@@ -66,7 +67,7 @@ final class ClientHostHarvester implements CandidateHarvester {
                     s.close();
                 }
                 org.slf4j.LoggerFactory.getLogger(ClientHostHarvester.class)
-                        .debug("no host candidate on {}: {}", a, e.toString());
+                        .warn("no host candidate on {}: {}", a, e.toString());
             }
         }
         return out;

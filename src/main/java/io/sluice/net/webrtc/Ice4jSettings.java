@@ -11,7 +11,10 @@ import java.util.logging.Logger;
  */
 final class Ice4jSettings {
     /** JUL holds loggers weakly: keep them referenced or the levels are lost on the next GC. */
-    private static final Logger[] QUIET = {Logger.getLogger("org.ice4j"), Logger.getLogger("org.jitsi")};
+    private static final Logger[] QUIET = {Logger.getLogger("org.ice4j"), Logger.getLogger("org.jitsi"),
+        Logger.getLogger("JitsiConfig")}; // jicoco-config names its logger by simple class name
+    /** Warns "Removing the active socket" on every normal close of a transport. */
+    private static final Logger MERGING_SOCKET = Logger.getLogger("org.ice4j.socket.MergingDatagramSocket");
     private static boolean applied;
 
     private Ice4jSettings() {
@@ -40,6 +43,7 @@ final class Ice4jSettings {
         for (Logger l : QUIET) {
             l.setLevel(Level.WARNING);
         }
+        MERGING_SOCKET.setLevel(Level.SEVERE);
     }
 
     private static void setIfAbsent(String key, String value) {
