@@ -61,6 +61,7 @@ public final class WebrtcTransport implements AutoCloseable {
     private volatile String state = "new";
     private volatile Thread thread;
     private volatile SrtpSession srtp;
+    private volatile String srtpProfile = "";
     private final Object rtpLock = new Object();
     private final Object rtcpLock = new Object();
     private final SrtpBuffer rtpOut = new SrtpBuffer(1600);
@@ -178,8 +179,12 @@ public final class WebrtcTransport implements AutoCloseable {
             state = "dtls";
             LOG.debug("ICE connected {} after {} ms", ice.selectedPair(), (System.nanoTime() - iceStart) / 1_000_000);
             DtlsHandshake dtls = new DtlsHandshake(ice, () -> closing);
-            srtp = new SrtpSession(dtls.run(dtlsClient, certificate, fingerprint));
+            DtlsSrtpKeys keys = dtls.run(dtlsClient, certificate, fingerprint);
+            srtpProfile = keys.profile().name();
+            srtp = new SrtpSession(keys);
             state = "ready";
+            LOG.debug("WebRTC {} ready: DTLS {}, SRTP {}", ice.selectedPair(), dtlsClient ? "client" : "server",
+                    srtpProfile);
             listener.onConnected();
             TransportReader.Ending end = new TransportReader(this, ice, dtls).loop();
             if (end != null) {
@@ -292,6 +297,11 @@ public final class WebrtcTransport implements AutoCloseable {
     /** Packets sendRtp/sendRtcp refused (not ready, closed, too short, send error). */
     public long sendDropped() {
         return sendDropped.sum();
+    }
+
+    /** The negotiated SRTP protection profile, e.g. "AEAD_AES_128_GCM", "" before DTLS finished. */
+    String srtpProfile() {
+        return srtpProfile;
     }
 
     /** "127.0.0.1:8189 <-> 127.0.0.1:54321 udp", or "" before ICE connected. */
