@@ -83,7 +83,7 @@ final class WhipTestEndpoint implements AutoCloseable {
             String kind = m.group(1);
             String mid = first(section, "a=mid:(\\S+)");
             String codec = kind.equals("video") ? "H264" : "OPUS";
-            String pt = first(section, "a=rtpmap:(\\d+) " + codec + "/");
+            String pt = first(section, "(?i)a=rtpmap:(\\d+) " + codec + "/");
             if (kind.equals("video")) {
                 h264Pt = Integer.parseInt(pt);
             }
