@@ -48,7 +48,7 @@ public record IceServer(String scheme, String host, int port, String transport, 
             throw new IllegalArgumentException("ICE server " + scheme + ":" + host + ": transport must be udp or tcp,"
                     + " got " + transport);
         }
-        if (isTurn() && username.isEmpty()) {
+        if (scheme.startsWith("turn") && username.isEmpty()) { // fields are not assigned yet here
             throw new IllegalArgumentException("TURN server " + host + ":" + port + " needs a username and password");
         }
     }
