@@ -7,7 +7,7 @@ public final class PathException extends Exception {
 
     private final Reason reason;
 
-    PathException(Reason reason, String message) {
+    public PathException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
