@@ -62,7 +62,8 @@ class WebrtcLoopbackTest {
             System.out.printf("loopback connect %.0f ms, pair %s%n", (System.nanoTime() - t0) / 1e6,
                     p.client.selectedPair());
             assertThat(p.server.state()).isEqualTo("ready");
-            assertThat(p.client.selectedPair()).matches("127\\.0\\.0\\.1:\\d+ <-> 127\\.0\\.0\\.1:" + mux.port() + " udp");
+            assertThat(p.client.selectedPair())
+                    .matches("127\\.0\\.0\\.1:\\d+ <-> 127\\.0\\.0\\.1:" + mux.port() + " udp");
             List<byte[]> toServer = new ArrayList<>();
             List<byte[]> toClient = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
