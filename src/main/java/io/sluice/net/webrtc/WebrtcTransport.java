@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Objects;
@@ -62,25 +61,23 @@ public final class WebrtcTransport implements AutoCloseable {
     private volatile Thread thread;
     private volatile SrtpSession srtp;
     private volatile String srtpProfile = "";
-    private final Object rtpLock = new Object();
-    private final Object rtcpLock = new Object();
-    private final SrtpBuffer rtpOut = new SrtpBuffer(1600);
-    private final SrtpBuffer rtcpOut = new SrtpBuffer(1600);
-    private final LongAdder packetsSent = new LongAdder();
-    private final LongAdder bytesSent = new LongAdder();
+    private final SrtpSender sender;
     private final LongAdder packetsReceived = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder decryptErrors = new LongAdder();
-    private final LongAdder sendDropped = new LongAdder();
 
     private WebrtcTransport(IceSession ice, DtlsCertificate certificate, Listener listener, boolean serverSide) {
         this.ice = ice;
         this.certificate = Objects.requireNonNull(certificate, "certificate");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.serverSide = serverSide;
+        this.sender = new SrtpSender(ice);
     }
 
-    /** Server side of WHIP/WHEP: ICE controlled, DTLS server (Sluice answers a=setup:passive). Candidates on the mux's port. */
+    /**
+     * Server side of WHIP/WHEP: ICE controlled, DTLS server (Sluice answers a=setup:passive). Candidates on
+     * the mux's port.
+     */
     public static WebrtcTransport forServer(WebrtcUdpMux mux, DtlsCertificate cert, Listener l) {
         try {
             return new WebrtcTransport(IceSession.server(mux), cert, l, true);
@@ -176,9 +173,10 @@ public final class WebrtcTransport implements AutoCloseable {
             if (closing) {
                 return;
             }
-            state = "dtls";
+            state = "connected";
             LOG.debug("ICE connected {} after {} ms", ice.selectedPair(), (System.nanoTime() - iceStart) / 1_000_000);
             DtlsHandshake dtls = new DtlsHandshake(ice, () -> closing);
+            state = "dtls";
             DtlsSrtpKeys keys = dtls.run(dtlsClient, certificate, fingerprint);
             srtpProfile = keys.profile().name();
             srtp = new SrtpSession(keys);
@@ -230,55 +228,32 @@ public final class WebrtcTransport implements AutoCloseable {
         return s;
     }
 
-    /** Encrypts and sends; never blocks for long (UDP). Does NOT take ownership of {@code rtp}. */
+    /**
+     * Encrypts and sends; callable from any thread, never blocks for long (UDP). Returns false if not ready
+     * yet or closed (the packet is dropped and counted in {@link #sendDropped()}). Does NOT take ownership:
+     * the caller keeps and releases its ByteBuf.
+     */
     public boolean sendRtp(ByteBuf rtp) {
-        return send(rtp, false, 12, rtpLock, rtpOut);
+        return sender.send(closing ? null : srtp, rtp, false);
     }
 
     /** Encrypts and sends an RTCP compound packet. Does NOT take ownership of {@code rtcp}. */
     public boolean sendRtcp(ByteBuf rtcp) {
-        return send(rtcp, true, 8, rtcpLock, rtcpOut);
+        return sender.send(closing ? null : srtp, rtcp, true);
     }
 
-    private boolean send(ByteBuf packet, boolean rtcp, int minLength, Object lock, SrtpBuffer out) {
-        SrtpSession s = srtp;
-        int len = packet.readableBytes();
-        if (s == null || closing || len < minLength) {
-            sendDropped.increment();
-            return false;
-        }
-        synchronized (lock) {
-            packet.getBytes(packet.readerIndex(), out.array(len + 64), 0, len);
-            out.setLength(len);
-            try {
-                if (!(rtcp ? s.protectRtcp(out) : s.protectRtp(out))) {
-                    sendDropped.increment();
-                    return false;
-                }
-                ice.send(out.getBuffer(), out.getOffset(), out.getLength());
-            } catch (IOException | GeneralSecurityException e) {
-                sendDropped.increment();
-                LOG.debug("WebRTC send failed: {}", e.toString());
-                return false;
-            }
-        }
-        packetsSent.increment();
-        bytesSent.add(len);
-        return true;
-    }
-
-    /** "new","checking","dtls","ready","closed","failed". */
+    /** "new", "checking", "connected" (ICE), "dtls", "ready", "closed" or "failed". */
     public String state() {
         return state;
     }
 
     public long packetsSent() {
-        return packetsSent.sum();
+        return sender.packets.sum();
     }
 
     /** Plaintext bytes, as handed to sendRtp/sendRtcp. */
     public long bytesSent() {
-        return bytesSent.sum();
+        return sender.bytes.sum();
     }
 
     public long packetsReceived() {
@@ -296,7 +271,7 @@ public final class WebrtcTransport implements AutoCloseable {
 
     /** Packets sendRtp/sendRtcp refused (not ready, closed, too short, send error). */
     public long sendDropped() {
-        return sendDropped.sum();
+        return sender.dropped.sum();
     }
 
     /** The negotiated SRTP protection profile, e.g. "AEAD_AES_128_GCM", "" before DTLS finished. */
@@ -336,11 +311,7 @@ public final class WebrtcTransport implements AutoCloseable {
             SrtpSession s = srtp;
             srtp = null;
             if (s != null) {
-                synchronized (rtpLock) {
-                    synchronized (rtcpLock) {
-                        s.close();
-                    }
-                }
+                sender.quiesce(s::close);
             }
         }
     }

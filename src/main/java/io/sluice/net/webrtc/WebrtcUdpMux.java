@@ -48,7 +48,8 @@ public final class WebrtcUdpMux implements AutoCloseable {
         Ice4jSettings.apply();
         int colon = address.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("WebRTC UDP address must be host:port or :port, got \"" + address + "\"");
+            throw new IllegalArgumentException("WebRTC UDP address must be host:port or :port, got \"" + address
+                    + "\"");
         }
         String host = address.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -62,7 +64,8 @@ class WebrtcLoopbackTest {
             System.out.printf("loopback connect %.0f ms, pair %s%n", (System.nanoTime() - t0) / 1e6,
                     p.client.selectedPair());
             assertThat(p.server.state()).isEqualTo("ready");
-            assertThat(p.client.selectedPair()).matches("127\\.0\\.0\\.1:\\d+ <-> 127\\.0\\.0\\.1:" + mux.port() + " udp");
+            assertThat(p.client.selectedPair())
+                    .matches("127\\.0\\.0\\.1:\\d+ <-> 127\\.0\\.0\\.1:" + mux.port() + " udp");
             List<byte[]> toServer = new ArrayList<>();
             List<byte[]> toClient = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -135,6 +138,23 @@ class WebrtcLoopbackTest {
             p.close();
         }
         assertThat(p.s.closed.get(5, TimeUnit.SECONDS)).isNotNull(); // the server saw the alert
+        assertNoThreads();
+    }
+
+    @Test
+    void iceFailureClosesWithTheCause() throws Exception {
+        RecordingListener c = new RecordingListener();
+        WebrtcTransport client = WebrtcTransport.forClient(CLIENT_CERT, List.of(), "127.0.0.1", c);
+        try (DatagramSocket deaf = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.start("ufrag", "passwordpasswordpassword", serverFingerprint(), "passive",
+                    List.of("candidate:1 1 udp 2130706431 127.0.0.1 " + deaf.getLocalPort() + " typ host"));
+            assertThat(c.closed.get(40, TimeUnit.SECONDS)).hasMessageContaining("ICE failed");
+            assertThat(client.state()).isEqualTo("failed");
+            assertThat(client.sendRtp(Unpooled.wrappedBuffer(new byte[12]))).isFalse();
+        } finally {
+            client.close();
+        }
+        assertThat(c.closedCalls).isEqualTo(1);
         assertNoThreads();
     }
 
