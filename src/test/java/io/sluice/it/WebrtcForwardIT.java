@@ -133,19 +133,21 @@ class WebrtcForwardIT {
         int port = Ports.tcp();
         String yaml = "paths:\n  live/r:\n    forwardTargets:\n" + target("w", "whip://127.0.0.1:" + port + "/x/whip");
         try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
-                Peer pub = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus"), sluice.rtsp("live/r"), "24")) {
+                Peer pub = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus"), sluice.rtsp("live/r"), "36")) {
             try (Peer first = Peer.start("sink-whip.sh", Integer.toString(port), "8")) {
                 first.await(Duration.ofSeconds(40));
                 assertThat(Integer.parseInt(first.result("RECEIVED").get("frames"))).as(first.output()).isPositive();
             }
-            try (Peer second = Peer.start("sink-whip.sh", Integer.toString(port), "10")) {
+            // the vanished first target is noticed by its RTCP silence (12 s), then reconnected
+            try (Peer second = Peer.start("sink-whip.sh", Integer.toString(port), "24")) {
                 second.await(Duration.ofSeconds(40));
                 Map<String, String> r = second.result("RECEIVED");
                 assertThat(Integer.parseInt(r.get("frames"))).as(second.output())
-                        .isGreaterThan((int) (5 * MediaChecks.FPS * MediaChecks.MIN_SHARE));
+                        .isGreaterThan((int) (6 * MediaChecks.FPS * MediaChecks.MIN_SHARE));
             }
             DestStats s = sluice.server().paths().get("live/r").forwardStats().getFirst();
             assertThat(s.reconnects()).as(s.toString()).isPositive();
+            assertThat(s.lastError()).as(s.toString()).contains("no RTCP");
         }
     }
 

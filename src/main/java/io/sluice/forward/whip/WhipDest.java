@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
 public final class WhipDest implements Dest {
     private static final Logger LOG = LoggerFactory.getLogger(WhipDest.class);
 
-    /** A remote that sends no receiver report for this long is taken as gone (they come every ~1 s). */
-    static final Duration MAX_RTCP_SILENCE = Duration.ofSeconds(5);
+    /**
+     * A remote that sends no RTCP for this long (or readTimeout, if longer) is taken as gone. Chromium
+     * reports every second, but GStreamer keeps RFC 3550's 5 s minimum interval, randomized to up to
+     * 7.5 s; ICE consent would take 30 s to notice a vanished peer.
+     */
+    static final Duration MAX_RTCP_SILENCE = Duration.ofSeconds(12);
     static final long SILENCE_POLL_MS = 250;
 
     private final ForwardDest conf;
@@ -87,7 +91,7 @@ public final class WhipDest implements Dest {
                 ice.add(IceServer.parse(s));
             }
             ice.addAll(http.iceServers()); // the remote's own STUN/TURN (Link headers on OPTIONS)
-            WebrtcTransport t = WebrtcTransport.forClient(cert, ice, bindHost, new Listener());
+            WebrtcTransport t = WebrtcTransport.forClient(cert, ice, bindHostFor(endpoint), new Listener());
             transport = t;
             try {
                 session(ctx, http, t);
@@ -140,10 +144,7 @@ public final class WhipDest implements Dest {
         for (EgressTrack e : egress.tracks()) {
             tracks.add(TrackStatus.forwarded(e.streamMedia(), e.format().codec().name()));
         }
-        for (SkippedMedia s : offer.skipped()) {
-            tracks.add(TrackStatus.skipped(s.streamMedia(), s.codec(), s.reason()));
-        }
-        for (SkippedMedia s : egress.skipped()) {
+        for (SkippedMedia s : egress.skipped()) { // the offer's skipped tracks and those the remote rejected
             tracks.add(TrackStatus.skipped(s.streamMedia(), s.codec(), s.reason()));
         }
         tracks.sort(java.util.Comparator.comparingInt(TrackStatus::media));
@@ -154,6 +155,7 @@ public final class WhipDest implements Dest {
         ctx.forwarding(tracks, s.queue());
         s.start();
         LOG.info("{} connected via {}", name, t.selectedPair());
+        Duration maxSilence = connectTimeout.compareTo(MAX_RTCP_SILENCE) > 0 ? connectTimeout : MAX_RTCP_SILENCE;
         while (true) {
             try {
                 Throwable cause = ended.get(SILENCE_POLL_MS, TimeUnit.MILLISECONDS);
@@ -162,11 +164,30 @@ public final class WhipDest implements Dest {
                 }
                 return;
             } catch (TimeoutException e) {
-                if (s.nanosSinceRemoteRtcp() > MAX_RTCP_SILENCE.toNanos()) {
-                    throw new IOException("no RTCP from the WHIP server for " + MAX_RTCP_SILENCE.toSeconds()
-                            + " s: it is gone");
+                if (s.nanosSinceRemoteRtcp() > maxSilence.toNanos()) {
+                    throw new IOException("no RTCP from the WHIP server for " + maxSilence.toSeconds()
+                            + " s: it is gone (" + t.packetsReceived() + " packets received this session, "
+                            + t.decryptErrors() + " undecryptable)");
                 }
             }
+        }
+    }
+
+    /**
+     * The configured bind host; else loopback when the target is on this machine's loopback: host
+     * candidates on other interfaces cannot reach it, and offering them lets the two ICE agents settle
+     * on different pairs (seen with libnice: our media went out from one address, its RTCP came back
+     * to another).
+     */
+    private String bindHostFor(WhipEndpoint endpoint) {
+        if (bindHost != null) {
+            return bindHost;
+        }
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(endpoint.uri().getHost());
+            return a.isLoopbackAddress() ? a.getHostAddress() : null;
+        } catch (java.net.UnknownHostException e) {
+            return null; // the POST will report it
         }
     }
 
