@@ -25,6 +25,7 @@ public final class PathManager implements AutoCloseable {
     private final Conf conf;
     private final Function<ForwardDest, Dest> destFactory;
     private final InstantSource clock;
+    private final SessionRegistry sessions;
     /** Guarded by this. */
     private final Map<String, Path> paths = new TreeMap<>();
     /** Closes dropped paths off the publisher's event loop (closing waits for forwarder threads). */
@@ -36,6 +37,12 @@ public final class PathManager implements AutoCloseable {
         this.conf = conf;
         this.destFactory = destFactory;
         this.clock = clock;
+        this.sessions = new SessionRegistry(clock);
+    }
+
+    /** Every publisher and reader session of every protocol server. */
+    public SessionRegistry sessions() {
+        return sessions;
     }
 
     /**

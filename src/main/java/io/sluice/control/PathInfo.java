@@ -1,0 +1,36 @@
+package io.sluice.control;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * PathInfo is one path as the API, metrics and status page show it.
+ *
+ * @param name the path name, e.g. "live/cam1"
+ * @param confName the configuration entry it falls under ("live/cam1", "~^live/", "all_others")
+ * @param ready whether a publisher's stream is up
+ * @param readySince when the stream came up, null when not ready
+ * @param source the publisher, null when none
+ * @param tracks the stream's tracks, empty when not ready
+ * @param bytesIn bytes received from the publisher of the current stream
+ * @param packetsIn packets received from the publisher of the current stream
+ * @param readers local reader sessions (forward targets are not counted)
+ * @param targets ids of the forward targets of the path
+ */
+public record PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
+        List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
+    public PathInfo {
+        tracks = List.copyOf(tracks);
+        targets = List.copyOf(targets);
+    }
+
+    /**
+     * One track of a stream.
+     *
+     * @param type "video", "audio" or "application"
+     * @param codec e.g. "H264", "Opus", "MPEG4-GENERIC"
+     * @param clockRate RTP clock rate
+     */
+    public record TrackInfo(String type, String codec, int clockRate) {
+    }
+}

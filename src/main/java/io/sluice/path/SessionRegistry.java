@@ -1,0 +1,143 @@
+package io.sluice.path;
+
+import io.sluice.control.SessionInfo;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * SessionRegistry knows every publisher and reader session of every protocol server, so the API can list
+ * and kick them and paths can count their readers. Protocol servers register a session when it starts
+ * publishing or reading and close the registration when it ends.
+ */
+public final class SessionRegistry {
+    private final InstantSource clock;
+    private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+
+    public SessionRegistry(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** Role of a session on its path. */
+    public enum Role {
+        PUBLISH, READ;
+
+        String json() {
+            return this == PUBLISH ? "publish" : "read";
+        }
+    }
+
+    /**
+     * Registers a session.
+     *
+     * @param protocol "rtsp", "rtsps", "rtmp", "rtmps", "srt", "webrtc"
+     * @param remote the peer's "ip:port"
+     * @param user the user it authenticated as, "" when none
+     * @param bytes bytes received (publish) or sent (read) so far; called from any thread, must not block
+     * @param kick closes the session; called from any thread, must not block, idempotent
+     * @return the registration; close it when the session ends
+     */
+    public Registration register(String protocol, Role role, String path, String remote, String user,
+            LongSupplier bytes, Runnable kick) {
+        String id;
+        Entry e;
+        do {
+            id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
+            e = new Entry(id, protocol, role, path, remote, user, clock.instant(), bytes, kick);
+        } while (sessions.putIfAbsent(id, e) != null);
+        return e;
+    }
+
+    public List<SessionInfo> list() {
+        List<SessionInfo> out = new ArrayList<>(sessions.size());
+        for (Entry e : sessions.values()) {
+            out.add(e.info());
+        }
+        out.sort((a, b) -> a.created().compareTo(b.created()));
+        return out;
+    }
+
+    /** Reader sessions of one path. */
+    public int readers(String path) {
+        int n = 0;
+        for (Entry e : sessions.values()) {
+            if (e.role == Role.READ && e.path.equals(path)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The publisher session of one path, or null. */
+    public SessionInfo publisher(String path) {
+        for (Entry e : sessions.values()) {
+            if (e.role == Role.PUBLISH && e.path.equals(path)) {
+                return e.info();
+            }
+        }
+        return null;
+    }
+
+    /** Closes one session; false if unknown. */
+    public boolean kick(String id) {
+        Entry e = sessions.get(id);
+        if (e == null) {
+            return false;
+        }
+        e.kick.run();
+        return true;
+    }
+
+    /** Handle of one registered session. */
+    public interface Registration extends AutoCloseable {
+        String id();
+
+        @Override
+        void close();
+    }
+
+    private final class Entry implements Registration {
+        final String id;
+        final String protocol;
+        final Role role;
+        final String path;
+        final String remote;
+        final String user;
+        final Instant created;
+        final LongSupplier bytes;
+        final Runnable kick;
+
+        Entry(String id, String protocol, Role role, String path, String remote, String user, Instant created,
+                LongSupplier bytes, Runnable kick) {
+            this.id = id;
+            this.protocol = protocol;
+            this.role = role;
+            this.path = path;
+            this.remote = remote;
+            this.user = user;
+            this.created = created;
+            this.bytes = bytes;
+            this.kick = kick;
+        }
+
+        SessionInfo info() {
+            return new SessionInfo(id, protocol, role.json(), path, remote, user, created, bytes.getAsLong());
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void close() {
+            sessions.remove(id, this);
+        }
+    }
+}
