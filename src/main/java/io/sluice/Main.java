@@ -1,10 +1,10 @@
 package io.sluice;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import io.sluice.conf.Conf;
 import io.sluice.conf.ConfException;
-import io.sluice.conf.ConfLoader;
+import io.sluice.conf.ConfDocument;
+import io.sluice.core.ConfWatcher;
+import io.sluice.core.LogLevels;
 import io.sluice.core.Server;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -21,9 +21,9 @@ public final class Main {
             System.err.println("usage: sluice [CONFIG.yml]   (no argument: the embedded default configuration)");
             System.exit(2);
         }
-        Conf conf;
+        ConfDocument doc;
         try {
-            conf = args.length == 1 ? ConfLoader.load(Path.of(args[0])) : ConfLoader.defaults();
+            doc = args.length == 1 ? ConfDocument.load(Path.of(args[0])) : ConfDocument.embedded();
         } catch (ConfException e) {
             System.err.println("sluice: invalid configuration:");
             for (String p : e.problems()) {
@@ -32,19 +32,28 @@ public final class Main {
             System.exit(1);
             return;
         }
-        setLogLevel(conf.logLevel());
+        Conf conf = doc.conf();
+        LogLevels.set(conf.logLevel());
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Sluice {} using {}", version(), args.length == 1 ? args[0] : "the embedded default configuration");
-        Server server = new Server(conf);
+        Server server = new Server(doc);
+        ConfWatcher watcher = null;
         try {
             server.start();
+            if (args.length == 1) {
+                watcher = new ConfWatcher(Path.of(args[0]), server.reloader()::reloadFile);
+            }
         } catch (Exception e) {
             log.error("cannot start: {}", e.toString());
             System.exit(1);
         }
+        ConfWatcher w = watcher;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sluice-shutdown").unstarted(() -> {
             log.info("shutting down");
+            if (w != null) {
+                w.close();
+            }
             server.close();
             stopped.countDown();
         }));
@@ -54,11 +63,5 @@ public final class Main {
     private static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
-    }
-
-    private static void setLogLevel(String level) {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext lc) {
-            lc.getLogger("io.sluice").setLevel(Level.toLevel(level, Level.INFO));
-        }
     }
 }

@@ -109,6 +109,16 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
         return null;
     }
 
+    /** The entry written with exactly this name ("live/cam", "~^cam", "all_others"), or null. */
+    public PathConf pathEntry(String name) {
+        for (PathConf p : paths) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     static void checkLogLevel(String level) {
         if (!LOG_LEVELS.contains(level)) {
             throw new BadValue("unknown log level '" + level + "'", String.join(", ", LOG_LEVELS));

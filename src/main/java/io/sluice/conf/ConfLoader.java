@@ -14,6 +14,7 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
  * ConfLoader reads the YAML config into a {@link Conf}, walking the tree by hand so that every
@@ -42,8 +43,12 @@ public final class ConfLoader {
             "record", "authMethod");
 
     // STRICT_DUPLICATE_DETECTION: YAML allows a key twice and keeps the last; a repeated path name is always a slip.
-    private static final YAMLMapper MAPPER =
-            YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    static final YAMLMapper MAPPER =
+            YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    // how a saved configuration looks: like a hand-written one
+                    .enable(YAMLWriteFeature.MINIMIZE_QUOTES, YAMLWriteFeature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+                    .build();
 
     private ConfLoader() {
     }
@@ -69,6 +74,11 @@ public final class ConfLoader {
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
             throw new ConfException(sourceName + ": " + where + "invalid YAML: " + oneLine(e.getOriginalMessage()), e);
         }
+        return fromTree(root, sourceName);
+    }
+
+    /** Reads a parsed YAML (or JSON) tree; sourceName starts every problem message. */
+    static Conf fromTree(JsonNode root, String sourceName) throws ConfException {
         Problems problems = new Problems(sourceName);
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = MAPPER.createObjectNode(); // an empty file means all defaults

@@ -227,7 +227,7 @@ final class ForwardDestReader {
             }
             String id = d.explicitId();
             if (id == null) {
-                id = derivedId(i, d.url(), used);
+                id = derivedId(d.url(), used);
                 used.add(id);
             }
             try {
@@ -241,13 +241,27 @@ final class ForwardDestReader {
         return out;
     }
 
-    /** "t{index}-{host}-{port}": stable for the same file, readable in logs and the API. */
-    static String derivedId(int index, DestUrl url, Set<String> used) {
+    /**
+     * "{host}-{port}-{hash}", hash = 4 hex digits of the SHA-256 of the whole URL: readable in logs and
+     * the API, and, unlike a position, unchanged when other targets are added, removed or reordered (so
+     * a reload does not restart them). Identical URLs get "-2", "-3" in file order. Write an explicit
+     * id to keep one across URL changes.
+     */
+    static String derivedId(DestUrl url, Set<String> used) {
         String host = url.host().replaceAll("[^A-Za-z0-9_.-]", "_");
-        String base = "t" + index + "-" + host + "-" + url.port();
-        if (base.length() > 56) {
-            base = base.substring(0, 56); // leave room for a "-NN" suffix within the 64-character limit
+        String hash;
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(url.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            hash = java.util.HexFormat.of().formatHex(d, 0, 2);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+        String base = host + "-" + url.port();
+        if (base.length() > 53) {
+            base = base.substring(0, 53); // room for "-hash" and a "-NN" suffix within 64 characters
+        }
+        base += "-" + hash;
         String id = base;
         for (int n = 2; used.contains(id); n++) {
             id = base + "-" + n;

@@ -1,8 +1,11 @@
 package io.sluice.core;
 
 import io.sluice.conf.Conf;
+import io.sluice.conf.ConfDocument;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
+import io.sluice.control.Control;
+import io.sluice.core.ConfChanges.Part;
 import io.sluice.forward.Dest;
 import io.sluice.forward.rtmp.RtmpDest;
 import io.sluice.forward.rtsp.RtspDest;
@@ -19,47 +22,51 @@ import io.sluice.server.webrtc.WebrtcServer;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server wires Sluice's components together: it starts them in dependency order and closes them in
- * reverse. It holds no protocol logic of its own.
+ * Server wires Sluice's components together: it starts them in dependency order, closes them in
+ * reverse, and applies a changed configuration by restarting only the components whose settings
+ * changed. It holds no protocol logic of its own.
  */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
-    private final Conf conf;
-    private final List<AutoCloseable> started = new ArrayList<>();
+    /** Read by the forward-target factory on attempt threads; replaced on reload. */
+    private volatile Conf conf;
+    private final ConfDocument initial;
     private NetLoops loops;
     private PathManager paths;
     private RtspServer rtsp;
     private RtmpServer rtmp;
     private SrtServer srt;
     private WebrtcServer webrtc;
+    private ControlImpl control;
     /** One certificate for every DTLS session of this process (WebRTC peers expect self-signed ones). */
     private DtlsCertificate dtlsCert;
     private final WhipSequences whipSequences = new WhipSequences();
+    private boolean started;
 
-    public Server(Conf conf) {
-        this.conf = conf;
+    public Server(ConfDocument doc) {
+        this.initial = doc;
+        this.conf = doc.conf();
     }
 
     /** Starts every component; on failure, closes what was started and rethrows. */
-    public void start() throws Exception {
+    public synchronized void start() throws Exception {
         try {
-            loops = track(new NetLoops(0));
+            started = true;
+            loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
-            paths = track(new PathManager(conf, this::dest, InstantSource.system()));
+            paths = new PathManager(conf, this::dest, InstantSource.system());
             paths.start();
-            rtsp = track(new RtspServer(conf, loops, paths));
-            rtsp.start();
-            rtmp = track(new RtmpServer(conf, loops, paths));
-            rtmp.start();
-            srt = track(new SrtServer(conf, loops, paths));
-            srt.start();
-            webrtc = track(new WebrtcServer(conf, loops, paths, dtlsCert));
-            webrtc.start();
+            rtsp = startRtsp(conf);
+            rtmp = startRtmp(conf);
+            srt = startSrt(conf);
+            webrtc = startWebrtc(conf);
+            control = new ControlImpl(this, initial);
         } catch (Exception e) {
             close();
             throw e;
@@ -67,48 +74,178 @@ public final class Server implements AutoCloseable {
         LOG.info("Sluice started");
     }
 
-    private <T extends AutoCloseable> T track(T c) {
-        started.add(c);
-        return c;
+    private RtspServer startRtsp(Conf c) throws Exception {
+        RtspServer s = new RtspServer(c, loops, paths);
+        try {
+            s.start();
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private RtmpServer startRtmp(Conf c) throws Exception {
+        RtmpServer s = new RtmpServer(c, loops, paths);
+        try {
+            s.start();
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private SrtServer startSrt(Conf c) throws Exception {
+        SrtServer s = new SrtServer(c, loops, paths);
+        try {
+            s.start();
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private WebrtcServer startWebrtc(Conf c) throws Exception {
+        WebrtcServer s = new WebrtcServer(c, loops, paths, dtlsCert);
+        try {
+            s.start();
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /**
+     * Applies a new configuration: listeners whose own settings changed restart (their sessions end),
+     * the others take the new settings for their next sessions; paths and forward targets are diffed
+     * entry by entry and target by target.
+     *
+     * @return what could not be applied (e.g. a new listen address already in use), empty when all was
+     */
+    synchronized List<String> apply(Conf next) {
+        Conf old = conf;
+        Set<Part> parts = ConfChanges.between(old, next);
+        conf = next;
+        List<String> failures = new ArrayList<>();
+        if (parts.isEmpty()) {
+            return failures;
+        }
+        LOG.info("applying configuration change: {}", parts);
+        LogLevels.set(next.logLevel());
+        rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, this::startRtsp, RtspServer::update,
+                failures);
+        rtmp = restartIf(parts.contains(Part.RTMP), "RTMP", rtmp, next, this::startRtmp, RtmpServer::update,
+                failures);
+        srt = restartIf(parts.contains(Part.SRT), "SRT", srt, next, this::startSrt, SrtServer::update, failures);
+        webrtc = restartIf(parts.contains(Part.WEBRTC), "WebRTC", webrtc, next, this::startWebrtc,
+                WebrtcServer::update, failures);
+        paths.reload(next);
+        return failures;
+    }
+
+    private interface Starter<T> {
+        T start(Conf c) throws Exception;
+    }
+
+    private interface Updater<T> {
+        void update(T server, Conf c);
+    }
+
+    private <T extends AutoCloseable> T restartIf(boolean restart, String name, T current, Conf next,
+            Starter<T> starter, Updater<T> updater, List<String> failures) {
+        if (!restart) {
+            if (current != null) {
+                updater.update(current, next);
+            }
+            return current;
+        }
+        LOG.info("restarting the {} server: its settings changed", name);
+        if (current != null) {
+            try {
+                current.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping the {} server", name, e);
+            }
+        }
+        try {
+            return starter.start(next);
+        } catch (Exception e) {
+            String m = name + " server not running: " + e.getMessage();
+            LOG.error(m);
+            failures.add(m);
+            return null;
+        }
     }
 
     /** Makes the protocol session for one forward target attempt. */
     private Dest dest(ForwardDest d) {
+        Conf c = conf;
         return switch (d.url()) {
-            case DestUrl.Rtsp r -> new RtspDest(d, loops, conf.readTimeout(), conf.writeTimeout());
-            case DestUrl.Rtmp r -> new RtmpDest(d, loops, conf.readTimeout(), conf.writeTimeout());
-            case DestUrl.Srt s -> new SrtDest(d, conf.readTimeout(), conf.writeTimeout());
-            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, conf.readTimeout(), null);
+            case DestUrl.Rtsp r -> new RtspDest(d, loops, c.readTimeout(), c.writeTimeout());
+            case DestUrl.Rtmp r -> new RtmpDest(d, loops, c.readTimeout(), c.writeTimeout());
+            case DestUrl.Srt s -> new SrtDest(d, c.readTimeout(), c.writeTimeout());
+            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, c.readTimeout(), null);
         };
+    }
+
+    public Conf conf() {
+        return conf;
+    }
+
+    /** What the API, metrics and status page read and change. */
+    public Control control() {
+        return control;
+    }
+
+    /** Reloads from the file the configuration came from (hot reload); see {@link Control}. */
+    public ControlImpl reloader() {
+        return control;
     }
 
     public PathManager paths() {
         return paths;
     }
 
-    public RtspServer rtsp() {
+    public synchronized RtspServer rtsp() {
         return rtsp;
     }
 
-    public RtmpServer rtmp() {
+    public synchronized RtmpServer rtmp() {
         return rtmp;
     }
 
-    public SrtServer srt() {
+    public synchronized SrtServer srt() {
         return srt;
     }
 
-    public WebrtcServer webrtc() {
+    public synchronized WebrtcServer webrtc() {
         return webrtc;
     }
 
     /** Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!started) {
+            return;
+        }
+        started = false;
+        List<AutoCloseable> order = new ArrayList<>();
+        order.add(webrtc);
+        order.add(srt);
+        order.add(rtmp);
+        order.add(rtsp);
+        order.add(paths);
+        order.add(loops);
         Exception failure = null;
-        for (int i = started.size() - 1; i >= 0; i--) {
+        for (AutoCloseable c : order) {
+            if (c == null) {
+                continue;
+            }
             try {
-                started.get(i).close();
+                c.close();
             } catch (Exception e) {
                 if (failure == null) {
                     failure = e;
@@ -117,7 +254,10 @@ public final class Server implements AutoCloseable {
                 }
             }
         }
-        started.clear();
+        webrtc = null;
+        srt = null;
+        rtmp = null;
+        rtsp = null;
         if (failure != null) {
             LOG.warn("error while stopping", failure);
         }

@@ -29,4 +29,10 @@ public record DestStats(String id, String url, String protocol, DestState state,
         tracks = List.copyOf(tracks);
         link = Map.copyOf(link);
     }
+
+    /** The figures of a target that has not run: its configured state and zero counters. */
+    public static DestStats idle(io.sluice.conf.ForwardDest d) {
+        return new DestStats(d.id(), d.redactedUrl(), DestRunner.protocol(d.url()),
+                d.enable() ? DestState.IDLE : DestState.DISABLED, null, 0, 0, 0, 0, "", null, List.of(), Map.of());
+    }
 }

@@ -20,7 +20,7 @@ import java.util.function.Function;
 public final class ForwardManager implements AutoCloseable {
     private final String pathName;
     private final Function<ForwardDest, Dest> factory;
-    private final int defaultQueue;
+    private int defaultQueue;
     private final InstantSource clock;
     private final ExecutorService executor;
     /** Guarded by this; keyed by target id, in configuration order. */
@@ -72,7 +72,8 @@ public final class ForwardManager implements AutoCloseable {
      * Applies a new target list: targets whose record is unchanged keep running untouched; changed
      * ones restart; removed ones stop; new ones start if the stream is up.
      */
-    public synchronized void reload(List<ForwardDest> dests) {
+    public synchronized void reload(List<ForwardDest> dests, int defaultQueue) {
+        this.defaultQueue = defaultQueue;
         Map<String, DestRunner> next = new LinkedHashMap<>();
         for (ForwardDest d : dests) {
             DestRunner old = runners.remove(d.id());

@@ -23,7 +23,7 @@ public final class Path implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Path.class);
 
     private final String name;
-    private final PathConf conf;
+    private volatile PathConf conf;
     private final ForwardManager forwards;
     /** Called when the stream ends, so readers can close their sessions. */
     private final CopyOnWriteArrayList<Runnable> onStreamEnd = new CopyOnWriteArrayList<>();
@@ -73,7 +73,7 @@ public final class Path implements AutoCloseable {
             KeyframeDetector d = KeyframeDetector.forCodec(desc.medias().get(i).format().codec());
             return d == KeyframeDetector.NONE ? null : d::isKeyframePacket;
         }, i -> assembler(desc.medias().get(i).format()));
-        publisher = new PublisherHandle(s, loop, who);
+        publisher = new PublisherHandle(s, loop, who, java.time.Instant.now());
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);
         return publisher;
@@ -105,6 +105,11 @@ public final class Path implements AutoCloseable {
         onIdle.run();
     }
 
+    /** When the current stream came up, or null. */
+    public synchronized java.time.Instant readySince() {
+        return publisher == null ? null : publisher.since;
+    }
+
     /** True while a publisher is on the path. */
     public synchronized boolean hasPublisher() {
         return publisher != null;
@@ -114,6 +119,12 @@ public final class Path implements AutoCloseable {
     public AutoCloseable onStreamEnd(Runnable r) {
         onStreamEnd.add(r);
         return () -> onStreamEnd.remove(r);
+    }
+
+    /** Takes a changed entry: new settings for the next sessions, and the target list diffed by id. */
+    void reconfigure(PathConf next, int writeQueueSize) {
+        conf = next;
+        forwards.reload(next.forwardTargets(), writeQueueSize);
     }
 
     public List<DestStats> forwardStats() {
@@ -141,7 +152,10 @@ public final class Path implements AutoCloseable {
         final EventLoop loop;
         final String who;
 
-        PublisherHandle(Stream stream, EventLoop loop, String who) {
+        final java.time.Instant since;
+
+        PublisherHandle(Stream stream, EventLoop loop, String who, java.time.Instant since) {
+            this.since = since;
             this.stream = stream;
             this.loop = loop;
             this.who = who;

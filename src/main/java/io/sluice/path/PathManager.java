@@ -16,13 +16,16 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PathManager finds or creates the path for a name (exact names, then regex names, then
  * {@code all_others}) and is what protocol servers ask to publish and to read.
  */
 public final class PathManager implements AutoCloseable {
-    private final Conf conf;
+    private static final Logger LOG = LoggerFactory.getLogger(PathManager.class);
+    private volatile Conf conf;
     private final Function<ForwardDest, Dest> destFactory;
     private final InstantSource clock;
     private final SessionRegistry sessions;
@@ -50,10 +53,56 @@ public final class PathManager implements AutoCloseable {
      * publisher arrives.
      */
     public synchronized void start() {
+        createExactPaths();
+    }
+
+    private void createExactPaths() {
         for (PathConf pc : conf.paths()) {
             if (!pc.isRegex() && !isCatchAll(pc.name())) {
                 path(pc.name());
             }
+        }
+    }
+
+    /**
+     * Applies a new configuration to the paths. A path whose entry is unchanged is not touched; one whose
+     * entry changed keeps its publisher and readers and gets the new settings (credentials apply to the
+     * next sessions; forward targets are compared one by one and only changed ones restart); a path no
+     * entry allows any more is closed (its publisher and readers are disconnected); new exact entries get
+     * their paths.
+     */
+    public void reload(Conf next) {
+        List<Path> gone = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            conf = next;
+            for (var it = paths.entrySet().iterator(); it.hasNext();) {
+                Path p = it.next().getValue();
+                PathConf pc = next.pathFor(p.name());
+                if (pc == null) {
+                    it.remove();
+                    gone.add(p);
+                } else if (!pc.equals(p.conf())) {
+                    p.reconfigure(pc, next.writeQueueSize());
+                }
+            }
+            createExactPaths();
+        }
+        for (Path p : gone) {
+            LOG.info("[path {}] no longer configured: closing it", p.name());
+            closeLater(p);
+        }
+        // A dynamic path left idle by a change (e.g. its entry became exact and then was removed) is
+        // dropped by its own onIdle when its publisher leaves.
+    }
+
+    private void closeLater(Path p) {
+        try {
+            closer.execute(p::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            p.close(); // shutting down: close() below is waiting anyway
         }
     }
 
@@ -78,8 +127,7 @@ public final class PathManager implements AutoCloseable {
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
                     clock);
-            boolean dynamic = pc.isRegex() || isCatchAll(pc.name());
-            p = new Path(name, pc, fm, dynamic ? () -> dropIfIdle(name) : () -> { });
+            p = new Path(name, pc, fm, () -> dropIfIdle(name));
             paths.put(name, p);
         }
         return p;
@@ -124,16 +172,14 @@ public final class PathManager implements AutoCloseable {
         Path p;
         synchronized (this) {
             p = paths.get(name);
-            if (p == null || p.hasPublisher()) {
+            PathConf entry = conf.pathFor(name);
+            boolean exact = entry != null && entry.name().equals(name);
+            if (p == null || p.hasPublisher() || exact) {
                 return;
             }
             paths.remove(name);
         }
-        try {
-            closer.execute(p::close);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            p.close(); // shutting down: close() below is waiting anyway
-        }
+        closeLater(p);
     }
 
     public synchronized List<Path> paths() {

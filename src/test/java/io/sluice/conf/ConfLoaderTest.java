@@ -113,7 +113,8 @@ class ConfLoaderTest {
         assertThat(conf.paths()).extracting(PathConf::name).containsExactly("mystream");
         List<ForwardDest> t = conf.pathFor("mystream").forwardTargets();
         assertThat(t).extracting(ForwardDest::id).containsExactly(
-                "t0-remote-server-8889", "t1-remote-server-8554", "t2-remote-server-8890", "t3-remote-server-1935");
+                "remote-server-8889-0c45", "remote-server-8554-a7ce", "remote-server-8890-5a21",
+                "remote-server-1935-f69c");
 
         ForwardDest webrtc = t.get(0);
         assertThat(webrtc.url()).isEqualTo(new DestUrl.Whip("webrtc://remote-server:8889/target-path/whep", false,
@@ -193,10 +194,10 @@ class ConfLoaderTest {
         assertThat(t).hasSize(2);
         assertThat(t.get(0).url()).isInstanceOf(DestUrl.Rtsp.class);
         ForwardDest fwd = t.get(1);
-        assertThat(fwd.id()).isEqualTo("t1-b.example-1935");
+        assertThat(fwd.id()).isEqualTo("b.example-1935-a3c0");
         assertThat(fwd.url()).isEqualTo(new DestUrl.Rtmp("rtmp://b.example/live/cam1?key=1", false, "b.example", 1935,
                 "live", "cam1?key=1", "", ""));
-        assertThat(fwd).isEqualTo(new ForwardDest("t1-b.example-1935", fwd.url(), true, true, Duration.ofSeconds(2),
+        assertThat(fwd).isEqualTo(new ForwardDest("b.example-1935-a3c0", fwd.url(), true, true, Duration.ofSeconds(2),
                 Duration.ofSeconds(30), Duration.ZERO, "", "", RtspDestConf.DEFAULT, SrtDestConf.DEFAULT,
                 WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0));
         assertThat(conf.rtspTransports()).isEqualTo(EnumSet.of(RtspTransport.UDP, RtspTransport.TCP));
@@ -209,12 +210,18 @@ class ConfLoaderTest {
                   p:
                     forwardTargets:
                       - url: rtsp://h/a
-                      - id: t0-h-554
+                      - id: h-554-965c
                         url: rtsp://h/b
                       - url: rtsp://[::1]:8554/c
+                      - url: rtsp://h/a
                 """;
         List<ForwardDest> t = ConfLoader.parse(yaml, "a.yml").pathFor("p").forwardTargets();
-        assertThat(t).extracting(ForwardDest::id).containsExactly("t0-h-554-2", "t0-h-554", "t2-__1-8554");
+        assertThat(t).extracting(ForwardDest::id)
+                .containsExactly("h-554-965c-2", "h-554-965c", "__1-8554-5283", "h-554-965c-3");
+        // an id depends on its own URL only: removing another target does not change it
+        String without = yaml.replace("      - id: h-554-965c\n        url: rtsp://h/b\n", "");
+        assertThat(ConfLoader.parse(without, "c.yml").pathFor("p").forwardTargets()).extracting(ForwardDest::id)
+                .containsExactly("h-554-965c", "__1-8554-5283", "h-554-965c-2");
         assertThat(ConfLoader.parse(yaml, "b.yml")).isEqualTo(ConfLoader.parse(yaml, "a.yml"));
     }
 

@@ -242,6 +242,6 @@ class ConfProblemsTest {
         Conf conf = ConfLoader.load(Path.of("src/test/resources/conf/good.yml"));
         assertThat(conf.rtspAddress()).isEqualTo("127.0.0.1:0");
         assertThat(conf.pathFor("cam1").forwardTargets()).extracting(ForwardDest::id)
-                .containsExactly("second-instance", "t1-127.0.0.1-1935");
+                .containsExactly("second-instance", "127.0.0.1-1935-8fb0");
     }
 }

@@ -37,6 +37,14 @@ final class SluiceUnderTest implements AutoCloseable {
      *     machine) would share.
      */
     static SluiceUnderTest start(String yaml) throws Exception {
+        return start(yaml, null);
+    }
+
+    /**
+     * Like {@link #start(String)}, but the configuration is written to {@code file} and loaded from there,
+     * so that saving and hot reload work on it.
+     */
+    static SluiceUnderTest start(String yaml, java.nio.file.Path file) throws Exception {
         int rtsp = Ports.tcp();
         int rtp = Ports.udpPair();
         int rtmp = Ports.tcp();
@@ -55,7 +63,14 @@ final class SluiceUnderTest implements AutoCloseable {
                 webrtcAddress: 127.0.0.1:%d
                 webrtcLocalUDPAddress: 127.0.0.1:%d
                 """.formatted(rtsp, rtp, rtp + 1, rtmp, rtmps, srt, webrtc, webrtcUdp) + yaml;
-        Server s = new Server(ConfLoader.parse(conf, "it.yml"));
+        io.sluice.conf.ConfDocument doc;
+        if (file == null) {
+            doc = io.sluice.conf.ConfDocument.parse(conf, "it.yml");
+        } else {
+            java.nio.file.Files.writeString(file, conf);
+            doc = io.sluice.conf.ConfDocument.load(file);
+        }
+        Server s = new Server(doc);
         s.start();
         return new SluiceUnderTest(rtsp, rtp, rtmp, rtmps, srt, webrtc, s);
     }

@@ -31,7 +31,7 @@ public final class RtmpServer implements AutoCloseable {
     /** Per-connection send buffer watermarks: above the high mark a reader queues, then drops. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
 
-    private final Conf conf;
+    private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
     private final ChannelGroup conns = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
@@ -91,6 +91,14 @@ public final class RtmpServer implements AutoCloseable {
     /** The bound RTMPS port, or -1. */
     public int tlsPort() {
         return tls == null ? -1 : ((InetSocketAddress) tls.localAddress()).getPort();
+    }
+
+    /**
+     * Takes settings that apply without rebinding (timeouts, queue sizes, accepted transports): the next
+     * sessions and checks use them. Listen addresses and TLS files need a new server.
+     */
+    public void update(Conf next) {
+        conf = next;
     }
 
     Conf conf() {

@@ -28,7 +28,7 @@ public final class RtspServer implements AutoCloseable {
     /** Per-connection send buffer watermarks: above the high mark a reader queues, then drops. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
 
-    private final Conf conf;
+    private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
     private final ChannelGroup conns = new DefaultChannelGroup("rtsp", GlobalEventExecutor.INSTANCE);
@@ -65,6 +65,14 @@ public final class RtspServer implements AutoCloseable {
     /** The bound TCP port (useful when configured as port 0). */
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /**
+     * Takes settings that apply without rebinding (timeouts, queue sizes, accepted transports): the next
+     * sessions and checks use them. Listen addresses and TLS files need a new server.
+     */
+    public void update(Conf next) {
+        conf = next;
     }
 
     Conf conf() {

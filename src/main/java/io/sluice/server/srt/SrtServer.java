@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class SrtServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SrtServer.class);
 
-    private final Conf conf;
+    private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
@@ -152,6 +152,14 @@ public final class SrtServer implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Takes settings that apply without rebinding (timeouts, queue sizes, accepted transports): the next
+     * sessions and checks use them. Listen addresses and TLS files need a new server.
+     */
+    public void update(Conf next) {
+        conf = next;
     }
 
     Conf conf() {

@@ -35,7 +35,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     /** A peer connection that is not up this long after the answer is dropped (ICE or DTLS never finished). */
     static final long CONNECT_TIMEOUT_MS = 20_000;
 
-    private final Conf conf;
+    private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
     private final DtlsCertificate cert;
@@ -77,6 +77,14 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     /** Sessions currently open (publishers and readers). */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /**
+     * Takes settings that apply without rebinding (timeouts, queue sizes, accepted transports): the next
+     * sessions and checks use them. Listen addresses and TLS files need a new server.
+     */
+    public void update(Conf next) {
+        conf = next;
     }
 
     Conf conf() {

@@ -1,0 +1,33 @@
+package io.sluice.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.conf.Conf;
+import io.sluice.conf.ConfDocument;
+import io.sluice.core.ConfChanges.Part;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfChangesTest {
+
+    @Test
+    void everySettingSaysWhatItAffects() {
+        // a new Conf component must be classified, or a reload would restart everything for it
+        assertThat(ConfChanges.EFFECTS.keySet()).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(Conf.class.getRecordComponents()).map(RecordComponent::getName).toList());
+    }
+
+    @Test
+    void onlyTheChangedPartsAreTouched() throws Exception {
+        ConfDocument d = ConfDocument.parse("rtspAddress: :8554\npaths:\n  a: {}\n", "t.yml");
+        Conf c = d.conf();
+        assertThat(ConfChanges.between(c, c)).isEmpty();
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("rtmpAddress", ":1999"), "t").conf()))
+                .containsExactly(Part.RTMP);
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("readTimeout", "3s"), "t").conf()))
+                .containsExactly(Part.LIVE);
+        assertThat(ConfChanges.between(c, d.withPath("b", Map.of(), "t").conf())).containsExactly(Part.PATHS);
+    }
+}
