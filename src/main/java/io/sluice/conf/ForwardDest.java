@@ -17,11 +17,14 @@ import java.util.regex.Pattern;
  * @param username credentials for the target; when "", those in the URL apply
  * @param password see username
  * @param queueSize bounded queue of this target in packets; 0 means the global writeQueueSize
+ * @param group failover group: targets of a path sharing it forward one at a time, in order; "" = none
+ * @param when conditions under which the target forwards; {@link ForwardCondition#ALWAYS} = none
  */
 public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconnect,
                           Duration reconnectDelay, Duration reconnectMaxDelay, Duration maxReconnectTime,
                           String username, String password, RtspDestConf rtspConfig, SrtDestConf srtConfig,
-                          WebrtcDestConf webrtcConfig, RtmpDestConf rtmpConfig, int queueSize) {
+                          WebrtcDestConf webrtcConfig, RtmpDestConf rtmpConfig, int queueSize, String group,
+                          ForwardCondition when) {
 
     static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofSeconds(2);
     static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(30);
@@ -42,6 +45,14 @@ public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconn
         Objects.requireNonNull(webrtcConfig, "webrtcConfig");
         Objects.requireNonNull(rtmpConfig, "rtmpConfig");
         checkQueueSize(queueSize);
+        checkGroup(Objects.requireNonNull(group, "group"));
+        Objects.requireNonNull(when, "when");
+    }
+
+    static void checkGroup(String g) {
+        if (!g.isEmpty() && !ID.matcher(g).matches()) {
+            throw new BadValue("invalid group '" + g + "'", ACCEPTED_ID);
+        }
     }
 
     /** The URL with credentials, passphrases and tokens masked: the only form of it fit for logs. */
@@ -88,6 +99,6 @@ public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconn
                 + ", maxReconnectTime=" + Durations.format(maxReconnectTime)
                 + ", username=" + username + ", password=" + Redact.secret(password)
                 + ", rtspConfig=" + rtspConfig + ", srtConfig=" + srtConfig + ", webrtcConfig=" + webrtcConfig
-                + ", rtmpConfig=" + rtmpConfig + ", queueSize=" + queueSize + "]";
+                + ", rtmpConfig=" + rtmpConfig + ", queueSize=" + queueSize + ", group=" + group + ", when=" + when + "]";
     }
 }

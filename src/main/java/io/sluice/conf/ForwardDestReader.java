@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * ForwardDestReader reads a path's forwardTargets and mediamtx-style forward entries into
@@ -15,7 +16,7 @@ import java.util.Set;
 final class ForwardDestReader {
 
     static final List<String> TARGET_KEYS = List.of("id", "url", "enable", "reconnect", "reconnectDelay",
-            "reconnectMaxDelay", "maxReconnectTime", "username", "password", "rtspConfig", "srtConfig",
+            "reconnectMaxDelay", "maxReconnectTime", "group", "when", "username", "password", "rtspConfig", "srtConfig",
             "webrtcConfig", "rtmpConfig", "queueSize");
     static final List<String> FORWARD_KEYS = List.of("dest");
     static final List<String> RTSP_KEYS = List.of("transport", "fingerprint");
@@ -30,7 +31,8 @@ final class ForwardDestReader {
     private record Draft(String path, String explicitId, DestUrl url, boolean enable, boolean reconnect,
                          Duration reconnectDelay, Duration reconnectMaxDelay, Duration maxReconnectTime,
                          String username, String password, RtspDestConf rtsp, SrtDestConf srt,
-                         WebrtcDestConf webrtc, RtmpDestConf rtmp, int queueSize) {
+                         WebrtcDestConf webrtc, RtmpDestConf rtmp, int queueSize, String group,
+                         ForwardCondition when) {
     }
 
     /** Reads both lists of one path entry; targets with errors are reported and left out. */
@@ -82,8 +84,54 @@ final class ForwardDestReader {
         SrtDestConf srt = srtConfig(t, url);
         WebrtcDestConf webrtc = webrtcConfig(t, url);
         RtmpDestConf rtmp = rtmpConfig(t, url);
+        String group = t.get("group", "", v -> {
+            String g = ConfNode.text(v);
+            ForwardDest.checkGroup(g);
+            return g;
+        });
+        ForwardCondition when = when(t);
         return new Draft(t.path(), id, url, enable, reconnect, delay, maxDelay, maxTime, username, password,
-                rtsp, srt, webrtc, rtmp, queueSize);
+                rtsp, srt, webrtc, rtmp, queueSize, group, when);
+    }
+
+    private static ForwardCondition when(ConfNode t) {
+        if (!t.has("when")) {
+            return ForwardCondition.ALWAYS;
+        }
+        ConfNode w = t.object("when");
+        if (w == null) {
+            return ForwardCondition.ALWAYS;
+        }
+        w.checkKeys(ForwardCondition.KEYS, Set.of());
+        int minReaders = w.get("minReaders", 0, v -> ConfNode.integer(v, "an integer >= 0"));
+        java.time.LocalTime[] window = w.get("between", null, v -> ForwardCondition.parseBetween(ConfNode.text(v)));
+        // one codec or a list of them
+        List<String> codecs = w.get("codec", List.of(), v -> {
+            List<String> out = new ArrayList<>();
+            if (v.isArray()) {
+                for (JsonNode e : v) {
+                    out.add(checkCodec(ConfNode.text(e)));
+                }
+            } else {
+                out.add(checkCodec(ConfNode.text(v)));
+            }
+            return out;
+        });
+        try {
+            return new ForwardCondition(minReaders, window == null ? null : window[0], window == null ? null : window[1],
+                    codecs);
+        } catch (BadValue e) {
+            w.problems().add(w.path(), e);
+            return ForwardCondition.ALWAYS;
+        }
+    }
+
+    private static String checkCodec(String s) {
+        String c = ForwardCondition.codec(s);
+        if (!ForwardCondition.CODECS.contains(c)) {
+            throw new BadValue("unknown codec '" + s + "'", ForwardCondition.ACCEPTED_CODECS);
+        }
+        return c;
     }
 
     /** A mediamtx v1.20 "forward: - dest: URL" entry: only dest maps, everything else takes the defaults. */
@@ -92,7 +140,7 @@ final class ForwardDestReader {
         DestUrl url = url(t, "dest");
         return new Draft(t.path(), null, url, true, true, ForwardDest.DEFAULT_RECONNECT_DELAY,
                 ForwardDest.DEFAULT_RECONNECT_MAX_DELAY, Duration.ZERO, "", "", RtspDestConf.DEFAULT,
-                SrtDestConf.DEFAULT, WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0);
+                SrtDestConf.DEFAULT, WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0, "", ForwardCondition.ALWAYS);
     }
 
     private static DestUrl url(ConfNode t, String key) {
@@ -233,7 +281,7 @@ final class ForwardDestReader {
             try {
                 out.add(new ForwardDest(id, d.url(), d.enable(), d.reconnect(), d.reconnectDelay(),
                         d.reconnectMaxDelay(), d.maxReconnectTime(), d.username(), d.password(), d.rtsp(), d.srt(),
-                        d.webrtc(), d.rtmp(), d.queueSize()));
+                        d.webrtc(), d.rtmp(), d.queueSize(), d.group(), d.when()));
             } catch (BadValue e) {
                 problems.add(d.path(), e); // the reads above check the same rules, so this means a bug there
             }

@@ -89,14 +89,18 @@ public final class ControlImpl implements Control {
                 if (p.conf().name().equals(pc.name())) {
                     running = true;
                     for (DestStats ds : p.forwardStats()) {
-                        out.add(new TargetInfo(p.name(), ds, "", "", ""));
+                        ForwardDest d = pc.forwardTargets().stream().filter(x -> x.id().equals(ds.id())).findFirst()
+                                .orElse(null);
+                        out.add(new TargetInfo(p.name(), ds, d == null ? "" : d.group(),
+                                d == null ? "" : d.when().toString(), p.forwardWaiting(ds.id())));
                     }
                 }
             }
             if (!running) {
                 // a ~regex or all_others entry with no stream: its targets exist only in the configuration
                 for (ForwardDest d : pc.forwardTargets()) {
-                    out.add(new TargetInfo(pc.name(), DestStats.idle(d), "", "", ""));
+                    out.add(new TargetInfo(pc.name(), DestStats.idle(d), d.group(), d.when().toString(),
+                            "no stream"));
                 }
             }
         }

@@ -78,6 +78,10 @@ final class DestRunner implements AutoCloseable {
         return conf;
     }
 
+    DestState state() {
+        return state;
+    }
+
     /** Starts pushing {@code stream}; the runner's thread comes from {@code executor}. */
     void start(Stream stream, EventLoop loop, int defaultQueue, ExecutorService executor) {
         synchronized (lock) {

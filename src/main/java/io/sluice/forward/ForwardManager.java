@@ -2,39 +2,73 @@ package io.sluice.forward;
 
 import io.netty.channel.EventLoop;
 import io.sluice.conf.ForwardDest;
+import io.sluice.stream.MediaDesc;
 import io.sluice.stream.Stream;
 import java.time.InstantSource;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
- * ForwardManager owns the forward targets of one path: it starts one {@link DestRunner} per enabled
- * target when the path's stream becomes ready, stops them when it goes, and on reload restarts only
- * the targets whose configuration record changed.
+ * ForwardManager owns the forward targets of one path: it runs one {@link DestRunner} per enabled
+ * target while the path has a stream, and on reload restarts only the targets whose configuration
+ * record changed.
+ *
+ * <p>Two rules decide which enabled targets run, evaluated when the stream comes and every
+ * {@link #TICK_MS} ms while it lasts (only for paths that use them):
+ * <ul>
+ *   <li>{@code when:} conditions (readers, time window, codec): a target runs only while they hold;</li>
+ *   <li>failover {@code group}s: members are tried in order and one forwards at a time. When the forwarding
+ *       member fails (backoff), the next one starts at once; a failed member keeps retrying, and when an
+ *       earlier member forwards again the later ones stop (make before break: both forward for at most one
+ *       tick during the switch back).</li>
+ * </ul>
  */
 public final class ForwardManager implements AutoCloseable {
+    static final long TICK_MS = 250;
+    /** One thread ticks every path's rules: evaluating them takes microseconds. */
+    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sluice-fwd-rules").factory());
+
     private final String pathName;
     private final Function<ForwardDest, Dest> factory;
     private int defaultQueue;
     private final InstantSource clock;
+    private final IntSupplier readers;
     private final ExecutorService executor;
     /** Guarded by this; keyed by target id, in configuration order. */
     private final Map<String, DestRunner> runners = new LinkedHashMap<>();
+    /** Why an enabled target does not run, by id; read by anyone. */
+    private final Map<String, String> waiting = new ConcurrentHashMap<>();
     private Stream stream;
     private EventLoop loop;
+    private ScheduledFuture<?> tick;
     private boolean closed;
 
+    /**
+     * @param readers the number of local readers of the path (forward targets not counted), for
+     *     {@code when: minReaders}
+     */
     public ForwardManager(String pathName, List<ForwardDest> dests, Function<ForwardDest, Dest> factory,
-            int defaultQueue, InstantSource clock) {
+            int defaultQueue, InstantSource clock, IntSupplier readers) {
         this.pathName = pathName;
         this.factory = factory;
         this.defaultQueue = defaultQueue;
         this.clock = clock;
+        this.readers = readers;
         this.executor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("sluice-fwd-" + pathName.replace('/', '_') + "-", 0).factory());
         for (ForwardDest d : dests) {
@@ -42,7 +76,12 @@ public final class ForwardManager implements AutoCloseable {
         }
     }
 
-    /** The path has a stream: start every enabled target on it. */
+    public ForwardManager(String pathName, List<ForwardDest> dests, Function<ForwardDest, Dest> factory,
+            int defaultQueue, InstantSource clock) {
+        this(pathName, dests, factory, defaultQueue, clock, () -> 0);
+    }
+
+    /** The path has a stream: start every enabled target whose rules allow it. */
     public synchronized void streamReady(Stream s, EventLoop publisherLoop) {
         if (closed) {
             return;
@@ -50,16 +89,17 @@ public final class ForwardManager implements AutoCloseable {
         stopAll();
         this.stream = s;
         this.loop = publisherLoop;
-        for (DestRunner r : runners.values()) {
-            r.start(s, publisherLoop, defaultQueue, executor);
-        }
+        evaluate();
+        scheduleTicks();
     }
 
     /** The path's stream went away: stop every target (they start again with the next stream). */
     public synchronized void streamGone() {
         stream = null;
         loop = null;
+        cancelTicks();
         stopAll();
+        waiting.clear();
     }
 
     private void stopAll() {
@@ -68,9 +108,103 @@ public final class ForwardManager implements AutoCloseable {
         }
     }
 
+    private boolean hasRules() {
+        for (DestRunner r : runners.values()) {
+            if (!r.conf().group().isEmpty() || !r.conf().when().always()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void scheduleTicks() {
+        cancelTicks();
+        if (stream != null && hasRules()) {
+            tick = TICKER.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelTicks() {
+        if (tick != null) {
+            tick.cancel(false);
+            tick = null;
+        }
+    }
+
+    private synchronized void tick() {
+        evaluate();
+    }
+
+    /** Starts and stops runners as the rules say. Called with the lock held. */
+    private void evaluate() {
+        if (stream == null || closed) {
+            return;
+        }
+        int n = readers.getAsInt();
+        LocalTime now = LocalTime.ofInstant(clock.instant(), ZoneId.systemDefault());
+        Set<String> codecs = new HashSet<>();
+        for (MediaDesc m : stream.desc().medias()) {
+            codecs.add(m.format().codec().name());
+        }
+        Map<String, List<DestRunner>> groups = new LinkedHashMap<>();
+        for (DestRunner r : runners.values()) {
+            ForwardDest d = r.conf();
+            if (!d.enable()) {
+                waiting.remove(d.id());
+                continue;
+            }
+            String unmet = d.when().unmet(n, now, codecs);
+            if (!unmet.isEmpty()) {
+                r.stop();
+                waiting.put(d.id(), unmet);
+            } else if (!d.group().isEmpty()) {
+                groups.computeIfAbsent(d.group(), g -> new ArrayList<>()).add(r);
+            } else {
+                waiting.remove(d.id());
+                start(r);
+            }
+        }
+        groups.forEach(this::failover);
+    }
+
+    /**
+     * Walks a group's eligible members in order: a forwarding member ends the walk and stops the later
+     * ones; a failing one (backoff, failed) keeps retrying and the walk goes on to the next; one not yet
+     * proven (connecting) ends the walk but lets a later member that forwards keep forwarding until it is.
+     */
+    private void failover(String group, List<DestRunner> members) {
+        boolean settled = false;
+        boolean keepForwarding = false;
+        for (DestRunner m : members) {
+            String id = m.conf().id();
+            if (settled) {
+                if (keepForwarding && m.state() == DestState.FORWARDING) {
+                    waiting.remove(id);
+                } else {
+                    m.stop();
+                    waiting.put(id, "standby in group " + group);
+                }
+                continue;
+            }
+            waiting.remove(id);
+            start(m);
+            DestState st = m.state();
+            if (st == DestState.FORWARDING) {
+                settled = true;
+            } else if (st != DestState.BACKOFF && st != DestState.FAILED) {
+                settled = true;
+                keepForwarding = true;
+            }
+        }
+    }
+
+    private void start(DestRunner r) {
+        r.start(stream, loop, defaultQueue, executor);
+    }
+
     /**
      * Applies a new target list: targets whose record is unchanged keep running untouched; changed
-     * ones restart; removed ones stop; new ones start if the stream is up.
+     * ones restart; removed ones stop; new ones start if the stream is up and their rules allow it.
      */
     public synchronized void reload(List<ForwardDest> dests, int defaultQueue) {
         this.defaultQueue = defaultQueue;
@@ -84,17 +218,16 @@ public final class ForwardManager implements AutoCloseable {
             if (old != null) {
                 old.close();
             }
-            DestRunner r = new DestRunner(pathName, d, factory, clock);
-            next.put(d.id(), r);
-            if (stream != null) {
-                r.start(stream, loop, defaultQueue, executor);
-            }
+            next.put(d.id(), new DestRunner(pathName, d, factory, clock));
         }
         for (DestRunner removed : runners.values()) {
             removed.close();
+            waiting.remove(removed.conf().id());
         }
         runners.clear();
         runners.putAll(next);
+        evaluate();
+        scheduleTicks();
     }
 
     public synchronized List<DestStats> stats() {
@@ -105,6 +238,11 @@ public final class ForwardManager implements AutoCloseable {
         return out;
     }
 
+    /** Why an enabled target does not run now (its condition, standby in its group), "" when it runs. */
+    public String waiting(String id) {
+        return waiting.getOrDefault(id, "");
+    }
+
     /** Stops every target and waits for their threads. Idempotent. */
     @Override
     public void close() {
@@ -113,6 +251,7 @@ public final class ForwardManager implements AutoCloseable {
                 return;
             }
             closed = true;
+            cancelTicks();
             for (DestRunner r : runners.values()) {
                 r.close();
             }

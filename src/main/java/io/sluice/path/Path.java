@@ -127,6 +127,11 @@ public final class Path implements AutoCloseable {
         forwards.reload(next.forwardTargets(), writeQueueSize);
     }
 
+    /** Why an enabled target of this path does not run now, "" when it runs. */
+    public String forwardWaiting(String id) {
+        return forwards.waiting(id);
+    }
+
     public List<DestStats> forwardStats() {
         return forwards.stats();
     }

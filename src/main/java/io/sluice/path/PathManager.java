@@ -126,7 +126,7 @@ public final class PathManager implements AutoCloseable {
                 return null;
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
-                    clock);
+                    clock, () -> sessions.readers(name));
             p = new Path(name, pc, fm, () -> dropIfIdle(name));
             paths.put(name, p);
         }

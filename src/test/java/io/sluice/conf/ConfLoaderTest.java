@@ -199,7 +199,7 @@ class ConfLoaderTest {
                 "live", "cam1?key=1", "", ""));
         assertThat(fwd).isEqualTo(new ForwardDest("b.example-1935-a3c0", fwd.url(), true, true, Duration.ofSeconds(2),
                 Duration.ofSeconds(30), Duration.ZERO, "", "", RtspDestConf.DEFAULT, SrtDestConf.DEFAULT,
-                WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0));
+                WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0, "", ForwardCondition.ALWAYS));
         assertThat(conf.rtspTransports()).isEqualTo(EnumSet.of(RtspTransport.UDP, RtspTransport.TCP));
     }
 
@@ -258,5 +258,36 @@ class ConfLoaderTest {
         try (InputStream in = ConfLoader.class.getResourceAsStream("/sluice.yml")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    @Test
+    void whenAndGroupAreReadAndCheckedFieldByField() throws Exception {
+        ForwardDest d = ConfLoader.parse("""
+                paths:
+                  p:
+                    forwardTargets:
+                      - url: rtmp://a.example/live/k
+                        group: yt
+                        when: {minReaders: 2, between: "22:00-06:00", codec: [h264, AAC]}
+                """, "w.yml").pathFor("p").forwardTargets().getFirst();
+        assertThat(d.group()).isEqualTo("yt");
+        assertThat(d.when()).isEqualTo(new ForwardCondition(2, java.time.LocalTime.of(22, 0),
+                java.time.LocalTime.of(6, 0), List.of("H264", "MPEG4_AUDIO")));
+        assertThat(d.when().unmet(2, java.time.LocalTime.of(23, 0), java.util.Set.of("H264"))).isEmpty();
+        assertThat(d.when().unmet(2, java.time.LocalTime.of(12, 0), java.util.Set.of("H264"))).startsWith("outside");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfLoader.parse("""
+                paths:
+                  p:
+                    forwardTargets:
+                      - url: rtmp://a.example/live/k
+                        group: "bad group"
+                        when: {minReaders: x, between: "25:00-3", codec: mp3, sometimes: yes}
+                """, "w.yml")).isInstanceOfSatisfying(ConfException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("w.yml: paths.p.forwardTargets[0].group: invalid group"))
+                .anySatisfy(p -> assertThat(p).startsWith("w.yml: paths.p.forwardTargets[0].when.minReaders:"))
+                .anySatisfy(p -> assertThat(p).startsWith("w.yml: paths.p.forwardTargets[0].when.between: invalid window"))
+                .anySatisfy(p -> assertThat(p).startsWith("w.yml: paths.p.forwardTargets[0].when.codec: unknown codec 'mp3'"))
+                .anySatisfy(p -> assertThat(p).startsWith("w.yml: paths.p.forwardTargets[0].when.sometimes: unknown key")));
     }
 }

@@ -29,7 +29,7 @@ class RedactTest {
         DestUrl url = DestUrl.parse("rtsp://user:secret@h/x?token=tok1");
         ForwardDest d = new ForwardDest("a", url, true, true, Duration.ofSeconds(2), Duration.ofSeconds(30),
                 Duration.ZERO, "bob", "pw-secret", RtspDestConf.DEFAULT, new SrtDestConf("passphrase-secret", 120, 0, ""),
-                new WebrtcDestConf(List.of("turn:tu:turn-secret@t:3478")), RtmpDestConf.DEFAULT, 0);
+                new WebrtcDestConf(List.of("turn:tu:turn-secret@t:3478")), RtmpDestConf.DEFAULT, 0, "", ForwardCondition.ALWAYS);
         PathConf p = new PathConf("cam1", "pub", "pub-secret", "rd", "read-secret", List.of(d));
 
         assertThat(d.redactedUrl()).isEqualTo("rtsp://***@h/x?token=***");
