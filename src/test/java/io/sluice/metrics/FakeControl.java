@@ -14,9 +14,14 @@ final class FakeControl implements Control {
     final List<PathInfo> paths = new ArrayList<>();
     final List<TargetInfo> targets = new ArrayList<>();
     final List<SessionInfo> sessions = new ArrayList<>();
+    /** When set, {@link #paths()} throws it (a core in trouble). */
+    RuntimeException failure;
 
     @Override
     public List<PathInfo> paths() {
+        if (failure != null) {
+            throw failure;
+        }
         return List.copyOf(paths);
     }
 
