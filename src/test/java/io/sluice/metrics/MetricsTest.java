@@ -110,7 +110,7 @@ class MetricsTest {
         assertThat(s.get("sluice_forward_target_rtt_seconds" + l)).isCloseTo(0.0125, within(1e-12));
         assertThat(s.get("sluice_forward_target_send_buffer_seconds" + l)).isCloseTo(0.040, within(1e-12));
         assertThat(s.get("sluice_forward_target_latency_seconds" + l)).isCloseTo(0.120, within(1e-12));
-        assertThat(s).containsEntry("sluice_forward_target_bandwidth_estimate_bits_per_second" + l, 42e6)
+        assertThat(s).containsEntry("sluice_forward_target_bandwidth_estimate_bytes_per_second" + l, 42e6 / 8)
                 .containsEntry("sluice_forward_target_lost_packets_total" + l, 3.0)
                 .containsEntry("sluice_forward_target_retransmitted_packets_total" + l, 7.0)
                 .containsEntry("sluice_forward_target_late_dropped_packets_total" + l, 2.0)
