@@ -16,7 +16,11 @@ import java.io.UncheckedIOException;
  * {@link Control} at each scrape, plus the client library's JVM and process metrics (heap and pools,
  * GC time, threads, buffer pools, CPU, file descriptors). Written in the Prometheus text format 0.0.4.
  *
- * <p>Thread-safe: scrapes may run concurrently; each reads Control afresh.
+ * <p>Thread-safe: scrapes may run concurrently; each reads Control afresh, on the caller's thread (so a
+ * listener on an event loop should hand {@code /metrics} to a thread that may block briefly).
+ *
+ * <p>Build one per process with {@code jvm} true, and keep it across reloads: the JVM collectors add
+ * GC notification listeners to the platform MXBeans that are never removed.
  */
 public final class SluiceMetrics {
 
