@@ -49,6 +49,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void metricsReadOnlyTheControlInterfaces() {
+        noClasses().that().resideInAPackage("io.sluice.metrics..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.sluice.stream..", "io.sluice.protocol..", "io.sluice.server..",
+                        "io.sluice.source..", "io.sluice.path..", "io.sluice.core..", "io.sluice.net..",
+                        "io.netty..")
+                .check(CLASSES);
+    }
+
+    @Test
     void onlyCoreWiresTheComponents() {
         noClasses().that().resideOutsideOfPackages("io.sluice.core..", "io.sluice")
                 .should().dependOnClassesThat().resideInAPackage("io.sluice.core..").check(CLASSES);
