@@ -5,8 +5,10 @@ import io.sluice.net.http.HttpReply;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,8 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class ApiJson {
     static final String JSON = "application/json; charset=utf-8";
     // A key given twice in a body is a slip, never an intent (as in the YAML loader).
-    private static final JsonMapper MAPPER =
-            JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    // Trailing content is checked by parseObject, whose message does not name Jackson's internals.
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private ApiJson() {
     }
@@ -48,13 +52,16 @@ final class ApiJson {
      */
     static Map<String, Object> parseObject(byte[] body) throws ApiException {
         JsonNode node;
-        try {
-            node = MAPPER.readTree(body);
+        try (JsonParser p = MAPPER.createParser(body)) {
+            node = MAPPER.readTree(p);
+            if (node != null && p.nextToken() != null) {
+                throw new ApiException(400, "invalid JSON" + where(p.currentTokenLocation())
+                        + ": more content after the JSON object");
+            }
         } catch (JacksonException e) {
-            TokenStreamLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             // the message may quote a token of the body; the body is the client's own, but mask URL credentials anyway
-            throw new ApiException(400, "invalid JSON" + where + ": " + Redact.text(e.getOriginalMessage()));
+            throw new ApiException(400, "invalid JSON" + where(e.getLocation()) + ": "
+                    + Redact.text(e.getOriginalMessage()));
         }
         if (node == null || node.isMissingNode()) {
             throw new ApiException(400, "body must be a JSON object, got an empty body");
@@ -65,6 +72,10 @@ final class ApiJson {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = MAPPER.treeToValue(node, Map.class);
         return map;
+    }
+
+    private static String where(TokenStreamLocation at) {
+        return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     private static String kind(JsonNode n) {

@@ -90,8 +90,8 @@ final class ApiTargets {
         return ApiJson.ok(Map.of());
     }
 
-    /** Encodes a whole name as one segment ('/' too), so the id stays the last segment. */
+    /** Encodes a whole name as one segment ('/' too), so the id stays the last segment; '~' is unreserved. */
     static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%7E", "~");
     }
 }

@@ -90,7 +90,7 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
 
     private Pending toPending(FullHttpRequest r) {
         if (r.decoderResult().isFailure()) {
-            LOG.warn("{} HTTP from {} refused: 400 undecodable request: {}", name, remote,
+            LOG.warn("{} HTTP from {} refused: 400 undecodable request: {}", name, HttpRequest.text(remote),
                     r.decoderResult().cause().getMessage());
             return new Pending(null, 400, "undecodable request", false);
         }
@@ -194,7 +194,7 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             if (!busy) { // a slow handler is not idleness: its reply is still to come
-                LOG.debug("{} HTTP: closing idle connection from {}", name, remote);
+                LOG.debug("{} HTTP: closing idle connection from {}", name, HttpRequest.text(remote));
                 ctx.close();
             }
             return;
@@ -205,9 +205,9 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
-            LOG.debug("{} HTTP connection from {} failed: {}", name, remote, cause.toString());
+            LOG.debug("{} HTTP connection from {} failed: {}", name, HttpRequest.text(remote), cause.toString());
         } else {
-            LOG.warn("{} HTTP connection from {} failed", name, remote, cause);
+            LOG.warn("{} HTTP connection from {} failed", name, HttpRequest.text(remote), cause);
         }
         ctx.close();
     }
@@ -227,7 +227,7 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             LOG.warn("{} HTTP from {} refused: 413 body larger than {} bytes", name,
-                    ctx.channel().remoteAddress(), maxContentLength());
+                    HttpRequest.text((InetSocketAddress) ctx.channel().remoteAddress()), maxContentLength());
             // Netty's rule: a body already partly aggregated (no Content-Length) cannot be skipped
             // reliably, so that connection closes; a declared length is skipped and the connection kept.
             boolean keep = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);

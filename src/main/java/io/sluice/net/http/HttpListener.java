@@ -110,7 +110,7 @@ public final class HttpListener implements AutoCloseable {
         } catch (Exception e) { // Netty rethrows the bind failure (a checked BindException) undeclared
             throw new IOException(name + " HTTP: cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        LOG.info("{} HTTP listener on {}", name, listener.localAddress());
+        LOG.info("{} HTTP listener on {}", name, HttpRequest.text((InetSocketAddress) listener.localAddress()));
     }
 
     /** The bound port, or -1 before {@link #start()} (useful when configured as port 0). */

@@ -40,6 +40,15 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
     /** Without the body and the header values, which may hold credentials. */
     @Override
     public String toString() {
-        return method + " " + path + " from " + remote;
+        return method + " " + path + " from " + text(remote);
+    }
+
+    /** "ip:port", "[v6]:port": no host name lookup, no leading '/'. */
+    static String text(InetSocketAddress a) {
+        if (a == null || a.getAddress() == null) {
+            return String.valueOf(a);
+        }
+        String ip = a.getAddress().getHostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
     }
 }
