@@ -41,6 +41,8 @@ public final class FakeControl implements Control {
     public volatile String file = "/etc/sluice/sluice.yml";
     /** Thrown by {@link #paths()} when set, to test unexpected failures. */
     public volatile RuntimeException failure;
+    /** Thrown by the next {@link #patchTarget} when set (then cleared), to test refusals. */
+    public volatile ControlException refuseNextPatch;
 
     public FakeControl(String yaml) {
         try {
@@ -171,6 +173,11 @@ public final class FakeControl implements Control {
     public synchronized TargetInfo patchTarget(String pathEntry, String id, Map<String, Object> patch)
             throws ControlException {
         calls.add("patchTarget " + pathEntry + " " + id + " " + patch);
+        ControlException refusal = refuseNextPatch;
+        if (refusal != null) {
+            refuseNextPatch = null;
+            throw refusal;
+        }
         TargetInfo t = targets.get(key(pathEntry, id));
         if (t == null) {
             throw new ControlException(404, "no forward target '" + id + "' in path entry '" + pathEntry + "'");
