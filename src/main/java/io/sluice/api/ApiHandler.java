@@ -24,15 +24,17 @@ final class ApiHandler implements HttpHandler {
     static final String METHODS = "OPTIONS, GET, POST, PATCH, DELETE";
 
     private final Authorizer auth;
-    private final List<ApiRoute> routes = new ArrayList<>();
+    private final List<ApiRoute> routes;
 
     ApiHandler(Control control, Authorizer auth) {
         this.auth = auth;
-        routes.addAll(new ApiStatusPage().routes());
-        routes.addAll(new ApiPaths(control).routes());
-        routes.addAll(new ApiTargets(control).routes());
-        routes.addAll(new ApiSessions(control).routes());
-        routes.addAll(new ApiConfig(control).routes());
+        List<ApiRoute> all = new ArrayList<>();
+        all.addAll(new ApiStatusPage().routes());
+        all.addAll(new ApiPaths(control).routes());
+        all.addAll(new ApiTargets(control).routes());
+        all.addAll(new ApiSessions(control).routes());
+        all.addAll(new ApiConfig(control).routes());
+        this.routes = List.copyOf(all);
     }
 
     @Override

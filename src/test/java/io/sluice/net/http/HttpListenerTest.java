@@ -34,6 +34,7 @@ class HttpListenerTest {
     private final List<HttpRequest> seen = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile CountDownLatch gate;
+    private volatile boolean interrupted;
     private final CountDownLatch entered = new CountDownLatch(1);
     private NetLoops loops;
     private HttpListener listener;
@@ -50,6 +51,7 @@ class HttpListenerTest {
                 try {
                     gate.await();
                 } catch (InterruptedException e) {
+                    interrupted = true;
                     Thread.currentThread().interrupt();
                     return HttpReply.text(503, "interrupted");
                 }
@@ -180,6 +182,9 @@ class HttpListenerTest {
             s.getOutputStream().write(get("/slow").getBytes(StandardCharsets.US_ASCII));
             assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
             listener.close();
+            // close() returns once the task has ended; its thread may take a moment more to terminate
+            assertThat(interrupted).as("the handler was interrupted before close() returned").isTrue();
+            threads.getFirst().join(Duration.ofSeconds(2));
             assertThat(threads.getFirst().isAlive()).isFalse();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
