@@ -1,11 +1,17 @@
 package io.sluice;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.sluice.forward.DestState;
+import io.sluice.forward.DestStats;
+import io.sluice.forward.TrackStatus;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +67,31 @@ class ArchitectureTest {
     void onlyCoreWiresTheComponents() {
         noClasses().that().resideOutsideOfPackages("io.sluice.core..", "io.sluice")
                 .should().dependOnClassesThat().resideInAPackage("io.sluice.core..").check(CLASSES);
+    }
+
+    /** STYLE §4: api reaches components only through interfaces — Control, Authorizer and the figure records. */
+    @Test
+    void apiSeesTheServerOnlyThroughControl() {
+        noClasses().that().resideInAPackage("io.sluice.api..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.sluice.core..", "io.sluice.path..", "io.sluice.server..", "io.sluice.source..",
+                        "io.sluice.stream..", "io.sluice.protocol..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("io.sluice.api..").should().dependOnClassesThat(
+                resideInAPackage("io.sluice.forward..")
+                        .and(not(belongToAnyOf(DestStats.class, DestState.class, TrackStatus.class))))
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackages("io.sluice.api..", "io.sluice.core..", "io.sluice")
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.api..").check(CLASSES);
+    }
+
+    /** The HTTP listener is plumbing any component may reuse: it knows none of them. */
+    @Test
+    void httpListenerKnowsNoComponent() {
+        noClasses().that().resideInAPackage("io.sluice.net.http..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.sluice.api..", "io.sluice.control..", "io.sluice.auth..", "io.sluice.server..",
+                        "io.sluice.forward..", "io.sluice.path..", "io.sluice.core..", "io.sluice.stream..",
+                        "io.sluice.protocol..")
+                .check(CLASSES);
     }
 
     @Test

@@ -155,6 +155,8 @@ class WebrtcHttpLifecycleTest {
             s.getOutputStream().write(post("/cam/whip", OFFER, "").getBytes(StandardCharsets.UTF_8));
             assertThat(fake.entered.await(5, TimeUnit.SECONDS)).isTrue();
             server.close();
+            // ExecutorService.close() returns once the task has ended; its virtual thread may take a moment more
+            fake.blocked.join(java.time.Duration.ofSeconds(2));
             assertThat(fake.blocked.isAlive()).isFalse();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }

@@ -1,0 +1,52 @@
+package io.sluice.api;
+
+import static io.sluice.api.ApiRoute.Tail.NAME;
+import static io.sluice.api.ApiRoute.Tail.NONE;
+
+import io.sluice.api.ApiSessions.SessionJson;
+import io.sluice.control.Control;
+import io.sluice.control.PathInfo;
+import io.sluice.control.PathInfo.TrackInfo;
+import io.sluice.net.http.HttpReply;
+import java.time.Instant;
+import java.util.List;
+
+/** ApiPaths shows the paths that exist now: {@code /v3/paths/list} and {@code /v3/paths/get/{name}}. */
+final class ApiPaths {
+
+    /**
+     * One path as the API shows it (mediamtx's names where it has the field).
+     *
+     * @param source the publisher's session, null when none
+     * @param readers local reader sessions
+     * @param forwardTargets the ids of its forward targets
+     */
+    record PathJson(String name, String confName, boolean ready, Instant readyTime, SessionJson source,
+                    List<TrackInfo> tracks, long bytesReceived, long packetsReceived, int readers,
+                    List<String> forwardTargets) {
+        static PathJson of(PathInfo p) {
+            return new PathJson(p.name(), p.confName(), p.ready(), p.readySince(),
+                    p.source() == null ? null : SessionJson.of(p.source()), p.tracks(), p.bytesIn(), p.packetsIn(),
+                    p.readers(), p.targets());
+        }
+    }
+
+    private final Control control;
+
+    ApiPaths(Control control) {
+        this.control = control;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.get("/v3/paths/list", NONE,
+                        c -> ApiJson.ok(ApiList.of(control.paths().stream().map(PathJson::of).toList(), c))),
+                ApiRoute.get("/v3/paths/get/", NAME, this::get));
+    }
+
+    private HttpReply get(ApiCall c) throws ApiException {
+        PathInfo p = control.path(c.name())
+                .orElseThrow(() -> new ApiException(404, "no path '" + c.name() + "'"));
+        return ApiJson.ok(PathJson.of(p));
+    }
+}

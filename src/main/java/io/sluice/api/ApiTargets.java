@@ -1,0 +1,97 @@
+package io.sluice.api;
+
+import static io.sluice.api.ApiRoute.Tail.NAME;
+import static io.sluice.api.ApiRoute.Tail.NAME_ID;
+import static io.sluice.api.ApiRoute.Tail.NONE;
+
+import io.sluice.control.Control;
+import io.sluice.control.Control.TargetInfo;
+import io.sluice.control.ControlException;
+import io.sluice.forward.DestStats;
+import io.sluice.forward.TrackStatus;
+import io.sluice.net.http.HttpReply;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * ApiTargets shows and changes forward targets by their stable ids: list, get, add, patch, delete under
+ * {@code /v3/forwardtargets/}. A target's path entry may contain '/' (and, for a regex entry, anything
+ * %-encoded); its id is always the last segment.
+ */
+final class ApiTargets {
+    static final String PREFIX = "/v3/forwardtargets/";
+
+    /**
+     * One target as the API shows it; every figure of {@link DestStats}, flattened.
+     *
+     * @param path the path entry it belongs to
+     * @param url redacted
+     * @param state lower case: idle, connecting, forwarding, backoff, failed, disabled
+     * @param nextRetry null unless waiting to retry
+     * @param link the protocol's own health figures (RTT, loss…), by name
+     * @param group failover group, "" when none
+     * @param when its conditions as written, "" when none
+     * @param waiting why it does not run although enabled, "" when it runs
+     */
+    record TargetJson(String id, String path, String url, String protocol, String state, Instant since,
+                      String lastError, long bytes, long packets, long dropped, long reconnects, Instant nextRetry,
+                      List<TrackStatus> tracks, Map<String, Number> link, String group, String when,
+                      String waiting) {
+        static TargetJson of(TargetInfo t) {
+            DestStats s = t.stats();
+            return new TargetJson(s.id(), t.path(), s.url(), s.protocol(), s.state().name().toLowerCase(Locale.ROOT),
+                    s.since(), s.lastError(), s.bytes(), s.packets(), s.dropped(), s.reconnects(), s.nextRetry(),
+                    s.tracks(), s.link(), t.group(), t.when(), t.waiting());
+        }
+    }
+
+    private final Control control;
+
+    ApiTargets(Control control) {
+        this.control = control;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.get(PREFIX + "list", NONE, this::list),
+                ApiRoute.get(PREFIX + "get/", NAME_ID, this::get),
+                ApiRoute.post(PREFIX + "add/", NAME, this::add),
+                ApiRoute.patch(PREFIX + "patch/", NAME_ID, this::patch),
+                ApiRoute.delete(PREFIX + "delete/", NAME_ID, this::delete));
+    }
+
+    private HttpReply list(ApiCall c) throws ApiException {
+        Optional<String> entry = Optional.ofNullable(c.param("path")).filter(p -> !p.isEmpty());
+        return ApiJson.ok(ApiList.of(control.targets(entry).stream().map(TargetJson::of).toList(), c));
+    }
+
+    private HttpReply get(ApiCall c) throws ApiException {
+        TargetInfo t = control.target(c.name(), c.id()).orElseThrow(
+                () -> new ApiException(404, "no forward target '" + c.id() + "' in path entry '" + c.name() + "'"));
+        return ApiJson.ok(TargetJson.of(t));
+    }
+
+    private HttpReply add(ApiCall c) throws ApiException, ControlException {
+        TargetJson t = TargetJson.of(control.addTarget(c.name(), c.body()));
+        return ApiJson.reply(201, t).with("Location", PREFIX + "get/" + encode(t.path()) + "/" + encode(t.id()));
+    }
+
+    private HttpReply patch(ApiCall c) throws ApiException, ControlException {
+        return ApiJson.ok(TargetJson.of(control.patchTarget(c.name(), c.id(), c.body())));
+    }
+
+    private HttpReply delete(ApiCall c) throws ControlException {
+        control.deleteTarget(c.name(), c.id());
+        return ApiJson.ok(Map.of());
+    }
+
+    /** Encodes a whole name as one segment ('/' too), so the id stays the last segment; '~' is unreserved. */
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%7E", "~");
+    }
+}

@@ -1,0 +1,91 @@
+package io.sluice.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ApiPathsTest {
+    private final FakeControl control = FakeControl.sample();
+    private ApiTestClient api;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new ApiTestClient(control);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    @Test
+    void listsEveryPathInTheV3Envelope() throws Exception {
+        ApiTestClient.Res r = api.get("/v3/paths/list");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("content-type")).isEqualTo("application/json; charset=utf-8");
+        JsonNode j = r.json();
+        assertThat(j.get("itemCount").asInt()).isEqualTo(2);
+        assertThat(j.get("pageCount").asInt()).isEqualTo(1);
+        assertThat(j.get("items").get(0).get("name").asString()).isEqualTo("live/cam");
+        assertThat(j.get("items").get(1).get("name").asString()).isEqualTo("cam7");
+    }
+
+    @Test
+    void getsOnePathWhoseNameHasASlash() throws Exception {
+        ApiTestClient.Res r = api.get("/v3/paths/get/live/cam");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json()).isEqualTo(ApiTestClient.JSON.readTree("""
+                {"name":"live/cam","confName":"live/cam","ready":true,"readyTime":"2026-01-02T03:04:05Z",
+                 "source":{"id":"s-pub","protocol":"rtsp","state":"publish","path":"live/cam",
+                           "remoteAddr":"10.0.0.5:40000","user":"pub","created":"2026-01-02T03:04:05Z",
+                           "bytesReceived":123456,"bytesSent":0},
+                 "tracks":[{"type":"video","codec":"H264","clockRate":90000},
+                           {"type":"audio","codec":"Opus","clockRate":48000}],
+                 "bytesReceived":123456,"packetsReceived":1000,"readers":2,"forwardTargets":["srt1","rtmp1"]}
+                """));
+    }
+
+    @Test
+    void aPathWithoutPublisherHasNullSourceAndReadyTime() throws Exception {
+        JsonNode j = api.get("/v3/paths/get/cam7").json();
+        assertThat(j.get("source").isNull()).isTrue();
+        assertThat(j.get("readyTime").isNull()).isTrue();
+        assertThat(j.get("ready").asBoolean()).isFalse();
+        assertThat(j.get("confName").asString()).isEqualTo("~^cam[0-9]+$");
+    }
+
+    @Test
+    void anUnknownPathIs404() throws Exception {
+        ApiTestClient.Res r = api.get("/v3/paths/get/live/nope");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().get("error").asString()).isEqualTo("no path 'live/nope'");
+    }
+
+    @Test
+    void pagesLikeMediamtx() throws Exception {
+        JsonNode j = api.get("/v3/paths/list?itemsPerPage=1&page=1").json();
+        assertThat(j.get("itemCount").asInt()).isEqualTo(2);
+        assertThat(j.get("pageCount").asInt()).isEqualTo(2);
+        assertThat(j.get("items")).hasSize(1);
+        assertThat(j.get("items").get(0).get("name").asString()).isEqualTo("cam7");
+        assertThat(api.get("/v3/paths/list?itemsPerPage=1&page=5").json().get("items")).isEmpty();
+        ApiTestClient.Res bad = api.get("/v3/paths/list?itemsPerPage=0");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asString()).isEqualTo("invalid itemsPerPage '0': an integer >= 1");
+    }
+
+    @Test
+    void noPathsIsAnEmptyListOfNoPages() throws Exception {
+        control.paths.clear();
+        JsonNode j = api.get("/v3/paths/list").json();
+        assertThat(j.get("itemCount").asInt()).isZero();
+        assertThat(j.get("pageCount").asInt()).as("as mediamtx").isZero();
+        assertThat(j.get("items")).isEmpty();
+    }
+}
