@@ -1,5 +1,7 @@
 package io.sluice.core;
 
+import io.sluice.api.ApiServer;
+import io.sluice.auth.Authorizer;
 import io.sluice.conf.Conf;
 import io.sluice.conf.ConfDocument;
 import io.sluice.conf.DestUrl;
@@ -12,6 +14,8 @@ import io.sluice.forward.rtsp.RtspDest;
 import io.sluice.forward.srt.SrtDest;
 import io.sluice.forward.whip.WhipDest;
 import io.sluice.forward.whip.WhipSequences;
+import io.sluice.metrics.MetricsEndpoint;
+import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.path.PathManager;
@@ -44,6 +48,14 @@ public final class Server implements AutoCloseable {
     private SrtServer srt;
     private WebrtcServer webrtc;
     private ControlImpl control;
+    private ApiServer api;
+    private MetricsServer metricsServer;
+    /** One per process: its JVM collectors register listeners that are never removed. */
+    private SluiceMetrics metrics;
+    /** Replaced on reload; every listener asks through {@link #authorizer}, so it sees the current one. */
+    private volatile Authorizer currentAuth = Authorizer.ALLOW_ALL;
+    private final Authorizer authorizer = (action, path, user, pass, ip) ->
+            currentAuth.allows(action, path, user, pass, ip);
     /** One certificate for every DTLS session of this process (WebRTC peers expect self-signed ones). */
     private DtlsCertificate dtlsCert;
     private final WhipSequences whipSequences = new WhipSequences();
@@ -67,6 +79,9 @@ public final class Server implements AutoCloseable {
             srt = startSrt(conf);
             webrtc = startWebrtc(conf);
             control = new ControlImpl(this, initial);
+            metrics = new SluiceMetrics(control, true);
+            api = startApi(conf);
+            metricsServer = startMetrics(conf);
         } catch (Exception e) {
             close();
             throw e;
@@ -118,6 +133,30 @@ public final class Server implements AutoCloseable {
         return s;
     }
 
+    private ApiServer startApi(Conf c) throws Exception {
+        ApiServer s = new ApiServer(c.apiAddress(), loops, control, authorizer);
+        try {
+            s.start();
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        LOG.info("API and status page on http://{}/ (port {})", c.apiAddress(), s.port());
+        return s;
+    }
+
+    private MetricsServer startMetrics(Conf c) throws Exception {
+        MetricsServer s = new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, authorizer));
+        try {
+            s.start();
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        LOG.info("Prometheus metrics on http://{}/metrics (port {})", c.metricsAddress(), s.port());
+        return s;
+    }
+
     /**
      * Applies a new configuration: listeners whose own settings changed restart (their sessions end),
      * the others take the new settings for their next sessions; paths and forward targets are diffed
@@ -142,6 +181,9 @@ public final class Server implements AutoCloseable {
         srt = restartIf(parts.contains(Part.SRT), "SRT", srt, next, this::startSrt, SrtServer::update, failures);
         webrtc = restartIf(parts.contains(Part.WEBRTC), "WebRTC", webrtc, next, this::startWebrtc,
                 WebrtcServer::update, failures);
+        api = restartIf(parts.contains(Part.API), "API", api, next, this::startApi, (a, c) -> { }, failures);
+        metricsServer = restartIf(parts.contains(Part.METRICS), "metrics", metricsServer, next, this::startMetrics,
+                (m, c) -> { }, failures);
         paths.reload(next);
         return failures;
     }
@@ -221,6 +263,16 @@ public final class Server implements AutoCloseable {
         return srt;
     }
 
+    /** The API's bound port (tests use port 0), or -1 when it is not running. */
+    public synchronized int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
+    /** The metrics listener's bound port, or -1 when it is not running. */
+    public synchronized int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
     public synchronized WebrtcServer webrtc() {
         return webrtc;
     }
@@ -233,6 +285,8 @@ public final class Server implements AutoCloseable {
         }
         started = false;
         List<AutoCloseable> order = new ArrayList<>();
+        order.add(metricsServer);
+        order.add(api);
         order.add(webrtc);
         order.add(srt);
         order.add(rtmp);
@@ -254,6 +308,8 @@ public final class Server implements AutoCloseable {
                 }
             }
         }
+        metricsServer = null;
+        api = null;
         webrtc = null;
         srt = null;
         rtmp = null;
