@@ -1,5 +1,7 @@
 package io.sluice.core;
 
+import io.sluice.auth.Authorizer;
+import io.sluice.auth.ConfAuthorizer;
 import io.sluice.conf.Conf;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
@@ -30,6 +32,11 @@ public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
     private final Conf conf;
+    /**
+     * Who may publish, read, use the API: built from the configuration, read by every server on each
+     * request, so that a reload swaps it for all of them at once.
+     */
+    private volatile Authorizer authorizer;
     private final List<AutoCloseable> started = new ArrayList<>();
     private NetLoops loops;
     private PathManager paths;
@@ -43,6 +50,7 @@ public final class Server implements AutoCloseable {
 
     public Server(Conf conf) {
         this.conf = conf;
+        this.authorizer = ConfAuthorizer.of(conf);
     }
 
     /** Starts every component; on failure, closes what was started and rethrows. */
@@ -52,13 +60,13 @@ public final class Server implements AutoCloseable {
             dtlsCert = DtlsCertificate.generate();
             paths = track(new PathManager(conf, this::dest, InstantSource.system()));
             paths.start();
-            rtsp = track(new RtspServer(conf, loops, paths));
+            rtsp = track(new RtspServer(conf, loops, paths, this::authorizer));
             rtsp.start();
-            rtmp = track(new RtmpServer(conf, loops, paths));
+            rtmp = track(new RtmpServer(conf, loops, paths, this::authorizer));
             rtmp.start();
-            srt = track(new SrtServer(conf, loops, paths));
+            srt = track(new SrtServer(conf, loops, paths, this::authorizer));
             srt.start();
-            webrtc = track(new WebrtcServer(conf, loops, paths, dtlsCert));
+            webrtc = track(new WebrtcServer(conf, loops, paths, dtlsCert, this::authorizer));
             webrtc.start();
         } catch (Exception e) {
             close();
@@ -80,6 +88,11 @@ public final class Server implements AutoCloseable {
             case DestUrl.Srt s -> new SrtDest(d, conf.readTimeout(), conf.writeTimeout());
             case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, conf.readTimeout(), null);
         };
+    }
+
+    /** The authorizer in force now. */
+    public Authorizer authorizer() {
+        return authorizer;
     }
 
     public PathManager paths() {

@@ -1,11 +1,12 @@
 package io.sluice.server.webrtc;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.sluice.auth.Authorizer;
+import io.sluice.conf.AuthAction;
+import java.net.InetAddress;
 
 /**
- * WebrtcAuth checks WHIP/WHEP credentials against a path's user and password: HTTP Basic (or the
- * user/pass query), or a Bearer token that is the password itself or "user:pass" — WHIP clients such as
+ * WebrtcAuth checks WHIP/WHEP credentials with the server's authorizer: HTTP Basic (or the user/pass
+ * query), or a Bearer token that is the password itself (user "") or "user:pass" — WHIP clients such as
  * OBS only send a Bearer token.
  */
 final class WebrtcAuth {
@@ -13,19 +14,20 @@ final class WebrtcAuth {
     private WebrtcAuth() {
     }
 
-    static boolean allowed(String user, String pass, WebrtcCredentials c) {
-        if (user.isEmpty() && pass.isEmpty()) {
-            return true;
+    /** The user the credentials authenticate as ("" when none are needed), or null when refused. */
+    static String authenticate(Authorizer auth, AuthAction action, String path, WebrtcCredentials c, InetAddress ip) {
+        String user = auth.authenticate(action, path, c.user(), c.pass(), ip);
+        if (user != null) {
+            return user;
         }
-        boolean basic = same(user, c.user()) & same(pass, c.pass());
-        String bearer = c.bearer() == null ? "" : c.bearer();
-        boolean token = !bearer.isEmpty() && (same(pass, bearer) | same(user + ":" + pass, bearer));
-        return basic || token;
-    }
-
-    /** Constant-time comparison, so timing does not tell how much of a password was right. */
-    private static boolean same(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8),
-                (b == null ? "" : b).getBytes(StandardCharsets.UTF_8));
+        String bearer = c.bearer();
+        int colon = bearer.indexOf(':');
+        if (colon > 0) {
+            String u = bearer.substring(0, colon);
+            if (auth.allows(action, path, u, bearer.substring(colon + 1), ip)) {
+                return u;
+            }
+        }
+        return null;
     }
 }
