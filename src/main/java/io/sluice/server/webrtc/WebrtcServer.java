@@ -3,6 +3,7 @@ package io.sluice.server.webrtc;
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.AuthAction;
 import io.sluice.conf.Conf;
+import io.sluice.conf.PathConf;
 import io.sluice.net.NetLoops;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
@@ -184,10 +185,11 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     /** The user the credentials authenticate as ("" when none are needed); 404 or 401 otherwise. */
     private String checkAccess(String path, WebrtcCredentials c, String remote, AuthAction action)
             throws WebrtcHttpException {
-        if (paths.confFor(path) == null) {
+        PathConf pc = paths.confFor(path);
+        if (pc == null) {
             throw new WebrtcHttpException(404, "path '" + path + "' is not configured");
         }
-        String user = WebrtcAuth.authenticate(auth.get(), action, path, c, ipOf(remote));
+        String user = WebrtcAuth.authenticate(auth.get(), action, path, pc, c, ipOf(remote));
         if (user == null) {
             String what = action == AuthAction.PUBLISH ? "publish to" : "read";
             if (!c.user().isEmpty() || !c.pass().isEmpty()) {

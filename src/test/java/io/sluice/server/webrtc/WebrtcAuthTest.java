@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.auth.Authorizer;
 import io.sluice.auth.ConfAuthorizer;
 import io.sluice.conf.AuthAction;
+import io.sluice.conf.Conf;
+import io.sluice.conf.ConfException;
 import io.sluice.conf.ConfLoader;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
@@ -12,19 +14,30 @@ import org.junit.jupiter.api.Test;
 class WebrtcAuthTest {
     static final InetAddress IP = InetAddress.ofLiteral("127.0.0.1");
 
+    static final Conf CONF = parse("""
+            authInternalUsers:
+              - user: any
+                permissions: [{action: read}]
+              - user: obs
+                pass: obspw
+                permissions: [{action: publish}]
+            paths:
+              legacy: {publishUser: "", publishPass: streamkey}
+              secure: {publishUser: alice, publishPass: s3cret}
+              all_others:
+            """);
+
+    static Conf parse(String yaml) {
+        try {
+            return ConfLoader.parse(yaml, "w.yml");
+        } catch (ConfException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void basicBearerPasswordAndBearerUserColonPass() throws Exception {
-        Authorizer a = ConfAuthorizer.of(ConfLoader.parse("""
-                authInternalUsers:
-                  - user: any
-                    permissions: [{action: read}]
-                  - user: obs
-                    pass: obspw
-                    permissions: [{action: publish}]
-                paths:
-                  legacy: {publishUser: "", publishPass: streamkey}
-                  all_others:
-                """, "w.yml"));
+        Authorizer a = ConfAuthorizer.of(CONF);
         assertThat(user(a, "cam", new WebrtcCredentials("obs", "obspw", ""))).isEqualTo("obs");
         assertThat(user(a, "cam", new WebrtcCredentials("obs", "nope", ""))).isNull();
         assertThat(user(a, "cam", new WebrtcCredentials("", "obs:obspw", "obs:obspw"))).as("OBS: Bearer user:pass")
@@ -34,7 +47,13 @@ class WebrtcAuthTest {
         // a path that sets only a password: the Bearer token is that password
         assertThat(user(a, "legacy", new WebrtcCredentials("", "streamkey", "streamkey"))).isEmpty();
         assertThat(user(a, "legacy", new WebrtcCredentials("", "other", "other"))).isNull();
-        assertThat(WebrtcAuth.authenticate(a, AuthAction.READ, "cam", WebrtcCredentials.NONE, IP)).isEmpty();
+        // a path with its own user and password: the Bearer token may be the password alone (a stream key)
+        assertThat(user(a, "secure", new WebrtcCredentials("", "s3cret", "s3cret"))).isEqualTo("alice");
+        assertThat(user(a, "secure", new WebrtcCredentials("", "alice:s3cret", "alice:s3cret"))).isEqualTo("alice");
+        assertThat(user(a, "secure", new WebrtcCredentials("", "wrong", "wrong"))).isNull();
+        assertThat(user(a, "secure", new WebrtcCredentials("", "obs:obspw", "obs:obspw"))).isNull();
+        assertThat(user(a, "secure", new WebrtcCredentials("", "s3cret", ""))).as("no bearer: a Basic pass").isNull();
+        assertThat(WebrtcAuth.authenticate(a, AuthAction.READ, "cam", null, WebrtcCredentials.NONE, IP)).isEmpty();
     }
 
     @Test
@@ -43,7 +62,7 @@ class WebrtcAuthTest {
         assertThat(WebrtcServer.ipOf("[0:0:0:0:0:0:0:1]:5000")).isEqualTo(InetAddress.ofLiteral("::1"));
     }
 
-    private static String user(Authorizer a, String path, WebrtcCredentials c) {
-        return WebrtcAuth.authenticate(a, AuthAction.PUBLISH, path, c, IP);
+    private static String user(Authorizer a, String path, WebrtcCredentials c) throws Exception {
+        return WebrtcAuth.authenticate(a, AuthAction.PUBLISH, path, CONF.pathFor(path), c, IP);
     }
 }
