@@ -27,7 +27,8 @@ public final class ConfLoader {
     static final List<String> TOP_KEYS = List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
             "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress",
             "webrtcLocalUDPAddress", "webrtcAdditionalHosts", "webrtcICEServers", "apiAddress", "metricsAddress", "rtspTransports",
-            "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "authInternalUsers", "paths");
+            "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "authInternalUsers",
+            "paths");
     static final List<String> AUTH_USER_KEYS = List.of("user", "pass", "ips", "permissions");
     static final List<String> AUTH_PERMISSION_KEYS = List.of("action", "path");
     static final List<String> PATH_KEYS =

@@ -33,6 +33,8 @@ class SessionRegistryIT {
               - user: alice
                 pass: alicepw
                 permissions: [{action: publish}]
+              - user: any
+                permissions: [{action: publish, path: reg/udp}]
             """;
 
     @Test
@@ -49,6 +51,22 @@ class SessionRegistryIT {
             kickAndAwaitExit(sluice, p, pub);
             assertThat(pub.result("PUBLISHED").get("rc")).as(pub.output()).isNotEqualTo("0");
             assertGone(sluice, "reg/rtsp");
+        }
+    }
+
+    /** RTP over UDP: the bytes are counted by the server's UDP sockets, the kick closes the control connection. */
+    @Test
+    void rtspOverUdp() throws Exception {
+        Map<String, String> udp = Map.of("TRANSPORT", "udp");
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(YAML);
+                Peer pub = Peer.start("publish-rtsp.sh", udp, sluice.rtsp("reg/udp"), Integer.toString(PEER_SECONDS))) {
+            SessionInfo p = awaitSession(sluice, "rtsp", "publish", "reg/udp", "", pub);
+            try (Peer reader = Peer.start("read-rtsp.sh", udp, sluice.rtsp("reg/udp"), Integer.toString(PEER_SECONDS))) {
+                SessionInfo r = awaitSession(sluice, "rtsp", "read", "reg/udp", "", reader);
+                kickAndAwaitExit(sluice, r, reader);
+            }
+            kickAndAwaitExit(sluice, p, pub);
+            assertGone(sluice, "reg/udp");
         }
     }
 

@@ -558,7 +558,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         RtspAuth.Presented p = RtspAuth.presented(req);
         if (p != null) {
             boolean ok = p.digest()
-                    ? auth.allowsProof(action, pathName, p.user(), pass -> RtspAuth.verify(req, p.user(), pass, nonce), ip)
+                    ? auth.allowsProof(action, pathName, p.user(),
+                            pass -> RtspAuth.verify(req, p.user(), pass, nonce), ip)
                     : auth.allows(action, pathName, p.user(), p.pass(), ip);
             if (ok) {
                 return p.user();
