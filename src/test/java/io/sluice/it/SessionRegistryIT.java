@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.control.SessionInfo;
 import io.sluice.path.SessionRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every protocol server enters its publishers and readers in the session registry (issue #7): with
@@ -83,6 +85,29 @@ class SessionRegistryIT {
             kickAndAwaitExit(sluice, p, pub);
             assertThat(pub.result("PUBLISHED").get("rc")).as(pub.output()).isNotEqualTo("0");
             assertGone(sluice, "reg/rtmp");
+        }
+    }
+
+    @Test
+    void rtmps(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("key.pem");
+        Path cert = dir.resolve("cert.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "1",
+                "-subj", "/CN=localhost").redirectErrorStream(true).start();
+        openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor()).isZero();
+        String yaml = "rtmpEncryption: strict\nrtmpServerCert: " + cert + "\nrtmpServerKey: " + key + "\n" + YAML;
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
+                Peer pub = FfmpegPeer.publishRtmp(sluice.rtmps("reg/rtmps") + "?user=alice&pass=alicepw",
+                        PEER_SECONDS)) {
+            SessionInfo p = awaitSession(sluice, "rtmps", "publish", "reg/rtmps", "alice", pub);
+            try (Peer reader = FfmpegPeer.readRtmp(sluice.rtmps("reg/rtmps"), PEER_SECONDS)) {
+                SessionInfo r = awaitSession(sluice, "rtmps", "read", "reg/rtmps", "", reader);
+                kickAndAwaitExit(sluice, r, reader);
+            }
+            kickAndAwaitExit(sluice, p, pub);
+            assertGone(sluice, "reg/rtmps");
         }
     }
 
