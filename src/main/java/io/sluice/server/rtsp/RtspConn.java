@@ -9,7 +9,6 @@ import io.sluice.auth.Authorizer;
 import io.sluice.conf.AuthAction;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
-import io.sluice.path.Publisher;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.rtsp.InterleavedFrame;
