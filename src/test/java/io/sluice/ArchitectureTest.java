@@ -26,7 +26,17 @@ class ArchitectureTest {
     void confDependsOnNothingElseOfSluice() {
         noClasses().that().resideInAPackage("io.sluice.conf..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.sluice.stream..", "io.sluice.protocol..", "io.sluice.server..",
-                        "io.sluice.forward..", "io.sluice.path..", "io.sluice.core..", "io.sluice.net..")
+                        "io.sluice.forward..", "io.sluice.path..", "io.sluice.core..", "io.sluice.net..",
+                        "io.sluice.auth..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void authDependsOnlyOnConf() {
+        noClasses().that().resideInAPackage("io.sluice.auth..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.sluice.stream..", "io.sluice.protocol..", "io.sluice.server..",
+                        "io.sluice.forward..", "io.sluice.path..", "io.sluice.core..", "io.sluice.net..",
+                        "io.sluice.control..")
                 .check(CLASSES);
     }
 

@@ -31,16 +31,30 @@ import java.util.Set;
  * @param writeQueueSize per reader/forwarder bounded queue, in packets
  * @param serverKey path of the TLS key (PEM) for rtsps, "" if none
  * @param serverCert path of the TLS certificate (PEM) for rtsps, "" if none
+ * @param authInternalUsers who may publish, read, play back, use the API and scrape metrics (mediamtx's
+ *     internal authentication); a path entry's publishUser/readUser, when set, decide for that path
  * @param paths the path entries in file order
  */
 public record Conf(String logLevel, String rtspAddress, String rtpAddress, String rtcpAddress, String rtmpAddress,
                    RtmpEncryption rtmpEncryption, String rtmpsAddress, String rtmpServerKey, String rtmpServerCert,
                    String srtAddress, WebrtcServerConf webrtc, String apiAddress, String metricsAddress,
                    Set<RtspTransport> rtspTransports, Duration readTimeout, Duration writeTimeout,
-                   int writeQueueSize, String serverKey, String serverCert, List<PathConf> paths) {
+                   int writeQueueSize, String serverKey, String serverCert, List<AuthUser> authInternalUsers,
+                   List<PathConf> paths) {
 
     static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
     static final int MAX_WRITE_QUEUE_SIZE = 1 << 20;
+
+    /**
+     * mediamtx's default authInternalUsers: anyone may publish, read and play back every path; the API,
+     * metrics and pprof are open to local clients only.
+     */
+    static final List<AuthUser> DEFAULT_AUTH_USERS = List.of(
+            new AuthUser(AuthUser.ANY, "", List.of(), List.of(new AuthPermission(AuthAction.PUBLISH, ""),
+                    new AuthPermission(AuthAction.READ, ""), new AuthPermission(AuthAction.PLAYBACK, ""))),
+            new AuthUser(AuthUser.ANY, "", List.of("127.0.0.1", "::1"), List.of(
+                    new AuthPermission(AuthAction.API, ""), new AuthPermission(AuthAction.METRICS, ""),
+                    new AuthPermission(AuthAction.PPROF, ""))));
 
     /**
      * The value of every key that the file leaves out. With no paths written, any path may be
@@ -49,7 +63,7 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
     static final Conf DEFAULT = new Conf("info", ":8554", ":8000", ":8001", ":1935",
             RtmpEncryption.NO, ":1936", "", "", ":8890", WebrtcServerConf.DEFAULT, ":9997",
             ":9998", EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), Duration.ofSeconds(10), Duration.ofSeconds(10),
-            512, "", "", List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())));
+            512, "", "", DEFAULT_AUTH_USERS, List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())));
 
     public Conf {
         checkLogLevel(Objects.requireNonNull(logLevel, "logLevel"));
@@ -75,6 +89,7 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
         checkWriteQueueSize(writeQueueSize);
         Objects.requireNonNull(serverKey, "serverKey");
         Objects.requireNonNull(serverCert, "serverCert");
+        authInternalUsers = List.copyOf(authInternalUsers);
         paths = List.copyOf(paths);
         Set<String> names = new HashSet<>();
         boolean catchAll = false;

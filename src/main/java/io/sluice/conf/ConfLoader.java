@@ -28,7 +28,10 @@ public final class ConfLoader {
     static final List<String> TOP_KEYS = List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
             "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress",
             "webrtcLocalUDPAddress", "webrtcAdditionalHosts", "webrtcICEServers", "apiAddress", "metricsAddress", "rtspTransports",
-            "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "paths");
+            "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "authInternalUsers",
+            "paths");
+    static final List<String> AUTH_USER_KEYS = List.of("user", "pass", "ips", "permissions");
+    static final List<String> AUTH_PERMISSION_KEYS = List.of("action", "path");
     static final List<String> PATH_KEYS =
             List.of("publishUser", "publishPass", "readUser", "readPass", "srtPublishPassphrase",
                     "srtReadPassphrase", "srtLatency", "forwardTargets", "forward");
@@ -133,6 +136,15 @@ public final class ConfLoader {
     private static Conf top(ConfNode n) {
         Conf d = Conf.DEFAULT;
         n.checkKeys(TOP_KEYS, IGNORED_MEDIAMTX_KEYS);
+        // authMethod is otherwise ignored like other mediamtx keys, but a file asking for HTTP or JWT
+        // authentication must not silently run with authInternalUsers' open default instead.
+        n.get("authMethod", "internal", v -> {
+            String s = ConfNode.text(v);
+            if (!s.strip().equals("internal")) {
+                throw new BadValue("authMethod '" + s + "' is not supported", "internal (authInternalUsers)");
+            }
+            return s;
+        });
         String logLevel = n.get("logLevel", d.logLevel(), v -> {
             String s = ConfNode.text(v);
             Conf.checkLogLevel(s);
@@ -169,11 +181,12 @@ public final class ConfLoader {
         });
         String serverKey = n.string("serverKey", d.serverKey());
         String serverCert = n.string("serverCert", d.serverCert());
+        List<AuthUser> users = authInternalUsers(n, d.authInternalUsers());
         List<PathConf> paths = paths(n, d.paths());
         try {
             return new Conf(logLevel, rtsp, rtp, rtcp, rtmp, rtmpEncryption, rtmps, rtmpServerKey,
                     rtmpServerCert, srt, webrtc, api, metrics, transports, readTimeout,
-                    writeTimeout, writeQueueSize, serverKey, serverCert, paths);
+                    writeTimeout, writeQueueSize, serverKey, serverCert, users, paths);
         } catch (BadValue e) {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
             return null;
@@ -235,6 +248,85 @@ public final class ConfLoader {
             return def;
         }
         return out;
+    }
+
+    /**
+     * Absent or null keeps mediamtx's default users; an empty list is kept as written (then only path
+     * entries with publishUser/readUser let anyone in, as in mediamtx).
+     */
+    private static List<AuthUser> authInternalUsers(ConfNode n, List<AuthUser> def) {
+        if (!n.has("authInternalUsers")) {
+            return def;
+        }
+        List<AuthUser> out = new ArrayList<>();
+        for (ConfNode.Element e : n.list("authInternalUsers", "a list of users")) {
+            ConfNode u = n.mapping(e, "a mapping with keys " + String.join(", ", AUTH_USER_KEYS));
+            if (u == null) {
+                continue;
+            }
+            int before = n.problems().size();
+            u.checkKeys(AUTH_USER_KEYS, Set.of());
+            String user = u.get("user", "", v -> {
+                String s = ConfNode.text(v);
+                AuthUser.checkUser(s);
+                return s;
+            });
+            if (!u.has("user")) {
+                n.problems().add(u.keyPath("user"), "missing", AuthUser.ACCEPTED_USER);
+            }
+            String pass = u.get("pass", "", v -> {
+                String s = ConfNode.text(v);
+                AuthUser.checkCredential(s, AuthUser.ACCEPTED_PASS);
+                return s;
+            });
+            if (user.equals(AuthUser.ANY) && !pass.isEmpty()) {
+                n.problems().add(u.keyPath("pass"), "user 'any' is anyone, so it cannot have a password",
+                        "an empty pass for any, or a named user");
+            }
+            List<String> ips = new ArrayList<>();
+            for (ConfNode.Element ip : u.list("ips", "a list of IPs and CIDR ranges")) {
+                try {
+                    String s = ConfNode.text(ip.node());
+                    AuthUser.checkIp(s);
+                    ips.add(s.strip());
+                } catch (BadValue b) {
+                    n.problems().add(ip.path(), b);
+                }
+            }
+            List<AuthPermission> permissions = new ArrayList<>();
+            for (ConfNode.Element pe : u.list("permissions", "a list of '- action: ACTION' entries")) {
+                ConfNode p = u.mapping(pe, "a mapping with keys action, path");
+                if (p != null) {
+                    AuthPermission perm = permission(p);
+                    if (perm != null) {
+                        permissions.add(perm);
+                    }
+                }
+            }
+            if (n.problems().size() == before) {
+                try {
+                    out.add(new AuthUser(user, pass, ips, permissions));
+                } catch (BadValue b) {
+                    n.problems().add(e.path(), b); // the reads above check the same rules
+                }
+            }
+        }
+        return out;
+    }
+
+    private static AuthPermission permission(ConfNode p) {
+        int before = p.problems().size();
+        p.checkKeys(AUTH_PERMISSION_KEYS, Set.of());
+        AuthAction action = p.get("action", null, v -> AuthAction.parse(ConfNode.text(v)));
+        if (!p.has("action")) {
+            p.problems().add(p.keyPath("action"), "missing", AuthAction.ACCEPTED);
+        }
+        String path = p.get("path", "", v -> {
+            String s = ConfNode.text(v);
+            AuthPermission.checkPath(s);
+            return s;
+        });
+        return p.problems().size() == before ? new AuthPermission(action, path) : null;
     }
 
     private static List<PathConf> paths(ConfNode n, List<PathConf> def) {

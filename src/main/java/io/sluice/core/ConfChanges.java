@@ -45,6 +45,8 @@ final class ConfChanges {
             Map.entry("readTimeout", EnumSet.of(Part.LIVE)),
             Map.entry("writeTimeout", EnumSet.of(Part.LIVE)),
             Map.entry("writeQueueSize", EnumSet.of(Part.LIVE)),
+            // the authorizer is swapped for every server at once; sessions already admitted stay
+            Map.entry("authInternalUsers", EnumSet.of(Part.LIVE)),
             Map.entry("paths", EnumSet.of(Part.PATHS)));
 
     private ConfChanges() {

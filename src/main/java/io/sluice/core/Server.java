@@ -2,6 +2,7 @@ package io.sluice.core;
 
 import io.sluice.api.ApiServer;
 import io.sluice.auth.Authorizer;
+import io.sluice.auth.ConfAuthorizer;
 import io.sluice.conf.Conf;
 import io.sluice.conf.ConfDocument;
 import io.sluice.conf.DestUrl;
@@ -53,7 +54,7 @@ public final class Server implements AutoCloseable {
     /** One per process: its JVM collectors register listeners that are never removed. */
     private SluiceMetrics metrics;
     /** Replaced on reload; every listener asks through {@link #authorizer}, so it sees the current one. */
-    private volatile Authorizer currentAuth = Authorizer.ALLOW_ALL;
+    private volatile Authorizer currentAuth;
     private final Authorizer authorizer = (action, path, user, pass, ip) ->
             currentAuth.allows(action, path, user, pass, ip);
     /** One certificate for every DTLS session of this process (WebRTC peers expect self-signed ones). */
@@ -64,6 +65,7 @@ public final class Server implements AutoCloseable {
     public Server(ConfDocument doc) {
         this.initial = doc;
         this.conf = doc.conf();
+        this.currentAuth = ConfAuthorizer.of(conf);
     }
 
     /** Starts every component; on failure, closes what was started and rethrows. */
@@ -90,7 +92,7 @@ public final class Server implements AutoCloseable {
     }
 
     private RtspServer startRtsp(Conf c) throws Exception {
-        RtspServer s = new RtspServer(c, loops, paths);
+        RtspServer s = new RtspServer(c, loops, paths, this::authorizer);
         try {
             s.start();
         } catch (Exception e) {
@@ -101,7 +103,7 @@ public final class Server implements AutoCloseable {
     }
 
     private RtmpServer startRtmp(Conf c) throws Exception {
-        RtmpServer s = new RtmpServer(c, loops, paths);
+        RtmpServer s = new RtmpServer(c, loops, paths, this::authorizer);
         try {
             s.start();
         } catch (Exception e) {
@@ -112,7 +114,7 @@ public final class Server implements AutoCloseable {
     }
 
     private SrtServer startSrt(Conf c) throws Exception {
-        SrtServer s = new SrtServer(c, loops, paths);
+        SrtServer s = new SrtServer(c, loops, paths, this::authorizer);
         try {
             s.start();
         } catch (Exception e) {
@@ -123,7 +125,7 @@ public final class Server implements AutoCloseable {
     }
 
     private WebrtcServer startWebrtc(Conf c) throws Exception {
-        WebrtcServer s = new WebrtcServer(c, loops, paths, dtlsCert);
+        WebrtcServer s = new WebrtcServer(c, loops, paths, dtlsCert, this::authorizer);
         try {
             s.start();
         } catch (Exception e) {
@@ -174,6 +176,7 @@ public final class Server implements AutoCloseable {
         }
         LOG.info("applying configuration change: {}", parts);
         LogLevels.set(next.logLevel());
+        currentAuth = ConfAuthorizer.of(next);
         rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, this::startRtsp, RtspServer::update,
                 failures);
         rtmp = restartIf(parts.contains(Part.RTMP), "RTMP", rtmp, next, this::startRtmp, RtmpServer::update,
@@ -235,6 +238,11 @@ public final class Server implements AutoCloseable {
 
     public Conf conf() {
         return conf;
+    }
+
+    /** The authorizer in force now (a reload swaps it for every server at once). */
+    public Authorizer authorizer() {
+        return authorizer;
     }
 
     /** What the API, metrics and status page read and change. */

@@ -1,6 +1,8 @@
 package io.sluice.path;
 
 import io.sluice.control.SessionInfo;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -52,6 +54,15 @@ public final class SessionRegistry {
             e = new Entry(id, protocol, role, path, remote, user, clock.instant(), bytes, kick);
         } while (sessions.putIfAbsent(id, e) != null);
         return e;
+    }
+
+    /** A peer's address as sessions show it: "ip:port", "[v6]:port" for IPv6. */
+    public static String remote(SocketAddress address) {
+        if (address instanceof InetSocketAddress isa && isa.getAddress() != null) {
+            String ip = isa.getAddress().getHostAddress();
+            return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + isa.getPort();
+        }
+        return String.valueOf(address);
     }
 
     public List<SessionInfo> list() {

@@ -31,6 +31,57 @@ class ConfLoaderTest {
     }
 
     @Test
+    void authInternalUsersDefaultIsMediamtxs() throws Exception {
+        assertThat(Conf.DEFAULT.authInternalUsers()).hasSize(2);
+        AuthUser media = Conf.DEFAULT.authInternalUsers().get(0);
+        assertThat(media.isAny()).isTrue();
+        assertThat(media.ips()).isEmpty();
+        assertThat(media.permissions()).extracting(AuthPermission::action)
+                .containsExactly(AuthAction.PUBLISH, AuthAction.READ, AuthAction.PLAYBACK);
+        assertThat(media.permissions()).allMatch(AuthPermission::anyPath);
+        AuthUser admin = Conf.DEFAULT.authInternalUsers().get(1);
+        assertThat(admin.ips()).containsExactly("127.0.0.1", "::1");
+        assertThat(admin.permissions()).extracting(AuthPermission::action)
+                .containsExactly(AuthAction.API, AuthAction.METRICS, AuthAction.PPROF);
+        assertThat(ConfLoader.parse("authInternalUsers:", "n.yml").authInternalUsers())
+                .isEqualTo(Conf.DEFAULT.authInternalUsers());
+        assertThat(ConfLoader.parse("authInternalUsers: []", "e.yml").authInternalUsers()).isEmpty();
+        assertThat(ConfLoader.parse("authMethod: internal", "m.yml").authInternalUsers())
+                .isEqualTo(Conf.DEFAULT.authInternalUsers());
+    }
+
+    @Test
+    void authInternalUsersKeys() throws Exception {
+        Conf c = ConfLoader.parse("""
+                authInternalUsers:
+                  - user: any
+                    pass:
+                    ips: []
+                    permissions:
+                      - action: read
+                        path: ~^public/
+                  - user: cam
+                    pass: sha256:XohImNooBHFR0OVvjcYpJ3NgPQ1qq73WKhHvch0VQtg=
+                    ips: [192.168.1.0/24, "2001:db8::/32", 10.0.0.1]
+                    permissions:
+                      - action: publish
+                        path: cam1
+                      - {action: api}
+                  - user: 1234
+                    pass: 5678
+                    permissions: []
+                """, "u.yml");
+        assertThat(c.authInternalUsers()).containsExactly(
+                new AuthUser("any", "", List.of(), List.of(new AuthPermission(AuthAction.READ, "~^public/"))),
+                new AuthUser("cam", "sha256:XohImNooBHFR0OVvjcYpJ3NgPQ1qq73WKhHvch0VQtg=",
+                        List.of("192.168.1.0/24", "2001:db8::/32", "10.0.0.1"),
+                        List.of(new AuthPermission(AuthAction.PUBLISH, "cam1"), new AuthPermission(AuthAction.API, ""))),
+                new AuthUser("1234", "5678", List.of(), List.of()));
+        assertThat(c.authInternalUsers().get(1).hashedPass()).isTrue();
+        assertThat(c.toString()).doesNotContain("XohImNoo", "5678");
+    }
+
+    @Test
     void webrtcServerKeys() throws Exception {
         Conf c = ConfLoader.parse("""
                 webrtcAddress: 127.0.0.1:9889

@@ -169,6 +169,58 @@ class ConfProblemsTest {
                         """,
                         "bad.yml: paths.cam1.forwardTargets[0].reconnectMaxDelay: reconnectMaxDelay 5s is below "
                                 + "reconnectDelay 10s; accepted: a duration >= reconnectDelay"),
+                Arguments.of("argon2 password", """
+                        authInternalUsers:
+                          - user: admin
+                            pass: argon2:$argon2id$v=19$m=4096,t=3,p=1$MTIzNA$abc
+                            permissions: [{action: api}]
+                        """,
+                        "bad.yml: authInternalUsers[0].pass: argon2 hashes are not supported; accepted: a plain "
+                                + "password, or sha256:BASE64 of its SHA-256 hash"),
+                Arguments.of("short sha256", """
+                        authInternalUsers:
+                          - {user: admin, pass: "sha256:AAAA", permissions: [{action: api}]}
+                        """,
+                        "bad.yml: authInternalUsers[0].pass: sha256 hash is 3 bytes long, not 32;"),
+                Arguments.of("sha256 not base64", """
+                        authInternalUsers:
+                          - {user: admin, pass: "sha256:not base64!", permissions: [{action: api}]}
+                        """,
+                        "bad.yml: authInternalUsers[0].pass: sha256 hash is not valid base64;"),
+                Arguments.of("unknown action", """
+                        authInternalUsers:
+                          - user: any
+                            permissions:
+                              - action: read
+                              - action: write
+                        """,
+                        "bad.yml: authInternalUsers[0].permissions[1].action: unknown action 'write'; accepted: "
+                                + "publish, read, playback, api, metrics, pprof"),
+                Arguments.of("missing action", "authInternalUsers:\n  - user: any\n    permissions: [{path: cam1}]\n",
+                        "bad.yml: authInternalUsers[0].permissions[0].action: missing; accepted: publish, read,"),
+                Arguments.of("bad ip", "authInternalUsers:\n  - {user: any, ips: [10.0.0.300]}\n",
+                        "bad.yml: authInternalUsers[0].ips[0]: invalid IP address '10.0.0.300'; accepted: an IPv4 "
+                                + "or IPv6 address, or a CIDR range"),
+                Arguments.of("host name as ip", "authInternalUsers:\n  - {user: any, ips: [localhost]}\n",
+                        "bad.yml: authInternalUsers[0].ips[0]: invalid IP address 'localhost';"),
+                Arguments.of("bad prefix", "authInternalUsers:\n  - {user: any, ips: [10.0.0.0/33]}\n",
+                        "bad.yml: authInternalUsers[0].ips[0]: invalid prefix length in '10.0.0.0/33'; accepted: "
+                                + "0..32 after the /"),
+                Arguments.of("bad permission regex", """
+                        authInternalUsers:
+                          - {user: any, permissions: [{action: read, path: "~^cam[0-9+$"}]}
+                        """,
+                        "bad.yml: authInternalUsers[0].permissions[0].path: invalid regex: Unclosed character class"),
+                Arguments.of("missing user", "authInternalUsers:\n  - {pass: x, permissions: [{action: read}]}\n",
+                        "bad.yml: authInternalUsers[0].user: missing; accepted: a user name, any,"),
+                Arguments.of("any with a password", "authInternalUsers:\n  - {user: any, pass: x}\n",
+                        "bad.yml: authInternalUsers[0].pass: user 'any' is anyone, so it cannot have a password;"),
+                Arguments.of("unknown user key", "authInternalUsers:\n  - {user: any, password: x}\n",
+                        "bad.yml: authInternalUsers[0].password: unknown key; accepted: user, pass, ips, permissions"),
+                Arguments.of("users not a list", "authInternalUsers: {user: any}\n",
+                        "bad.yml: authInternalUsers: wrong type: expected a list, got a mapping"),
+                Arguments.of("authMethod jwt", "authMethod: jwt\n",
+                        "bad.yml: authMethod: authMethod 'jwt' is not supported; accepted: internal"),
                 Arguments.of("top level not a mapping", "- a\n- b\n",
                         "bad.yml: (top level): wrong type: expected a mapping, got a list; accepted: a mapping of keys"),
                 Arguments.of("invalid YAML", "paths:\n  cam1: [\n",
@@ -216,6 +268,17 @@ class ConfProblemsTest {
                 """, "s.yml"));
         assertThat(e.problems()).hasSize(3);
         assertThat(e.getMessage()).doesNotContain("topsecret", "tiny");
+    }
+
+    @Test
+    void authProblemsNeverShowPasswords() {
+        ConfException e = catchThrowableOfType(ConfException.class, () -> ConfLoader.parse("""
+                authInternalUsers:
+                  - {user: any, pass: anysecret}
+                  - {user: bob, pass: bobsecret, ips: [nowhere]}
+                """, "s.yml"));
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.getMessage()).doesNotContain("anysecret", "bobsecret");
     }
 
     @Test

@@ -38,5 +38,8 @@ class RedactTest {
             assertThat(s).doesNotContain("secret", "tok1");
         }
         assertThat(p.toString()).contains("pub", "rd", "bob", "cam1");
+        AuthUser u = new AuthUser("carol", "carol-secret", List.of("10.0.0.0/8"),
+                List.of(new AuthPermission(AuthAction.PUBLISH, "cam1")));
+        assertThat(u.toString()).doesNotContain("secret").contains("carol", "10.0.0.0/8", "***");
     }
 }

@@ -45,6 +45,55 @@ public final class RtspAuth {
                 "Basic realm=\"" + escape(realm) + "\"");
     }
 
+    /**
+     * The WWW-Authenticate values for a 401: Digest and Basic, or Basic alone when the server can only
+     * check the password itself (it keeps a hash of it), since clients pick Digest whenever offered.
+     */
+    public static List<String> challenges(String realm, String nonce, boolean digest) {
+        List<String> all = challenges(realm, nonce);
+        return digest ? all : List.of(all.getLast());
+    }
+
+    /**
+     * What a request's Authorization header presents: Basic gives the user and the password, Digest
+     * only the user (the client keeps the password and proves it, see {@link #verify}).
+     *
+     * @param pass the password for Basic, null for Digest
+     */
+    public record Presented(boolean digest, String user, String pass) {
+        @Override
+        public String toString() {
+            return "Presented[" + (digest ? "Digest" : "Basic") + ", user=" + user + "]";
+        }
+    }
+
+    /** The credentials presented by the request, or null when it has no Authorization header this server reads. */
+    public static Presented presented(RtspRequest req) {
+        String auth = req.headers().get(RtspHeaders.AUTHORIZATION);
+        if (auth == null) {
+            return null;
+        }
+        String a = auth.trim();
+        int sp = a.indexOf(' ');
+        String scheme = sp < 0 ? a : a.substring(0, sp);
+        String rest = sp < 0 ? "" : a.substring(sp + 1).trim();
+        if (scheme.equalsIgnoreCase("Basic")) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(rest), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new Presented(false, decoded.substring(0, colon), decoded.substring(colon + 1));
+        }
+        if (scheme.equalsIgnoreCase("Digest")) {
+            String user = params(rest).get("username");
+            return user == null ? null : new Presented(true, user, null);
+        }
+        return null;
+    }
+
     /** Adds {@link #challenges} to response headers. */
     public static RtspHeaders addChallenges(RtspHeaders headers, String realm, String nonce) {
         for (String c : challenges(realm, nonce)) {

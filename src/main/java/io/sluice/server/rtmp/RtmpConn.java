@@ -5,10 +5,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.conf.PathConf;
+import io.sluice.conf.AuthAction;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.Publisher;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpAckWindow;
 import io.sluice.protocol.rtmp.RtmpCommand;
 import io.sluice.protocol.rtmp.RtmpHandshake;
@@ -20,9 +21,9 @@ import io.sluice.protocol.rtmp.RtmpToStream;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,11 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     private ReaderQueue readerQueue;
     private Stream readStream;
     private AutoCloseable streamEndHook;
+    /** The user the publisher or reader authenticated as, "" when it needed no credentials. */
+    private String user = "";
+    /** Bytes of the messages received; written on the loop, read by the session registry from any thread. */
+    private volatile long bytesIn;
+    private SessionRegistry.Registration registration;
 
     RtmpConn(RtmpServer server, boolean tls) {
         this.server = server;
@@ -80,7 +86,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        remote = String.valueOf(ctx.channel().remoteAddress());
+        remote = SessionRegistry.remote(ctx.channel().remoteAddress());
         LOG.debug("{} opened", tag());
         timer = ctx.executor().scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         ctx.fireChannelActive();
@@ -101,6 +107,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        bytesIn += m.payload().readableBytes(); // single writer: this loop
         try {
             onMessage(m);
         } catch (RtmpProtocolException e) {
@@ -238,16 +245,29 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         return s.substring(a, b);
     }
 
-    /** Credentials as mediamtx takes them for RTMP: ?user=..&pass=.. on the stream name. */
-    private static boolean authorized(Map<String, String> q, String user, String pass) {
-        if (user.isEmpty()) {
-            return true;
+    /**
+     * The user the credentials authenticate as for the action ("" when none are needed), or null.
+     * Credentials come as mediamtx takes them for RTMP: ?user=..&pass=.. on the app or stream name.
+     */
+    private String authenticate(AuthAction action, Map<String, String> q) {
+        String given = q.getOrDefault("user", "");
+        String u = server.auth().authenticate(action, pathName, given, q.getOrDefault("pass", ""),
+                ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        if (u == null && (!given.isEmpty() || q.containsKey("pass"))) {
+            LOG.warn("{} wrong credentials (user '{}') to {} '{}'", tag(), given, action.yaml(), pathName);
         }
-        return constantTimeEquals(user, q.getOrDefault("user", "")) && constantTimeEquals(pass, q.getOrDefault("pass", ""));
+        return u;
     }
 
-    private static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    private void register(SessionRegistry.Role role, java.util.function.LongSupplier bytes) {
+        registration = server.sessions().register(tls ? "rtmps" : "rtmp", role, pathName, remote, user, bytes,
+                this::kick);
+    }
+
+    /** Ends the connection and so its session; any thread, returns at once. */
+    private void kick() {
+        LOG.info("{} kicked", tag());
+        ctx.channel().close();
     }
 
     private void publish(RtmpCommand c) {
@@ -257,15 +277,16 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         }
         Target t = target(c.stringArg(0));
         pathName = t.path();
-        PathConf pc = server.paths().confFor(pathName);
-        if (pathName.isEmpty() || pc == null) {
+        if (pathName.isEmpty() || server.paths().confFor(pathName) == null) {
             refuse("NetStream.Publish.BadName", "path '" + pathName + "' is not configured");
             return;
         }
-        if (!authorized(t.query(), pc.publishUser(), pc.publishPass())) {
+        String u = authenticate(AuthAction.PUBLISH, t.query());
+        if (u == null) {
             refuse("NetStream.Publish.Unauthorized", "wrong or missing credentials to publish to '" + pathName + "'");
             return;
         }
+        user = u;
         ctx.write(RtmpMessage.streamBegin(STREAM_ID));
         status("status", "NetStream.Publish.Start", pathName + " is now published.");
         ingest = new RtmpToStream(ctx.alloc());
@@ -294,6 +315,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.PUBLISHING;
+        register(SessionRegistry.Role.PUBLISH, () -> bytesIn);
         if (ingest.skipped() != null) {
             LOG.warn("{} publisher of '{}': {}", tag(), pathName, ingest.skipped());
         }
@@ -315,10 +337,13 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         }
         Target t = target(c.stringArg(0));
         pathName = t.path();
-        PathConf pc = server.paths().confFor(pathName);
-        if (pc != null && !authorized(t.query(), pc.readUser(), pc.readPass())) {
-            refuse("NetStream.Play.Unauthorized", "wrong or missing credentials to read '" + pathName + "'");
-            return;
+        if (server.paths().confFor(pathName) != null) {
+            String u = authenticate(AuthAction.READ, t.query());
+            if (u == null) {
+                refuse("NetStream.Play.Unauthorized", "wrong or missing credentials to read '" + pathName + "'");
+                return;
+            }
+            user = u;
         }
         Path path;
         try {
@@ -354,6 +379,8 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
                 server.conf().writeQueueSize(), stream.keyframeMedia(), true, writer, LOG);
         streamEndHook = path.onStreamEnd(() -> ctx.channel().close());
         stream.addReader(readerQueue, true, true);
+        ReaderQueue q = readerQueue;
+        register(SessionRegistry.Role.READ, q::bytesOut);
         LOG.info("{} reading '{}'", tag(), pathName);
     }
 
@@ -403,6 +430,10 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         state = State.CLOSED;
         if (timer != null) {
             timer.cancel(false);
+        }
+        if (registration != null) {
+            registration.close();
+            registration = null;
         }
         if (ingest != null) {
             ingest.close();

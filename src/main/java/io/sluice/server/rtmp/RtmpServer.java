@@ -10,14 +10,17 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
 import io.sluice.net.NetLoops;
 import io.sluice.path.PathManager;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpChunkEncoder;
 import io.sluice.protocol.rtmp.RtmpServerHandshaker;
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +37,17 @@ public final class RtmpServer implements AutoCloseable {
     private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
+    private final Supplier<Authorizer> auth;
     private final ChannelGroup conns = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
     private Channel plain;
     private Channel tls;
 
-    public RtmpServer(Conf conf, NetLoops loops, PathManager paths) {
+    /** @param auth the authorizer in force, asked on every publish and play (a reload may replace it) */
+    public RtmpServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
         this.conf = conf;
         this.loops = loops;
         this.paths = paths;
+        this.auth = auth;
     }
 
     /** Binds the listeners; throws when an address is taken or the TLS files cannot be read. */
@@ -107,6 +113,14 @@ public final class RtmpServer implements AutoCloseable {
 
     PathManager paths() {
         return paths;
+    }
+
+    Authorizer auth() {
+        return auth.get();
+    }
+
+    SessionRegistry sessions() {
+        return paths.sessions();
     }
 
     /** Closes the listeners and every connection (publishers unpublish, readers end). */

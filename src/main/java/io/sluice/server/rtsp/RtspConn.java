@@ -5,10 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.conf.PathConf;
+import io.sluice.auth.Authorizer;
+import io.sluice.conf.AuthAction;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
-import io.sluice.path.Publisher;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.rtsp.InterleavedFrame;
 import io.sluice.protocol.rtsp.RtspAuth;
@@ -26,6 +27,7 @@ import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
 import io.sluice.stream.Unit;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -78,7 +80,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.remote = String.valueOf(ctx.channel().remoteAddress());
+        this.remote = SessionRegistry.remote(ctx.channel().remoteAddress());
         LOG.debug("[rtsp conn {}] opened", remote);
         timer = ctx.executor().scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -105,6 +107,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     private void onFrame(InterleavedFrame f) {
         ByteBuf payload = f.payload();
         RtspSession s = session;
+        if (s != null) {
+            s.received(payload.readableBytes());
+        }
         if (s == null || s.publisher == null || (f.channel() & 1) == 1) {
             // RTCP from publishers (odd channels) and RTCP receiver reports from readers only show
             // that the peer is alive.
@@ -235,8 +240,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
 
     private RtspResponse describe(RtspRequest req) throws Refusal {
         String pathName = pathOf(req.uri());
-        PathConf pc = requirePathConf(pathName);
-        authorize(req, pc.readUser(), pc.readPass());
+        requirePathConf(pathName);
+        authorize(req, AuthAction.READ, pathName);
         Path path = readable(pathName);
         Stream stream = path.stream();
         SessionDescription sdp = SdpStreamMapper.fromStream(stream.desc(), pathName, localHost(), i -> "trackID=" + i);
@@ -251,8 +256,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             throw new Refusal(status(455, "Method Not Valid in This State", "session already set up"));
         }
         String pathName = pathOf(req.uri());
-        PathConf pc = requirePathConf(pathName);
-        authorize(req, pc.publishUser(), pc.publishPass());
+        requirePathConf(pathName);
+        String user = authorize(req, AuthAction.PUBLISH, pathName);
         String ct = req.headers().get("Content-Type");
         if (ct != null && !ct.toLowerCase().startsWith("application/sdp")) {
             throw new Refusal(status(415, "Unsupported Media Type", "content type " + ct + " is not application/sdp"));
@@ -263,7 +268,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         } catch (SdpException e) {
             throw new Refusal(status(400, "Bad Request", "invalid SDP: " + e.getMessage()));
         }
-        session = new RtspSession(newSessionId(), RtspSession.Mode.PUBLISH, pathName, desc);
+        session = new RtspSession(newSessionId(), RtspSession.Mode.PUBLISH, pathName, desc, user);
         LOG.info("[rtsp session {}] {} announced {} on path '{}'", session.id, remote, describeMedias(desc), pathName);
         return ok();
     }
@@ -279,10 +284,10 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             // A reader's first SETUP creates its session from the path named in the URL.
             String pathName = s != null ? s.pathName : readerPathOf(req.uri());
             if (s == null) {
-                PathConf pc = requirePathConf(pathName);
-                authorize(req, pc.readUser(), pc.readPass());
+                requirePathConf(pathName);
+                String user = authorize(req, AuthAction.READ, pathName);
                 Path path = readable(pathName);
-                s = new RtspSession(newSessionId(), RtspSession.Mode.READ, pathName, path.stream().desc());
+                s = new RtspSession(newSessionId(), RtspSession.Mode.READ, pathName, path.stream().desc(), user);
                 s.readPath = path;
             }
             media = readerMediaOf(req.uri(), s.desc);
@@ -368,6 +373,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             }
         }
         s.touch();
+        s.registration = server.sessions().register("rtsp", SessionRegistry.Role.PUBLISH, s.pathName, remote, s.user,
+                s::bytesIn, this::kick);
         LOG.info("[rtsp session {}] publishing to '{}' over {}", s.id, s.pathName, udp ? "UDP" : "TCP");
         return ok();
     }
@@ -414,6 +421,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         }
         s.streamEndHook = s.readPath.onStreamEnd(() -> ctx.channel().close());
         stream.addReader(s.readerQueue, true);
+        s.registration = server.sessions().register("rtsp", SessionRegistry.Role.READ, s.pathName, remote, s.user,
+                s.readerQueue::bytesOut, this::kick);
         LOG.info("[rtsp session {}] {} reading '{}' over {}", s.id, remote, s.pathName, udp ? "UDP" : "TCP");
     }
 
@@ -469,6 +478,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             return;
         }
         session = null;
+        if (s.registration != null) {
+            s.registration.close();
+        }
         server.udp().removeSession(s);
         if (s.readerQueue != null) {
             Stream st = s.readPath.stream();
@@ -506,15 +518,13 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         return session;
     }
 
-    private PathConf requirePathConf(String pathName) throws Refusal {
+    private void requirePathConf(String pathName) throws Refusal {
         if (pathName.isEmpty()) {
             throw new Refusal(status(400, "Bad Request", "URL has no path"));
         }
-        PathConf pc = server.paths().confFor(pathName);
-        if (pc == null) {
+        if (server.paths().confFor(pathName) == null) {
             throw new Refusal(status(404, "Not Found", "path '" + pathName + "' is not configured"));
         }
-        return pc;
     }
 
     private Path readable(String pathName) throws Refusal {
@@ -532,22 +542,43 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         };
     }
 
-    private void authorize(RtspRequest req, String user, String pass) throws Refusal {
-        if (user == null || user.isEmpty()) {
-            return;
+    /**
+     * Checks the request's credentials with the server's authorizer; returns the user it authenticated
+     * as ("" when none was needed) or refuses with 401 and the challenges. Digest is checked against
+     * the plain passwords of the accounts that could allow it; when one of them keeps only a hash, the
+     * 401 offers Basic alone, because clients answer Digest whenever it is offered.
+     */
+    private String authorize(RtspRequest req, AuthAction action, String pathName) throws Refusal {
+        Authorizer auth = server.auth();
+        InetAddress ip = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        if (auth.allows(action, pathName, "", "", ip)) {
+            return "";
         }
-        if (RtspAuth.verify(req, user, pass, nonce)) {
-            return;
-        }
-        boolean tried = req.headers().get("Authorization") != null;
-        if (tried) {
-            LOG.warn("[rtsp conn {}] wrong credentials for {}", remote, RtspUrl.redact(req.uri()));
+        RtspAuth.Presented p = RtspAuth.presented(req);
+        if (p != null) {
+            boolean ok = p.digest()
+                    ? auth.allowsProof(action, pathName, p.user(),
+                            pass -> RtspAuth.verify(req, p.user(), pass, nonce), ip)
+                    : auth.allows(action, pathName, p.user(), p.pass(), ip);
+            if (ok) {
+                return p.user();
+            }
+            LOG.warn("[rtsp conn {}] wrong credentials (user '{}', {}) to {} '{}'", remote, p.user(),
+                    p.digest() ? "Digest" : "Basic", action.yaml(), pathName);
+        } else if (req.headers().get(RtspHeaders.AUTHORIZATION) != null) {
+            LOG.warn("[rtsp conn {}] unreadable Authorization header to {} '{}'", remote, action.yaml(), pathName);
         }
         RtspHeaders h = new RtspHeaders();
-        for (String c : RtspAuth.challenges(REALM, nonce)) {
+        for (String c : RtspAuth.challenges(REALM, nonce, !auth.needsPlainPassword(action, pathName, ip))) {
             h.add("WWW-Authenticate", c);
         }
         throw new Refusal(new RtspResponse(401, "Unauthorized", h, new byte[0]));
+    }
+
+    /** Ends the connection and so its session; any thread, returns at once. */
+    private void kick() {
+        LOG.info("[rtsp conn {}] kicked", remote);
+        ctx.channel().close();
     }
 
     private static String pathOf(String uri) throws Refusal {

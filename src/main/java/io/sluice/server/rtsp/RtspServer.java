@@ -8,14 +8,17 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
 import io.sluice.conf.RtspTransport;
 import io.sluice.net.NetLoops;
 import io.sluice.path.PathManager;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtsp.RtspDecoder;
 import io.sluice.protocol.rtsp.RtspEncoder;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +34,17 @@ public final class RtspServer implements AutoCloseable {
     private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
+    private final Supplier<Authorizer> auth;
     private final ChannelGroup conns = new DefaultChannelGroup("rtsp", GlobalEventExecutor.INSTANCE);
     private RtspUdp udp;
     private Channel listener;
 
-    public RtspServer(Conf conf, NetLoops loops, PathManager paths) {
+    /** @param auth the authorizer in force, asked on every request (a reload may replace it) */
+    public RtspServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
         this.conf = conf;
         this.loops = loops;
         this.paths = paths;
+        this.auth = auth;
     }
 
     /** Binds the TCP listener and the UDP pair; throws when an address is taken. */
@@ -81,6 +87,14 @@ public final class RtspServer implements AutoCloseable {
 
     PathManager paths() {
         return paths;
+    }
+
+    Authorizer auth() {
+        return auth.get();
+    }
+
+    SessionRegistry sessions() {
+        return paths.sessions();
     }
 
     RtspUdp udp() {

@@ -2,10 +2,12 @@ package io.sluice.server.rtsp;
 
 import io.sluice.path.Path;
 import io.sluice.path.Publisher;
+import io.sluice.path.SessionRegistry;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.StreamDesc;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * RtspSession is the state of one RTSP session (RFC 2326 §3): a publisher (ANNOUNCE/RECORD) or a
@@ -26,6 +28,8 @@ final class RtspSession {
     final Mode mode;
     final String pathName;
     final StreamDesc desc;
+    /** The user the session authenticated as, "" when it needed no credentials. */
+    final String user;
     final MediaTransport[] transports;
     /** RTSP channel (0..255) → media index, for interleaved packets from a publisher; -1 = none. */
     final int[] mediaByChannel = new int[256];
@@ -34,19 +38,32 @@ final class RtspSession {
     ReaderQueue readerQueue;
     AutoCloseable streamEndHook;
     boolean playing;
+    /** The session in the server-wide registry while it publishes or plays; null before and after. */
+    SessionRegistry.Registration registration;
     private volatile long lastActivityNanos = System.nanoTime();
+    /** Bytes received from a publisher (RTP and RTCP), counted by the TCP connection or the UDP sockets. */
+    private final LongAdder bytesIn = new LongAdder();
 
-    RtspSession(String id, Mode mode, String pathName, StreamDesc desc) {
+    RtspSession(String id, Mode mode, String pathName, StreamDesc desc, String user) {
         this.id = id;
         this.mode = mode;
         this.pathName = pathName;
         this.desc = desc;
+        this.user = user;
         this.transports = new MediaTransport[desc.medias().size()];
         Arrays.fill(mediaByChannel, -1);
     }
 
     void touch() {
         lastActivityNanos = System.nanoTime();
+    }
+
+    void received(int bytes) {
+        bytesIn.add(bytes);
+    }
+
+    long bytesIn() {
+        return bytesIn.sum();
     }
 
     long idleNanos() {

@@ -9,6 +9,7 @@ import io.sluice.net.srt.SrtStreamSender;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.Publisher;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.mpegts.TsFromStream;
 import io.sluice.protocol.mpegts.TsToStream;
 import io.sluice.protocol.srt.SrtStreamId;
@@ -46,7 +47,13 @@ final class SrtConn implements Runnable, AutoCloseable {
     private final SrtSocket socket;
     private final SrtStreamId id;
     private final String tag;
+    /** The user it authenticated as, "" when it needed no credentials. */
+    private final String user;
     private volatile boolean closed;
+    /** Bytes received from a publisher; written by the connection's thread only. */
+    private volatile long bytesIn;
+    /** Owned by the loop for a publisher, by the connection's thread for a reader. */
+    private SessionRegistry.Registration registration;
 
     // Publisher state, touched only on `loop` once created.
     private EventLoop loop;
@@ -60,10 +67,11 @@ final class SrtConn implements Runnable, AutoCloseable {
     private long lastProblemLogNanos;
     private long problemsSinceLog;
 
-    SrtConn(SrtServer server, SrtSocket socket, SrtStreamId id) {
+    SrtConn(SrtServer server, SrtSocket socket, SrtStreamId id, String user) {
         this.server = server;
         this.socket = socket;
         this.id = id;
+        this.user = user;
         this.tag = "[srtConn " + socket.peer() + "]";
     }
 
@@ -102,6 +110,7 @@ final class SrtConn implements Runnable, AutoCloseable {
                     continue;
                 }
                 last = now;
+                bytesIn += n;
                 if (inboxSize.get() >= MAX_INBOX) {
                     if (inboxDropped++ % 1000 == 0) {
                         LOG.warn("{} publisher of '{}': event loop behind, {} SRT messages dropped", tag, id.path(),
@@ -169,6 +178,7 @@ final class SrtConn implements Runnable, AutoCloseable {
             socket.close();
             return;
         }
+        registration = register(SessionRegistry.Role.PUBLISH, () -> bytesIn);
         if (ingest.skipped() != null) {
             LOG.warn("{} publisher of '{}': {}", tag, id.path(), ingest.skipped());
         }
@@ -192,6 +202,10 @@ final class SrtConn implements Runnable, AutoCloseable {
         Message m;
         while ((m = inbox.poll()) != null) {
             m.data().release();
+        }
+        if (registration != null) {
+            registration.close();
+            registration = null;
         }
         if (publisher != null) {
             LOG.info("{} stopped publishing '{}'", tag, id.path());
@@ -230,12 +244,17 @@ final class SrtConn implements Runnable, AutoCloseable {
                 }
             }
             sender.start();
+            registration = register(SessionRegistry.Role.READ, sender.queue()::bytesOut);
             LOG.info("{} reading '{}'", tag, id.path());
             waitUntilBroken();
             if (sender.failure() != null && !closed) {
                 LOG.info("{} reader of '{}' closed: {}", tag, id.path(), sender.failure().getMessage());
             }
         } finally {
+            if (registration != null) {
+                registration.close();
+                registration = null;
+            }
             sender.close();
             try {
                 hook.close();
@@ -258,6 +277,14 @@ final class SrtConn implements Runnable, AutoCloseable {
                 LOG.info("{} reader of '{}' disconnected: {}", tag, id.path(), e.getMessage());
             }
         }
+    }
+
+    private SessionRegistry.Registration register(SessionRegistry.Role role, java.util.function.LongSupplier bytes) {
+        return server.sessions().register("srt", role, id.path(), SessionRegistry.remote(socket.peer()), user, bytes,
+                () -> {
+                    LOG.info("{} kicked", tag);
+                    close();
+                });
     }
 
     /** Closes the socket; the connection's thread then ends. Any thread. */

@@ -1,6 +1,8 @@
 package io.sluice.server.srt;
 
+import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
+import io.sluice.conf.AuthAction;
 import io.sluice.conf.Conf;
 import io.sluice.conf.PathConf;
 import io.sluice.net.NetLoops;
@@ -14,14 +16,14 @@ import io.sluice.net.srt.SrtSocket;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.PathManager;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.srt.SrtStreamId;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +46,19 @@ public final class SrtServer implements AutoCloseable {
     private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
+    private final Supplier<Authorizer> auth;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("sluice-srt-", 0).daemon().factory());
     private final Set<SrtConn> conns = ConcurrentHashMap.newKeySet();
     private SrtListener listener;
     private volatile boolean closed;
 
-    public SrtServer(Conf conf, NetLoops loops, PathManager paths) {
+    /** @param auth the authorizer in force, asked in every handshake (a reload may replace it) */
+    public SrtServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
         this.conf = conf;
         this.loops = loops;
         this.paths = paths;
+        this.auth = auth;
     }
 
     /**
@@ -88,10 +93,9 @@ public final class SrtServer implements AutoCloseable {
         if (pc == null) {
             return refuse(peer, SrtReject.NOT_FOUND, "path '" + id.path() + "' is not configured");
         }
-        String user = id.publish() ? pc.publishUser() : pc.readUser();
-        String pass = id.publish() ? pc.publishPass() : pc.readPass();
-        if (!user.isEmpty() && !(same(user, id.user()) & same(pass, id.pass()))) {
-            return refuse(peer, SrtReject.UNAUTHORIZED, "wrong or missing credentials to "
+        if (user(id, peer) == null) {
+            return refuse(peer, SrtReject.UNAUTHORIZED, "wrong or missing credentials"
+                    + (id.user().isEmpty() ? "" : " (user '" + id.user() + "')") + " to "
                     + (id.publish() ? "publish to" : "read") + " '" + id.path() + "'");
         }
         if (id.publish()) {
@@ -110,8 +114,10 @@ public final class SrtServer implements AutoCloseable {
         return Decision.accept(pc.srtReadPassphrase(), pc.srtLatencyMs());
     }
 
-    private static boolean same(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    /** The user the stream id's credentials authenticate as ("" when none are needed), or null. */
+    String user(SrtStreamId id, InetSocketAddress peer) {
+        return auth.get().authenticate(id.publish() ? AuthAction.PUBLISH : AuthAction.READ, id.path(), id.user(),
+                id.pass(), peer.getAddress());
     }
 
     private static Decision refuse(InetSocketAddress peer, int code, String why) {
@@ -137,7 +143,9 @@ public final class SrtServer implements AutoCloseable {
                 s.close(); // the gate accepted it, so this cannot happen short of a libsrt change
                 continue;
             }
-            SrtConn c = new SrtConn(this, s, id);
+            String user = user(id, s.peer());
+            // null only if a reload changed the authorizer since the handshake gate let it in
+            SrtConn c = new SrtConn(this, s, id, user == null ? id.user() : user);
             conns.add(c);
             try {
                 threads.execute(() -> {
@@ -172,6 +180,10 @@ public final class SrtServer implements AutoCloseable {
 
     PathManager paths() {
         return paths;
+    }
+
+    SessionRegistry sessions() {
+        return paths.sessions();
     }
 
     /** Closes the listener and every connection; returns when their threads have ended. */

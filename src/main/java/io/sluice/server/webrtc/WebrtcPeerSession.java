@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.path.PathException;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
 import io.sluice.protocol.webrtc.WebrtcSession;
@@ -24,17 +25,24 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
     final String id;
     final String path;
     final String tag;
+    final String remote;
+    /** The user it authenticated as, "" when it needed no credentials. */
+    final String user;
     final EventLoop loop;
     WebrtcTransport transport;
+    private volatile SessionRegistry.Registration registration;
     private String remoteUfrag = "";
     private volatile boolean connected;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile io.netty.util.concurrent.ScheduledFuture<?> watchdog;
 
-    WebrtcPeerSession(WebrtcServer server, String id, String path, String remote, String kind, EventLoop loop) {
+    WebrtcPeerSession(WebrtcServer server, String id, String path, String remote, String user, String kind,
+            EventLoop loop) {
         this.server = server;
         this.id = id;
         this.path = path;
+        this.remote = remote;
+        this.user = user;
         this.loop = loop;
         this.tag = "[webrtcSession " + remote + " " + kind + " " + id.substring(0, 8) + "]";
     }
@@ -68,6 +76,38 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
 
     abstract String setUp(WebrtcSession offer, LocalEndpoint local)
             throws WebrtcNegotiationException, PathException;
+
+    /** Bytes the session counts for the registry: received from a publisher, sent to a reader. */
+    abstract long bytes();
+
+    abstract SessionRegistry.Role role();
+
+    /**
+     * Enters the session in the server-wide registry once it holds the path (publisher or reader); the
+     * registration ends with the session.
+     */
+    final void register() {
+        SessionRegistry.Registration r = server.sessions().register("webrtc", role(), path, remote, user, this::bytes,
+                this::kick);
+        registration = r;
+        if (closed.get()) {
+            r.close(); // closed meanwhile, before close() could see the registration
+        }
+    }
+
+    /** Closes the session from any thread without waiting for it (on the session's loop). */
+    final void kick() {
+        LOG.info("{} kicked", tag);
+        closeLater();
+    }
+
+    private void closeLater() {
+        try {
+            loop.execute(this::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            Thread.ofVirtual().start(this::close);
+        }
+    }
 
     /** Media can flow: DTLS is done. */
     abstract void started();
@@ -123,11 +163,7 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
             LOG.info("{} peer connection on '{}' ended: {}", tag, path, cause.getMessage());
         }
         // not inline: this may run on the transport's own thread, which close() waits for
-        try {
-            loop.execute(this::close);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            Thread.ofVirtual().start(this::close);
-        }
+        closeLater();
     }
 
     /** Ends the session: media stops, the path is released, the transport closes. Idempotent. */
@@ -137,6 +173,10 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
             return;
         }
         server.remove(this);
+        SessionRegistry.Registration r = registration;
+        if (r != null) {
+            r.close();
+        }
         if (watchdog != null) {
             watchdog.cancel(false);
         }

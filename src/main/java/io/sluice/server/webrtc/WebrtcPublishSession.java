@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.conf.PathConf;
 import io.sluice.path.PathException;
 import io.sluice.path.Publisher;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtp.KeyframeRequestLimiter;
 import io.sluice.protocol.rtp.RtcpFeedback;
 import io.sluice.protocol.rtp.RtcpPacket;
@@ -34,7 +34,6 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
     static final long FEEDBACK_INTERVAL_MS = 50;
     static final int FEEDBACKS_PER_REPORT = 20;
 
-    private final String remote;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final long ourSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final KeyframeRequestLimiter limiter =
@@ -46,9 +45,18 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
     private int feedbackTicks;
     private volatile long lastRtpNanos = System.nanoTime();
 
-    WebrtcPublishSession(WebrtcServer server, String id, String path, PathConf conf, String remote) {
-        super(server, id, path, remote, "publish", server.loops().next());
-        this.remote = remote;
+    WebrtcPublishSession(WebrtcServer server, String id, String path, String remote, String user) {
+        super(server, id, path, remote, user, "publish", server.loops().next());
+    }
+
+    @Override
+    SessionRegistry.Role role() {
+        return SessionRegistry.Role.PUBLISH;
+    }
+
+    @Override
+    long bytes() {
+        return transport.bytesReceived();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.sluice.net.webrtc.WebrtcStreamSender;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.webrtc.Egress;
 import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.SkippedMedia;
@@ -23,8 +24,18 @@ final class WebrtcReadSession extends WebrtcPeerSession {
     private WebrtcStreamSender sender;
     private AutoCloseable endHook;
 
-    WebrtcReadSession(WebrtcServer server, String id, String path, String remote) {
-        super(server, id, path, remote, "read", loopOf(server, path));
+    WebrtcReadSession(WebrtcServer server, String id, String path, String remote, String user) {
+        super(server, id, path, remote, user, "read", loopOf(server, path));
+    }
+
+    @Override
+    SessionRegistry.Role role() {
+        return SessionRegistry.Role.READ;
+    }
+
+    @Override
+    long bytes() {
+        return transport.bytesSent();
     }
 
     /** The publisher's loop, so the reader gets units inline; any loop if the path has no stream (refused later). */

@@ -1,5 +1,7 @@
 package io.sluice.server.webrtc;
 
+import io.sluice.auth.Authorizer;
+import io.sluice.conf.AuthAction;
 import io.sluice.conf.Conf;
 import io.sluice.conf.PathConf;
 import io.sluice.net.NetLoops;
@@ -9,6 +11,7 @@ import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.net.webrtc.WebrtcUdpMux;
 import io.sluice.path.PathException;
 import io.sluice.path.PathManager;
+import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.sdp.SdpException;
 import io.sluice.protocol.webrtc.DtlsFingerprint;
 import io.sluice.protocol.webrtc.DtlsSetup;
@@ -17,11 +20,13 @@ import io.sluice.protocol.webrtc.IceParams;
 import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
 import io.sluice.protocol.webrtc.WebrtcSession;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,17 +44,20 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private final NetLoops loops;
     private final PathManager paths;
     private final DtlsCertificate cert;
+    private final Supplier<Authorizer> auth;
     private final Map<String, WebrtcPeerSession> sessions = new ConcurrentHashMap<>();
     private final List<String> iceLinks;
     private WebrtcUdpMux mux;
     private WebrtcHttpServer http;
     private volatile boolean closed;
 
-    public WebrtcServer(Conf conf, NetLoops loops, PathManager paths, DtlsCertificate cert) {
+    /** @param auth the authorizer in force, asked on every WHIP/WHEP offer (a reload may replace it) */
+    public WebrtcServer(Conf conf, NetLoops loops, PathManager paths, DtlsCertificate cert, Supplier<Authorizer> auth) {
         this.conf = conf;
         this.loops = loops;
         this.paths = paths;
         this.cert = cert;
+        this.auth = auth;
         List<String> links = new ArrayList<>();
         for (String s : conf.webrtc().iceServers()) {
             links.add(IceServer.parse(s).linkHeader());
@@ -99,23 +107,27 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         return paths;
     }
 
+    SessionRegistry sessions() {
+        return paths.sessions();
+    }
+
     @Override
     public WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
             throws WebrtcHttpException {
-        PathConf pc = checkAccess(path, credentials, true);
+        String user = checkAccess(path, credentials, remoteAddress, AuthAction.PUBLISH);
         WebrtcSession offer = parseOffer(offerSdp);
         String id = UUID.randomUUID().toString();
-        WebrtcPublishSession s = new WebrtcPublishSession(this, id, path, pc, remoteAddress);
+        WebrtcPublishSession s = new WebrtcPublishSession(this, id, path, remoteAddress, user);
         return open(s, offer);
     }
 
     @Override
     public WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
             throws WebrtcHttpException {
-        checkAccess(path, credentials, false);
+        String user = checkAccess(path, credentials, remoteAddress, AuthAction.READ);
         WebrtcSession offer = parseOffer(offerSdp);
         String id = UUID.randomUUID().toString();
-        WebrtcReadSession s = new WebrtcReadSession(this, id, path, remoteAddress);
+        WebrtcReadSession s = new WebrtcReadSession(this, id, path, remoteAddress, user);
         return open(s, offer);
     }
 
@@ -153,6 +165,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
             throw e;
         }
         s.armConnectTimeout(CONNECT_TIMEOUT_MS);
+        s.register();
         return new WebrtcAnswer(s.id(), answer, null);
     }
 
@@ -177,19 +190,37 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         }
     }
 
-    /** The path's entry, if the credentials may publish (or read) it; 404 or 401 otherwise. */
-    private PathConf checkAccess(String path, WebrtcCredentials c, boolean publish) throws WebrtcHttpException {
+    /** The user the credentials authenticate as ("" when none are needed); 404 or 401 otherwise. */
+    private String checkAccess(String path, WebrtcCredentials c, String remote, AuthAction action)
+            throws WebrtcHttpException {
         PathConf pc = paths.confFor(path);
         if (pc == null) {
             throw new WebrtcHttpException(404, "path '" + path + "' is not configured");
         }
-        String user = publish ? pc.publishUser() : pc.readUser();
-        String pass = publish ? pc.publishPass() : pc.readPass();
-        if (!WebrtcAuth.allowed(user, pass, c)) {
-            throw new WebrtcHttpException(401, "wrong or missing credentials to " + (publish ? "publish to" : "read")
-                    + " '" + path + "'");
+        String user = WebrtcAuth.authenticate(auth.get(), action, path, pc, c, ipOf(remote));
+        if (user == null) {
+            String what = action == AuthAction.PUBLISH ? "publish to" : "read";
+            if (!c.user().isEmpty() || !c.pass().isEmpty()) {
+                LOG.warn("[webrtc {}] wrong credentials ({}) to {} '{}'", remote,
+                        c.user().isEmpty() ? "token" : "user '" + c.user() + "'", what, path);
+            }
+            throw new WebrtcHttpException(401, "wrong or missing credentials to " + what + " '" + path + "'");
         }
-        return pc;
+        return user;
+    }
+
+    /** The IP of a peer given as "ip:port" or "[v6]:port" (how the HTTP layer formats it). */
+    static InetAddress ipOf(String remote) throws WebrtcHttpException {
+        int colon = remote.lastIndexOf(':');
+        String host = colon < 0 ? remote : remote.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            return InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException e) {
+            throw new WebrtcHttpException(400, "unknown client address");
+        }
     }
 
     @Override

@@ -15,6 +15,24 @@ class RtspAuthTest {
     }
 
     @Test
+    void presentedCredentialsAndBasicOnlyChallenges() {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("bob:pa:ss".getBytes());
+        assertThat(RtspAuth.presented(describe(basic))).isEqualTo(new RtspAuth.Presented(false, "bob", "pa:ss"));
+        String digest = RtspAuth.authorization(RtspAuth.challenges("Sluice", NONCE), "admin", "secret", "DESCRIBE", URI);
+        assertThat(RtspAuth.presented(describe(digest))).isEqualTo(new RtspAuth.Presented(true, "admin", null));
+        assertThat(RtspAuth.presented(describe("Basic !!!"))).isNull();
+        assertThat(RtspAuth.presented(describe("Bearer x"))).isNull();
+        assertThat(RtspAuth.presented(new RtspRequest("DESCRIBE", URI, new RtspHeaders().cseq(1)))).isNull();
+        assertThat(RtspAuth.presented(describe(basic)).toString()).doesNotContain("pa:ss");
+
+        assertThat(RtspAuth.challenges("Sluice", NONCE, true)).hasSize(2);
+        assertThat(RtspAuth.challenges("Sluice", NONCE, false)).containsExactly("Basic realm=\"Sluice\"");
+        // a client offered Basic alone answers Basic
+        assertThat(RtspAuth.authorization(RtspAuth.challenges("Sluice", NONCE, false), "u", "p", "DESCRIBE", URI))
+                .startsWith("Basic ");
+    }
+
+    @Test
     void digestKnownAnswer() {
         // python3: md5(md5("admin:Sluice:secret"):nonce:md5("DESCRIBE:" + URI))
         String auth = RtspAuth.authorization(RtspAuth.challenges("Sluice", NONCE), "admin", "secret", "DESCRIBE", URI);
