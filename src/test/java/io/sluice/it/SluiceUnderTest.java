@@ -62,6 +62,8 @@ final class SluiceUnderTest implements AutoCloseable {
                 srtAddress: 127.0.0.1:%d
                 webrtcAddress: 127.0.0.1:%d
                 webrtcLocalUDPAddress: 127.0.0.1:%d
+                apiAddress: 127.0.0.1:0
+                metricsAddress: 127.0.0.1:0
                 """.formatted(rtsp, rtp, rtp + 1, rtmp, rtmps, srt, webrtc, webrtcUdp) + yaml;
         io.sluice.conf.ConfDocument doc;
         if (file == null) {
@@ -101,6 +103,16 @@ final class SluiceUnderTest implements AutoCloseable {
     /** http://127.0.0.1:PORT/PATH/whep */
     String whep(String path) {
         return "http://127.0.0.1:" + webrtcPort + "/" + path + "/whep";
+    }
+
+    /** http://127.0.0.1:PORT of the API and status page. */
+    String api() {
+        return "http://127.0.0.1:" + server.apiPort();
+    }
+
+    /** http://127.0.0.1:PORT/metrics */
+    String metrics() {
+        return "http://127.0.0.1:" + server.metricsPort() + "/metrics";
     }
 
     Server server() {
