@@ -184,7 +184,23 @@ public final class Server implements AutoCloseable {
         srt = restartIf(parts.contains(Part.SRT), "SRT", srt, next, this::startSrt, SrtServer::update, failures);
         webrtc = restartIf(parts.contains(Part.WEBRTC), "WebRTC", webrtc, next, this::startWebrtc,
                 WebrtcServer::update, failures);
-        api = restartIf(parts.contains(Part.API), "API", api, next, this::startApi, (a, c) -> { }, failures);
+        if (parts.contains(Part.API)) {
+            // The change may come through the API itself: its listener waits for its request threads when
+            // it closes, so restarting it on this thread would wait for itself. Restart it a moment later,
+            // once the reply to the request that asked for it is out.
+            Thread.ofVirtual().name("sluice-api-restart").start(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (this) {
+                    if (started && conf == next) {
+                        api = restartIf(true, "API", api, next, this::startApi, (a, c) -> { }, new ArrayList<>());
+                    }
+                }
+            });
+        }
         metricsServer = restartIf(parts.contains(Part.METRICS), "metrics", metricsServer, next, this::startMetrics,
                 (m, c) -> { }, failures);
         paths.reload(next);

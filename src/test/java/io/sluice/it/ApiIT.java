@@ -138,6 +138,18 @@ class ApiIT {
                 assertThat(py.exitValue()).as(out).isZero();
                 assertThat(out).contains("PARSED");
 
+                // moving the API through the API: the reply comes back, then the API answers on the new port
+                int newPort = Ports.tcp();
+                HttpResponse<String> move = call("PATCH", sluice.api() + "/v3/config/global/patch",
+                        "{\"apiAddress\": \"127.0.0.1:%d\"}".formatted(newPort));
+                assertThat(move.statusCode()).as(move.body()).isEqualTo(200);
+                long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (sluice.server().apiPort() != newPort && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                assertThat(sluice.server().apiPort()).isEqualTo(newPort);
+                assertThat(call("GET", sluice.api() + "/v3/paths/list", null).statusCode()).isEqualTo(200);
+
                 // the status page of the real server, rendered by Chromium
                 Path profile = Files.createDirectory(dir.resolve("chromium"));
                 Process ch = new ProcessBuilder("timeout", "-k", "3", "40", "chromium", "--headless", "--no-sandbox",
