@@ -1,6 +1,7 @@
 package io.sluice.api;
 
 import io.sluice.auth.Authorizer;
+import io.sluice.auth.HttpCredentials;
 import io.sluice.conf.AuthAction;
 import io.sluice.conf.Redact;
 import io.sluice.control.Control;
@@ -46,7 +47,7 @@ final class ApiHandler implements HttpHandler {
                     .with("Access-Control-Allow-Headers", "Authorization, Content-Type")
                     .with("Access-Control-Max-Age", "600"));
         }
-        ApiCredentials creds = ApiCredentials.from(req.header("Authorization"));
+        HttpCredentials creds = HttpCredentials.from(req.header("Authorization"));
         if (!auth.allows(AuthAction.API, "", creds.user(), creds.pass(), req.remote().getAddress())) {
             if (creds.given()) {
                 LOG.warn("API {}: credentials refused", req);

@@ -92,69 +92,45 @@ public final class Server implements AutoCloseable {
     }
 
     private RtspServer startRtsp(Conf c) throws Exception {
-        RtspServer s = new RtspServer(c, loops, paths, this::authorizer);
-        try {
-            s.start();
-        } catch (Exception e) {
-            s.close();
-            throw e;
-        }
-        return s;
+        return started(new RtspServer(c, loops, paths, this::authorizer), RtspServer::start);
     }
 
     private RtmpServer startRtmp(Conf c) throws Exception {
-        RtmpServer s = new RtmpServer(c, loops, paths, this::authorizer);
-        try {
-            s.start();
-        } catch (Exception e) {
-            s.close();
-            throw e;
-        }
-        return s;
+        return started(new RtmpServer(c, loops, paths, this::authorizer), RtmpServer::start);
     }
 
     private SrtServer startSrt(Conf c) throws Exception {
-        SrtServer s = new SrtServer(c, loops, paths, this::authorizer);
-        try {
-            s.start();
-        } catch (Exception e) {
-            s.close();
-            throw e;
-        }
-        return s;
+        return started(new SrtServer(c, loops, paths, this::authorizer), SrtServer::start);
     }
 
     private WebrtcServer startWebrtc(Conf c) throws Exception {
-        WebrtcServer s = new WebrtcServer(c, loops, paths, dtlsCert, this::authorizer);
+        return started(new WebrtcServer(c, loops, paths, dtlsCert, this::authorizer), WebrtcServer::start);
+    }
+
+    private interface Start<T> {
+        void start(T component) throws Exception;
+    }
+
+    /** Starts a component; if that fails, closes what it opened and rethrows. */
+    private static <T extends AutoCloseable> T started(T component, Start<T> start) throws Exception {
         try {
-            s.start();
+            start.start(component);
         } catch (Exception e) {
-            s.close();
+            component.close();
             throw e;
         }
-        return s;
+        return component;
     }
 
     private ApiServer startApi(Conf c) throws Exception {
-        ApiServer s = new ApiServer(c.apiAddress(), loops, control, authorizer);
-        try {
-            s.start();
-        } catch (Exception e) {
-            s.close();
-            throw e;
-        }
+        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, authorizer), ApiServer::start);
         LOG.info("API and status page on http://{}/ (port {})", c.apiAddress(), s.port());
         return s;
     }
 
     private MetricsServer startMetrics(Conf c) throws Exception {
-        MetricsServer s = new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, authorizer));
-        try {
-            s.start();
-        } catch (Exception e) {
-            s.close();
-            throw e;
-        }
+        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, authorizer)),
+                MetricsServer::start);
         LOG.info("Prometheus metrics on http://{}/metrics (port {})", c.metricsAddress(), s.port());
         return s;
     }

@@ -1,11 +1,10 @@
 package io.sluice.metrics;
 
 import io.sluice.auth.Authorizer;
+import io.sluice.auth.HttpCredentials;
 import io.sluice.conf.AuthAction;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +93,7 @@ public final class MetricsEndpoint {
         if (!req.method().equals("GET")) {
             return Response.text(405, "method not allowed\n", Map.of("Allow", "GET"));
         }
-        Credentials c = Credentials.of(req.header("Authorization"));
+        HttpCredentials c = HttpCredentials.from(req.header("Authorization"));
         if (!authorizer.allows(AuthAction.METRICS, "", c.user(), c.pass(), req.remote())) {
             LOG.debug("metrics refused to {} (user '{}')", req.remote().getHostAddress(), c.user());
             return Response.text(401, "unauthorized\n", Map.of("WWW-Authenticate", "Basic realm=\"sluice\""));
@@ -107,42 +106,5 @@ public final class MetricsEndpoint {
             return Response.text(500, "scrape failed\n", Map.of());
         }
         return new Response(200, SluiceMetrics.CONTENT_TYPE, Map.of("Cache-Control", "no-store"), body);
-    }
-
-    /** User and password of an Authorization header; both "" when absent or unreadable. */
-    record Credentials(String user, String pass) {
-        static final Credentials NONE = new Credentials("", "");
-
-        static Credentials of(String authorization) {
-            String h = authorization.strip();
-            int sp = h.indexOf(' ');
-            if (sp < 0) {
-                return NONE;
-            }
-            String scheme = h.substring(0, sp).toLowerCase(Locale.ROOT);
-            String value = h.substring(sp + 1).strip();
-            return switch (scheme) {
-                case "basic" -> basic(value);
-                case "bearer" -> new Credentials("", value);
-                default -> NONE;
-            };
-        }
-
-        private static Credentials basic(String b64) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return NONE;
-            }
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? new Credentials(decoded, "") : new Credentials(decoded.substring(0, colon),
-                    decoded.substring(colon + 1));
-        }
-
-        @Override
-        public String toString() {
-            return "Credentials[user=" + user + ", pass=" + (pass.isEmpty() ? "" : "***") + "]";
-        }
     }
 }

@@ -130,6 +130,6 @@ class MetricsEndpointTest {
     void requestsPrintWithoutTheirCredentials() {
         Request r = new Request("GET", "/metrics", Map.of("Authorization", basic("prom", "pw")), LAN);
         assertThat(r.toString()).isEqualTo("GET /metrics from 10.1.2.3");
-        assertThat(MetricsEndpoint.Credentials.of(basic("prom", "pw")).toString()).doesNotContain("pw");
+        assertThat(io.sluice.auth.HttpCredentials.from(basic("prom", "pw")).toString()).doesNotContain("pw");
     }
 }

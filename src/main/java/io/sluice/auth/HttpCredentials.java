@@ -1,21 +1,21 @@
-package io.sluice.api;
+package io.sluice.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 
 /**
- * ApiCredentials is what a request's Authorization header gives: "Basic" user and password, or a "Bearer"
+ * HttpCredentials is what an HTTP request's Authorization header gives (API, metrics): "Basic" user and password, or a "Bearer"
  * token taken as the password of user "" (mediamtx's convention).
  */
-record ApiCredentials(String user, String pass) {
-    static final ApiCredentials NONE = new ApiCredentials("", "");
+public record HttpCredentials(String user, String pass) {
+    public static final HttpCredentials NONE = new HttpCredentials("", "");
 
     /**
      * Reads the header. No header, another scheme, or a malformed Basic value all mean no credentials
      * (as Go's BasicAuth in mediamtx): the authorizer then decides whether anonymous access is allowed.
      */
-    static ApiCredentials from(String authorization) {
+    public static HttpCredentials from(String authorization) {
         if (authorization == null) {
             return NONE;
         }
@@ -28,12 +28,12 @@ record ApiCredentials(String user, String pass) {
         String value = h.substring(sp + 1).strip();
         return switch (scheme) {
             case "basic" -> basic(value);
-            case "bearer" -> new ApiCredentials("", value);
+            case "bearer" -> new HttpCredentials("", value);
             default -> NONE;
         };
     }
 
-    private static ApiCredentials basic(String value) {
+    private static HttpCredentials basic(String value) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
@@ -41,10 +41,10 @@ record ApiCredentials(String user, String pass) {
             return NONE;
         }
         int colon = decoded.indexOf(':');
-        return colon < 0 ? NONE : new ApiCredentials(decoded.substring(0, colon), decoded.substring(colon + 1));
+        return colon < 0 ? NONE : new HttpCredentials(decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 
-    boolean given() {
+    public boolean given() {
         return !user.isEmpty() || !pass.isEmpty();
     }
 
