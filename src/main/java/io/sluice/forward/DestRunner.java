@@ -53,6 +53,10 @@ final class DestRunner implements AutoCloseable {
     private long bytesDone;
     private long packetsDone;
     private long droppedDone;
+    // bitrate sampling, guarded by this
+    private long rateSampleNanos;
+    private long rateSampleBytes;
+    private long rateKbps;
 
     private Future<?> task;
     private Dest current;
@@ -285,8 +289,28 @@ final class DestRunner implements AutoCloseable {
             packets += q.packetsOut();
             dropped += q.dropped();
         }
+        Map<String, Number> figures = new java.util.TreeMap<>(link.get());
+        figures.put("queuedPackets", q == null ? 0 : q.queued());
+        figures.put("bitrateKbps", bitrateKbps(bytes));
         return new DestStats(conf.id(), conf.redactedUrl(), protocol(conf.url()), state, since, bytes, packets,
-                dropped, reconnects, lastError, nextRetry, tracks, link.get());
+                dropped, reconnects, lastError, nextRetry, tracks, figures);
+    }
+
+    /**
+     * The send rate over the last second or more, from the byte counter; any protocol has it. Recomputed at
+     * most once a second, whoever reads the stats (API, metrics, status page) and however often.
+     */
+    private synchronized long bitrateKbps(long bytes) {
+        long now = System.nanoTime();
+        if (rateSampleNanos == 0) {
+            rateSampleNanos = now;
+            rateSampleBytes = bytes;
+        } else if (now - rateSampleNanos >= 1_000_000_000L) {
+            rateKbps = Math.max(0, (bytes - rateSampleBytes) * 8_000_000L / (now - rateSampleNanos));
+            rateSampleNanos = now;
+            rateSampleBytes = bytes;
+        }
+        return state == DestState.FORWARDING ? rateKbps : 0;
     }
 
     static String protocol(DestUrl url) {

@@ -55,6 +55,9 @@ final class LinkFigures {
             new Metric("sluice_forward_target_nacks", true,
                     "NACK messages received from the target in the current session (WHIP)",
                     Map.of("nacks", 1.0)),
+            new Metric("sluice_forward_target_queued_packets", false,
+                    "Packets waiting in the target's bounded queue (any protocol)",
+                    Map.of("queuedPackets", 1.0)),
             new Metric("sluice_forward_target_keyframe_requests", true,
                     "PLI and FIR keyframe requests received from the target in the current session (WHIP)",
                     Map.of("plis", 1.0, "firs", 1.0)));
