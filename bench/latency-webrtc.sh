@@ -30,7 +30,9 @@
 #        SLUICE_JAVA_OPTS
 # Prints per run, relay and codec:
 #   BENCH name=sluice|gst run=1 codec=H264|OPUS status=ok matched=N p50_us= p90_us= p99_us= max_us= lost_in=
-#     offset_by=shape|timing cpu_s= cpu_pct= rss_kb= recv_v= recv_a= window_s=
+#     units_out= offset_by=shape|timing cpu_s= cpu_pct= rss_kb= recv_v= recv_a= window_s=
+#   (matched = units measured, after warm-up; lost_in = units that entered after warm-up and never left;
+#   units_out = all units the relay sent to the sink; recv_v/recv_a = frames the sink decoded)
 #   or BENCH ... status=failed reason=..., NOTE lines (publisher/sink/relay problems, Sluice WARN/ERROR
 #   log lines, the meter's PAIR lines), then BENCH_MEDIAN lines (medians over the ok runs), the load
 #   average and a markdown table.
@@ -120,7 +122,8 @@ leg() {
   rc=$(grep -a '^RECEIVED' "$d/sink.log" | tail -1)
   rv=$(sed -n 's/.*video=[^ ]* frames=\([0-9]*\).*/\1/p' <<<"$rc"); ra=$(sed -n 's/.*audio=[^ ]* frames=\([0-9]*\).*/\1/p' <<<"$rc")
   grep -a '^PUBLISHED' "$d/pub.log" | grep -v ' rc=0 ' | sed "s/^/NOTE run=$i $r publisher: /"
-  grep -a -iE 'drop|error' "$d/dumpcap.log" | sed "s/^/NOTE run=$i $r dumpcap: /"
+  grep -a -iE 'drop|error' "$d/dumpcap.log" | grep -v '/0 (pcap:0/dumpcap:0/flushed:0/ps_ifdrop:0)' |
+    sed "s/^/NOTE run=$i $r dumpcap: /"   # the summary line, when something was dropped
   local codec kind line frames off
   for codec in H264 OPUS; do
     if [ "$codec" = H264 ]; then frames=${rv:-0}; kind=video; else frames=${ra:-0}; kind=audio; fi
@@ -135,7 +138,7 @@ leg() {
     else
       echo "BENCH name=$r run=$i codec=$codec status=ok matched=$(field "$line" matched) p50_us=$(field "$line" p50_us)" \
         "p90_us=$(field "$line" p90_us) p99_us=$(field "$line" p99_us) max_us=$(field "$line" max_us)" \
-        "lost_in=$(field "$line" lost_in) offset_by=${off:-NA} cpu_s=$cpu_s cpu_pct=$pct rss_kb=${rss:-NA}" \
+        "lost_in=$(field "$line" lost_in) units_out=$(field "$line" out) offset_by=${off:-NA} cpu_s=$cpu_s cpu_pct=$pct rss_kb=${rss:-NA}" \
         "recv_v=${rv:-0} recv_a=${ra:-0} window_s=$win" | tee -a "$W/results"
     fi
   done
@@ -169,21 +172,22 @@ for r in $RELAYS; do
     if [ "$n" -eq 0 ]; then echo "BENCH_MEDIAN name=$r codec=$codec runs=0 failed=$nf"; continue; fi
     pct=$(sel cpu_pct | awk '{printf "%d\n", $1*10}' | median); pct=$(awk -v c="$pct" 'BEGIN{printf "%.1f", c/10}')
     echo "BENCH_MEDIAN name=$r codec=$codec runs=$n failed=$nf p50_us=$(sel p50_us | median) p90_us=$(sel p90_us | median)" \
-      "p99_us=$(sel p99_us | median) max_us=$(sel max_us | median) lost_in=$(sel lost_in | median) cpu_pct=$pct" \
+      "p99_us=$(sel p99_us | median) max_us=$(sel max_us | median) lost_in=$(sel lost_in | median)" \
+      "units_out=$(sel units_out | median) cpu_pct=$pct" \
       "rss_kb=$(sel rss_kb | median) recv_v=$(sel recv_v | median) recv_a=$(sel recv_a | median)"
   done
 done | tee "$W/medians"
 echo "# load average (1 min) after each leg: ${LOADS[*]}; now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 ms() { awk -v x="$1" 'BEGIN{ if (x == "" || x == "NA") print "NA"; else printf "%.2f", x/1000 }'; }
-echo "| relay (WHIP → WHIP) | video p50 ms | video p99 ms | audio p50 ms | audio p99 ms | CPU % of a core | max RSS MB | frames at sink (v/a) | runs ok (v/a) | failed (v/a) |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| relay (WHIP → WHIP) | video p50 ms | video p99 ms | audio p50 ms | audio p99 ms | CPU % of a core | max RSS MB | units sent to the sink (v/a) | frames decoded at sink (v/a) | runs ok (v/a) | failed (v/a) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for r in $RELAYS; do
   v=$(grep -F "name=$r codec=H264 " "$W/medians"); a=$(grep -F "name=$r codec=OPUS " "$W/medians")
   label=$r; case "$r" in sluice) label="Sluice forward";; gst) label="GStreamer webrtcbin relay";; esac
   any=$v; [ "$(field "$v" runs)" = 0 ] && any=$a
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s/%s | %s/%s | %s/%s |\n' "$label" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s/%s | %s/%s | %s/%s | %s/%s |\n' "$label" \
     "$(ms "$(field "$v" p50_us)")" "$(ms "$(field "$v" p99_us)")" "$(ms "$(field "$a" p50_us)")" "$(ms "$(field "$a" p99_us)")" \
     "$(field "$any" cpu_pct)" "$(awk -v x="$(field "$any" rss_kb)" 'BEGIN{ if (x == "") print "NA"; else printf "%.0f", x/1024}')" \
-    "$(field "$v" recv_v)" "$(field "$a" recv_a)" "$(field "$v" runs)" "$(field "$a" runs)" "$(field "$v" failed)" "$(field "$a" failed)"
+    "$(field "$v" units_out)" "$(field "$a" units_out)" "$(field "$v" recv_v)" "$(field "$a" recv_a)" "$(field "$v" runs)" "$(field "$a" runs)" "$(field "$v" failed)" "$(field "$a" failed)"
 done

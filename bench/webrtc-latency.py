@@ -451,10 +451,11 @@ def _rtp(pt, m, seq, ts, ssrc, size):
 
 
 def _publisher(rnd, seconds, t0, vts0, ats0):
-    """Units of a steady test publisher like peers/publish-whip.sh: video 30 fps of a static picture
+    """Units of a steady test publisher, a worst case for the pairing: video 30 fps of a static picture
     (P frame = one 36-byte packet, an IDR every 30 frames = 6-9 packets of random size), sent 0-2 ms
     after its frame time, IDRs 4 ms later (encoding); Opus 20 ms CBR 183 bytes (the first 5 larger, as
-    opusenc's start), sent when the 1024-sample capture buffer holding its end is complete (bursts)."""
+    opusenc's start; peers/publish-whip.sh's tone does give 183 bytes throughout), sent when the
+    1024-sample capture buffer holding its end is complete, as audiotestsrc + opusenc do (bursts)."""
     units = []
     for i in range(seconds * 30):
         idr = i % 30 == 0
