@@ -70,7 +70,9 @@ sluice_conf() {
 }
 
 # sluice_listeners RTSP_PORT RTP_PORT : the top of a config (log level and listeners): RTSP on
-# RTSP_PORT, RTP/RTCP on RTP_PORT/RTP_PORT+1, RTMP on $RTMP_PORT and SRT on $SRT_PORT (else :0), the rest :0.
+# RTSP_PORT, RTP/RTCP on RTP_PORT/RTP_PORT+1, RTMP on $RTMP_PORT, SRT on $SRT_PORT and WebRTC HTTP on
+# $WEBRTC_PORT (else :0), the rest :0; the WebRTC ICE UDP port (webrtcLocalUDPAddress) on 127.0.0.1:$WEBRTC_UDP_PORT
+# when that is set (else Sluice's default).
 sluice_listeners() {
   echo "logLevel: ${SLUICE_LOGLEVEL:-info}"
   echo "rtspAddress: 127.0.0.1:$1"
@@ -78,8 +80,10 @@ sluice_listeners() {
   echo "rtcpAddress: 127.0.0.1:$(($2 + 1))"
   echo "rtmpAddress: 127.0.0.1:${RTMP_PORT:-0}"
   echo "srtAddress: 127.0.0.1:${SRT_PORT:-0}"
+  echo "webrtcAddress: 127.0.0.1:${WEBRTC_PORT:-0}"
+  [ -n "${WEBRTC_UDP_PORT:-}" ] && echo "webrtcLocalUDPAddress: 127.0.0.1:$WEBRTC_UDP_PORT"
   local k
-  for k in webrtcAddress apiAddress metricsAddress; do echo "$k: 127.0.0.1:0"; done
+  for k in apiAddress metricsAddress; do echo "$k: 127.0.0.1:0"; done
 }
 
 # cached_source [VBITRATE] -> path of a 20 s H264 (640x360@30, baseline, g=30, VBITRATE, default 1M) +
@@ -118,6 +122,23 @@ java_pid_of() {
     grep -q java "/proc/$p/cmdline" 2>/dev/null && { echo "$p"; return; }
     sleep 0.1
   done
+}
+
+# proc_pid_of PID PATTERN -> the process started under PID whose command line contains PATTERN: a child
+# of PID first (PID is a `timeout` wrapper, whose own command line names the program too), else PID
+# itself once it has exec'd (waits up to 5 s for it)
+proc_pid_of() {
+  local p=$1 i c
+  for i in $(seq 1 50); do
+    for c in $(pgrep -P "$p"); do grep -qa -- "$2" "/proc/$c/cmdline" 2>/dev/null && { echo "$c"; return; }; done
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" != timeout ] && grep -qa -- "$2" "/proc/$p/cmdline" 2>/dev/null && { echo "$p"; return; }
+    sleep 0.1
+  done
+}
+
+# udp_ports_of PID -> comma-separated local ports of the UDP sockets PID has open (ss -p; empty if none)
+udp_ports_of() {
+  ss -Huanp 2>/dev/null | awk -v p="pid=$1," 'index($0, p) { n = split($4, a, ":"); print a[n] }' | sort -un | paste -sd,
 }
 
 # cpu_ticks PID -> utime+stime in clock ticks (fields 14, 15 of /proc/PID/stat)
