@@ -71,8 +71,8 @@ sluice_conf() {
 
 # sluice_listeners RTSP_PORT RTP_PORT : the top of a config (log level and listeners): RTSP on
 # RTSP_PORT, RTP/RTCP on RTP_PORT/RTP_PORT+1, RTMP on $RTMP_PORT, SRT on $SRT_PORT and WebRTC HTTP on
-# $WEBRTC_PORT (else :0), the rest :0; the WebRTC ICE UDP port (webrtcLocalUDPAddress) on 127.0.0.1:$WEBRTC_UDP_PORT
-# when that is set (else Sluice's default).
+# $WEBRTC_PORT and its ICE UDP port (webrtcLocalUDPAddress) on $WEBRTC_UDP_PORT (else :0), the rest :0, so
+# that two benches never share a port.
 sluice_listeners() {
   echo "logLevel: ${SLUICE_LOGLEVEL:-info}"
   echo "rtspAddress: 127.0.0.1:$1"
@@ -81,7 +81,7 @@ sluice_listeners() {
   echo "rtmpAddress: 127.0.0.1:${RTMP_PORT:-0}"
   echo "srtAddress: 127.0.0.1:${SRT_PORT:-0}"
   echo "webrtcAddress: 127.0.0.1:${WEBRTC_PORT:-0}"
-  [ -n "${WEBRTC_UDP_PORT:-}" ] && echo "webrtcLocalUDPAddress: 127.0.0.1:$WEBRTC_UDP_PORT"
+  echo "webrtcLocalUDPAddress: 127.0.0.1:${WEBRTC_UDP_PORT:-0}"
   local k
   for k in apiAddress metricsAddress; do echo "$k: 127.0.0.1:0"; done
 }
