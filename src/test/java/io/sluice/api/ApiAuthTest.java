@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.sluice.conf.AuthAction;
+import io.sluice.control.FakeControl;
 import java.net.InetAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -48,7 +49,7 @@ class ApiAuthTest {
         api = new ApiTestClient(control, (action, path, user, pass, ip) -> {
             asked.add(new Asked(action, path, user, pass, ip));
             return (user.equals(USER) && pass.equals(PASS)) || (user.isEmpty() && pass.equals(TOKEN));
-        });
+        }).start();
     }
 
     @AfterEach

@@ -2,27 +2,18 @@ package io.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.control.FakeControl;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ApiConfigTest {
     private final FakeControl control = FakeControl.sample();
-    private ApiTestClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestClient(control);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiTestClient api = new ApiTestClient(control);
 
     @Test
     void globalIsTheTopLevelWithoutPaths() throws Exception {

@@ -2,13 +2,13 @@ package io.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.control.FakeControl;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -17,17 +17,8 @@ import tools.jackson.databind.JsonNode;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ApiErrorsTest {
     private final FakeControl control = FakeControl.sample();
-    private ApiTestClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestClient(control);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiTestClient api = new ApiTestClient(control);
 
     private static void assertError(ApiTestClient.Res r, int status, String error) {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.auth.Authorizer;
+import io.sluice.control.FakeControl;
 import io.sluice.net.NetLoops;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -2,31 +2,22 @@ package io.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.control.FakeControl;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The page as served; ApiStatusPageIT runs it in Chromium. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ApiStatusPageTest {
-    private ApiTestClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestClient(FakeControl.sample());
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiTestClient api = new ApiTestClient(FakeControl.sample());
 
     @Test
     void servesTheHtmlWithAPolicyAllowingOnlyItsOwnScript() throws Exception {

@@ -2,11 +2,11 @@ package io.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.control.FakeControl;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -15,17 +15,8 @@ class ApiTargetsTest {
     static final String REGEX_ENTRY = "~%5Ecam%5B0-9%5D%2B%24";
 
     private final FakeControl control = FakeControl.sample();
-    private ApiTestClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestClient(control);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiTestClient api = new ApiTestClient(control);
 
     @Test
     void listsEveryTargetWithAllItsFigures() throws Exception {

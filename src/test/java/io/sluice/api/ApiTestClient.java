@@ -10,11 +10,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** ApiTestClient runs an {@link ApiServer} on 127.0.0.1:0 and calls it with the JDK HTTP client. */
-final class ApiTestClient implements AutoCloseable {
+/**
+ * ApiTestClient runs an {@link ApiServer} on 127.0.0.1:0 over a {@link Control} and calls it with the JDK HTTP
+ * client. As a field with {@code @RegisterExtension} it starts before each test and closes after it; else
+ * {@link #start()} and {@link #close()} it.
+ */
+public final class ApiTestClient implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One response, with its body parsed as JSON when it is JSON. */
@@ -33,11 +40,25 @@ final class ApiTestClient implements AutoCloseable {
         }
     }
 
-    private final NetLoops loops = new NetLoops(1);
-    final ApiServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Control control;
+    private final Authorizer auth;
+    private NetLoops loops;
+    private ApiServer server;
+    private HttpClient client;
 
-    ApiTestClient(Control control, Authorizer auth) throws Exception {
+    public ApiTestClient(Control control, Authorizer auth) {
+        this.control = control;
+        this.auth = auth;
+    }
+
+    public ApiTestClient(Control control) {
+        this(control, Authorizer.ALLOW_ALL);
+    }
+
+    /** Starts the server; returns this. */
+    public ApiTestClient start() throws Exception {
+        loops = new NetLoops(1);
+        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         server = new ApiServer("127.0.0.1:0", loops, control, auth);
         try {
             server.start();
@@ -45,14 +66,26 @@ final class ApiTestClient implements AutoCloseable {
             close();
             throw e;
         }
+        return this;
     }
 
-    ApiTestClient(Control control) throws Exception {
-        this(control, Authorizer.ALLOW_ALL);
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.port();
     }
 
     URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
     Res get(String path) throws Exception {
@@ -78,8 +111,14 @@ final class ApiTestClient implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        loops.close();
-        client.close();
+        if (server != null) {
+            server.close();
+        }
+        if (loops != null) {
+            loops.close();
+        }
+        if (client != null) {
+            client.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.testing.HeadlessChromium;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,15 +43,10 @@ class ApiIT {
     }
 
     private boolean await(SluiceUnderTest s, String id, String state, Duration max) throws Exception {
-        long end = System.nanoTime() + max.toNanos();
-        do {
+        return Wait.until(() -> {
             JsonNode t = target(s, id);
-            if (t != null && state.equals(t.get("state").asString())) {
-                return true;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < end);
-        return false;
+            return t != null && state.equals(t.get("state").asString());
+        }, max);
     }
 
     @Test
@@ -143,21 +139,13 @@ class ApiIT {
                 HttpResponse<String> move = call("PATCH", sluice.api() + "/v3/config/global/patch",
                         "{\"apiAddress\": \"127.0.0.1:%d\"}".formatted(newPort));
                 assertThat(move.statusCode()).as(move.body()).isEqualTo(200);
-                long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                while (sluice.server().apiPort() != newPort && System.nanoTime() < end) {
-                    Thread.sleep(50);
-                }
+                Wait.until(() -> sluice.server().apiPort() == newPort, Duration.ofSeconds(5));
                 assertThat(sluice.server().apiPort()).isEqualTo(newPort);
                 assertThat(call("GET", sluice.api() + "/v3/paths/list", null).statusCode()).isEqualTo(200);
 
                 // the status page of the real server, rendered by Chromium
                 Path profile = Files.createDirectory(dir.resolve("chromium"));
-                Process ch = new ProcessBuilder("timeout", "-k", "3", "40", "chromium", "--headless", "--no-sandbox",
-                        "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--virtual-time-budget=5000",
-                        "--dump-dom", sluice.api() + "/").redirectErrorStream(false).start();
-                String dom = new String(ch.getInputStream().readAllBytes());
-                assertThat(ch.waitFor(45, TimeUnit.SECONDS)).isTrue();
+                String dom = HeadlessChromium.dumpDom(sluice.api() + "/", profile, Duration.ofSeconds(5));
                 assertThat(dom).contains("live/test").contains("disabled");
             }
         }

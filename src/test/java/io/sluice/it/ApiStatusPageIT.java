@@ -2,23 +2,20 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.api.ApiServer;
-import io.sluice.api.FakeControl;
+import io.sluice.api.ApiTestClient;
 import io.sluice.conf.AuthAction;
+import io.sluice.control.FakeControl;
 import io.sluice.control.ControlException;
 import io.sluice.control.PathInfo;
 import io.sluice.forward.DestState;
 import io.sluice.forward.DestStats;
-import io.sluice.net.NetLoops;
+import io.sluice.testing.HeadlessChromium;
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -45,33 +42,28 @@ class ApiStatusPageIT {
     @TempDir
     Path tmp;
     private final FakeControl control = FakeControl.sample();
-    private NetLoops loops;
-    private ApiServer server;
+    private ApiTestClient api;
 
     @BeforeEach
     void start() throws Exception {
-        assertThat(ChromiumPage.BINARY).as("Chromium is needed").isExecutable();
+        assertThat(HeadlessChromium.BINARY).as("Chromium is needed").isExecutable();
         control.paths.add(new PathInfo(HOSTILE_PATH, "all_others", false, null, null, List.of(), 0, 0, 0, List.of()));
         control.put("all_others", new DestStats("evil", "rtsp://h/<b>x</b>", "rtsp", DestState.FAILED,
                 FakeControl.T0, 0, 0, 0, 9, HOSTILE_ERROR, null, List.of(), Map.of()), "", "", "");
-        loops = new NetLoops(1);
-        server = new ApiServer("127.0.0.1:0", loops, control,
-                (action, path, user, pass, ip) -> action == AuthAction.API && user.equals(USER) && pass.equals(PASS));
-        server.start();
+        api = new ApiTestClient(control,
+                (action, path, user, pass, ip) -> action == AuthAction.API && user.equals(USER) && pass.equals(PASS))
+                .start();
     }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (loops != null) {
-            loops.close();
+        if (api != null) {
+            api.close();
         }
     }
 
     private String url() {
-        return "http://" + USER + ":" + PASS + "@127.0.0.1:" + server.port() + "/";
+        return "http://" + USER + ":" + PASS + "@127.0.0.1:" + api.port() + "/";
     }
 
     @Test
@@ -101,14 +93,15 @@ class ApiStatusPageIT {
 
     @Test
     void withoutCredentialsNothingIsShown() throws Exception {
-        String dom = dumpDom("http://127.0.0.1:" + server.port() + "/");
+        String dom = dumpDom("http://127.0.0.1:" + api.port() + "/");
         assertThat(dom).doesNotContain("live/cam").doesNotContain("data-loaded");
     }
 
     @Test
     void screenshotIsNotBlankAndShowsTheStateColours() throws Exception {
         Path png = tmp.resolve("status.png");
-        run(List.of("--virtual-time-budget=3000", "--window-size=1280,900", "--screenshot=" + png, url()));
+        HeadlessChromium.run(Files.createTempDirectory(tmp, "profile"),
+                List.of("--virtual-time-budget=3000", "--window-size=1280,900", "--screenshot=" + png, url()));
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img).as("a PNG at " + png).isNotNull();
         assertThat(img.getWidth()).isEqualTo(1280);
@@ -140,7 +133,8 @@ class ApiStatusPageIT {
     @Test
     void theButtonDisablesAndEnablesATarget() throws Exception {
         String row = "document.querySelector('tr[data-target=\"live/cam/srt1\"]')";
-        try (ChromiumPage page = new ChromiumPage(url(), Files.createDirectory(tmp.resolve("profile")))) {
+        try (HeadlessChromium page = new HeadlessChromium(url(), Files.createDirectory(tmp.resolve("profile")),
+                "--window-size=1280,900")) {
             assertThat(page.await(row + "?.dataset.state", "forwarding"::equals, Duration.ofSeconds(20)))
                     .isEqualTo("forwarding");
             assertThat(page.evaluate(row + ".querySelector('button.toggle').textContent")).isEqualTo("Disable");
@@ -166,11 +160,8 @@ class ApiStatusPageIT {
         assertThat(control.calls).contains("patchTarget ~^cam[0-9]+$ off {enable=true}");
     }
 
-    private void awaitCall(String call) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!control.calls.contains(call) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+    private void awaitCall(String call) throws Exception {
+        Wait.until(() -> control.calls.contains(call), Duration.ofSeconds(10));
         assertThat(control.calls).contains(call);
     }
 
@@ -193,23 +184,6 @@ class ApiStatusPageIT {
 
     /** The DOM after the page's script ran for 3 s of virtual time (its fetches included). */
     private String dumpDom(String url) throws Exception {
-        return run(List.of("--virtual-time-budget=3000", "--dump-dom", url));
-    }
-
-    /** Runs Chromium once with a fresh profile, bounded in time; returns its standard output. */
-    private String run(List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", "60", ChromiumPage.BINARY.toString()));
-        cmd.addAll(ChromiumPage.FLAGS);
-        cmd.add("--user-data-dir=" + Files.createTempDirectory(tmp, "profile"));
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(70, TimeUnit.SECONDS)).as("Chromium ended").isTrue();
-            return out;
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        return HeadlessChromium.dumpDom(url, Files.createTempDirectory(tmp, "profile"), Duration.ofSeconds(3));
     }
 }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,9 +53,10 @@ class ControlIT {
             assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sink.output()).isTrue();
             Control control = sluice.server().control();
             try (Peer pub = Peer.start("publish-rtsp.sh", sluice.rtsp("live/test"), Integer.toString(SECONDS))) {
-                assertThat(await(() -> state(control, "a") == DestState.FORWARDING, Duration.ofSeconds(20)))
+                assertThat(Wait.until(() -> state(control, "a") == DestState.FORWARDING, Duration.ofSeconds(20)))
                         .as(pub.output()).isTrue();
-                assertThat(await(() -> state(control, "c") == DestState.FORWARDING, Duration.ofSeconds(5))).isTrue();
+                assertThat(Wait.until(() -> state(control, "c") == DestState.FORWARDING, Duration.ofSeconds(5)))
+                        .isTrue();
                 DestStats a0 = stats(control, "a");
                 RtspServer rtsp = sluice.server().rtsp();
 
@@ -65,7 +65,8 @@ class ControlIT {
                 TargetInfo b = control.addTarget("live/test", Map.of("url",
                         "rtmp://127.0.0.1:" + nginx + "/live/b", "reconnectDelay", "300ms"));
                 assertThat(b.stats().id()).matches("127.0.0.1-" + nginx + "-[0-9a-f]{4}");
-                assertThat(await(() -> state(control, b.stats().id()) == DestState.FORWARDING, Duration.ofSeconds(2)))
+                assertThat(Wait.until(() -> state(control, b.stats().id()) == DestState.FORWARDING,
+                        Duration.ofSeconds(2)))
                         .as("added target forwarding %s after the add", Duration.between(t0, Instant.now())).isTrue();
 
                 // change one (disable), delete another: a keeps its session and its bytes keep growing
@@ -113,23 +114,12 @@ class ControlIT {
                         "    forwardTargets:\n" + target("d", nginx, "d"));
                 assertThat(edited).isNotEqualTo(running);
                 Files.writeString(file, edited);
-                assertThat(await(() -> state(control, "d") == DestState.FORWARDING, Duration.ofSeconds(10)))
+                assertThat(Wait.until(() -> state(control, "d") == DestState.FORWARDING, Duration.ofSeconds(10)))
                         .as(control.yaml(true)).isTrue();
                 assertThat(stats(control, "a").since()).isEqualTo(a0.since());
                 assertThat(stats(control, "a").state()).isEqualTo(DestState.FORWARDING);
             }
         }
-    }
-
-    private static boolean await(Supplier<Boolean> cond, Duration max) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            if (cond.get()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return cond.get();
     }
 
     private static DestStats stats(Control control, String id) {

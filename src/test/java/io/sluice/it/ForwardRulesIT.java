@@ -6,7 +6,6 @@ import io.sluice.control.Control;
 import io.sluice.control.Control.TargetInfo;
 import io.sluice.forward.DestState;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,17 +43,6 @@ class ForwardRulesIT {
         return c.target("live/test", id).orElseThrow();
     }
 
-    private static boolean await(Supplier<Boolean> cond, Duration max) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            if (cond.get()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return cond.get();
-    }
-
     @Test
     void failoverGroupAndReaderCondition() throws Exception {
         int mainPort = Ports.tcp();
@@ -66,7 +54,7 @@ class ForwardRulesIT {
             Control c = sluice.server().control();
             try (Peer pub = Peer.start("publish-rtsp.sh", sluice.rtsp("live/test"), Integer.toString(SECONDS))) {
                 // main's server is down: backup forwards, main keeps retrying
-                assertThat(await(() -> target(c, "backup").stats().state() == DestState.FORWARDING,
+                assertThat(Wait.until(() -> target(c, "backup").stats().state() == DestState.FORWARDING,
                         Duration.ofSeconds(20))).as(pub.output()).isTrue();
                 assertThat(target(c, "main").stats().state()).isIn(DestState.BACKOFF, DestState.CONNECTING);
                 assertThat(target(c, "main").stats().lastError()).isNotEmpty();
@@ -77,9 +65,9 @@ class ForwardRulesIT {
                 // main's server comes up: main forwards again, backup stands by
                 try (Peer mainSink = Peer.start("sink-rtmp.sh", Integer.toString(mainPort),
                         Integer.toString(SECONDS))) {
-                    assertThat(await(() -> target(c, "main").stats().state() == DestState.FORWARDING,
+                    assertThat(Wait.until(() -> target(c, "main").stats().state() == DestState.FORWARDING,
                             Duration.ofSeconds(10))).as(mainSink.output()).isTrue();
-                    assertThat(await(() -> target(c, "backup").stats().state() == DestState.IDLE,
+                    assertThat(Wait.until(() -> target(c, "backup").stats().state() == DestState.IDLE,
                             Duration.ofSeconds(2))).isTrue();
                     assertThat(target(c, "backup").waiting()).isEqualTo("standby in group g");
                     long before = target(c, "main").stats().bytes();
@@ -88,11 +76,11 @@ class ForwardRulesIT {
 
                     // a local reader arrives: preview starts; it leaves: preview stops
                     try (Peer reader = Peer.start("read-rtsp.sh", sluice.rtsp("live/test"), "6")) {
-                        assertThat(await(() -> target(c, "preview").stats().state() == DestState.FORWARDING,
+                        assertThat(Wait.until(() -> target(c, "preview").stats().state() == DestState.FORWARDING,
                                 Duration.ofSeconds(15))).as(reader.output()).isTrue();
                         reader.await(Duration.ofSeconds(40));
                     }
-                    assertThat(await(() -> target(c, "preview").stats().state() == DestState.IDLE,
+                    assertThat(Wait.until(() -> target(c, "preview").stats().state() == DestState.IDLE,
                             Duration.ofSeconds(10))).isTrue();
                 }
             }

@@ -42,8 +42,8 @@ class RtmpRobustnessIT {
                 assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sink1.output()).isTrue();
                 Thread.sleep(1500);
                 reader = Peer.start("read-rtmp.sh", sluice.rtmp("live/test"), Integer.toString(total - 3));
-                assertThat(awaitState(stats, DestState.FORWARDING, Duration.ofSeconds(8))).as(stats.get().toString())
-                        .isTrue();
+                assertThat(Wait.until(() -> stats.get().state() == DestState.FORWARDING, Duration.ofSeconds(8)))
+                        .as(stats.get().toString()).isTrue();
                 Thread.sleep(2500);
                 sink1.close(); // the target dies mid-stream
                 Thread.sleep(1500);
@@ -51,7 +51,7 @@ class RtmpRobustnessIT {
                 System.out.println("target down: " + down);
                 assertThat(down.state()).as(down.toString()).isIn(DestState.BACKOFF, DestState.CONNECTING);
                 try (Peer sink2 = Peer.start("sink-rtmp.sh", Integer.toString(nginx), "8")) {
-                    assertThat(awaitState(stats, DestState.FORWARDING, Duration.ofSeconds(5)))
+                    assertThat(Wait.until(() -> stats.get().state() == DestState.FORWARDING, Duration.ofSeconds(5)))
                             .as("forwarding again within the 1 s backoff: " + stats.get()).isTrue();
                     assertThat(stats.get().reconnects()).isGreaterThanOrEqualTo(1);
                     sink2.await(Duration.ofSeconds(60));
@@ -195,17 +195,5 @@ class RtmpRobustnessIT {
                 assertThat(good.await(Duration.ofSeconds(seconds + 30))).as(good.output()).isZero();
             }
         }
-    }
-
-    private static boolean awaitState(Supplier<DestStats> stats, DestState want, Duration max)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (stats.get().state() == want) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 }

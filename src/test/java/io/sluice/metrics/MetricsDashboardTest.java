@@ -2,6 +2,7 @@ package io.sluice.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.control.FakeControl;
 import io.sluice.control.PathInfo;
 import io.sluice.forward.DestState;
 import java.nio.charset.StandardCharsets;

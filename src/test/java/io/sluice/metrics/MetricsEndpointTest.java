@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.AuthAction;
+import io.sluice.control.FakeControl;
 import io.sluice.control.PathInfo;
 import io.sluice.metrics.MetricsEndpoint.Request;
 import io.sluice.metrics.MetricsEndpoint.Response;

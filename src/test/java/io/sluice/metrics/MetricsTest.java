@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sluice.control.Control.TargetInfo;
+import io.sluice.control.FakeControl;
 import io.sluice.control.PathInfo;
 import io.sluice.control.SessionInfo;
 import io.sluice.forward.DestState;

@@ -3,6 +3,7 @@ package io.sluice.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sluice.control.FakeControl;
 import io.sluice.control.PathInfo;
 import io.sluice.forward.DestState;
 import java.io.IOException;

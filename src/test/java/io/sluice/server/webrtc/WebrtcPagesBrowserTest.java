@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.net.NetLoops;
-import java.nio.charset.StandardCharsets;
+import io.sluice.testing.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,14 +58,8 @@ class WebrtcPagesBrowserTest {
 
     /** The DOM right after load: the script ran without a syntax error if the status changed. */
     String dumpDom(String path) throws Exception {
-        Process p = new ProcessBuilder("timeout", "30", HeadlessChromium.BINARY.toString(), "--headless",
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(profile, "dump"),
-                "--virtual-time-budget=2000", "--dump-dom",
-                "http://127.0.0.1:" + server.port() + path).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(40, TimeUnit.SECONDS);
-        return dom;
+        return HeadlessChromium.dumpDom("http://127.0.0.1:" + server.port() + path,
+                Files.createTempDirectory(profile, "dump"), Duration.ofSeconds(2));
     }
 
     @Test

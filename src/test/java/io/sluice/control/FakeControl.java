@@ -1,13 +1,9 @@
-package io.sluice.api;
+package io.sluice.control;
 
 import io.sluice.conf.Conf;
 import io.sluice.conf.ConfException;
 import io.sluice.conf.ConfLoader;
-import io.sluice.control.Control;
-import io.sluice.control.ControlException;
-import io.sluice.control.PathInfo;
 import io.sluice.control.PathInfo.TrackInfo;
-import io.sluice.control.SessionInfo;
 import io.sluice.forward.DestState;
 import io.sluice.forward.DestStats;
 import io.sluice.forward.TrackStatus;
@@ -21,9 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * FakeControl is an in-memory {@link Control} for the API's tests and the status page IT: paths, sessions
- * and targets are set by the test; config changes edit a YAML tree that is validated by the real
- * {@link ConfLoader}, so refusals carry real problem messages. Every change is recorded in {@link #calls}.
+ * FakeControl is an in-memory {@link Control} for the API's and the metrics' tests and the status page IT:
+ * paths, sessions and targets are whatever the test puts in their lists (duplicates included, to test how
+ * readers cope); config changes edit a YAML tree that is validated by the real {@link ConfLoader}, so
+ * refusals carry real problem messages. Every change is recorded in {@link #calls}.
  */
 public final class FakeControl implements Control {
     public static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
@@ -31,9 +28,10 @@ public final class FakeControl implements Control {
 
     public final List<PathInfo> paths = new CopyOnWriteArrayList<>();
     public final List<SessionInfo> sessions = new CopyOnWriteArrayList<>();
+    /** In order; {@link #put} replaces a target of the same entry and id in place. */
+    public final List<TargetInfo> targets = new CopyOnWriteArrayList<>();
     /** "method path-or-entry [id] body" of every change and kick, in order. */
     public final List<String> calls = new CopyOnWriteArrayList<>();
-    private final Map<String, TargetInfo> targets = new LinkedHashMap<>();
     private Map<String, Object> tree;
     private Conf conf;
     private int nextId = 1;
@@ -43,6 +41,11 @@ public final class FakeControl implements Control {
     public volatile RuntimeException failure;
     /** Thrown by the next {@link #patchTarget} when set (then cleared), to test refusals. */
     public volatile ControlException refuseNextPatch;
+
+    /** No paths, sessions or targets, and a configuration of defaults only. */
+    public FakeControl() {
+        this("{}");
+    }
 
     public FakeControl(String yaml) {
         try {
@@ -90,11 +93,23 @@ public final class FakeControl implements Control {
 
     /** Sets or replaces one target's figures. */
     public synchronized void put(String entry, DestStats stats, String group, String when, String waiting) {
-        targets.put(key(entry, stats.id()), new TargetInfo(entry, stats, group, when, waiting));
+        TargetInfo t = new TargetInfo(entry, stats, group, when, waiting);
+        int i = indexOf(entry, stats.id());
+        if (i < 0) {
+            targets.add(t);
+        } else {
+            targets.set(i, t);
+        }
     }
 
-    private static String key(String entry, String id) {
-        return entry + "\u0000" + id;
+    private int indexOf(String entry, String id) {
+        for (int i = 0; i < targets.size(); i++) {
+            TargetInfo t = targets.get(i);
+            if (t.path().equals(entry) && t.stats().id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // ---- read ----
@@ -114,13 +129,13 @@ public final class FakeControl implements Control {
 
     @Override
     public synchronized List<TargetInfo> targets(Optional<String> pathEntry) {
-        return targets.values().stream().filter(t -> pathEntry.isEmpty() || t.path().equals(pathEntry.get()))
-                .toList();
+        return targets.stream().filter(t -> pathEntry.isEmpty() || t.path().equals(pathEntry.get())).toList();
     }
 
     @Override
     public synchronized Optional<TargetInfo> target(String pathEntry, String id) {
-        return Optional.ofNullable(targets.get(key(pathEntry, id)));
+        int i = indexOf(pathEntry, id);
+        return i < 0 ? Optional.empty() : Optional.of(targets.get(i));
     }
 
     @Override
@@ -161,12 +176,12 @@ public final class FakeControl implements Control {
                     "paths." + pathEntry + ".forwardTargets[0]: a url is required"));
         }
         String id = body.get("id") instanceof String s ? s : "t" + nextId++;
-        if (targets.containsKey(key(pathEntry, id))) {
+        if (indexOf(pathEntry, id) >= 0) {
             throw new ControlException(409, "forward target '" + id + "' already exists in '" + pathEntry + "'");
         }
         boolean enabled = !Boolean.FALSE.equals(body.get("enable"));
         put(pathEntry, stats(id, url, enabled ? DestState.IDLE : DestState.DISABLED), "", "", "");
-        return targets.get(key(pathEntry, id));
+        return target(pathEntry, id).orElseThrow();
     }
 
     @Override
@@ -178,7 +193,7 @@ public final class FakeControl implements Control {
             refuseNextPatch = null;
             throw refusal;
         }
-        TargetInfo t = targets.get(key(pathEntry, id));
+        TargetInfo t = target(pathEntry, id).orElse(null);
         if (t == null) {
             throw new ControlException(404, "no forward target '" + id + "' in path entry '" + pathEntry + "'");
         }
@@ -193,15 +208,17 @@ public final class FakeControl implements Control {
         }
         put(pathEntry, new DestStats(s.id(), url, s.protocol(), state, Instant.now(), s.bytes(), s.packets(),
                 s.dropped(), s.reconnects(), s.lastError(), null, s.tracks(), s.link()), t.group(), t.when(), t.waiting());
-        return targets.get(key(pathEntry, id));
+        return target(pathEntry, id).orElseThrow();
     }
 
     @Override
     public synchronized void deleteTarget(String pathEntry, String id) throws ControlException {
         calls.add("deleteTarget " + pathEntry + " " + id);
-        if (targets.remove(key(pathEntry, id)) == null) {
+        int i = indexOf(pathEntry, id);
+        if (i < 0) {
             throw new ControlException(404, "no forward target '" + id + "' in path entry '" + pathEntry + "'");
         }
+        targets.remove(i);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.sluice.it;
+package io.sluice.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,16 +21,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * ChromiumPage is one page open in headless Chromium, driven over the DevTools protocol (Runtime.evaluate):
- * enough to wait for the page's own state and to click its buttons, with no WebDriver jar. Chromium runs under
- * {@code timeout}, and {@link #close()} kills it and its children.
+ * HeadlessChromium is one page open in headless Chromium, driven over the DevTools protocol (Runtime.evaluate):
+ * enough to wait for the page's own state (which {@code --dump-dom} returns before a page's network and WebRTC
+ * work ends) and to click its buttons, with no WebDriver jar. Chromium runs under {@code timeout}, and
+ * {@link #close()} kills it and its children. {@link #run} runs it once, for {@code --dump-dom} or
+ * {@code --screenshot}.
  */
-final class ChromiumPage implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+public final class HeadlessChromium implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/bin/chromium");
     /** Loopback only, no background traffic: the flags of shared/peers' Chromium scripts. */
-    static final List<String> FLAGS = List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--disable-default-apps", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
+    public static final List<String> FLAGS = List.of("--headless=new", "--no-sandbox", "--disable-gpu",
+            "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-dev-shm-usage", "--disable-default-apps",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Process process;
@@ -39,11 +43,16 @@ final class ChromiumPage implements AutoCloseable {
     private volatile CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     private int nextId = 1;
 
-    /** @param profile an empty directory for the browser profile */
-    ChromiumPage(String url, Path profile) throws Exception {
+    /**
+     * @param profile an empty directory for the browser profile
+     * @param flags more flags, after {@link #FLAGS} (a window size, a fake camera)
+     */
+    public HeadlessChromium(String url, Path profile, String... flags) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", "90", BINARY.toString()));
         cmd.addAll(FLAGS);
-        cmd.addAll(List.of("--user-data-dir=" + profile, "--remote-debugging-port=0", "--window-size=1280,900", url));
+        cmd.addAll(List.of("--user-data-dir=" + profile, "--remote-debugging-port=0"));
+        cmd.addAll(List.of(flags));
+        cmd.add(url);
         process = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -74,8 +83,37 @@ final class ChromiumPage implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs Chromium once with {@link #FLAGS}, a profile and {@code args}, bounded in time (60 s); returns its
+     * standard output.
+     *
+     * @param profile an empty directory for the browser profile
+     */
+    public static String run(Path profile, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", "60", BINARY.toString()));
+        cmd.addAll(FLAGS);
+        cmd.add("--user-data-dir=" + profile);
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(70, TimeUnit.SECONDS)) {
+                throw new IOException("Chromium did not end: " + args);
+            }
+            return out;
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /** The DOM of {@code url} after its scripts ran for {@code budget} of virtual time (their fetches included). */
+    public static String dumpDom(String url, Path profile, Duration budget) throws Exception {
+        return run(profile, List.of("--virtual-time-budget=" + budget.toMillis(), "--dump-dom", url));
+    }
+
     /** Polls a JavaScript expression until its string value satisfies {@code done}; returns the last value. */
-    String await(String expression, Predicate<String> done, Duration timeout) throws Exception {
+    public String await(String expression, Predicate<String> done, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String value = evaluate(expression);
         while (!done.test(value) && System.nanoTime() < deadline) {
@@ -86,7 +124,7 @@ final class ChromiumPage implements AutoCloseable {
     }
 
     /** The string value of an expression ("undefined"/"null" as such, an exception as its description). */
-    synchronized String evaluate(String expression) throws Exception {
+    public synchronized String evaluate(String expression) throws Exception {
         reply = new CompletableFuture<>();
         String msg = JSON.writeValueAsString(Map.of("id", nextId++, "method", "Runtime.evaluate",
                 "params", Map.of("expression", "String(" + expression + ")")));
