@@ -53,10 +53,12 @@ public final class Server implements AutoCloseable {
     private MetricsServer metricsServer;
     /** One per process: its JVM collectors register listeners that are never removed. */
     private SluiceMetrics metrics;
-    /** Replaced on reload; every listener asks through {@link #authorizer}, so it sees the current one. */
+    /**
+     * Replaced on reload. Protocol servers ask {@link #authorizer()} on each request; the API and metrics
+     * take an Authorizer, so they get {@link #apiAuthorizer}, which forwards to the current one.
+     */
     private volatile Authorizer currentAuth;
-    private final Authorizer authorizer = (action, path, user, pass, ip) ->
-            currentAuth.allows(action, path, user, pass, ip);
+    private final Authorizer apiAuthorizer = new CurrentAuthorizer(() -> currentAuth);
     /** One certificate for every DTLS session of this process (WebRTC peers expect self-signed ones). */
     private DtlsCertificate dtlsCert;
     private final WhipSequences whipSequences = new WhipSequences();
@@ -123,13 +125,13 @@ public final class Server implements AutoCloseable {
     }
 
     private ApiServer startApi(Conf c) throws Exception {
-        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, authorizer), ApiServer::start);
+        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuthorizer), ApiServer::start);
         LOG.info("API and status page on http://{}/ (port {})", c.apiAddress(), s.port());
         return s;
     }
 
     private MetricsServer startMetrics(Conf c) throws Exception {
-        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, authorizer)),
+        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, apiAuthorizer)),
                 MetricsServer::start);
         LOG.info("Prometheus metrics on http://{}/metrics (port {})", c.metricsAddress(), s.port());
         return s;
@@ -234,7 +236,7 @@ public final class Server implements AutoCloseable {
 
     /** The authorizer in force now (a reload swaps it for every server at once). */
     public Authorizer authorizer() {
-        return authorizer;
+        return currentAuth;
     }
 
     /** What the API, metrics and status page read and change. */
