@@ -149,7 +149,7 @@ public final class Server implements AutoCloseable {
         Set<Part> parts = ConfChanges.between(old, next);
         conf = next;
         List<String> failures = new ArrayList<>();
-        if (parts.isEmpty()) {
+        if (parts.isEmpty() || !started) {
             return failures;
         }
         LOG.info("applying configuration change: {}", parts);
@@ -281,20 +281,30 @@ public final class Server implements AutoCloseable {
 
     /** Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. */
     @Override
-    public synchronized void close() {
-        if (!started) {
-            return;
-        }
-        started = false;
+    public void close() {
+        // The lock only hands the components over: closing the API waits for its request threads, and
+        // one of them may be waiting for this lock in apply(), so nothing is closed while holding it.
         List<AutoCloseable> order = new ArrayList<>();
-        order.add(metricsServer);
-        order.add(api);
-        order.add(webrtc);
-        order.add(srt);
-        order.add(rtmp);
-        order.add(rtsp);
-        order.add(paths);
-        order.add(loops);
+        synchronized (this) {
+            if (!started) {
+                return;
+            }
+            started = false;
+            order.add(metricsServer);
+            order.add(api);
+            order.add(webrtc);
+            order.add(srt);
+            order.add(rtmp);
+            order.add(rtsp);
+            order.add(paths);
+            order.add(loops);
+            metricsServer = null;
+            api = null;
+            webrtc = null;
+            srt = null;
+            rtmp = null;
+            rtsp = null;
+        }
         Exception failure = null;
         for (AutoCloseable c : order) {
             if (c == null) {
@@ -310,12 +320,6 @@ public final class Server implements AutoCloseable {
                 }
             }
         }
-        metricsServer = null;
-        api = null;
-        webrtc = null;
-        srt = null;
-        rtmp = null;
-        rtsp = null;
         if (failure != null) {
             LOG.warn("error while stopping", failure);
         }
