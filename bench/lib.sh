@@ -86,18 +86,23 @@ sluice_listeners() {
   for k in apiAddress metricsAddress; do echo "$k: 127.0.0.1:0"; done
 }
 
-# cached_source [VBITRATE] -> path of a 20 s H264 (640x360@30, baseline, g=30, VBITRATE, default 1M) +
-# AAC 64k mono file in $CACHE (default /tmp/sluice-bench), encoded once; the fan-out benches loop it with
-# `ffmpeg -re -stream_loop -1 -c copy`, so publishers cost no encoding.
+# cached_source [VBITRATE] [ACODEC] -> path of a 20 s H264 (640x360@30, baseline, g=30, VBITRATE, default 1M) +
+# audio file in $CACHE (default /tmp/sluice-bench), encoded once; the fan-out benches loop it with
+# `ffmpeg -re -stream_loop -1 -c copy`, so publishers cost no encoding. ACODEC: aac (default: AAC 64k mono,
+# src-VBITRATE.mkv) or opus (Opus 64k stereo 20 ms frames, src-VBITRATE-opus.mkv: WebRTC carries no AAC).
 cached_source() {
-  local br=${1:-1M} cache=${CACHE:-/tmp/sluice-bench}
-  local src="$cache/src-$br.mkv"
+  local br=${1:-1M} ac=${2:-aac} cache=${CACHE:-/tmp/sluice-bench} src aopts
+  case "$ac" in
+    aac) src="$cache/src-$br.mkv"; aopts=(-c:a aac -b:a 64k -ac 1);;
+    opus) src="$cache/src-$br-opus.mkv"; aopts=(-c:a libopus -b:a 64k -ac 2 -application lowdelay -frame_duration 20);;
+    *) echo "cached_source: audio codec must be aac or opus" >&2; return 1;;
+  esac
   if [ ! -s "$src" ]; then
     mkdir -p "$cache"
     timeout 300 ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=640x360:rate=30" \
       -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 20 -map 0:v -c:v libx264 -profile:v baseline \
       -preset veryfast -tune zerolatency -g 30 -keyint_min 30 -sc_threshold 0 -bf 0 -pix_fmt yuv420p \
-      -b:v "$br" -maxrate "$br" -bufsize "$br" -map 1:a -c:a aac -b:a 64k -ac 1 "$src.tmp.mkv" \
+      -b:v "$br" -maxrate "$br" -bufsize "$br" -map 1:a "${aopts[@]}" "$src.tmp.mkv" \
       && mv "$src.tmp.mkv" "$src" || { echo "cannot build $src" >&2; return 1; }
   fi
   echo "$src"
