@@ -19,6 +19,7 @@ import io.sluice.metrics.MetricsEndpoint;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.webrtc.DtlsCertificate;
+import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
@@ -74,6 +75,7 @@ public final class Server implements AutoCloseable {
     public synchronized void start() throws Exception {
         try {
             started = true;
+            SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
             paths = new PathManager(conf, this::dest, InstantSource.system());

@@ -1,0 +1,78 @@
+package io.sluice.net.webrtc;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SrtpWarmUp runs SRTP once, with throwaway keys, before any peer does. jitsi-srtp chooses its AES
+ * implementation the first time a context is derived, by building and benchmarking every provider it
+ * knows (Bouncy Castle included): 1–2 s of CPU in a cold JVM. Left to the first real session, that
+ * happens on the event loop sending its first packet and stalls every stream on that loop for as long
+ * (bench/fanout-webrtc.sh measured queues overflowing). Started when the server starts, it runs on a
+ * thread of its own while the listeners bind.
+ */
+public final class SrtpWarmUp {
+    private static final Logger LOG = LoggerFactory.getLogger(SrtpWarmUp.class);
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private SrtpWarmUp() {
+    }
+
+    /** Starts the warm-up once per process; returns at once. */
+    public static void startInBackground() {
+        if (STARTED.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("sluice-srtp-warmup").start(SrtpWarmUp::run);
+        }
+    }
+
+    static void run() {
+        long t0 = System.nanoTime();
+        try {
+            SecureRandom random = new SecureRandom();
+            for (SrtpProfile p : SrtpProfile.values()) {
+                byte[] key = new byte[p.keyLength];
+                byte[] salt = new byte[p.saltLength];
+                random.nextBytes(key);
+                random.nextBytes(salt);
+                SrtpSession s = new SrtpSession(new DtlsSrtpKeys(p, key, salt, key, salt));
+                check(p, "RTP", s.protectRtp(packet(new byte[] {(byte) 0x80, 96, 0, 1}, 172))
+                        && roundTrip(s, true));
+                check(p, "RTCP", roundTrip(s, false));
+            }
+            LOG.debug("SRTP ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // not fatal: the first session then pays the cost itself
+            LOG.warn("SRTP warm-up failed: {}", e.toString());
+        }
+    }
+
+    /** Protects then unprotects one packet (a fresh SSRC each time, so every path derives a context). */
+    private static boolean roundTrip(SrtpSession s, boolean rtp) throws GeneralSecurityException {
+        if (rtp) {
+            SrtpBuffer b = packet(new byte[] {(byte) 0x80, 96, 0, 2}, 172);
+            return s.protectRtp(b) && s.unprotectRtp(b) == SrtpErrorStatus.OK;
+        }
+        // an empty receiver report: V=2, RC=0, PT=201, length=1 word after the header
+        SrtpBuffer b = packet(new byte[] {(byte) 0x80, (byte) 201, 0, 1}, 8);
+        return s.protectRtcp(b) && s.unprotectRtcp(b) == SrtpErrorStatus.OK;
+    }
+
+    private static SrtpBuffer packet(byte[] head, int length) {
+        byte[] p = new byte[length];
+        System.arraycopy(head, 0, p, 0, head.length);
+        p[length > 12 ? 8 : 4] = 0x5A; // RTP SSRC (bytes 8..11) or RTCP sender SSRC (4..7): any value
+        SrtpBuffer b = new SrtpBuffer(length + 64);
+        b.set(p, 0, length);
+        return b;
+    }
+
+    private static void check(SrtpProfile p, String what, boolean ok) {
+        if (!ok) {
+            LOG.warn("SRTP warm-up: {} {} round trip failed", p, what);
+        }
+    }
+}
