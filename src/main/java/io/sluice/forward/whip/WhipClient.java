@@ -31,9 +31,17 @@ final class WhipClient implements AutoCloseable {
         this.uri = uri;
         this.token = token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.http = CLIENTS.computeIfAbsent(timeout, t -> HttpClient.newBuilder().connectTimeout(t)
+                .followRedirects(HttpClient.Redirect.NORMAL).build());
     }
+
+    /**
+     * One HTTP client per connect timeout for the whole process, shared by every WHIP target: a client
+     * owns a selector thread and workers, and a session needs HTTP only to set up and to DELETE, so a
+     * client per target kept ~3 idle threads per target for the session's life (bench/fanout-webrtc.sh).
+     */
+    private static final java.util.concurrent.ConcurrentMap<Duration, HttpClient> CLIENTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     URI uri() {
         return uri;
@@ -100,8 +108,11 @@ final class WhipClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Nothing to free: the HTTP client is shared and lives as long as the process. A request in flight
+     * is ended by interrupting the thread that sends it (the runner does when it stops).
+     */
     @Override
     public void close() {
-        http.close();
     }
 }
