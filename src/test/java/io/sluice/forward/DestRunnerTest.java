@@ -63,6 +63,24 @@ class DestRunnerTest {
         }
     }
 
+    /** A reader queue for a fake target: it takes every unit and throws it away. */
+    static ReaderQueue discardingQueue(DestContext ctx) {
+        return new ReaderQueue("t", ctx.loop(), ctx.queueCapacity(), -1, false, new ReaderQueue.Sink() {
+            @Override
+            public boolean isWritable() {
+                return true;
+            }
+
+            @Override
+            public void write(Unit unit) {
+            }
+
+            @Override
+            public void flush() {
+            }
+        }, LoggerFactory.getLogger("t"));
+    }
+
     /** A Dest that fails a given number of times, then forwards until closed. */
     static final class FlakyDest implements Dest {
         final AtomicInteger attempts;
@@ -79,20 +97,7 @@ class DestRunnerTest {
             if (attempts.incrementAndGet() <= failures) {
                 throw new IOException("connect rtsp://user:secret@127.0.0.1:9/x: refused");
             }
-            ReaderQueue q = new ReaderQueue("t", ctx.loop(), ctx.queueCapacity(), -1, false, new ReaderQueue.Sink() {
-                @Override
-                public boolean isWritable() {
-                    return true;
-                }
-
-                @Override
-                public void write(Unit unit) {
-                }
-
-                @Override
-                public void flush() {
-                }
-            }, LoggerFactory.getLogger("t"));
+            ReaderQueue q = DestRunnerTest.discardingQueue(ctx);
             ctx.forwarding(List.of(TrackStatus.forwarded(0, "H264"),
                     TrackStatus.skipped(1, "G722", "not carried by this target")), q);
             closed.await();

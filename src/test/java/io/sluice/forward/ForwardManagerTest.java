@@ -12,7 +12,6 @@ import io.sluice.stream.MediaType;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
-import io.sluice.stream.Unit;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
@@ -26,7 +25,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 @Timeout(30)
 class ForwardManagerTest {
@@ -90,20 +88,7 @@ class ForwardManagerTest {
             if (!up.get()) {
                 throw new IOException("connection refused");
             }
-            ReaderQueue q = new ReaderQueue("t", ctx.loop(), ctx.queueCapacity(), -1, false, new ReaderQueue.Sink() {
-                @Override
-                public boolean isWritable() {
-                    return true;
-                }
-
-                @Override
-                public void write(Unit unit) {
-                }
-
-                @Override
-                public void flush() {
-                }
-            }, LoggerFactory.getLogger("t"));
+            ReaderQueue q = DestRunnerTest.discardingQueue(ctx);
             ctx.forwarding(List.of(TrackStatus.forwarded(0, "H264")), q);
             while (!closed.await(10, TimeUnit.MILLISECONDS)) {
                 if (!up.get()) {
