@@ -30,6 +30,7 @@ public final class SrtpWarmUp {
     }
 
     static void run() {
+        Ice4jSettings.apply(); // jitsi's loggers quieted before jitsi-srtp's first line
         long t0 = System.nanoTime();
         try {
             SecureRandom random = new SecureRandom();
