@@ -66,8 +66,6 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     private AutoCloseable streamEndHook;
     /** The user the publisher or reader authenticated as, "" when it needed no credentials. */
     private String user = "";
-    /** Bytes of the messages received; written on the loop, read by the session registry from any thread. */
-    private volatile long bytesIn;
     private SessionRegistry.Registration registration;
 
     RtmpConn(RtmpServer server, boolean tls) {
@@ -107,7 +105,6 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        bytesIn += m.payload().readableBytes(); // single writer: this loop
         try {
             onMessage(m);
         } catch (RtmpProtocolException e) {
@@ -315,7 +312,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.PUBLISHING;
-        register(SessionRegistry.Role.PUBLISH, () -> bytesIn);
+        register(SessionRegistry.Role.PUBLISH, publisher.stream()::bytesIn); // the stream counts what it gets
         if (ingest.skipped() != null) {
             LOG.warn("{} publisher of '{}': {}", tag(), pathName, ingest.skipped());
         }

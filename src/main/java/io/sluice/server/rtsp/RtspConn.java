@@ -107,9 +107,6 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     private void onFrame(InterleavedFrame f) {
         ByteBuf payload = f.payload();
         RtspSession s = session;
-        if (s != null) {
-            s.received(payload.readableBytes());
-        }
         if (s == null || s.publisher == null || (f.channel() & 1) == 1) {
             // RTCP from publishers (odd channels) and RTCP receiver reports from readers only show
             // that the peer is alive.
@@ -374,7 +371,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         }
         s.touch();
         s.registration = server.sessions().register("rtsp", SessionRegistry.Role.PUBLISH, s.pathName, remote, s.user,
-                s::bytesIn, this::kick);
+                s.publisher.stream()::bytesIn, this::kick);
         LOG.info("[rtsp session {}] publishing to '{}' over {}", s.id, s.pathName, udp ? "UDP" : "TCP");
         return ok();
     }

@@ -7,7 +7,6 @@ import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.StreamDesc;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * RtspSession is the state of one RTSP session (RFC 2326 §3): a publisher (ANNOUNCE/RECORD) or a
@@ -41,8 +40,6 @@ final class RtspSession {
     /** The session in the server-wide registry while it publishes or plays; null before and after. */
     SessionRegistry.Registration registration;
     private volatile long lastActivityNanos = System.nanoTime();
-    /** Bytes received from a publisher (RTP and RTCP), counted by the TCP connection or the UDP sockets. */
-    private final LongAdder bytesIn = new LongAdder();
 
     RtspSession(String id, Mode mode, String pathName, StreamDesc desc, String user) {
         this.id = id;
@@ -56,14 +53,6 @@ final class RtspSession {
 
     void touch() {
         lastActivityNanos = System.nanoTime();
-    }
-
-    void received(int bytes) {
-        bytesIn.add(bytes);
-    }
-
-    long bytesIn() {
-        return bytesIn.sum();
     }
 
     long idleNanos() {

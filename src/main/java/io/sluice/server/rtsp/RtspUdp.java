@@ -127,7 +127,6 @@ final class RtspUdp implements AutoCloseable {
                 return;
             }
             r.session().touch();
-            r.session().received(content.readableBytes());
             r.stream().write(r.media(), content, System.nanoTime());
             if (!touched.contains(r.stream())) {
                 touched.add(r.stream());
@@ -156,7 +155,6 @@ final class RtspUdp implements AutoCloseable {
                 // Receiver reports from readers and sender reports from publishers only keep the
                 // session alive; Sluice makes its own sender reports for readers.
                 s.touch();
-                s.received(msg.content().readableBytes());
             }
         }
 

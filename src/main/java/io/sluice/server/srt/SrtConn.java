@@ -50,8 +50,6 @@ final class SrtConn implements Runnable, AutoCloseable {
     /** The user it authenticated as, "" when it needed no credentials. */
     private final String user;
     private volatile boolean closed;
-    /** Bytes received from a publisher; written by the connection's thread only. */
-    private volatile long bytesIn;
     /** Owned by the loop for a publisher, by the connection's thread for a reader. */
     private SessionRegistry.Registration registration;
 
@@ -110,7 +108,6 @@ final class SrtConn implements Runnable, AutoCloseable {
                     continue;
                 }
                 last = now;
-                bytesIn += n;
                 if (inboxSize.get() >= MAX_INBOX) {
                     if (inboxDropped++ % 1000 == 0) {
                         LOG.warn("{} publisher of '{}': event loop behind, {} SRT messages dropped", tag, id.path(),
@@ -178,7 +175,7 @@ final class SrtConn implements Runnable, AutoCloseable {
             socket.close();
             return;
         }
-        registration = register(SessionRegistry.Role.PUBLISH, () -> bytesIn);
+        registration = register(SessionRegistry.Role.PUBLISH, publisher.stream()::bytesIn);
         if (ingest.skipped() != null) {
             LOG.warn("{} publisher of '{}': {}", tag, id.path(), ingest.skipped());
         }
