@@ -47,13 +47,7 @@ public final class ConfDocument {
 
     /** Reads a file; problems start with the file's path. */
     public static ConfDocument load(Path file) throws ConfException {
-        String yaml;
-        try {
-            yaml = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfException(file + ": cannot read: " + e, e);
-        }
-        return parse(yaml, file.toString(), file);
+        return parse(ConfLoader.read(file), file.toString(), file);
     }
 
     /** Parses YAML that did not come from a file the server may write (the embedded default, tests). */
@@ -62,22 +56,17 @@ public final class ConfDocument {
     }
 
     private static ConfDocument parse(String yaml, String sourceName, Path file) throws ConfException {
-        Conf conf = ConfLoader.parse(yaml, sourceName); // reports YAML syntax errors with line and column
-        JsonNode root;
-        try {
-            root = ConfLoader.MAPPER.readTree(yaml);
-        } catch (JacksonException e) {
-            throw new ConfException(sourceName + ": invalid YAML: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = ConfLoader.readTree(yaml, sourceName);
+        Conf conf = ConfLoader.fromTree(root, sourceName); // only reads the tree
         ObjectNode tree = root != null && root.isObject() ? (ObjectNode) root : ConfLoader.MAPPER.createObjectNode();
         return new ConfDocument(tree, conf, file);
     }
 
     /** The embedded sluice.yml: every default, no file to save to or watch. */
     public static ConfDocument embedded() {
-        try (java.io.InputStream in = ConfDocument.class.getResourceAsStream("/" + ConfLoader.EMBEDDED)) {
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), ConfLoader.EMBEDDED + " (embedded)");
-        } catch (IOException | ConfException | NullPointerException e) {
+        try {
+            return parse(ConfLoader.embeddedYaml(), ConfLoader.EMBEDDED_SOURCE);
+        } catch (ConfException e) {
             throw new IllegalStateException("embedded " + ConfLoader.EMBEDDED + " is broken: " + e.getMessage(), e);
         }
     }
@@ -191,7 +180,7 @@ public final class ConfDocument {
     public ConfDocument withoutTarget(String pathEntry, String id, String source) throws ConfException {
         ObjectNode next = tree.deepCopy();
         ObjectNode entry = existingPath(next, pathEntry, source);
-        Location at = locate(pathEntry, id, source);
+        Location at = locate(entry, pathEntry, id, source);
         ((ArrayNode) entry.get(at.list())).remove(at.index());
         return reread(next, source);
     }
@@ -297,7 +286,8 @@ public final class ConfDocument {
     private record Location(String list, int index) {
     }
 
-    private Location locate(String pathEntry, String id, String source) throws ConfException {
+    /** @param entry the path entry's mapping in the tree being edited */
+    private Location locate(ObjectNode entry, String pathEntry, String id, String source) throws ConfException {
         PathConf pc = conf.pathEntry(pathEntry);
         if (pc == null) {
             throw new ConfException(List.of(source + ": paths." + pathEntry + ": no such path entry"));
@@ -305,7 +295,6 @@ public final class ConfDocument {
         List<ForwardDest> targets = pc.forwardTargets();
         for (int i = 0; i < targets.size(); i++) {
             if (targets.get(i).id().equals(id)) {
-                ObjectNode entry = existingPath(tree.deepCopy(), pathEntry, source);
                 int first = entry.get("forwardTargets") instanceof ArrayNode a ? a.size() : 0;
                 return i < first ? new Location("forwardTargets", i) : new Location("forward", i - first);
             }
@@ -314,8 +303,8 @@ public final class ConfDocument {
     }
 
     private ObjectNode targetNode(ObjectNode root, String pathEntry, String id, String source) throws ConfException {
-        Location at = locate(pathEntry, id, source);
         ObjectNode entry = existingPath(root, pathEntry, source);
+        Location at = locate(entry, pathEntry, id, source);
         return (ObjectNode) entry.get(at.list()).get(at.index());
     }
 

@@ -58,26 +58,32 @@ public final class ConfLoader {
 
     /** Reads and parses file; every problem message starts with the file's path. */
     public static Conf load(Path file) throws ConfException {
-        String yaml;
+        return parse(read(file), file.toString());
+    }
+
+    /** The text of a configuration file. */
+    static String read(Path file) throws ConfException {
         try {
-            yaml = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfException(file + ": cannot read: " + e, e);
         }
-        return parse(yaml, file.toString());
     }
 
     /** Parses yaml; sourceName starts every problem message. */
     public static Conf parse(String yaml, String sourceName) throws ConfException {
-        JsonNode root;
+        return fromTree(readTree(yaml, sourceName), sourceName);
+    }
+
+    /** The YAML tree of a text (null for an empty one); a syntax error names its line and column. */
+    static JsonNode readTree(String yaml, String sourceName) throws ConfException {
         try {
-            root = MAPPER.readTree(yaml);
+            return MAPPER.readTree(yaml);
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
             throw new ConfException(sourceName + ": " + where + "invalid YAML: " + oneLine(e.getOriginalMessage()), e);
         }
-        return fromTree(root, sourceName);
     }
 
     /** Reads a parsed YAML (or JSON) tree; sourceName starts every problem message. */
@@ -118,16 +124,28 @@ public final class ConfLoader {
         return Embedded.CONF;
     }
 
+    /** The source name of the embedded sluice.yml in problem messages. */
+    static final String EMBEDDED_SOURCE = EMBEDDED + " (embedded)";
+
+    /** The text of the embedded sluice.yml; it ships in the jar, so its absence is a broken build. */
+    static String embeddedYaml() {
+        try (InputStream in = ConfLoader.class.getResourceAsStream("/" + EMBEDDED)) {
+            if (in == null) {
+                throw new IllegalStateException(EMBEDDED + " missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the embedded " + EMBEDDED + ": " + e.getMessage(), e);
+        }
+    }
+
     private static final class Embedded {
         static final Conf CONF = loadEmbedded();
 
         private static Conf loadEmbedded() {
-            try (InputStream in = ConfLoader.class.getResourceAsStream("/" + EMBEDDED)) {
-                if (in == null) {
-                    throw new IllegalStateException(EMBEDDED + " missing from the classpath");
-                }
-                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), EMBEDDED + " (embedded)");
-            } catch (IOException | ConfException e) {
+            try {
+                return parse(embeddedYaml(), EMBEDDED_SOURCE);
+            } catch (ConfException e) {
                 throw new IllegalStateException("embedded " + EMBEDDED + " is broken: " + e.getMessage(), e);
             }
         }
