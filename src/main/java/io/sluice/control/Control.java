@@ -40,7 +40,10 @@ public interface Control {
      */
     String yaml(boolean redacted);
 
-    /** The running configuration as a JSON-shaped tree, secrets masked; {@code section} null = all. */
+    /**
+     * The running configuration as a JSON-shaped tree, secrets masked: the whole of it when
+     * {@code pathEntry} is null, else that path entry's mapping (empty when there is none).
+     */
     Map<String, Object> confTree(String pathEntry);
 
     // ---- change ----

@@ -129,7 +129,18 @@ public final class ControlImpl implements Control {
 
     @Override
     public synchronized Map<String, Object> confTree(String pathEntry) {
-        return doc.redactedTree();
+        Map<String, Object> all = doc.redactedTree();
+        if (pathEntry == null) {
+            return all;
+        }
+        // "name:" with no value is an entry with every default: an empty mapping
+        return all.get("paths") instanceof Map<?, ?> paths && paths.get(pathEntry) instanceof Map<?, ?> entry
+                ? castTree(entry) : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castTree(Map<?, ?> m) {
+        return (Map<String, Object>) m; // Jackson built it from an object node: string keys
     }
 
     // ---- change ----

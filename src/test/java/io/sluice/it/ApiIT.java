@@ -110,6 +110,13 @@ class ApiIT {
                 assertThat(JSON.readTree(bad.body()).get("error").asString())
                         .startsWith("api: paths.live/test.forwardTargets[1].url:");
 
+                // a path entry's config is that entry alone, secrets masked
+                JsonNode entry = JSON.readTree(call("GET", sluice.api() + "/v3/config/paths/get/live/test", null)
+                        .body());
+                assertThat(entry.get("name").asString()).isEqualTo("live/test");
+                assertThat(entry.get("forwardTargets").size()).isEqualTo(1);
+                assertThat(entry.has("rtspAddress")).as(entry.toString()).isFalse();
+
                 // the running config can be saved and reloads to the same targets
                 assertThat(call("POST", sluice.api() + "/v3/config/save", null).statusCode()).isEqualTo(200);
                 assertThat(Files.readString(dir.resolve("sluice.yml"))).contains("enable: false");
