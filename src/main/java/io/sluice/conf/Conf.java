@@ -34,13 +34,14 @@ import java.util.Set;
  * @param authInternalUsers who may publish, read, play back, use the API and scrape metrics (mediamtx's
  *     internal authentication); a path entry's publishUser/readUser, when set, decide for that path
  * @param paths the path entries in file order
+ * @param gopCache bounds of each stream's GOP cache (gopCacheMaxBytes, gopCacheMaxDuration)
  */
 public record Conf(String logLevel, String rtspAddress, String rtpAddress, String rtcpAddress, String rtmpAddress,
                    RtmpEncryption rtmpEncryption, String rtmpsAddress, String rtmpServerKey, String rtmpServerCert,
                    String srtAddress, WebrtcServerConf webrtc, String apiAddress, String metricsAddress,
                    Set<RtspTransport> rtspTransports, Duration readTimeout, Duration writeTimeout,
                    int writeQueueSize, String serverKey, String serverCert, List<AuthUser> authInternalUsers,
-                   List<PathConf> paths) {
+                   List<PathConf> paths, GopCacheConf gopCache) {
 
     static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
     static final int MAX_WRITE_QUEUE_SIZE = 1 << 20;
@@ -63,7 +64,8 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
     static final Conf DEFAULT = new Conf("info", ":8554", ":8000", ":8001", ":1935",
             RtmpEncryption.NO, ":1936", "", "", ":8890", WebrtcServerConf.DEFAULT, ":9997",
             ":9998", EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), Duration.ofSeconds(10), Duration.ofSeconds(10),
-            512, "", "", DEFAULT_AUTH_USERS, List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())));
+            512, "", "", DEFAULT_AUTH_USERS, List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())),
+            GopCacheConf.DEFAULT);
 
     public Conf {
         checkLogLevel(Objects.requireNonNull(logLevel, "logLevel"));
@@ -91,6 +93,7 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
         Objects.requireNonNull(serverCert, "serverCert");
         authInternalUsers = List.copyOf(authInternalUsers);
         paths = List.copyOf(paths);
+        Objects.requireNonNull(gopCache, "gopCache");
         Set<String> names = new HashSet<>();
         boolean catchAll = false;
         for (PathConf p : paths) {

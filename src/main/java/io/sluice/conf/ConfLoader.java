@@ -29,7 +29,7 @@ public final class ConfLoader {
             "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress",
             "webrtcLocalUDPAddress", "webrtcAdditionalHosts", "webrtcICEServers", "apiAddress", "metricsAddress", "rtspTransports",
             "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "authInternalUsers",
-            "paths");
+            "paths", "gopCacheMaxBytes", "gopCacheMaxDuration");
     static final List<String> AUTH_USER_KEYS = List.of("user", "pass", "ips", "permissions");
     static final List<String> AUTH_PERMISSION_KEYS = List.of("action", "path");
     static final List<String> PATH_KEYS =
@@ -201,14 +201,32 @@ public final class ConfLoader {
         String serverCert = n.string("serverCert", d.serverCert());
         List<AuthUser> users = authInternalUsers(n, d.authInternalUsers());
         List<PathConf> paths = paths(n, d.paths());
+        GopCacheConf gopCache = gopCache(n, d.gopCache());
         try {
             return new Conf(logLevel, rtsp, rtp, rtcp, rtmp, rtmpEncryption, rtmps, rtmpServerKey,
                     rtmpServerCert, srt, webrtc, api, metrics, transports, readTimeout,
-                    writeTimeout, writeQueueSize, serverKey, serverCert, users, paths);
+                    writeTimeout, writeQueueSize, serverKey, serverCert, users, paths, gopCache);
         } catch (BadValue e) {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
             return null;
         }
+    }
+
+    private static GopCacheConf gopCache(ConfNode n, GopCacheConf d) {
+        long maxBytes = n.get("gopCacheMaxBytes", d.maxBytes(), v -> {
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new BadValue("wrong type: expected an integer, got " + ConfNode.describe(v),
+                        "0 (no cache).." + GopCacheConf.MAX_BYTES);
+            }
+            GopCacheConf.checkBytes(v.longValue());
+            return v.longValue();
+        });
+        var maxDuration = n.get("gopCacheMaxDuration", d.maxDuration(), v -> {
+            var t = ConfNode.duration(v);
+            GopCacheConf.checkDuration(t);
+            return t;
+        });
+        return new GopCacheConf(maxBytes, maxDuration);
     }
 
     private static WebrtcServerConf webrtc(ConfNode n, WebrtcServerConf d) {

@@ -47,7 +47,9 @@ final class ConfChanges {
             Map.entry("writeQueueSize", EnumSet.of(Part.LIVE)),
             // the authorizer is swapped for every server at once; sessions already admitted stay
             Map.entry("authInternalUsers", EnumSet.of(Part.LIVE)),
-            Map.entry("paths", EnumSet.of(Part.PATHS)));
+            Map.entry("paths", EnumSet.of(Part.PATHS)),
+            // read when a stream starts: the next publishers' streams get the new bounds
+            Map.entry("gopCache", EnumSet.of(Part.LIVE)));
 
     private ConfChanges() {
     }
