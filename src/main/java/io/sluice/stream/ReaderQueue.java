@@ -1,10 +1,14 @@
 package io.sluice.stream;
 
 import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 
@@ -20,9 +24,21 @@ import org.slf4j.Logger;
  * <p>When the queue is full the unit is dropped, counted and, for the keyframe media, the reader
  * waits for the next keyframe before sending video again (a decoder cannot use the frames after a
  * hole anyway). A warning is logged at most once per second.
+ *
+ * <p>Joining (catch-up): the cached GOP handed over by {@link #onReplay} is sent from the reader's
+ * loop, paced by the sink (written while it is writable, resumed by {@link #drain} when it drains,
+ * and at most {@value #REPLAY_BATCH} units per millisecond so that a UDP sink, always "writable",
+ * does not flood its peer's receive buffer). Live units arriving meanwhile queue behind it, bounded
+ * by bytes (the GOP cache bound) rather than by {@code capacity}: a 10 s GOP at 20 Mbit/s is ~20,000
+ * packets, far more than a live queue should hold, and the units are shared with the stream's cache
+ * anyway. Once the GOP is out and the backlog is back under {@code capacity}, the reader is live:
+ * packet limit, drops, and the inline fast path as above.
  */
 public final class ReaderQueue implements StreamReader, AutoCloseable {
     private static final long WARN_INTERVAL_NANOS = 1_000_000_000L;
+    /** Replayed units per pacing tick: 32 per ms is ~300 Mbit/s of 1,200-byte packets. */
+    static final int REPLAY_BATCH = 32;
+    private static final long REPLAY_TICK_MICROS = 1000;
 
     /** Sink is where a reader writes units; every method is called only on the reader's event loop. */
     public interface Sink {
@@ -44,6 +60,7 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
     private final Logger log;
     private final Queue<Unit> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder dropped = new LongAdder();
     private final Runnable drainTask = this::drain;
@@ -58,6 +75,18 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
     private long droppedSinceWarn;
     private long lastWarnNanos;
     private volatile boolean closed;
+    /**
+     * The rest of the cached GOP to send, or null. Set once by {@link #onReplay} (before the stream
+     * registers the reader), then polled and cleared only on the loop.
+     */
+    private volatile ArrayDeque<Unit> replay;
+    /** True from {@link #onReplay} until the GOP is out and the live backlog is under capacity. */
+    private volatile boolean catchingUp;
+    /** Bound of the live backlog while catching up, in bytes. */
+    private volatile long backlogBytes;
+    private final Runnable replayTick = this::drain;
+    private boolean replayTickScheduled;
+    private volatile long replayed;
 
     /**
      * @param name for logs, e.g. "forward t0 rtsp://***@host/x"
@@ -80,6 +109,31 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * Takes the cached GOP of the stream this reader joins; the reader's loop sends it, then the
+     * live units. Called once, under the stream's lock, before the first {@link #onUnit}.
+     */
+    @Override
+    public void onReplay(List<Unit> gop, long backlogBytes) {
+        if (closed || gop.isEmpty()) {
+            gop.forEach(Unit::release);
+            return;
+        }
+        this.backlogBytes = backlogBytes;
+        // the GOP starts at a keyframe: nothing to wait for
+        waitKeyframe = false;
+        recovering = false;
+        replay = new ArrayDeque<>(gop);
+        catchingUp = true;
+        if (closed) { // close() raced us: release what it could not see
+            loop.execute(this::releaseQueued);
+            return;
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+    }
+
     @Override
     public void onUnit(Unit unit) {
         if (closed) {
@@ -97,16 +151,17 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
             waitKeyframe = false;
             recovering = false;
         }
-        if (queued.get() == 0 && loop.inEventLoop() && sink.isWritable()) {
+        if (queued.get() == 0 && !catchingUp && loop.inEventLoop() && sink.isWritable()) {
             write(unit);
             dirty = true;
             return;
         }
-        if (queued.get() >= capacity) {
+        if (catchingUp ? queuedBytes.get() + unit.size() > backlogBytes : queued.get() >= capacity) {
             drop(unit);
             return;
         }
         queue.add(unit.retain());
+        queuedBytes.addAndGet(unit.size());
         queued.incrementAndGet();
         if (drainScheduled.compareAndSet(false, true)) {
             loop.execute(drainTask);
@@ -136,7 +191,13 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
         }
         long now = System.nanoTime();
         if (now - lastWarnNanos >= WARN_INTERVAL_NANOS) {
-            log.warn("{}: reader too slow, discarded {} packets (queue {} full)", name, droppedSinceWarn, capacity);
+            if (catchingUp) {
+                log.warn("{}: reader too slow, discarded {} packets (catching up with the GOP: backlog of {} bytes "
+                        + "full)", name, droppedSinceWarn, backlogBytes);
+            } else {
+                log.warn("{}: reader too slow, discarded {} packets (queue {} full)", name, droppedSinceWarn,
+                        capacity);
+            }
             droppedSinceWarn = 0;
             lastWarnNanos = now;
         }
@@ -149,9 +210,23 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
     public void drain() {
         drainScheduled.set(false);
         boolean wrote = false;
+        ArrayDeque<Unit> r = replay;
+        if (r != null && !closed) {
+            if (replayTickScheduled) {
+                return; // paced: a live unit's wake-up must not speed the GOP up
+            }
+            wrote = drainReplay(r);
+            if (!r.isEmpty()) {
+                // live units wait behind the GOP; the pacing tick or the sink's drain resumes
+                flushIfWrote(wrote);
+                return;
+            }
+            replay = null;
+        }
         Unit u;
         while (!closed && sink.isWritable() && (u = queue.poll()) != null) {
             queued.decrementAndGet();
+            queuedBytes.addAndGet(-u.size());
             try {
                 write(u);
                 wrote = true;
@@ -159,12 +234,47 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
                 u.release();
             }
         }
+        if (catchingUp && replay == null && queued.get() < capacity) {
+            // caught up: live limits again. A unit the publisher queued under the byte bound just
+            // before this is still in the queue, so order holds: the fast path needs an empty queue.
+            catchingUp = false;
+        }
+        flushIfWrote(wrote);
+        if (closed) {
+            releaseQueued();
+        }
+    }
+
+    /** Writes up to a pacing batch of the GOP; true when something was written. */
+    private boolean drainReplay(ArrayDeque<Unit> r) {
+        boolean wrote = false;
+        int n = 0;
+        Unit u;
+        while (n < REPLAY_BATCH && sink.isWritable() && (u = r.poll()) != null) {
+            try {
+                write(u);
+                wrote = true;
+                n++;
+            } finally {
+                u.release();
+            }
+        }
+        replayed += n;
+        if (!r.isEmpty() && n == REPLAY_BATCH && !replayTickScheduled) {
+            // still writable: come back on the next tick. Not writable: the owner calls drain().
+            replayTickScheduled = true;
+            loop.schedule(() -> {
+                replayTickScheduled = false;
+                replayTick.run();
+            }, REPLAY_TICK_MICROS, TimeUnit.MICROSECONDS);
+        }
+        return wrote;
+    }
+
+    private void flushIfWrote(boolean wrote) {
         if (wrote || dirty) {
             dirty = false;
             sink.flush();
-        }
-        if (closed) {
-            releaseQueued();
         }
     }
 
@@ -172,7 +282,15 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
         Unit u;
         while ((u = queue.poll()) != null) {
             queued.decrementAndGet();
+            queuedBytes.addAndGet(-u.size());
             u.release();
+        }
+        ArrayDeque<Unit> r = replay;
+        if (r != null) {
+            replay = null;
+            while ((u = r.poll()) != null) {
+                u.release();
+            }
         }
     }
 
@@ -190,6 +308,16 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
 
     public int queued() {
         return queued.get();
+    }
+
+    /** Units of the cached GOP sent so far. */
+    public long replayed() {
+        return replayed;
+    }
+
+    /** True while the cached GOP or the live backlog behind it is being sent. */
+    public boolean catchingUp() {
+        return catchingUp;
     }
 
     /** Stops delivery and releases queued units (on the loop, so it never races a drain). */

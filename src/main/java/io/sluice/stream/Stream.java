@@ -1,6 +1,7 @@
 package io.sluice.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.conf.GopCacheConf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,10 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Stream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
-    /** A GOP larger than this many packets is not cached (a stream without keyframes, or a huge GOP). */
-    static final int MAX_GOP_PACKETS = 4096;
-    /** A GOP larger than this many bytes is not cached. */
-    static final long MAX_GOP_BYTES = 16L << 20;
+    private static final long GOP_WARN_INTERVAL_NANOS = 10_000_000_000L;
 
     private final StreamDesc desc;
     private final KeyframeTest[] keyframeTests;
@@ -44,6 +42,15 @@ public final class Stream implements AutoCloseable {
     private final ArrayList<Unit> gop = new ArrayList<>();
     private long gopBytes;
     private boolean gopOverflow;
+    private final GopCacheConf gopLimits;
+    /** gopCacheMaxDuration in clock ticks of the keyframe media. */
+    private final long gopMaxTicks;
+    private final int gopClockRate;
+    /** Guarded by this: RTP timestamp of the cached keyframe, and how far past it the cache reaches. */
+    private long gopStartTs;
+    private long gopSpanTicks;
+    private long gopOverflows;
+    private long lastGopWarnNanos;
     /** Timestamp of the current access unit of the keyframe media, and whether a keyframe was seen in it. */
     private long auTimestamp = -1;
     private boolean auKeyframeSeen;
@@ -85,7 +92,14 @@ public final class Stream implements AutoCloseable {
      */
     public Stream(StreamDesc desc, IntFunction<KeyframeTest> keyframeTestFor,
             IntFunction<? extends AuAssembler> assemblerFor) {
+        this(desc, keyframeTestFor, assemblerFor, GopCacheConf.DEFAULT);
+    }
+
+    /** @param gopLimits bounds of the GOP cache (gopCacheMaxBytes, gopCacheMaxDuration) */
+    public Stream(StreamDesc desc, IntFunction<KeyframeTest> keyframeTestFor,
+            IntFunction<? extends AuAssembler> assemblerFor, GopCacheConf gopLimits) {
         this.desc = desc;
+        this.gopLimits = gopLimits;
         this.assemblerFor = assemblerFor;
         this.keyframeTests = new KeyframeTest[desc.medias().size()];
         for (int i = 0; i < keyframeTests.length; i++) {
@@ -93,6 +107,8 @@ public final class Stream implements AutoCloseable {
         }
         int km = desc.keyframeMedia();
         this.keyframeMedia = km >= 0 && keyframeTests[km] != null ? km : -1;
+        this.gopClockRate = keyframeMedia >= 0 ? Math.max(1, desc.medias().get(keyframeMedia).format().clockRate()) : 1;
+        this.gopMaxTicks = gopLimits.maxDuration().toMillis() * gopClockRate / 1000;
     }
 
     /**
@@ -160,7 +176,7 @@ public final class Stream implements AutoCloseable {
             assemble(assemblers[media], unit);
         }
         try {
-            if (keyframeMedia >= 0) {
+            if (keyframeMedia >= 0 && gopLimits.enabled()) {
                 cache(unit);
             }
             for (StreamReader r : readers) {
@@ -241,17 +257,38 @@ public final class Stream implements AutoCloseable {
             }
             old.clear();
             gopOverflow = false;
+            gopStartTs = unit.timestamp();
+            gopSpanTicks = 0;
         } else if (gopOverflow || gop.isEmpty()) {
             // nothing is cached until the first keyframe: a reader could not start before it anyway
             return;
         }
-        if (gop.size() >= MAX_GOP_PACKETS || gopBytes + unit.size() > MAX_GOP_BYTES) {
-            clearGop();
-            gopOverflow = true;
+        if (unit.media() == keyframeMedia) {
+            // signed: B-frames carry presentation times a little before the keyframe's in open GOPs
+            int ahead = (int) (unit.timestamp() - gopStartTs);
+            gopSpanTicks = Math.max(gopSpanTicks, ahead);
+        }
+        if (gopBytes + unit.size() > gopLimits.maxBytes() || gopSpanTicks > gopMaxTicks) {
+            gopOverflowed(unit);
             return;
         }
         gop.add(unit.retain());
         gopBytes += unit.size();
+    }
+
+    /** Drops a GOP past the bounds: readers joining before the next keyframe wait for it. */
+    private void gopOverflowed(Unit unit) {
+        gopOverflows++;
+        long now = System.nanoTime();
+        if (now - lastGopWarnNanos >= GOP_WARN_INTERVAL_NANOS || gopOverflows == 1) {
+            lastGopWarnNanos = now;
+            LOG.warn("GOP cache: the GOP passed gopCacheMaxBytes {} or gopCacheMaxDuration {} ({} packets, {} bytes, "
+                    + "{} ms): not cached until the next keyframe; readers joining now wait for it ({} GOPs so far)",
+                    gopLimits.maxBytes(), gopLimits.maxDuration(), gop.size() + 1, gopBytes + unit.size(),
+                    gopSpanTicks * 1000 / gopClockRate, gopOverflows);
+        }
+        clearGop();
+        gopOverflow = true;
     }
 
     private void clearGop() {
@@ -260,12 +297,13 @@ public final class Stream implements AutoCloseable {
         }
         gop.clear();
         gopBytes = 0;
+        gopSpanTicks = 0;
     }
 
     /**
      * Adds a reader. When {@code fromKeyframe} is set and a keyframe is cached, the reader first gets
-     * the cached GOP (from the last keyframe on), then the live packets, with nothing lost or repeated
-     * between the two.
+     * the cached GOP (from the last keyframe on) through {@link StreamReader#onReplay}, then the live
+     * packets, with nothing lost or repeated between the two.
      */
     public void addReader(StreamReader reader, boolean fromKeyframe) {
         addReader(reader, fromKeyframe, false);
@@ -277,17 +315,20 @@ public final class Stream implements AutoCloseable {
      * cached ones included, carry them.
      */
     public void addReader(StreamReader reader, boolean fromKeyframe, boolean needsAccessUnits) {
-        // Holding the cache lock while replaying and registering means no write() can slip a packet
-        // between the replay and the registration.
+        // Taking the snapshot and registering under the cache lock means no write() can slip a packet
+        // between the two. The lock is held only to retain the units (a 10 s GOP at 20 Mbit/s is
+        // ~20,000 packets: about a millisecond); the reader sends them from its own loop, so the
+        // publisher never waits for a reader's socket.
         synchronized (this) {
             if (needsAccessUnits && assemblers == null && !closed) {
                 startAssembling();
             }
             if (fromKeyframe && hasCachedKeyframe()) {
+                List<Unit> snapshot = new ArrayList<>(gop.size());
                 for (Unit u : gop) {
-                    reader.onUnit(u);
+                    snapshot.add(u.retain());
                 }
-                reader.onBatchEnd();
+                reader.onReplay(snapshot, gopLimits.maxBytes());
             }
             readers.add(reader);
         }
@@ -335,6 +376,11 @@ public final class Stream implements AutoCloseable {
     /** Number of packets in the GOP cache (for tests and stats). */
     public synchronized int cachedPackets() {
         return gop.size();
+    }
+
+    /** What the GOP cache holds now, and how many GOPs were too large for it. */
+    public synchronized GopCacheStats gopCacheStats() {
+        return new GopCacheStats(gop.size(), gopBytes, gopSpanTicks * 1000 / gopClockRate, gopOverflows);
     }
 
     /** Ends the stream: readers are dropped and the GOP cache is released. Idempotent. */

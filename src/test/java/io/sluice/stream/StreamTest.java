@@ -102,9 +102,10 @@ class StreamTest {
 
     @Test
     void hugeGopIsNotCached() {
-        Stream s = stream();
+        Stream s = new Stream(TestPackets.videoAudio(), i -> i == 0 ? TestPackets.h264Test() : null, i -> null,
+                new io.sluice.conf.GopCacheConf(16 * 100, java.time.Duration.ofSeconds(12)));
         s.write(0, rtp(96, 0, 0, 0x65), 0);
-        for (int i = 1; i <= Stream.MAX_GOP_PACKETS + 10; i++) {
+        for (int i = 1; i <= 110; i++) {
             s.write(0, rtp(96, i & 0xffff, i, 0x41), 0);
         }
         assertThat(s.cachedPackets()).isZero();
