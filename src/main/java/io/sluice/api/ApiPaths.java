@@ -7,6 +7,7 @@ import io.sluice.api.ApiSessions.SessionJson;
 import io.sluice.control.Control;
 import io.sluice.control.PathInfo;
 import io.sluice.control.PathInfo.TrackInfo;
+import io.sluice.control.PathInfo.GopCacheInfo;
 import io.sluice.net.http.HttpReply;
 import java.time.Instant;
 import java.util.List;
@@ -20,14 +21,16 @@ final class ApiPaths {
      * @param source the publisher's session, null when none
      * @param readers local reader sessions
      * @param forwardTargets the ids of its forward targets
+     * @param gopCache what the GOP cache holds (packets, bytes, durationMillis) and overflows: GOPs past
+     *     gopCacheMaxBytes or gopCacheMaxDuration, during which joining readers waited for a keyframe
      */
     record PathJson(String name, String confName, boolean ready, Instant readyTime, SessionJson source,
                     List<TrackInfo> tracks, long bytesReceived, long packetsReceived, int readers,
-                    List<String> forwardTargets) {
+                    List<String> forwardTargets, GopCacheInfo gopCache) {
         static PathJson of(PathInfo p) {
             return new PathJson(p.name(), p.confName(), p.ready(), p.readySince(),
                     p.source() == null ? null : SessionJson.of(p.source()), p.tracks(), p.bytesIn(), p.packetsIn(),
-                    p.readers(), p.targets());
+                    p.readers(), p.targets(), p.gopCache());
         }
     }
 

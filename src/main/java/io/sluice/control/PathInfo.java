@@ -16,12 +16,35 @@ import java.util.List;
  * @param packetsIn packets received from the publisher of the current stream
  * @param readers local reader sessions (forward targets are not counted)
  * @param targets ids of the forward targets of the path
+ * @param gopCache what the stream's GOP cache holds and how many GOPs were too large for it
  */
 public record PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
-        List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
+        List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
+        GopCacheInfo gopCache) {
     public PathInfo {
         tracks = List.copyOf(tracks);
         targets = List.copyOf(targets);
+        java.util.Objects.requireNonNull(gopCache, "gopCache");
+    }
+
+    /** A path without GOP cache figures (no stream, or a test). */
+    public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
+            List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
+        this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets,
+                GopCacheInfo.NONE);
+    }
+
+    /**
+     * What a stream's GOP cache holds now.
+     *
+     * @param packets packets cached (every media, from the last keyframe on)
+     * @param bytes RTP bytes cached
+     * @param durationMillis media time the cache spans on the keyframe track
+     * @param overflows GOPs past gopCacheMaxBytes or gopCacheMaxDuration, not cached (readers that
+     *     joined during one waited for the next keyframe)
+     */
+    public record GopCacheInfo(int packets, long bytes, long durationMillis, long overflows) {
+        public static final GopCacheInfo NONE = new GopCacheInfo(0, 0, 0, 0);
     }
 
     /**

@@ -72,7 +72,12 @@ public final class ControlImpl implements Control {
         List<String> targets = p.forwardStats().stream().map(DestStats::id).toList();
         return new PathInfo(p.name(), p.conf().name(), s != null, p.readySince(), source, tracks,
                 s == null ? 0 : s.bytesIn(), s == null ? 0 : s.packetsIn(),
-                server.paths().sessions().readers(p.name()), targets);
+                server.paths().sessions().readers(p.name()), targets,
+                s == null ? PathInfo.GopCacheInfo.NONE : gopCache(s.gopCacheStats()));
+    }
+
+    private static PathInfo.GopCacheInfo gopCache(io.sluice.stream.GopCacheStats g) {
+        return new PathInfo.GopCacheInfo(g.packets(), g.bytes(), g.durationMillis(), g.overflows());
     }
 
     @Override

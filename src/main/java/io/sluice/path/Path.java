@@ -29,13 +29,21 @@ public final class Path implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> onStreamEnd = new CopyOnWriteArrayList<>();
     private final Runnable onIdle;
     private PublisherHandle publisher;
+    /** The GOP cache bounds of the current configuration, read when a stream starts. */
+    private final java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache;
 
     /** @param onIdle called after the publisher left (the manager may drop a path made from a pattern) */
     Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle) {
+        this(name, conf, forwards, onIdle, () -> io.sluice.conf.GopCacheConf.DEFAULT);
+    }
+
+    Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle,
+            java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache) {
         this.name = name;
         this.conf = conf;
         this.forwards = forwards;
         this.onIdle = onIdle;
+        this.gopCache = gopCache;
     }
 
     public String name() {
@@ -72,7 +80,7 @@ public final class Path implements AutoCloseable {
         Stream s = new Stream(desc, i -> {
             KeyframeDetector d = KeyframeDetector.forCodec(desc.medias().get(i).format().codec());
             return d == KeyframeDetector.NONE ? null : d::isKeyframePacket;
-        }, i -> assembler(desc.medias().get(i).format()));
+        }, i -> assembler(desc.medias().get(i).format()), gopCache.get());
         publisher = new PublisherHandle(s, loop, who, java.time.Instant.now());
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);

@@ -127,7 +127,7 @@ public final class PathManager implements AutoCloseable {
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
                     clock, () -> sessions.readers(name));
-            p = new Path(name, pc, fm, () -> dropIfIdle(name));
+            p = new Path(name, pc, fm, () -> dropIfIdle(name), () -> conf.gopCache());
             paths.put(name, p);
         }
         return p;

@@ -38,7 +38,8 @@ class ApiPathsTest {
                            "bytesReceived":123456,"bytesSent":0},
                  "tracks":[{"type":"video","codec":"H264","clockRate":90000},
                            {"type":"audio","codec":"Opus","clockRate":48000}],
-                 "bytesReceived":123456,"packetsReceived":1000,"readers":2,"forwardTargets":["srt1","rtmp1"]}
+                 "bytesReceived":123456,"packetsReceived":1000,"readers":2,"forwardTargets":["srt1","rtmp1"],
+                 "gopCache":{"packets":0,"bytes":0,"durationMillis":0,"overflows":0}}
                 """));
     }
 
