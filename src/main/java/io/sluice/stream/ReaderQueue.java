@@ -27,8 +27,9 @@ import org.slf4j.Logger;
  *
  * <p>Joining (catch-up): the cached GOP handed over by {@link #onReplay} is sent from the reader's
  * loop, paced by the sink (written while it is writable, resumed by {@link #drain} when it drains,
- * and at most {@value #REPLAY_BATCH} units per millisecond so that a UDP sink, always "writable",
- * does not flood its peer's receive buffer). Live units arriving meanwhile queue behind it, bounded
+ * at most {@value #REPLAY_BATCH} units per millisecond, and {@value #PACED_REPLAY_BATCH} into a sink
+ * that never pushes back, so that a UDP sink, always "writable", does not flood its peer's receive
+ * buffer). Live units arriving meanwhile queue behind it, bounded
  * by bytes (the GOP cache bound) rather than by {@code capacity}: a 10 s GOP at 20 Mbit/s is ~20,000
  * packets, far more than a live queue should hold, and the units are shared with the stream's cache
  * anyway. Once the GOP is out and the backlog is back under {@code capacity}, the reader is live:
@@ -38,6 +39,11 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
     private static final long WARN_INTERVAL_NANOS = 1_000_000_000L;
     /** Replayed units per pacing tick: 32 per ms is ~300 Mbit/s of 1,200-byte packets. */
     static final int REPLAY_BATCH = 32;
+    /**
+     * Replayed units per tick into a sink that never pushes back: 8 per ms is ~75 Mbit/s of 1,200-byte
+     * packets, a 10 s GOP at 20 Mbit/s in ~3.5 s, and bursts of 8 packets a UDP receiver absorbs.
+     */
+    static final int PACED_REPLAY_BATCH = 8;
     private static final long REPLAY_TICK_MICROS = 1000;
 
     /** Sink is where a reader writes units; every method is called only on the reader's event loop. */
@@ -50,6 +56,15 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
 
         /** Pushes what was written to the socket. */
         void flush();
+
+        /**
+         * False for a sink that never pushes back (UDP: the peer's receive buffer overflows instead):
+         * the cached GOP then goes out at a rate a receiver keeps up with, {@value #PACED_REPLAY_BATCH}
+         * units per millisecond, rather than as fast as the loop can write.
+         */
+        default boolean pushesBack() {
+            return true;
+        }
     }
 
     private final String name;
@@ -249,8 +264,9 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
     private boolean drainReplay(ArrayDeque<Unit> r) {
         boolean wrote = false;
         int n = 0;
+        int batch = sink.pushesBack() ? REPLAY_BATCH : PACED_REPLAY_BATCH;
         Unit u;
-        while (n < REPLAY_BATCH && sink.isWritable() && (u = r.poll()) != null) {
+        while (n < batch && sink.isWritable() && (u = r.poll()) != null) {
             try {
                 write(u);
                 wrote = true;
@@ -260,7 +276,7 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
             }
         }
         replayed += n;
-        if (!r.isEmpty() && n == REPLAY_BATCH && !replayTickScheduled) {
+        if (!r.isEmpty() && n == batch && !replayTickScheduled) {
             // still writable: come back on the next tick. Not writable: the owner calls drain().
             replayTickScheduled = true;
             loop.schedule(() -> {

@@ -416,6 +416,11 @@ public final class RtspDest implements Dest {
         }
 
         @Override
+        public boolean pushesBack() {
+            return false;
+        }
+
+        @Override
         public void write(Unit unit) {
             int m = unit.media();
             reports.sent(unit);

@@ -112,6 +112,11 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
     }
 
     @Override
+    public boolean pushesBack() {
+        return false;
+    }
+
+    @Override
     public void write(Unit unit) {
         Out o = byMedia[unit.media()];
         if (o == null || closed) {

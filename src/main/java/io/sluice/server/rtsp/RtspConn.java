@@ -720,6 +720,11 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public boolean pushesBack() {
+            return false; // one shared UDP socket: it stays writable while a reader's receive buffer overflows
+        }
+
+        @Override
         public void write(Unit unit) {
             InetSocketAddress dst = to[unit.media()];
             if (dst == null) {
