@@ -73,7 +73,8 @@ class GopJoinIT {
                     control.addTarget("live/cam", Map.of("id", "srt", "url",
                             "srt://127.0.0.1:" + srt + "?streamid=publish:live/out"));
                     control.addTarget("live/cam", Map.of("id", "rtsp", "url",
-                            "rtsp://127.0.0.1:" + rtsp + "/live/out"));
+                            "rtsp://127.0.0.1:" + rtsp + "/live/out", "rtspConfig",
+                            Map.of("transport", System.getProperty("gopjoin.rtspTransport", "tcp"))));
                     assertThat(Wait.until(() -> forwarding(control) == 3
                             && control.sessions().stream().anyMatch(GopJoinIT::isReader), Duration.ofSeconds(8)))
                             .as("targets forwarding and reader reading: %s", control.targets(java.util.Optional.empty()))
