@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# bench/gop-join.sh
+#   Frames a forward target gets when it joins (and re-joins) a camera-like stream mid-GOP, per
+#   protocol, against the frames the publisher sent from the keyframe Sluice had cached.
+#   Publisher: a camera-like clip (H264 High, 2 B-frames, 6 Mbit/s, 1280x720@30, keyframe every 5 s,
+#     AAC 48 kHz; 20 s, encoded once into $CACHE) played twice (40 s, keyframes every 5 s) with
+#     `ffmpeg -re -stream_loop 1 -c copy` over RTSP/TCP to Sluice's path live/cam.
+#   Targets, added through the Control API (POST /v3/forwardtargets/add/live/cam) JOIN1_S after the
+#     stream came up (default 8 s: 3 s after the keyframe at 5 s):
+#       rtmp      -> nginx-rtmp (peers/sink-rtmp.sh, one FLV per session)
+#       srt       -> GStreamer srtsrc listener (peers/sink-srt.sh, one TS per session)
+#       rtsp-tcp  -> GstRtspServer RECORD (IMPL=gst peers/sink-rtsp.sh), interleaved TCP
+#       rtsp-udp  -> a second GstRtspServer, RTP over UDP
+#     (WHIP is left out: WebRTC carries no AAC and a B-frame H264 stream is not WebRTC material.)
+#   Reconnect: REJOIN_S after the stream came up (default 23.5 s: 3.5 s after the keyframe at 20 s)
+#     every target is disabled and enabled again through the API (PATCH enable), so it reconnects and
+#     joins mid-GOP a second time; that session runs to the end of the stream.
+#   Counting: each sink probes its recordings (ffprobe -count_frames, or GStreamer's parsed frames
+#     for the RTSP sinks), per session. Expected frames:
+#       session 2 (rejoin): the frames the clip has from the keyframe cached at the rejoin (the join
+#         time read from the target's `since`, which says which GOP it joined) to the end: exact;
+#       session 1: from the keyframe cached at the join to the moment it was disabled, from the
+#         wall clock (the publisher runs in real time): approximate (±1 frame per 33 ms of slack),
+#         and the frames in flight when the session is torn down are lost by design.
+#   Also prints each target's `dropped` and whether Sluice logged `reader too slow`.
+# Env: JOIN1_S=8 REJOIN_S=23.5 CACHE=/tmp/sluice-bench BENCH_KEEP=dir
+# Prints: GOPJOIN target= session= joined_s= keyframe_s= frames= expected= share= per session, then a
+#   markdown table.
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+JOIN1_S=${JOIN1_S:-8}; REJOIN_S=${REJOIN_S:-23.5}; CACHE=${CACHE:-/tmp/sluice-bench}
+CLIP_S=20; LOOPS=2; GOP_S=5; FPS=30; TOTAL_S=$((CLIP_S * LOOPS))
+W=$(mktemp -d /tmp/bench-gop-join.XXXXXX)
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill_tree "$p"; done
+  sleep 0.5
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
+  rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+build_sluice || { echo "build failed" >&2; exit 1; }
+
+# the camera-like clip, encoded once (same settings as GopJoinIT's CameraClip)
+SRC="$CACHE/camera-720p-6M-gop5-${CLIP_S}s.mkv"
+if [ ! -s "$SRC" ]; then
+  mkdir -p "$CACHE"
+  timeout 600 ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=1280x720:rate=$FPS" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000" -t "$CLIP_S" -map 0:v -map 1:a \
+    -c:v libx264 -profile:v high -preset superfast -bf 2 -b:v 6M -maxrate 6M -bufsize 6M -pix_fmt yuv420p \
+    -g $((GOP_S * FPS)) -keyint_min $((GOP_S * FPS)) -sc_threshold 0 -c:a aac -b:a 64k -ac 1 \
+    -f matroska "$SRC.tmp" && mv "$SRC.tmp" "$SRC" || { echo "cannot build $SRC" >&2; exit 1; }
+fi
+CLIP_FRAMES=$(timeout 60 ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets \
+  -of csv=p=0 "$SRC")
+
+read -r RTSP API RTMP_SINK RTSP_TCP RTSP_UDP <<<"$(free_ports 5)"
+RTP=$(free_udp_pair); read -r SRT_SINK <<<"$(free_udp_ports 1)"
+SINK_S=$((TOTAL_S + 25))
+{
+  sluice_listeners "$RTSP" "$RTP" | sed "s/^apiAddress: .*/apiAddress: 127.0.0.1:$API/"
+  echo "paths:"
+  echo "  live/cam:"
+  echo "    forwardTargets: []"
+} > "$W/sluice.yml"
+timeout -k 5 $((SINK_S + 30)) "$REPO/sluice" "$W/sluice.yml" > "$W/sluice.log" 2>&1 & PIDS+=($!)
+wait_port "$API" 300 && wait_port "$RTSP" 100 || { echo "sluice did not start: $(tail -3 "$W/sluice.log")" >&2; exit 1; }
+
+bash "$PEERS/sink-rtmp.sh" "$RTMP_SINK" "$SINK_S" > "$W/sink-rtmp.log" 2>&1 & PIDS+=($!)
+bash "$PEERS/sink-srt.sh" "$SRT_SINK" "$SINK_S" > "$W/sink-srt.log" 2>&1 & PIDS+=($!)
+IMPL=gst bash "$PEERS/sink-rtsp.sh" "$RTSP_TCP" live/out "$SINK_S" > "$W/sink-rtsp-tcp.log" 2>&1 & PIDS+=($!)
+IMPL=gst bash "$PEERS/sink-rtsp.sh" "$RTSP_UDP" live/out "$SINK_S" > "$W/sink-rtsp-udp.log" 2>&1 & PIDS+=($!)
+wait_port "$RTMP_SINK" && wait_udp_port "$SRT_SINK" && wait_port "$RTSP_TCP" && wait_port "$RTSP_UDP" \
+  || { echo "a sink did not start" >&2; exit 1; }
+SINK_START=$(date +%s.%N)
+
+api() { curl -s -m 5 -X "$1" -H 'content-type: application/json' ${3:+-d "$3"} "http://127.0.0.1:$API$2"; }
+now() { date +%s.%N; }
+sleep_until() { local d; d=$(awk -v t="$1" -v n="$(now)" 'BEGIN { d = t - n; print d > 0 ? d : 0 }'); sleep "$d"; }
+
+timeout -k 5 $((TOTAL_S + 20)) ffmpeg -hide_banner -nostdin -loglevel error -re -stream_loop $((LOOPS - 1)) \
+  -i "$SRC" -map 0 -c copy -f rtsp -rtsp_transport tcp "rtsp://127.0.0.1:$RTSP/live/cam" > "$W/publisher.log" 2>&1 &
+PUB=$!; PIDS+=($PUB)
+for _ in $(seq 1 200); do
+  api GET /v3/paths/get/live/cam | grep -q '"ready":true' && break
+  sleep 0.05
+done
+READY=$(now)
+TARGETS="rtmp srt rtsp-tcp rtsp-udp"
+url_of() {
+  case "$1" in
+    rtmp) echo "\"url\":\"rtmp://127.0.0.1:$RTMP_SINK/live/out\"";;
+    srt) echo "\"url\":\"srt://127.0.0.1:$SRT_SINK?streamid=publish:live/out\"";;
+    rtsp-tcp) echo "\"url\":\"rtsp://127.0.0.1:$RTSP_TCP/live/out\",\"rtspConfig\":{\"transport\":\"tcp\"}";;
+    rtsp-udp) echo "\"url\":\"rtsp://127.0.0.1:$RTSP_UDP/live/out\",\"rtspConfig\":{\"transport\":\"udp\"}";;
+  esac
+}
+# since_s ID -> seconds between the stream coming up and the target's current session starting
+since_s() {
+  api GET "/v3/forwardtargets/get/live/cam/$1" | $PY -c '
+import json, sys, datetime
+t = json.load(sys.stdin); s = t.get("since")
+print("NA" if not s else "%.3f" % (datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() - float(sys.argv[1])))
+' "$READY"
+}
+await_forwarding() {
+  local id=$1 i
+  for i in $(seq 1 100); do
+    api GET "/v3/forwardtargets/get/live/cam/$id" | grep -q '"state":"forwarding"' && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+sleep_until "$(awk -v r="$READY" -v j="$JOIN1_S" 'BEGIN { print r + j }')"
+for t in $TARGETS; do api POST /v3/forwardtargets/add/live/cam "{\"id\":\"$t\",$(url_of "$t")}" > /dev/null; done
+declare -A JOIN1 JOIN2 DISABLED
+for t in $TARGETS; do await_forwarding "$t"; JOIN1[$t]=$(since_s "$t"); done
+
+sleep_until "$(awk -v r="$READY" -v j="$REJOIN_S" 'BEGIN { print r + j }')"
+for t in $TARGETS; do
+  api PATCH "/v3/forwardtargets/patch/live/cam/$t" '{"enable":false}' > /dev/null
+  DISABLED[$t]=$(awk -v n="$(now)" -v r="$READY" 'BEGIN { printf "%.3f", n - r }')
+  api PATCH "/v3/forwardtargets/patch/live/cam/$t" '{"enable":true}' > /dev/null
+done
+for t in $TARGETS; do await_forwarding "$t"; JOIN2[$t]=$(since_s "$t"); done
+declare -A DROPPED
+wait "$PUB"
+for t in $TARGETS; do
+  DROPPED[$t]=$(api GET "/v3/forwardtargets/get/live/cam/$t" | $PY -c 'import json,sys; print(json.load(sys.stdin).get("dropped"))')
+done
+SLOW=$(grep -c "reader too slow" "$W/sluice.log")
+# the sinks stop at their deadline and print their per-session counts
+for _ in $(seq 1 $((SINK_S + 60))); do
+  n=0; for f in sink-rtmp sink-srt sink-rtsp-tcp sink-rtsp-udp; do grep -q '^RECEIVED' "$W/$f.log" && n=$((n + 1)); done
+  [ "$n" = 4 ] && break
+  sleep 1
+done
+
+# session_frames LOG -> video frames per session, one line each, in session order
+session_frames() {
+  if grep -q '^STREAM session=' "$1"; then
+    sed -n 's/^STREAM session=\([0-9]*\) index=0 frames=\([0-9]*\).*/\1 \2/p' "$1" | sort -n | awk '{print $2}'
+  else
+    grep '^STREAM file=' "$1" | grep 'codec_type=video' | sort -V \
+      | sed -n 's/.*nb_read_frames=\([0-9]*\).*/\1/p'
+  fi
+}
+log_of() { echo "$W/sink-$1.log"; }
+ROWS=()
+for t in $TARGETS; do
+  mapfile -t F < <(session_frames "$(log_of "$t")")
+  for s in 1 2; do
+    if [ "$s" = 1 ]; then j=${JOIN1[$t]}; end=${DISABLED[$t]}; else j=${JOIN2[$t]}; end=$TOTAL_S; fi
+    got=${F[$((s - 1))]:-0}
+    read -r ks exp share <<<"$(awk -v j="$j" -v e="$end" -v g="$GOP_S" -v f="$FPS" -v got="$got" -v s="$s" \
+      -v clip="$CLIP_FRAMES" -v loops="$LOOPS" 'BEGIN {
+        if (j == "NA") { print "NA NA NA"; exit }
+        k = int(j / g) * g
+        exp = (s == 2) ? clip * loops - k * f : int((e - k) * f)
+        printf "%d %d %.1f\n", k, exp, exp > 0 ? 100 * got / exp : 0 }')"
+    echo "GOPJOIN target=$t session=$s joined_s=$j keyframe_s=$ks frames=$got expected=$exp share=$share dropped=${DROPPED[$t]}"
+    ROWS+=("| $t | $([ "$s" = 1 ] && echo "join" || echo "rejoin") | ${j} s | ${ks} s | $got | $exp$([ "$s" = 1 ] && echo " (≈)") | ${share} % |")
+  done
+done
+echo "GOPJOIN_LOG reader_too_slow=$SLOW"
+echo
+echo "| target | session | attached (s after stream up) | cached keyframe at | frames received | frames sent since that keyframe | share |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"
+echo
+echo "dropped per target: $(for t in $TARGETS; do printf '%s=%s ' "$t" "${DROPPED[$t]}"; done); 'reader too slow' lines: $SLOW"
