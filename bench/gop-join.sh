@@ -5,8 +5,10 @@
 #   Publisher: a camera-like clip (H264 High, 2 B-frames, 6 Mbit/s, 1280x720@30, keyframe every 5 s,
 #     AAC 48 kHz; 20 s, encoded once into $CACHE) played twice (40 s, keyframes every 5 s) with
 #     `ffmpeg -re -stream_loop 1 -c copy` over RTSP/TCP to Sluice's path live/cam.
-#   Targets, added through the Control API (POST /v3/forwardtargets/add/live/cam) JOIN1_S after the
-#     stream came up (default 8 s: 3 s after the keyframe at 5 s):
+#   Times are media times: ffmpeg -re starts its clock before the RTSP handshake, so the media runs
+#     ~1-2 s ahead of the wall clock; the lead is measured from the path's gopCache span at 6.5 s.
+#   Targets, added through the Control API (POST /v3/forwardtargets/add/live/cam) at media time
+#     JOIN1_S (default 8 s: 3 s after the keyframe at 5 s):
 #       rtmp      -> nginx-rtmp (peers/sink-rtmp.sh, one FLV per session)
 #       srt       -> GStreamer srtsrc listener (peers/sink-srt.sh, one TS per session)
 #       rtsp-tcp  -> GstRtspServer RECORD (IMPL=gst peers/sink-rtsp.sh), interleaved TCP
@@ -79,16 +81,20 @@ SINK_START=$(date +%s.%N)
 
 api() { curl -s -m 5 -X "$1" -H 'content-type: application/json' ${3:+-d "$3"} "http://127.0.0.1:$API$2"; }
 now() { date +%s.%N; }
-sleep_until() { local d; d=$(awk -v t="$1" -v n="$(now)" 'BEGIN { d = t - n; print d > 0 ? d : 0 }'); sleep "$d"; }
+# (awk prints numbers with %.6g unless told: epoch seconds need printf)
+sleep_until() { local d; d=$(awk -v t="$1" -v n="$(now)" 'BEGIN { d = t - n; printf "%.3f\n", (d > 0 ? d : 0) }'); sleep "$d"; }
+at() { awk -v r="$READY" -v j="$1" 'BEGIN { printf "%.3f\n", r + j }'; }
 
 timeout -k 5 $((TOTAL_S + 20)) ffmpeg -hide_banner -nostdin -loglevel error -re -stream_loop $((LOOPS - 1)) \
   -i "$SRC" -map 0 -c copy -f rtsp -rtsp_transport tcp "rtsp://127.0.0.1:$RTSP/live/cam" > "$W/publisher.log" 2>&1 &
 PUB=$!; PIDS+=($PUB)
+PUB_START=$(now)
 for _ in $(seq 1 200); do
-  api GET /v3/paths/get/live/cam | grep -q '"ready":true' && break
+  api GET /v3/paths/get/live/cam | grep -Eq '"ready": ?true' && break
   sleep 0.05
 done
 READY=$(now)
+echo "GOPJOIN_READY after_s=$(awk -v a="$PUB_START" -v b="$READY" 'BEGIN { printf "%.2f", b - a }')"
 TARGETS="rtmp srt rtsp-tcp rtsp-udp"
 url_of() {
   case "$1" in
@@ -98,13 +104,14 @@ url_of() {
     rtsp-udp) echo "\"url\":\"rtsp://127.0.0.1:$RTSP_UDP/live/out\",\"rtspConfig\":{\"transport\":\"udp\"}";;
   esac
 }
-# since_s ID -> seconds between the stream coming up and the target's current session starting
+# since_s ID -> media time (s) at which the target's current session started
 since_s() {
   api GET "/v3/forwardtargets/get/live/cam/$1" | $PY -c '
 import json, sys, datetime
 t = json.load(sys.stdin); s = t.get("since")
-print("NA" if not s else "%.3f" % (datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() - float(sys.argv[1])))
-' "$READY"
+print("NA" if not s else "%.3f" % (datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+      - float(sys.argv[1]) + float(sys.argv[2])))
+' "$READY" "${LEAD:-0}"
 }
 await_forwarding() {
   local id=$1 i
@@ -115,15 +122,23 @@ await_forwarding() {
   return 1
 }
 
-sleep_until "$(awk -v r="$READY" -v j="$JOIN1_S" 'BEGIN { print r + j }')"
+# ffmpeg -re starts its clock before the RTSP handshake, so the media runs ahead of the wall clock
+# since the stream came up (LEAD s, ~1-2 s here). Measure it in the second GOP: the path's GOP cache
+# span says when the keyframe at 5 s arrived. Joins are then scheduled, and attributed, in media time.
+sleep_until "$(at 6.5)"
+SPAN=$(api GET /v3/paths/get/live/cam | $PY -c 'import json,sys; print(json.load(sys.stdin)["gopCache"]["durationMillis"])')
+LEAD=$(awk -v n="$(now)" -v r="$READY" -v d="$SPAN" -v g="$GOP_S" 'BEGIN { printf "%.3f", g - (n - r - d / 1000) }')
+echo "GOPJOIN_LEAD media_ahead_s=$LEAD"
+at() { awk -v r="$READY" -v j="$1" -v l="$LEAD" 'BEGIN { printf "%.3f\n", r + j - l }'; }
+sleep_until "$(at "$JOIN1_S")"
 for t in $TARGETS; do api POST /v3/forwardtargets/add/live/cam "{\"id\":\"$t\",$(url_of "$t")}" > /dev/null; done
 declare -A JOIN1 JOIN2 DISABLED
 for t in $TARGETS; do await_forwarding "$t"; JOIN1[$t]=$(since_s "$t"); done
 
-sleep_until "$(awk -v r="$READY" -v j="$REJOIN_S" 'BEGIN { print r + j }')"
+sleep_until "$(at "$REJOIN_S")"
 for t in $TARGETS; do
   api PATCH "/v3/forwardtargets/patch/live/cam/$t" '{"enable":false}' > /dev/null
-  DISABLED[$t]=$(awk -v n="$(now)" -v r="$READY" 'BEGIN { printf "%.3f", n - r }')
+  DISABLED[$t]=$(awk -v n="$(now)" -v r="$READY" -v l="$LEAD" 'BEGIN { printf "%.3f", n - r + l }')
   api PATCH "/v3/forwardtargets/patch/live/cam/$t" '{"enable":true}' > /dev/null
 done
 for t in $TARGETS; do await_forwarding "$t"; JOIN2[$t]=$(since_s "$t"); done
@@ -160,15 +175,15 @@ for t in $TARGETS; do
       -v clip="$CLIP_FRAMES" -v loops="$LOOPS" 'BEGIN {
         if (j == "NA") { print "NA NA NA"; exit }
         k = int(j / g) * g
-        exp = (s == 2) ? clip * loops - k * f : int((e - k) * f)
-        printf "%d %d %.1f\n", k, exp, exp > 0 ? 100 * got / exp : 0 }')"
+        want = (s == 2) ? clip * loops - k * f : int((e - k) * f)
+        printf "%d %d %.1f\n", k, want, (want > 0 ? 100 * got / want : 0) }')"
     echo "GOPJOIN target=$t session=$s joined_s=$j keyframe_s=$ks frames=$got expected=$exp share=$share dropped=${DROPPED[$t]}"
     ROWS+=("| $t | $([ "$s" = 1 ] && echo "join" || echo "rejoin") | ${j} s | ${ks} s | $got | $exp$([ "$s" = 1 ] && echo " (≈)") | ${share} % |")
   done
 done
 echo "GOPJOIN_LOG reader_too_slow=$SLOW"
 echo
-echo "| target | session | attached (s after stream up) | cached keyframe at | frames received | frames sent since that keyframe | share |"
+echo "| target | session | attached at (media s) | cached keyframe at | frames received | frames sent since that keyframe | share |"
 echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
 echo
