@@ -8,7 +8,7 @@
 #   Times are media times: ffmpeg -re starts its clock before the RTSP handshake, so the media runs
 #     ~1-2 s ahead of the wall clock; the lead is measured from the path's gopCache span at 6.5 s.
 #   Targets, added through the Control API (POST /v3/forwardtargets/add/live/cam) at media time
-#     JOIN1_S (default 8 s: 3 s after the keyframe at 5 s):
+#     JOIN1_S (default 6.5 s; the first connection of each target takes 1.5-3 s here, so they attach ~3-4 s after the keyframe at 5 s):
 #       rtmp      -> nginx-rtmp (peers/sink-rtmp.sh, one FLV per session)
 #       srt       -> GStreamer srtsrc listener (peers/sink-srt.sh, one TS per session)
 #       rtsp-tcp  -> GstRtspServer RECORD (IMPL=gst peers/sink-rtsp.sh), interleaved TCP
@@ -25,12 +25,12 @@
 #         wall clock (the publisher runs in real time): approximate (±1 frame per 33 ms of slack),
 #         and the frames in flight when the session is torn down are lost by design.
 #   Also prints each target's `dropped` and whether Sluice logged `reader too slow`.
-# Env: JOIN1_S=8 REJOIN_S=23.5 CACHE=/tmp/sluice-bench BENCH_KEEP=dir
+# Env: JOIN1_S=6.5 REJOIN_S=23.5 CACHE=/tmp/sluice-bench BENCH_KEEP=dir
 # Prints: GOPJOIN target= session= joined_s= keyframe_s= frames= expected= share= per session, then a
 #   markdown table.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-JOIN1_S=${JOIN1_S:-8}; REJOIN_S=${REJOIN_S:-23.5}; CACHE=${CACHE:-/tmp/sluice-bench}
+JOIN1_S=${JOIN1_S:-6.5}; REJOIN_S=${REJOIN_S:-23.5}; CACHE=${CACHE:-/tmp/sluice-bench}
 CLIP_S=20; LOOPS=2; GOP_S=5; FPS=30; TOTAL_S=$((CLIP_S * LOOPS))
 W=$(mktemp -d /tmp/bench-gop-join.XXXXXX)
 PIDS=()
