@@ -170,6 +170,49 @@ class GopJoinTest {
         assertThat(sent).allSatisfy(b -> assertThat(b.refCnt()).isZero());
     }
 
+    /** A UDP-like sink: always writable, never pushes back, so the GOP is paced by the queue. */
+    static final class UdpLikeSink implements ReaderQueue.Sink {
+        final List<Integer> indexes = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public boolean isWritable() {
+            return true;
+        }
+
+        @Override
+        public void write(Unit unit) {
+            indexes.add(unit.rtp().getInt(unit.rtp().readerIndex() + 16));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public boolean pushesBack() {
+            return false;
+        }
+    }
+
+    @Test
+    void aSinkWithoutBackpressureGetsTheGopPacedAndThenLiveInOrder() throws Exception {
+        Stream s = stream(GopCacheConf.DEFAULT);
+        int index = writeFrames(s, 0, 0, 20, 0); // 1,380 packets
+        UdpLikeSink sink = new UdpLikeSink();
+        ReaderQueue q = new ReaderQueue("udp", readerLoop, 512, 0, true, sink, LoggerFactory.getLogger("test"));
+        s.addReader(q, true);
+        index = writeFrames(s, index, 20, 25, -1); // live while the GOP goes out (paced: 8 per ms)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sink.indexes.size() < index && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(List.copyOf(sink.indexes)).isEqualTo(java.util.stream.IntStream.range(0, index).boxed().toList());
+        assertThat(q.dropped()).isZero();
+        s.removeReader(q);
+        q.close();
+        s.close();
+    }
+
     @Test
     void aReaderThatFallsBehindOnceLiveStillDropsAndResumesAtAKeyframe() throws Exception {
         Stream s = stream(GopCacheConf.DEFAULT);
