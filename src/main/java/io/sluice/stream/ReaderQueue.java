@@ -45,6 +45,8 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
      */
     static final int PACED_REPLAY_BATCH = 8;
     private static final long REPLAY_TICK_MICROS = 1000;
+    /** A full RTP packet, to turn the packet capacity into bytes. */
+    private static final long MTU_BYTES = 1500;
 
     /** Sink is where a reader writes units; every method is called only on the reader's event loop. */
     public interface Sink {
@@ -97,7 +99,10 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
     private volatile ArrayDeque<Unit> replay;
     /** True from {@link #onReplay} until the GOP is out and the live backlog is under capacity. */
     private volatile boolean catchingUp;
-    /** Bound of the live backlog while catching up, in bytes. */
+    /**
+     * Bound of the live backlog while catching up, in bytes: the GOP cache bound while the GOP goes
+     * out, then what is queued when it is out (it may only shrink from there).
+     */
     private volatile long backlogBytes;
     private final Runnable replayTick = this::drain;
     private boolean replayTickScheduled;
@@ -237,6 +242,9 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
                 return;
             }
             replay = null;
+            // From here the backlog may only shrink: a reader slower than the stream itself must not
+            // hoard up to the GOP bound of latency; it drops and resumes at a keyframe like any other.
+            backlogBytes = Math.min(backlogBytes, Math.max(queuedBytes.get(), (long) capacity * MTU_BYTES));
         }
         Unit u;
         while (!closed && sink.isWritable() && (u = queue.poll()) != null) {
