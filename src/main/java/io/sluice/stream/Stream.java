@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>GOP cache: the stream keeps the packets of every media since the last keyframe of its main video
  * media, so that a reader or forward target that joins mid-stream starts at that keyframe and the
- * remote can decode at once instead of waiting up to a GOP.
+ * remote can decode at once instead of waiting up to a GOP. It is bounded by {@link GopCacheConf}
+ * (bytes and media time); a GOP past either bound is not cached, counted in {@link #gopCacheStats}.
+ * A joining reader gets a retained snapshot of it through {@link StreamReader#onReplay} and sends it
+ * from its own loop ({@link ReaderQueue}): the publisher never waits for it.
  */
 public final class Stream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
