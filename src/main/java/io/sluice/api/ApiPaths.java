@@ -20,14 +20,16 @@ final class ApiPaths {
      * @param source the publisher's session, null when none
      * @param readers local reader sessions
      * @param forwardTargets the ids of its forward targets
+     * @param awaitingPublisher not ready because the publisher left, but readers and targets are kept for a
+     *     new publisher of the same stream (publisherGrace)
      */
     record PathJson(String name, String confName, boolean ready, Instant readyTime, SessionJson source,
                     List<TrackInfo> tracks, long bytesReceived, long packetsReceived, int readers,
-                    List<String> forwardTargets) {
+                    List<String> forwardTargets, boolean awaitingPublisher) {
         static PathJson of(PathInfo p) {
             return new PathJson(p.name(), p.confName(), p.ready(), p.readySince(),
                     p.source() == null ? null : SessionJson.of(p.source()), p.tracks(), p.bytesIn(), p.packetsIn(),
-                    p.readers(), p.targets());
+                    p.readers(), p.targets(), p.awaitingPublisher());
         }
     }
 

@@ -16,12 +16,21 @@ import java.util.List;
  * @param packetsIn packets received from the publisher of the current stream
  * @param readers local reader sessions (forward targets are not counted)
  * @param targets ids of the forward targets of the path
+ * @param awaitingPublisher the publisher left and the path keeps its readers and forward targets, not
+ *     ready, until a new publisher of the same stream takes over or publisherGrace ends
  */
 public record PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
-        List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
+        List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
+        boolean awaitingPublisher) {
     public PathInfo {
         tracks = List.copyOf(tracks);
         targets = List.copyOf(targets);
+    }
+
+    /** A path that is not waiting for its publisher to come back. */
+    public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
+            List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
+        this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets, false);
     }
 
     /**

@@ -72,7 +72,7 @@ public final class ControlImpl implements Control {
         List<String> targets = p.forwardStats().stream().map(DestStats::id).toList();
         return new PathInfo(p.name(), p.conf().name(), s != null, p.readySince(), source, tracks,
                 s == null ? 0 : s.bytesIn(), s == null ? 0 : s.packetsIn(),
-                server.paths().sessions().readers(p.name()), targets);
+                server.paths().sessions().readers(p.name()), targets, p.awaitingPublisher());
     }
 
     @Override
