@@ -124,6 +124,19 @@ final class RtpContinuity {
         record(media, seq, ts, receivedNanos);
     }
 
+    /**
+     * The access unit with its timestamp moved like its packets' (call after {@link #rewrite(int, ByteBuf,
+     * long)} for the packet that carries it): the same unit when nothing moves, else a copy that takes
+     * over the buffers.
+     */
+    AccessUnit rewrite(int media, AccessUnit au) {
+        if (!rewriting[media]) {
+            return au;
+        }
+        return new AccessUnit((au.rtpTimestamp() + tsOffset[media]) & 0xffff_ffffL, au.ptsOffset(), au.units(),
+                au.keyframe());
+    }
+
     /** Keeps the highest sequence number and timestamp sent (wrap-aware; late reordered packets do not count). */
     private void record(int media, int seq, long ts, long receivedNanos) {
         if (!seen[media]) {

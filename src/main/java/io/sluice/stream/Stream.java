@@ -420,6 +420,10 @@ public final class Stream implements AutoCloseable {
             awaitingKeyframe = false;
         }
         continuity.rewrite(media, rtp, receivedNanos);
+        if (pendingAu != null) {
+            // an access unit from a source that is not RTP (RTMP, MPEG-TS) carries its own timestamp
+            pendingAu = continuity.rewrite(media, pendingAu);
+        }
         return true;
     }
 

@@ -78,6 +78,23 @@ class PublisherReconnectIT {
                 """.formatted(srt);
     }
 
+    /** A temporary folder for nginx-rtmp's recordings, deleted after the test. */
+    private static final class FlvDir implements AutoCloseable {
+        final java.nio.file.Path dir = Files.createTempDirectory("it-reconnect-flv");
+
+        FlvDir() throws IOException {
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (Stream<java.nio.file.Path> s = Files.walk(dir)) {
+                for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     private static List<java.nio.file.Path> flvs(java.nio.file.Path dir) throws IOException {
         try (Stream<java.nio.file.Path> s = Files.walk(dir)) {
             return s.filter(p -> p.toString().endsWith(".flv")).sorted().toList();
@@ -150,10 +167,10 @@ class PublisherReconnectIT {
         java.nio.file.Path clip = clip("640x360");
         int nginx = Ports.tcp();
         int srt = Ports.udp();
-        java.nio.file.Path flvDir = Files.createTempDirectory("it-reconnect-flv");
-        try (RtspRecordSink rtsp = new RtspRecordSink();
+        try (FlvDir flvDir = new FlvDir();
+                RtspRecordSink rtsp = new RtspRecordSink();
                 SluiceUnderTest sluice = SluiceUnderTest.start(yaml("5s", nginx, rtsp.port(), srt));
-                Peer sinkNginx = Peer.start("sink-rtmp.sh", Map.of("OUTDIR", flvDir.toString()),
+                Peer sinkNginx = Peer.start("sink-rtmp.sh", Map.of("OUTDIR", flvDir.dir.toString()),
                         Integer.toString(nginx), "32");
                 Peer sinkSrt = Peer.start("sink-srt.sh", Integer.toString(srt), "32")) {
             assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sinkNginx.output()).isTrue();
@@ -204,7 +221,7 @@ class PublisherReconnectIT {
 
             Map<String, String> flv = MediaChecks.assertReceived(sinkNginx, 16);
             assertThat(flv.get("sessions")).as("one publish on nginx-rtmp: " + sinkNginx.output()).isEqualTo("1");
-            List<java.nio.file.Path> files = flvs(flvDir);
+            List<java.nio.file.Path> files = flvs(flvDir.dir);
             assertThat(files).hasSize(1);
             double videoGap = assertMonotonic(dts(files.getFirst(), "v"), "FLV video");
             double audioGap = assertMonotonic(dts(files.getFirst(), "a"), "FLV audio");
@@ -220,10 +237,10 @@ class PublisherReconnectIT {
     void rtmpPublisherBackWithinTheGraceKeepsTheTargetSessions() throws Exception {
         java.nio.file.Path clip = clip("640x360");
         int nginx = Ports.tcp();
-        java.nio.file.Path flvDir = Files.createTempDirectory("it-reconnect-flv");
-        try (RtspRecordSink rtsp = new RtspRecordSink();
+        try (FlvDir flvDir = new FlvDir();
+                RtspRecordSink rtsp = new RtspRecordSink();
                 SluiceUnderTest sluice = SluiceUnderTest.start(yaml("5s", nginx, rtsp.port(), 0));
-                Peer sinkNginx = Peer.start("sink-rtmp.sh", Map.of("OUTDIR", flvDir.toString()),
+                Peer sinkNginx = Peer.start("sink-rtmp.sh", Map.of("OUTDIR", flvDir.dir.toString()),
                         Integer.toString(nginx), "25")) {
             assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sinkNginx.output()).isTrue();
             Path path = sluice.server().paths().get("live/cam");
@@ -247,7 +264,7 @@ class PublisherReconnectIT {
             assertContinuous(sessions.getFirst().channel(2), 48000, "RTSP target audio");
             Map<String, String> flv = MediaChecks.assertReceived(sinkNginx, 12);
             assertThat(flv.get("sessions")).as(sinkNginx.output()).isEqualTo("1");
-            List<java.nio.file.Path> files = flvs(flvDir);
+            List<java.nio.file.Path> files = flvs(flvDir.dir);
             assertThat(files).hasSize(1);
             assertMonotonic(dts(files.getFirst(), "v"), "FLV video");
             assertMonotonic(dts(files.getFirst(), "a"), "FLV audio");

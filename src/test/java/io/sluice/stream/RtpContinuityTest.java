@@ -128,4 +128,18 @@ class RtpContinuityTest {
         assertThat(ts(a)).isEqualTo(600);
         assertThat(ssrc(a)).isEqualTo(7);
     }
+
+    @Test
+    void accessUnitsFromNonRtpSourcesMoveWithTheirPackets() {
+        RtpContinuity c = new RtpContinuity(DESC);
+        c.rewrite(0, packet(96, 1, 3000, 1, false), 0);
+        AccessUnit before = new AccessUnit(3000, 1500, List.of(), true);
+        assertThat(c.rewrite(0, before)).isSameAs(before);
+        c.gap(DESC, DESC);
+        c.rewrite(0, packet(96, 1, 0, 2, false), SECOND); // RTMP and MPEG-TS sources restart at 0
+        AccessUnit after = c.rewrite(0, new AccessUnit(0, 1500, List.of(), true));
+        assertThat(after.rtpTimestamp()).isEqualTo(3000 + 90000);
+        assertThat(after.ptsOffset()).isEqualTo(1500);
+        assertThat(after.keyframe()).isTrue();
+    }
 }
