@@ -114,9 +114,13 @@ public final class ForwardManager implements AutoCloseable {
 
     /**
      * A new publisher took the stream over: the targets that kept their sessions count one bridged gap.
-     * Their sockets stay on the old publisher's event loop; packets then reach them through their queues.
+     * Their sockets stay on the old publisher's event loop (packets then reach them through their queues);
+     * targets that start from now on use the new publisher's loop.
      */
-    public synchronized void publisherBack() {
+    public synchronized void publisherBack(EventLoop publisherLoop) {
+        if (stream != null) {
+            loop = publisherLoop;
+        }
         for (DestRunner r : runners.values()) {
             r.publisherBack();
         }

@@ -128,7 +128,7 @@ public final class Path implements AutoCloseable {
         long awayMs = (System.nanoTime() - o.leftNanos) / 1_000_000;
         LOG.info("[path {}] {} took over the stream {} left {} ms ago: {} readers and the forward targets carry on"
                 + " from its first keyframe", name, who, o.who, awayMs, o.stream.readerCount());
-        forwards.publisherBack();
+        forwards.publisherBack(loop);
         return publisher;
     }
 
