@@ -57,6 +57,7 @@ class PathGraceTest {
             @Override
             public void run(DestContext ctx) throws Exception {
                 sessions.incrementAndGet();
+                ctx.forwarding(List.of(), null);
                 try {
                     closed.await();
                 } finally {
@@ -138,11 +139,13 @@ class PathGraceTest {
     void targetsShowBridgingWhileThePublisherIsAway() throws Exception {
         try (PathManager pm = manager("3s")) {
             Publisher first = pm.publish("cam1", H264, loop.next(), "first");
-            await(() -> sessions.get() == 1);
-            // the fake target never reports forwarding, so bridging shows as its session's state
+            await(() -> target(pm, "cam1").state() == DestState.FORWARDING);
             first.close();
             assertThat(delays).containsExactly(Duration.ofSeconds(3));
-            assertThat(target(pm, "cam1").state()).isIn(DestState.CONNECTING, DestState.BRIDGING);
+            assertThat(target(pm, "cam1").state()).isEqualTo(DestState.BRIDGING);
+            pm.publish("cam1", H264, loop.next(), "second");
+            assertThat(target(pm, "cam1").state()).isEqualTo(DestState.FORWARDING);
+            assertThat(target(pm, "cam1").bridgedGaps()).isEqualTo(1);
         }
     }
 
