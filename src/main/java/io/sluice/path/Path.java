@@ -126,8 +126,8 @@ public final class Path implements AutoCloseable {
         o.stream.rebind(desc);
         publisher = new PublisherHandle(o.stream, loop, who, java.time.Instant.now());
         long awayMs = (System.nanoTime() - o.leftNanos) / 1_000_000;
-        LOG.info("[path {}] {} took over the stream {} left {} ms ago: {} readers and the forward targets carry on"
-                + " from its first keyframe", name, who, o.who, awayMs, o.stream.readerCount());
+        LOG.info("[path {}] {} took over the stream {} left {} ms ago: its {} readers (local and forward targets)"
+                + " carry on from the new publisher's first keyframe", name, who, o.who, awayMs, o.stream.readerCount());
         forwards.publisherBack(loop);
         return publisher;
     }

@@ -48,12 +48,17 @@ class PublisherReconnectIT {
         return f;
     }
 
-    /** ffmpeg sends the clip in a loop, in real time, and is killed (SIGKILL: no TEARDOWN) after {@code seconds}. */
+    /**
+     * ffmpeg sends the clip in a loop, in real time, and is killed after {@code seconds}: SIGKILL for RTSP
+     * and RTMP (the connection just closes, no TEARDOWN or deleteStream, as in a network drop); SIGINT for
+     * SRT, whose server would otherwise notice a vanished caller only after libsrt's 5 s peer idle timeout.
+     */
     private static Peer publish(java.nio.file.Path clip, String url, int seconds) throws IOException {
-        List<String> out = url.startsWith("rtmp")
-                ? List.of("-f", "flv", url)
+        List<String> out = url.startsWith("rtmp") ? List.of("-f", "flv", url)
+                : url.startsWith("srt") ? List.of("-f", "mpegts", url)
                 : List.of("-f", "rtsp", "-rtsp_transport", "tcp", url);
-        List<String> cmd = new ArrayList<>(List.of("timeout", "-s", "KILL", Integer.toString(seconds), "ffmpeg",
+        String signal = url.startsWith("srt") ? "INT" : "KILL";
+        List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "3", "-s", signal, Integer.toString(seconds), "ffmpeg",
                 "-hide_banner", "-nostdin", "-loglevel", "warning", "-re", "-stream_loop", "-1", "-i",
                 clip.toString(), "-map", "0", "-c", "copy"));
         cmd.addAll(out);
@@ -263,6 +268,45 @@ class PublisherReconnectIT {
             assertContinuous(sessions.getFirst().channel(0), 90000, "RTSP target video");
             assertContinuous(sessions.getFirst().channel(2), 48000, "RTSP target audio");
             Map<String, String> flv = MediaChecks.assertReceived(sinkNginx, 12);
+            assertThat(flv.get("sessions")).as(sinkNginx.output()).isEqualTo("1");
+            List<java.nio.file.Path> files = flvs(flvDir.dir);
+            assertThat(files).hasSize(1);
+            assertMonotonic(dts(files.getFirst(), "v"), "FLV video");
+            assertMonotonic(dts(files.getFirst(), "a"), "FLV audio");
+        }
+    }
+
+    @Test
+    void srtPublisherBackWithinTheGraceKeepsTheTargetSessions() throws Exception {
+        java.nio.file.Path clip = clip("640x360");
+        int nginx = Ports.tcp();
+        try (FlvDir flvDir = new FlvDir();
+                RtspRecordSink rtsp = new RtspRecordSink();
+                SluiceUnderTest sluice = SluiceUnderTest.start(yaml("5s", nginx, rtsp.port(), 0));
+                Peer sinkNginx = Peer.start("sink-rtmp.sh", Map.of("OUTDIR", flvDir.dir.toString()),
+                        Integer.toString(nginx), "25")) {
+            assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sinkNginx.output()).isTrue();
+            Path path = sluice.server().paths().get("live/cam");
+            String url = sluice.srt() + "?streamid=publish:live/cam&pkt_size=1316";
+            try (Peer pub1 = publish(clip, url, 8)) {
+                pub1.await(Duration.ofSeconds(30));
+            }
+            assertThat(Wait.until(path::awaitingPublisher, Duration.ofSeconds(5))).isTrue();
+            Thread.sleep(1500);
+            try (Peer pub2 = publish(clip, url, 8)) {
+                pub2.await(Duration.ofSeconds(30));
+            }
+            List<DestStats> after = path.forwardStats();
+            assertThat(after).as(after.toString()).allSatisfy(s -> {
+                assertThat(s.bridgedGaps()).isEqualTo(1);
+                assertThat(s.reconnects()).isZero();
+            });
+            sluice.close();
+            List<RtspRecordSink.Session> sessions = rtsp.recordingSessions();
+            assertThat(sessions).hasSize(1);
+            assertContinuous(sessions.getFirst().channel(0), 90000, "RTSP target video");
+            assertContinuous(sessions.getFirst().channel(2), 48000, "RTSP target audio");
+            Map<String, String> flv = MediaChecks.assertReceived(sinkNginx, 10);
             assertThat(flv.get("sessions")).as(sinkNginx.output()).isEqualTo("1");
             List<java.nio.file.Path> files = flvs(flvDir.dir);
             assertThat(files).hasSize(1);
