@@ -132,7 +132,9 @@ public final class Stream implements AutoCloseable {
     }
 
     /**
-     * Fans one RTP packet out to every reader. Ownership of {@code rtp} moves to the stream.
+     * Fans one RTP packet out to every reader. Ownership of {@code rtp} moves to the stream, which may
+     * rewrite its header in place (sequence number, timestamp, SSRC, payload type) after a {@link #rebind}:
+     * the caller must not read those bytes afterwards nor share them with anything else.
      *
      * @param media index of the media in {@link #desc()}
      */
