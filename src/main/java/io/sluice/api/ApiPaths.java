@@ -23,14 +23,16 @@ final class ApiPaths {
      * @param forwardTargets the ids of its forward targets
      * @param gopCache what the GOP cache holds (packets, bytes, durationMillis) and overflows: GOPs past
      *     gopCacheMaxBytes or gopCacheMaxDuration, during which joining readers waited for a keyframe
+     * @param awaitingPublisher not ready because the publisher left, but readers and targets are kept for a
+     *     new publisher of the same stream (publisherGrace)
      */
     record PathJson(String name, String confName, boolean ready, Instant readyTime, SessionJson source,
                     List<TrackInfo> tracks, long bytesReceived, long packetsReceived, int readers,
-                    List<String> forwardTargets, GopCacheInfo gopCache) {
+                    List<String> forwardTargets, GopCacheInfo gopCache, boolean awaitingPublisher) {
         static PathJson of(PathInfo p) {
             return new PathJson(p.name(), p.confName(), p.ready(), p.readySince(),
                     p.source() == null ? null : SessionJson.of(p.source()), p.tracks(), p.bytesIn(), p.packetsIn(),
-                    p.readers(), p.targets(), p.gopCache());
+                    p.readers(), p.targets(), p.gopCache(), p.awaitingPublisher());
         }
     }
 

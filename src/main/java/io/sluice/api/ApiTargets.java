@@ -31,22 +31,23 @@ final class ApiTargets {
      *
      * @param path the path entry it belongs to
      * @param url redacted
-     * @param state lower case: idle, connecting, forwarding, backoff, failed, disabled
+     * @param state lower case: idle, connecting, forwarding, bridging, backoff, failed, disabled
      * @param nextRetry null unless waiting to retry
      * @param link the protocol's own health figures (RTT, loss…), by name
      * @param group failover group, "" when none
      * @param when its conditions as written, "" when none
      * @param waiting why it does not run although enabled, "" when it runs
+     * @param bridgedGaps publisher reconnects the target carried on across (publisherGrace)
      */
     record TargetJson(String id, String path, String url, String protocol, String state, Instant since,
                       String lastError, long bytes, long packets, long dropped, long reconnects, Instant nextRetry,
                       List<TrackStatus> tracks, Map<String, Number> link, String group, String when,
-                      String waiting) {
+                      String waiting, long bridgedGaps) {
         static TargetJson of(TargetInfo t) {
             DestStats s = t.stats();
             return new TargetJson(s.id(), t.path(), s.url(), s.protocol(), s.state().name().toLowerCase(Locale.ROOT),
                     s.since(), s.lastError(), s.bytes(), s.packets(), s.dropped(), s.reconnects(), s.nextRetry(),
-                    s.tracks(), s.link(), t.group(), t.when(), t.waiting());
+                    s.tracks(), s.link(), t.group(), t.when(), t.waiting(), s.bridgedGaps());
         }
     }
 

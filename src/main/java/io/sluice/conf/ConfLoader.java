@@ -34,7 +34,7 @@ public final class ConfLoader {
     static final List<String> AUTH_PERMISSION_KEYS = List.of("action", "path");
     static final List<String> PATH_KEYS =
             List.of("publishUser", "publishPass", "readUser", "readPass", "srtPublishPassphrase",
-                    "srtReadPassphrase", "srtLatency", "forwardTargets", "forward");
+                    "srtReadPassphrase", "srtLatency", "forwardTargets", "forward", "publisherGrace");
 
     /**
      * mediamtx keys that are accepted and ignored, at the top level and in paths, so that an existing
@@ -400,7 +400,11 @@ public final class ConfLoader {
                         p.string("srtPublishPassphrase", ""), p.string("srtReadPassphrase", ""),
                         p.get("srtLatency", SrtDestConf.DEFAULT_LATENCY_MS,
                                 v -> ConfNode.integer(v, "0.." + SrtDestConf.MAX_LATENCY_MS + " (milliseconds)")),
-                        targets));
+                        targets, p.get("publisherGrace", PathConf.DEFAULT_PUBLISHER_GRACE, v -> {
+                            java.time.Duration d = ConfNode.duration(v);
+                            PathConf.checkPublisherGrace(d);
+                            return d;
+                        })));
             } catch (BadValue e) {
                 n.problems().add(keyPath, e);
             }

@@ -1,5 +1,6 @@
 package io.sluice.conf;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,16 @@ import java.util.regex.PatternSyntaxException;
  * @param srtLatencyMs SRT latency (ms) the listener offers callers of this path; SRT settles on the
  *     larger of this and the caller's
  * @param forwardTargets forwardTargets entries, then mediamtx-style forward entries, in file order
+ * @param publisherGrace how long readers and forward targets keep their sessions after the publisher
+ *     left, waiting for a new publisher of the same stream to carry on; zero ends them at once
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
                        String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
-                       List<ForwardDest> forwardTargets) {
+                       List<ForwardDest> forwardTargets, Duration publisherGrace) {
+
+    /** Default of {@code publisherGrace}: long enough for a camera or encoder to reconnect after a blip. */
+    public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
+    static final Duration MAX_PUBLISHER_GRACE = Duration.ofHours(1);
 
     static final String ALL_OTHERS = "all_others";
     static final String ALL = "all";
@@ -48,6 +55,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         SrtDestConf.checkPassphrase(Objects.requireNonNull(srtReadPassphrase, "srtReadPassphrase"));
         SrtDestConf.checkLatency(srtLatencyMs);
         forwardTargets = List.copyOf(forwardTargets);
+        checkPublisherGrace(Objects.requireNonNull(publisherGrace, "publisherGrace"));
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
             if (!ids.add(d.id())) {
@@ -60,7 +68,13 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
             List<ForwardDest> forwardTargets) {
         this(name, publishUser, publishPass, readUser, readPass, "", "", SrtDestConf.DEFAULT_LATENCY_MS,
-                forwardTargets);
+                forwardTargets, DEFAULT_PUBLISHER_GRACE);
+    }
+
+    static void checkPublisherGrace(Duration d) {
+        if (d.isNegative() || d.compareTo(MAX_PUBLISHER_GRACE) > 0) {
+            throw new BadValue("invalid publisherGrace " + Durations.format(d), "0 (off) .. 1h, e.g. 5s");
+        }
     }
 
     /** Whether this entry is a "~regex" entry. */
@@ -109,6 +123,6 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 + ", readUser=" + readUser + ", readPass=" + Redact.secret(readPass)
                 + ", srtPublishPassphrase=" + Redact.secret(srtPublishPassphrase)
                 + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase) + ", srtLatencyMs=" + srtLatencyMs
-                + ", forwardTargets=" + forwardTargets + "]";
+                + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + "]";
     }
 }

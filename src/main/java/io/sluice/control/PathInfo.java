@@ -17,22 +17,18 @@ import java.util.List;
  * @param readers local reader sessions (forward targets are not counted)
  * @param targets ids of the forward targets of the path
  * @param gopCache what the stream's GOP cache holds and how many GOPs were too large for it
+ * @param awaitingPublisher the publisher left and the path keeps its readers and forward targets, not
+ *     ready, until a new publisher of the same stream takes over or publisherGrace ends
  */
 public record PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
         List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
-        GopCacheInfo gopCache) {
+        GopCacheInfo gopCache, boolean awaitingPublisher) {
     public PathInfo {
         tracks = List.copyOf(tracks);
         targets = List.copyOf(targets);
         java.util.Objects.requireNonNull(gopCache, "gopCache");
     }
 
-    /** A path without GOP cache figures (no stream, or a test). */
-    public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
-            List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
-        this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets,
-                GopCacheInfo.NONE);
-    }
 
     /**
      * What a stream's GOP cache holds now.
@@ -45,6 +41,13 @@ public record PathInfo(String name, String confName, boolean ready, Instant read
      */
     public record GopCacheInfo(int packets, long bytes, long durationMillis, long overflows) {
         public static final GopCacheInfo NONE = new GopCacheInfo(0, 0, 0, 0);
+    }
+
+    /** A path without GOP cache figures that is not waiting for its publisher (no stream, or a test). */
+    public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
+            List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
+        this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets,
+                GopCacheInfo.NONE, false);
     }
 
     /**

@@ -49,6 +49,9 @@ final class DestRunner implements AutoCloseable {
     /** The current session's transport figures; after it ends, a snapshot of its last ones. */
     private volatile Supplier<Map<String, Number>> link = Map::of;
     private volatile long reconnects;
+    /** Set while the path's publisher is away and the runner keeps its session for the next one. */
+    private volatile boolean bridging;
+    private volatile long bridgedGaps;
     private long sessions;
     private long bytesDone;
     private long packetsDone;
@@ -243,6 +246,7 @@ final class DestRunner implements AutoCloseable {
             d = current;
             task = null;
             current = null;
+            bridging = false;
             if (state != DestState.FAILED) {
                 setState(conf.enable() ? DestState.IDLE : DestState.DISABLED);
             }
@@ -262,6 +266,24 @@ final class DestRunner implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The publisher left; the stream stays (publisherGrace). Only runners that run bridge the gap. */
+    void publisherAway() {
+        synchronized (lock) {
+            bridging = task != null;
+        }
+    }
+
+    /** A new publisher took the stream over: a runner that kept running bridged one gap. */
+    void publisherBack() {
+        synchronized (lock) {
+            if (bridging && task != null) {
+                bridgedGaps++;
+                LOG.info("{} carried on across the publisher's reconnect ({} gaps bridged)", logName, bridgedGaps);
+            }
+            bridging = false;
         }
     }
 
@@ -292,8 +314,9 @@ final class DestRunner implements AutoCloseable {
         Map<String, Number> figures = new java.util.TreeMap<>(link.get());
         figures.put("queuedPackets", q == null ? 0 : q.queued());
         figures.put("bitrateKbps", bitrateKbps(bytes));
-        return new DestStats(conf.id(), conf.redactedUrl(), protocol(conf.url()), state, since, bytes, packets,
-                dropped, reconnects, lastError, nextRetry, tracks, figures);
+        DestState shown = bridging && state == DestState.FORWARDING ? DestState.BRIDGING : state;
+        return new DestStats(conf.id(), conf.redactedUrl(), protocol(conf.url()), shown, since, bytes, packets,
+                dropped, reconnects, lastError, nextRetry, tracks, figures, bridgedGaps);
     }
 
     /**

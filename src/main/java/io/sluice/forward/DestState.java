@@ -8,6 +8,11 @@ public enum DestState {
     CONNECTING,
     /** Session up, packets flowing. */
     FORWARDING,
+    /**
+     * Session up, but the path's publisher left: the target keeps its session for up to the path's
+     * {@code publisherGrace}, and carries on when a new publisher of the same stream arrives.
+     */
+    BRIDGING,
     /** Last attempt failed; waiting before the next one. */
     BACKOFF,
     /** Gave up: reconnect is off, or maxReconnectTime passed. */

@@ -21,13 +21,23 @@ import java.util.Map;
  * @param tracks per media: forwarded or skipped with the reason (of the current or last session)
  * @param link the transport's own figures for the current or last session, by name (for SRT: RTT,
  *     loss, retransmits, send buffer, from libsrt); empty when the protocol has none
+ * @param bridgedGaps times the path's publisher left and a new one took the stream over while this target
+ *     kept its session (publisherGrace)
  */
 public record DestStats(String id, String url, String protocol, DestState state, Instant since, long bytes,
         long packets, long dropped, long reconnects, String lastError, Instant nextRetry, List<TrackStatus> tracks,
-        Map<String, Number> link) {
+        Map<String, Number> link, long bridgedGaps) {
     public DestStats {
         tracks = List.copyOf(tracks);
         link = Map.copyOf(link);
+    }
+
+    /** Figures of a target that never bridged a publisher's reconnect. */
+    public DestStats(String id, String url, String protocol, DestState state, Instant since, long bytes,
+            long packets, long dropped, long reconnects, String lastError, Instant nextRetry, List<TrackStatus> tracks,
+            Map<String, Number> link) {
+        this(id, url, protocol, state, since, bytes, packets, dropped, reconnects, lastError, nextRetry, tracks, link,
+                0);
     }
 
     /** The figures of a target that has not run: its configured state and zero counters. */

@@ -102,6 +102,30 @@ public final class ForwardManager implements AutoCloseable {
         waiting.clear();
     }
 
+    /**
+     * The publisher left but the path keeps its stream for a new publisher (publisherGrace): running
+     * targets keep their sessions and show as bridging.
+     */
+    public synchronized void publisherAway() {
+        for (DestRunner r : runners.values()) {
+            r.publisherAway();
+        }
+    }
+
+    /**
+     * A new publisher took the stream over: the targets that kept their sessions count one bridged gap.
+     * Their sockets stay on the old publisher's event loop (packets then reach them through their queues);
+     * targets that start from now on use the new publisher's loop.
+     */
+    public synchronized void publisherBack(EventLoop publisherLoop) {
+        if (stream != null) {
+            loop = publisherLoop;
+        }
+        for (DestRunner r : runners.values()) {
+            r.publisherBack();
+        }
+    }
+
     private void stopAll() {
         for (DestRunner r : runners.values()) {
             r.stop();

@@ -82,6 +82,8 @@ final class ControlCollector implements MultiCollector {
                 "Packets dropped because the target was too slow (its queue was full)");
         Family reconnects = Family.counter("sluice_forward_target_reconnects",
                 "Sessions started after the first one");
+        Family bridged = Family.counter("sluice_forward_target_bridged_gaps",
+                "Publisher reconnects the target carried on across without a new session (publisherGrace)");
         Family skipped = Family.gauge("sluice_forward_target_skipped_tracks",
                 "Tracks of the stream the target's protocol cannot carry");
         Map<String, Family> link = new LinkedHashMap<>();
@@ -102,11 +104,12 @@ final class ControlCollector implements MultiCollector {
             packets.add(l, s.packets());
             dropped.add(l, s.dropped());
             reconnects.add(l, s.reconnects());
+            bridged.add(l, s.bridgedGaps());
             skipped.add(l, s.tracks().stream().filter(tr -> !tr.forwarded()).count());
             LinkFigures.values(s.link()).forEach((name, v) -> link.get(name).add(l, v));
         }
         out.addAll(List.of(up.build(), state.build(), since.build(), bytes.build(), packets.build(),
-                dropped.build(), reconnects.build(), skipped.build()));
+                dropped.build(), reconnects.build(), bridged.build(), skipped.build()));
         link.values().forEach(f -> out.add(f.build()));
     }
 

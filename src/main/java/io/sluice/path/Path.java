@@ -7,6 +7,7 @@ import io.sluice.forward.ForwardManager;
 import io.sluice.protocol.rtp.Depacketizer;
 import io.sluice.protocol.rtp.KeyframeDetector;
 import io.sluice.protocol.rtp.RtpFormatException;
+import io.sluice.stream.BridgeCompatibility;
 import io.sluice.stream.Format;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
@@ -28,21 +29,35 @@ public final class Path implements AutoCloseable {
     /** Called when the stream ends, so readers can close their sessions. */
     private final CopyOnWriteArrayList<Runnable> onStreamEnd = new CopyOnWriteArrayList<>();
     private final Runnable onIdle;
+    private final GraceTimer graceTimer;
     private PublisherHandle publisher;
     /** The GOP cache bounds of the current configuration, read when a stream starts. */
     private final java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache;
+    /** Set by close(): a publisher leaving then ends the stream at once. Guarded by this. */
+    private boolean closing;
+    /**
+     * The stream of a publisher that left, kept with its readers and forward targets until a new publisher
+     * of the same stream takes it over or the grace ends; null otherwise. Guarded by this.
+     */
+    private Orphan orphan;
 
-    /** @param onIdle called after the publisher left (the manager may drop a path made from a pattern) */
-    Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle) {
-        this(name, conf, forwards, onIdle, () -> io.sluice.conf.GopCacheConf.DEFAULT);
+    /**
+     * @param onIdle called after the publisher left and its stream ended (the manager may drop a path
+     *     made from a pattern)
+     * @param graceTimer ends the grace of a stream whose publisher left ({@code publisherGrace})
+     */
+    Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer) {
+        this(name, conf, forwards, onIdle, graceTimer, () -> io.sluice.conf.GopCacheConf.DEFAULT);
     }
 
-    Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle,
+    /** @param gopCache the GOP cache bounds, read each time a stream starts */
+    Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer,
             java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache) {
         this.name = name;
         this.conf = conf;
         this.forwards = forwards;
         this.onIdle = onIdle;
+        this.graceTimer = graceTimer;
         this.gopCache = gopCache;
     }
 
@@ -72,11 +87,36 @@ public final class Path implements AutoCloseable {
         return publisher == null ? null : publisher.who;
     }
 
-    synchronized Publisher publish(StreamDesc desc, EventLoop loop, String who) throws PathException {
-        if (publisher != null) {
-            throw new PathException(PathException.Reason.BUSY,
-                    "path '" + name + "' already has a publisher (" + publisher.who + ")");
+    Publisher publish(StreamDesc desc, EventLoop loop, String who) throws PathException {
+        List<Runnable> ended;
+        Publisher started;
+        synchronized (this) {
+            if (publisher != null) {
+                throw new PathException(PathException.Reason.BUSY,
+                        "path '" + name + "' already has a publisher (" + publisher.who + ")");
+            }
+            Orphan o = orphan;
+            if (o == null) {
+                return start(desc, loop, who);
+            }
+            orphan = null;
+            o.cancel.run();
+            String mismatch = BridgeCompatibility.mismatch(o.stream.desc(), desc);
+            if (mismatch.isEmpty()) {
+                return adopt(o, desc, loop, who);
+            }
+            LOG.info("[path {}] {} publishes a different stream than {} did ({}): readers and targets start again",
+                    name, who, o.who, mismatch);
+            ended = endStream(o.stream);
+            started = start(desc, loop, who);
         }
+        // Outside the lock, as when a publisher leaves: closing a reader may call back into the path.
+        ended.forEach(Runnable::run);
+        return started;
+    }
+
+    /** A new stream for a new publisher. Called with the lock held. */
+    private Publisher start(StreamDesc desc, EventLoop loop, String who) {
         Stream s = new Stream(desc, i -> {
             KeyframeDetector d = KeyframeDetector.forCodec(desc.medias().get(i).format().codec());
             return d == KeyframeDetector.NONE ? null : d::isKeyframePacket;
@@ -85,6 +125,30 @@ public final class Path implements AutoCloseable {
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);
         return publisher;
+    }
+
+    /**
+     * The new publisher takes over the orphaned stream: readers and targets keep their sessions and carry
+     * on at its first keyframe. Called with the lock held.
+     */
+    private Publisher adopt(Orphan o, StreamDesc desc, EventLoop loop, String who) {
+        o.stream.rebind(desc);
+        publisher = new PublisherHandle(o.stream, loop, who, java.time.Instant.now());
+        long awayMs = (System.nanoTime() - o.leftNanos) / 1_000_000;
+        LOG.info("[path {}] {} took over the stream {} left {} ms ago: its {} readers (local and forward targets)"
+                + " carry on from the new publisher's first keyframe", name, who, o.who, awayMs, o.stream.readerCount());
+        forwards.publisherBack(loop);
+        return publisher;
+    }
+
+    /**
+     * Ends a stream: targets stop, readers are dropped; returns the readers' end callbacks, which the
+     * caller runs without the lock.
+     */
+    private List<Runnable> endStream(Stream s) {
+        forwards.streamGone();
+        s.close();
+        return List.copyOf(onStreamEnd);
     }
 
     /** The depacketizer for a format, or null when its payloads are whole units or its mode is unsupported. */
@@ -103,14 +167,46 @@ public final class Path implements AutoCloseable {
                 return;
             }
             publisher = null;
+            java.time.Duration grace = conf.publisherGrace();
+            if (!closing && !grace.isZero()) {
+                orphan(p, grace);
+                return;
+            }
         }
         LOG.info("[path {}] stream gone", name);
-        forwards.streamGone();
-        p.stream.close();
-        for (Runnable r : onStreamEnd) {
-            r.run();
-        }
+        endStream(p.stream).forEach(Runnable::run);
         onIdle.run();
+    }
+
+    /** Keeps the stream of a publisher that left for {@code grace}. Called with the lock held. */
+    private void orphan(PublisherHandle p, java.time.Duration grace) {
+        p.stream.publisherLeft();
+        Orphan o = new Orphan(p.stream, p.who, System.nanoTime());
+        orphan = o;
+        o.cancel = graceTimer.after(grace, () -> graceOver(o));
+        forwards.publisherAway();
+        LOG.info("[path {}] {} left: keeping {} readers and the forward targets for {} in case it comes back", name,
+                p.who, p.stream.readerCount(), io.sluice.conf.Durations.format(grace));
+    }
+
+    private void graceOver(Orphan o) {
+        List<Runnable> ended;
+        synchronized (this) {
+            if (orphan != o) {
+                return;
+            }
+            orphan = null;
+            LOG.info("[path {}] no publisher came back within {}: stream gone", name,
+                    io.sluice.conf.Durations.format(conf.publisherGrace()));
+            ended = endStream(o.stream);
+        }
+        ended.forEach(Runnable::run);
+        onIdle.run();
+    }
+
+    /** True while the path keeps the stream of a publisher that left, waiting for a new one to take it over. */
+    public synchronized boolean awaitingPublisher() {
+        return orphan != null;
     }
 
     /** When the current stream came up, or null. */
@@ -151,13 +247,41 @@ public final class Path implements AutoCloseable {
     @Override
     public void close() {
         PublisherHandle p;
+        Orphan o;
         synchronized (this) {
+            closing = true;
             p = publisher;
+            o = orphan;
+            orphan = null;
         }
         if (p != null) {
             unpublish(p);
         }
+        if (o != null) {
+            o.cancel.run();
+            LOG.info("[path {}] stream gone", name);
+            List<Runnable> ended;
+            synchronized (this) {
+                ended = endStream(o.stream);
+            }
+            ended.forEach(Runnable::run);
+        }
         forwards.close();
+    }
+
+    /** A stream whose publisher left, waiting for another. */
+    private static final class Orphan {
+        final Stream stream;
+        final String who;
+        final long leftNanos;
+        /** Cancels the end of the grace; set right after construction, under the path's lock. */
+        Runnable cancel = () -> { };
+
+        Orphan(Stream stream, String who, long leftNanos) {
+            this.stream = stream;
+            this.who = who;
+            this.leftNanos = leftNanos;
+        }
     }
 
     private final class PublisherHandle implements Publisher {

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +38,32 @@ public final class PathManager implements AutoCloseable {
     private final ExecutorService closer = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-path-close-", 0).factory());
     private boolean closed;
+    /** Ends the grace of paths whose publisher left (publisherGrace); null when a test injects its own timer. */
+    private final ScheduledExecutorService graceExecutor;
+    private final GraceTimer graceTimer;
 
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
+        this(conf, destFactory, clock, null);
+    }
+
+    /** @param graceTimer the timer of publisher graces, or null for the manager's own thread */
+    PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer) {
         this.conf = conf;
         this.destFactory = destFactory;
         this.clock = clock;
         this.sessions = new SessionRegistry(clock);
+        if (graceTimer == null) {
+            ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("sluice-path-grace").factory());
+            this.graceExecutor = ex;
+            this.graceTimer = (delay, task) -> {
+                ScheduledFuture<?> f = ex.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                return () -> f.cancel(false);
+            };
+        } else {
+            this.graceExecutor = null;
+            this.graceTimer = graceTimer;
+        }
     }
 
     /** Every publisher and reader session of every protocol server. */
@@ -127,7 +150,7 @@ public final class PathManager implements AutoCloseable {
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
                     clock, () -> sessions.readers(name));
-            p = new Path(name, pc, fm, () -> dropIfIdle(name), () -> conf.gopCache());
+            p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache());
             paths.put(name, p);
         }
         return p;
@@ -204,5 +227,13 @@ public final class PathManager implements AutoCloseable {
             p.close();
         }
         closer.close();
+        if (graceExecutor != null) {
+            graceExecutor.shutdownNow();
+            try {
+                graceExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

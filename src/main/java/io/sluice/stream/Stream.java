@@ -59,6 +59,10 @@ public final class Stream implements AutoCloseable {
     private boolean auKeyframeSeen;
     private volatile boolean closed;
     private volatile Runnable keyframeRequester;
+    /** Guarded by this: keeps headers continuous across a change of publisher (see {@link #rebind}). */
+    private final RtpContinuity continuity;
+    /** Guarded by this: after {@link #rebind}, nothing is fanned out until the new publisher's first keyframe. */
+    private boolean awaitingKeyframe;
 
     /** KeyframeTest tells whether an RTP packet carries keyframe data for one media's codec. */
     @FunctionalInterface
@@ -112,6 +116,7 @@ public final class Stream implements AutoCloseable {
         this.keyframeMedia = km >= 0 && keyframeTests[km] != null ? km : -1;
         this.gopClockRate = keyframeMedia >= 0 ? Math.max(1, desc.medias().get(keyframeMedia).format().clockRate()) : 1;
         this.gopMaxTicks = gopLimits.maxDuration().toMillis() * gopClockRate / 1000;
+        this.continuity = new RtpContinuity(desc);
     }
 
     /**
@@ -146,7 +151,9 @@ public final class Stream implements AutoCloseable {
     }
 
     /**
-     * Fans one RTP packet out to every reader. Ownership of {@code rtp} moves to the stream.
+     * Fans one RTP packet out to every reader. Ownership of {@code rtp} moves to the stream, which may
+     * rewrite its header in place (sequence number, timestamp, SSRC, payload type) after a {@link #rebind}:
+     * the caller must not read those bytes afterwards nor share them with anything else.
      *
      * @param media index of the media in {@link #desc()}
      */
@@ -170,6 +177,10 @@ public final class Stream implements AutoCloseable {
                 auKeyframeSeen = true;
                 keyframe = true;
             }
+        }
+        if (!bridged(media, rtp, receivedNanos, keyframe)) {
+            rtp.release();
+            return;
         }
         Unit unit = new Unit(media, rtp, receivedNanos, keyframe);
         if (pendingAu != null) {
@@ -406,6 +417,65 @@ public final class Stream implements AutoCloseable {
                 pendingAu = null;
             }
         }
+    }
+
+    /**
+     * Keeps the readers and forward targets of this stream for a new publisher whose description is
+     * {@code next} (checked with {@link BridgeCompatibility}): the publisher that wrote until now has left,
+     * and the new one writes from here on, possibly from another thread. Readers see nothing until the new
+     * publisher's first keyframe, then its packets with sequence numbers, timestamps, SSRCs and payload
+     * types that carry on from the old ones ({@link RtpContinuity}), so they keep their sessions. The GOP
+     * cache and the access-unit assemblers restart: nothing of the old publisher may leak into the new
+     * stream's first picture.
+     */
+    public synchronized void rebind(StreamDesc next) {
+        keyframeRequester = null;
+        continuity.gap(desc, next);
+        clearGop();
+        gopOverflow = false;
+        auTimestamp = -1;
+        auKeyframeSeen = false;
+        awaitingKeyframe = keyframeMedia >= 0;
+        if (pendingAu != null) {
+            pendingAu.release();
+            pendingAu = null;
+        }
+        if (assemblers != null) {
+            for (AuAssembler a : assemblers) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+            startAssembling(); // the cache is empty: fresh assemblers, nothing replayed
+        }
+    }
+
+    /**
+     * The publisher left and the path keeps this stream for a while in case it comes back: its way of
+     * asking for keyframes goes with it.
+     */
+    public void publisherLeft() {
+        keyframeRequester = null;
+    }
+
+    /**
+     * After a {@link #rebind}: false for packets before the new publisher's first keyframe (dropped, of
+     * every media, so that audio does not run ahead of the picture); then rewrites the header in place so
+     * that it carries on the old publisher's numbering. Called under the lock by write.
+     */
+    private boolean bridged(int media, ByteBuf rtp, long receivedNanos, boolean keyframe) {
+        if (awaitingKeyframe) {
+            if (!keyframe) {
+                return false;
+            }
+            awaitingKeyframe = false;
+        }
+        continuity.rewrite(media, rtp, receivedNanos);
+        if (pendingAu != null) {
+            // an access unit from a source that is not RTP (RTMP, MPEG-TS) carries its own timestamp
+            pendingAu = continuity.rewrite(media, pendingAu);
+        }
+        return true;
     }
 
     /** RTP packets the access-unit assemblers could not parse. */

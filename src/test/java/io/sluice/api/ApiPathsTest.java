@@ -32,7 +32,7 @@ class ApiPathsTest {
         ApiTestClient.Res r = api.get("/v3/paths/get/live/cam");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         assertThat(r.json()).isEqualTo(ApiTestClient.JSON.readTree("""
-                {"name":"live/cam","confName":"live/cam","ready":true,"readyTime":"2026-01-02T03:04:05Z",
+                {"name":"live/cam","confName":"live/cam","ready":true,"awaitingPublisher":false,"readyTime":"2026-01-02T03:04:05Z",
                  "source":{"id":"s-pub","protocol":"rtsp","state":"publish","path":"live/cam",
                            "remoteAddr":"10.0.0.5:40000","user":"pub","created":"2026-01-02T03:04:05Z",
                            "bytesReceived":123456,"bytesSent":0},

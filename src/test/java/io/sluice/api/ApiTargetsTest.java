@@ -28,7 +28,8 @@ class ApiTargetsTest {
                  "dropped":3,"reconnects":1,"nextRetry":null,
                  "tracks":[{"media":0,"codec":"H264","forwarded":true,"reason":""},
                            {"media":1,"codec":"Opus","forwarded":false,"reason":"MPEG-TS over SRT carries no Opus here"}],
-                 "link":{"rttMs":12.5,"lossPercent":0.25},"group":"","when":"","waiting":""}
+                 "link":{"rttMs":12.5,"lossPercent":0.25},"group":"","when":"","waiting":"",
+                 "bridgedGaps":0}
                 """));
         JsonNode backoff = j.get("items").get(1);
         assertThat(backoff.get("state").asString()).isEqualTo("backoff");

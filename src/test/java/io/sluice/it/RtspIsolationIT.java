@@ -94,6 +94,7 @@ class RtspIsolationIT {
             String yaml = """
                     paths:
                       live/test:
+                        publisherGrace: 0    # the stream ends as the publisher leaves: targets stop at once
                         forwardTargets:
                           - id: stalled
                             url: rtsp://127.0.0.1:%d/live/x

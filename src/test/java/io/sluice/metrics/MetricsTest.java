@@ -98,7 +98,7 @@ class MetricsTest {
             assertThat(s).containsEntry("sluice_forward_target_state{" + backup + ",state=\"" + name + "\"}",
                     st == DestState.BACKOFF ? 1.0 : 0.0);
         }
-        assertThat(s.keySet().stream().filter(k -> k.startsWith("sluice_forward_target_state{"))).hasSize(12);
+        assertThat(s.keySet().stream().filter(k -> k.startsWith("sluice_forward_target_state{"))).hasSize(2 * DestState.values().length);
         // RTMP and RTSP report no link figures: no RTT series rather than a made-up 0
         assertThat(text()).doesNotContain("sluice_forward_target_rtt_seconds");
     }

@@ -77,7 +77,7 @@ class MetricsTextFormatTest {
 
         // the parser names counter families without _total and summaries by their base name
         assertThat(out).contains("sluice_path_bytes_in counter 1\n", "sluice_path_publisher_up gauge 1\n",
-                "sluice_forward_target_state gauge 18\n", "sluice_forward_target_up gauge 3\n",
+                "sluice_forward_target_state gauge " + 3 * DestState.values().length + "\n", "sluice_forward_target_up gauge 3\n",
                 "sluice_forward_target_rtt_seconds gauge 2\n", "sluice_forward_target_loss_ratio gauge 1\n",
                 "sluice_forward_target_lost_packets counter 2\n", "sluice_sessions gauge 12\n",
                 "jvm_memory_used_bytes gauge", "jvm_gc_collection_seconds summary", "jvm_threads_current gauge 1\n");

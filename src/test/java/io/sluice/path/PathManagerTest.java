@@ -55,9 +55,11 @@ class PathManagerTest {
         PathManager pm = new PathManager(ConfLoader.parse("""
                 paths:
                   fixed:
+                    publisherGrace: 0
                     forwardTargets:
                       - {id: a, url: "rtsp://127.0.0.1:9/x"}
                   "~^cam[0-9]+$":
+                    publisherGrace: 0
                     forwardTargets:
                       - {id: b, url: "rtsp://127.0.0.1:9/y"}
                 """, "test.yml"), d -> dest(), InstantSource.system());

@@ -417,6 +417,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             }
         }
         s.streamEndHook = s.readPath.onStreamEnd(() -> ctx.channel().close());
+        s.readStream = stream;
         stream.addReader(s.readerQueue, true);
         s.registration = server.sessions().register("rtsp", SessionRegistry.Role.READ, s.pathName, remote, s.user,
                 s.readerQueue::bytesOut, this::kick);
@@ -480,9 +481,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         }
         server.udp().removeSession(s);
         if (s.readerQueue != null) {
-            Stream st = s.readPath.stream();
-            if (st != null) {
-                st.removeReader(s.readerQueue);
+            if (s.readStream != null) {
+                s.readStream.removeReader(s.readerQueue);
             }
             s.readerQueue.close();
         }

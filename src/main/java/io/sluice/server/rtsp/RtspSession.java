@@ -35,6 +35,8 @@ final class RtspSession {
     Publisher publisher;
     Path readPath;
     ReaderQueue readerQueue;
+    /** The stream readerQueue reads: the path's stream may have ended or changed by the time the session closes. */
+    io.sluice.stream.Stream readStream;
     AutoCloseable streamEndHook;
     boolean playing;
     /** The session in the server-wide registry while it publishes or plays; null before and after. */
