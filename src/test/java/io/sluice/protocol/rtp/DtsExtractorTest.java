@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import io.netty.buffer.ByteBufUtil;
+import java.util.Base64;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -135,6 +138,44 @@ class DtsExtractorTest {
         assertThat(all.getFirst().keyframe()).isFalse();
         assertThat(t.size()).isBetween(frames - 40, frames - 20);
         assertDecodable(t, reorder, used);
+    }
+
+    @Test
+    void h265JoinedAtAnOpenGopCraDropsItsRaslPictures() {
+        String capture = "ffmpeg51-h265-bf4-udp";
+        List<byte[]> packets = Captures.rtp(capture);
+        // x265 sends VPS/SPS/PPS in-band once; give them in the SDP as a camera would
+        List<AccessUnit> first = H264DepacketizerTest.depacketize(Captures.format(capture, Codec.H265), packets);
+        String[] ps = new String[3];
+        List<Integer> types = new ArrayList<>();
+        for (AccessUnit au : first) {
+            for (ByteBuf n : au.units()) {
+                int type = H265Keyframes.nalType(n.getByte(n.readerIndex()));
+                if (type >= 32 && type <= 34) {
+                    ps[type - 32] = Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(n));
+                } else if (type < 32) {
+                    types.add(type);
+                    break;
+                }
+            }
+        }
+        H264DepacketizerTest.releaseAll(first);
+        assertThat(types).as("open GOP: CRA (21) with RASL pictures (8, 9)").contains(21).containsAnyOf(8, 9);
+        Format f = new Format(96, Codec.H265, "H265", 90000, 0,
+                "sprop-vps=" + ps[0] + "; sprop-sps=" + ps[1] + "; sprop-pps=" + ps[2]);
+        List<List<byte[]>> aus = Captures.byTimestamp(packets);
+        List<byte[]> late = aus.subList(7, aus.size()).stream().flatMap(List::stream).toList();
+        List<Times> t = fromFirstKeyframe(times(f, late));
+        // the leading pictures right after the first CRA, in the whole stream (where they are decodable)
+        int cra = types.indexOf(21);
+        assertThat(cra).isGreaterThan(7);
+        int rasl = 0;
+        for (int i = cra + 1; i < types.size() && types.get(i) <= 9 && types.get(i) >= 6; i++) {
+            rasl += types.get(i) >= 8 ? 1 : 0;
+        }
+        assertThat(rasl).isPositive();
+        assertThat(t).hasSize(types.size() - cra - rasl);
+        assertDecodable(t, 2, 2);
     }
 
     static byte[] withTimestampShift(byte[] p, long shift) {
