@@ -49,6 +49,16 @@ final class H264DtsExtractor implements DtsExtractor {
 
     @Override
     public long ptsOffset(List<ByteBuf> nalus, long rtpTimestamp) {
+        try {
+            return derive(nalus, rtpTimestamp);
+        } catch (RuntimeException e) {
+            // a parser bug must not take the stream down: the unit still gets a usable DTS
+            badUnits++;
+            return dts.ptsOffsetAfterPrevious(rtpTimestamp);
+        }
+    }
+
+    private long derive(List<ByteBuf> nalus, long rtpTimestamp) {
         ByteBuf slice = null;
         boolean idr = false;
         boolean spsError = false;

@@ -46,6 +46,16 @@ final class H265DtsExtractor implements DtsExtractor {
 
     @Override
     public long ptsOffset(List<ByteBuf> nalus, long rtpTimestamp) {
+        try {
+            return derive(nalus, rtpTimestamp);
+        } catch (RuntimeException e) {
+            // a parser bug must not take the stream down: the unit still gets a usable DTS
+            badUnits++;
+            return dts.ptsOffsetAfterPrevious(rtpTimestamp);
+        }
+    }
+
+    private long derive(List<ByteBuf> nalus, long rtpTimestamp) {
         int vclType = -1;
         boolean spsError = false;
         for (ByteBuf n : nalus) {
