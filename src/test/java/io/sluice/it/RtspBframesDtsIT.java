@@ -50,8 +50,24 @@ class RtspBframesDtsIT {
         run(clip, false);
     }
 
+    /** GStreamer's RTSP client with x264enc B-frames (its own RTP packetizer, encoding live at 320x240). */
+    @Test
+    void gstreamerX264BframesThroughRtspclientsinkToNginxAndSrtTargetsAndAnRtmpReader() throws Exception {
+        run(true, url -> List.of("timeout", "-k", "5", Integer.toString(SECONDS + 20), "gst-launch-1.0", "-q",
+                "videotestsrc", "num-buffers=" + SECONDS * FPS, "is-live=true", "pattern=ball", "!",
+                "video/x-raw,width=320,height=240,framerate=" + FPS + "/1", "!", "x264enc", "bframes=2",
+                "key-int-max=60", "bitrate=800", "speed-preset=veryfast", "!", "video/x-h264,profile=high", "!",
+                "rtspclientsink", "location=" + url, "protocols=tcp"));
+    }
+
     private void run(Path clip, boolean h264) throws Exception {
         assertThat(reorderedPackets(clip)).as("the clip has B-frames").isGreaterThan(SECONDS * FPS / 4);
+        run(h264, url -> List.of("timeout", "-k", "5", Integer.toString(SECONDS + 20), "ffmpeg", "-hide_banner",
+                "-loglevel", "warning", "-re", "-i", clip.toString(), "-t", Integer.toString(SECONDS), "-c", "copy",
+                "-f", "rtsp", "-rtsp_transport", "tcp", url));
+    }
+
+    private void run(boolean h264, java.util.function.Function<String, List<String>> publisher) throws Exception {
         int nginx = Ports.tcp();
         int slt = Ports.udp();
         Path out = Files.createTempDirectory(Path.of(System.getProperty("user.dir"), "target"), "dts-it");
@@ -77,10 +93,7 @@ class RtspBframesDtsIT {
                 assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sinkRtmp.output()).isTrue();
             }
             List<long[]> read;
-            try (Peer pub = Peer.command("ffmpeg publish", Map.of(), List.of("timeout", "-k", "5",
-                    Integer.toString(SECONDS + 20), "ffmpeg", "-hide_banner", "-loglevel", "warning", "-re",
-                    "-i", clip.toString(), "-t", Integer.toString(SECONDS), "-c", "copy", "-f", "rtsp",
-                    "-rtsp_transport", "tcp", sluice.rtsp("live/test")))) {
+            try (Peer pub = Peer.command("publisher", Map.of(), publisher.apply(sluice.rtsp("live/test")))) {
                 // joins after 3 s: starts at the cached keyframe, whose DTS is already behind its PTS
                 Thread.sleep(3000);
                 String url = h264 ? sluice.rtmp("live/test") : sluice.srt() + "?streamid=read:live/test";
