@@ -14,8 +14,9 @@ import java.util.List;
  *
  * @param rtpTimestamp presentation time in the media's RTP clock (for AAC from RTP, the packet
  *     timestamp plus the frame's index times the frame length)
- * @param ptsOffset presentation minus decoding time in clock ticks (B-frames), 0 when the source does
- *     not say (RTP carries no decoding time)
+ * @param ptsOffset presentation minus decoding time in clock ticks (B-frames): carried by RTMP and
+ *     MPEG-TS sources; RTP carries no decoding time, so for H.264/H.265 from RTP the depacketizer derives
+ *     it from the bitstream; 0 for other RTP codecs
  * @param units the NAL units or the single audio frame, in decoding order
  * @param keyframe true when a decoder can start here: an H.264 IDR, an H.265 IRAP picture, every audio frame
  */

@@ -23,8 +23,10 @@ import java.util.List;
  *
  * <p>Timestamps come from {@link RtpTimeline} in 90 kHz, plus {@link #TIME_BASE} so that B-frames
  * sent ahead of their reference and DTS below PTS never make a negative time. The DTS is the PTS minus
- * the access unit's ptsOffset; RTP carries no decoding times, so H.264/H.265 with B-frames from an RTP
- * source get DTS = PTS (which FFmpeg-based receivers accept). A media whose first DTS is already behind
+ * the access unit's ptsOffset: MPEG-TS and RTMP sources carry it; for H.264/H.265 from RTP (which has no
+ * decoding times) the depacketizer derives it from the reorder depth in the SPS and the slice headers'
+ * picture order count, so B-frames get DTS that increase from the first frame and never exceed the PTS.
+ * A media whose first DTS is already behind
  * the PCR (arrival jitter, or video decoded a few frames before it is shown) is moved forward by the
  * difference, so no receiver gets units that are late on arrival.
  *
@@ -148,6 +150,9 @@ public final class TsFromStream {
         // every unit moves the timeline, also those not sent, so that it follows the RTP timestamps
         long pts = TIME_BASE + timeline.time(t.media, au.rtpTimestamp(), t.clockRate, receivedNanos, TS_CLOCK);
         long dts = pts - (long) au.ptsOffset() * TS_CLOCK / t.clockRate;
+        // a negative offset is a unit the depacketizer could not place (counted there): a PES cannot
+        // have DTS > PTS, so it is shown at its decoding time
+        pts = Math.max(pts, dts);
         ByteBuf payload = out.alloc().buffer(au.size() + 64);
         try {
             if (!t.framer.frame(au, payload)) {

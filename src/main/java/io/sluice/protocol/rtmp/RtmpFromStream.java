@@ -31,6 +31,14 @@ import java.util.function.Consumer;
  * milliseconds from the first unit this mapper saw, each media anchored at the arrival time of its
  * first unit (RTP timestamps of different medias have unrelated origins).
  *
+ * <p>Video messages carry the decoding time, with the composition time (PTS − DTS) in the tag: both
+ * come from the access unit's ptsOffset, which the RTP depacketizer derives from the bitstream for
+ * H.264/H.265 with B-frames (and RTMP and MPEG-TS sources carry). A reader that joins at a cached
+ * keyframe gets a first frame whose DTS is already some frames behind its PTS, so when a video track
+ * is carried every timestamp starts at {@link #VIDEO_TIME_BASE_MS} instead of 0: FLV cannot carry
+ * negative times, and clamping them would repeat or reverse the first DTS, which strict ingest servers
+ * reject. Video DTS strictly increase (a repeated millisecond is moved up by one).
+ *
  * <p>Not thread-safe: one instance per reader, used on the reader's event loop.
  */
 public final class RtmpFromStream {
@@ -38,6 +46,11 @@ public final class RtmpFromStream {
     static final int AUDIO_CHUNK_STREAM = 4;
     static final int DATA_CHUNK_STREAM = 5;
     static final int VIDEO_CHUNK_STREAM = 6;
+    /**
+     * Milliseconds every timestamp starts at when a video track is carried: more than the PTS − DTS of
+     * any real stream's first frame (a few frames of reordering).
+     */
+    static final long VIDEO_TIME_BASE_MS = 1000;
 
     /** What happens to one media of the stream. */
     public record Track(int media, String codec, boolean carried, String reason) {
@@ -57,6 +70,9 @@ public final class RtmpFromStream {
     private boolean videoHeaderSent;
     private boolean audioHeaderSent;
     private final RtpTimeline timeline;
+    /** Added to every timestamp: {@link #VIDEO_TIME_BASE_MS} when video is carried, else 0. */
+    private final long timeBaseMs;
+    private long lastVideoDtsMs = Long.MIN_VALUE;
 
     /** @param messageStreamId the RTMP message stream the messages belong to (from createStream) */
     public RtmpFromStream(StreamDesc desc, int messageStreamId) {
@@ -103,6 +119,7 @@ public final class RtmpFromStream {
         this.videoClock = v >= 0 ? desc.medias().get(v).format().clockRate() : 90000;
         this.audioClock = a >= 0 ? desc.medias().get(a).format().clockRate() : 48000;
         this.timeline = new RtpTimeline(desc.medias().size());
+        this.timeBaseMs = v >= 0 ? VIDEO_TIME_BASE_MS : 0;
     }
 
     /** Reads the AudioSpecificConfig; returns why the track cannot be carried, or null. */
@@ -169,22 +186,20 @@ public final class RtmpFromStream {
             return;
         }
         for (AccessUnit au : unit.accessUnits()) {
-            long ms = millis(m, au.rtpTimestamp(), unit.receivedNanos());
             if (m == videoMedia) {
-                video(au, ms, alloc, out);
+                // in clock ticks first, so that PTS and DTS round the same way
+                long pts = timeline.time(m, au.rtpTimestamp(), videoClock, unit.receivedNanos(), videoClock);
+                long ptsMs = timeBaseMs + Math.floorDiv(pts * 1000, videoClock);
+                long dtsMs = timeBaseMs + Math.floorDiv((pts - au.ptsOffset()) * 1000, videoClock);
+                video(au, Math.max(0, ptsMs), Math.max(0, dtsMs), alloc, out);
             } else {
-                audio(au, ms, alloc, out);
+                long ms = timeline.time(m, au.rtpTimestamp(), audioClock, unit.receivedNanos(), 1000);
+                audio(au, timeBaseMs + Math.max(0, ms), alloc, out);
             }
         }
     }
 
-    /** Milliseconds since this mapper's origin for an RTP timestamp of media {@code m}. */
-    private long millis(int m, long rtpTs, long receivedNanos) {
-        int clock = m == videoMedia ? videoClock : audioClock;
-        return Math.max(0, timeline.time(m, rtpTs, clock, receivedNanos, 1000));
-    }
-
-    private void video(AccessUnit au, long ms, ByteBufAllocator alloc, Consumer<RtmpMessage> out) {
+    private void video(AccessUnit au, long ptsMs, long dtsMs, ByteBufAllocator alloc, Consumer<RtmpMessage> out) {
         boolean changed = false;
         List<ByteBuf> frameNalus = new ArrayList<>(au.units().size());
         for (ByteBuf n : au.units()) {
@@ -219,7 +234,9 @@ public final class RtmpFromStream {
                     : HevcDecoderConfig.build(alloc, paramSets[0], paramSets[1], paramSets[2]);
             b.writeBytes(conf);
             conf.release();
-            out.accept(new RtmpMessage(VIDEO_CHUNK_STREAM, RtmpMessageType.VIDEO, ms, streamId, b));
+            // at the frame's DTS, so that the message timestamps never step back
+            out.accept(new RtmpMessage(VIDEO_CHUNK_STREAM, RtmpMessageType.VIDEO,
+                    Math.max(dtsMs, lastVideoDtsMs), streamId, b));
             videoHeaderSent = true;
         }
         if (frameNalus.isEmpty()) {
@@ -229,15 +246,22 @@ public final class RtmpFromStream {
         for (ByteBuf n : frameNalus) {
             size += n.readableBytes();
         }
+        if (dtsMs <= lastVideoDtsMs) {
+            // a repeated (or, from a source with broken timing, reversed) DTS: strict servers refuse it
+            dtsMs = lastVideoDtsMs + 1;
+            ptsMs = Math.max(ptsMs, dtsMs);
+        }
+        ptsMs = Math.max(ptsMs, dtsMs); // a counted DTS violation: show it at its decoding time
+        lastVideoDtsMs = dtsMs;
         ByteBuf b = alloc.buffer(size + 8);
-        int ctsMs = (int) ((long) au.ptsOffset() * 1000 / videoClock);
+        int ctsMs = (int) (ptsMs - dtsMs);
         FlvVideoTag.writeHeader(b, videoCodec, PacketType.CODED_FRAMES, au.keyframe(), ctsMs);
         for (ByteBuf n : frameNalus) {
             b.writeInt(n.readableBytes());
             b.writeBytes(n, n.readerIndex(), n.readableBytes());
         }
         // FLV timestamps are decoding times; the unit's timestamp is the presentation time.
-        out.accept(new RtmpMessage(VIDEO_CHUNK_STREAM, RtmpMessageType.VIDEO, Math.max(0, ms - ctsMs), streamId, b));
+        out.accept(new RtmpMessage(VIDEO_CHUNK_STREAM, RtmpMessageType.VIDEO, dtsMs, streamId, b));
     }
 
     private static final int SLOT_AUD = -2;

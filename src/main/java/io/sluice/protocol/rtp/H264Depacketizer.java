@@ -24,7 +24,7 @@ final class H264Depacketizer implements Depacketizer {
         if (mode != null && !mode.equals("0") && !mode.equals("1")) {
             throw new RtpFormatException("unsupported H264 packetization-mode " + mode + " (only 0 and 1)");
         }
-        asm = new NaluAssembler(alloc, b -> (b & 0x1f) == H264Keyframes.NAL_IDR);
+        asm = new NaluAssembler(alloc, b -> (b & 0x1f) == H264Keyframes.NAL_IDR, DtsExtractor.forFormat(format));
     }
 
     @Override

@@ -21,6 +21,38 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
      * @throws RtpFormatException when it is not an SPS, is truncated or has out-of-range values
      */
     public static H264Sps parse(byte[] nalu) {
+        return read(nalu, null);
+    }
+
+    /**
+     * What of an SPS decides picture order and decoding delay: the fields needed to read a slice
+     * header's pic_order_cnt_lsb, and the reorder depth from the VUI (H.264 §7.3.2.1.1, §E.1.1).
+     *
+     * @param pocType pic_order_cnt_type (2: output order = decoding order)
+     * @param log2MaxFrameNum bits of frame_num in slice headers
+     * @param log2MaxPocLsb bits of pic_order_cnt_lsb (POC type 0)
+     * @param frameMbsOnly false when pictures may be coded as fields
+     * @param separateColourPlanes true when slice headers carry colour_plane_id
+     * @param maxNumReorderFrames VUI max_num_reorder_frames, or -1 when the SPS does not say
+     * @param maxDecFrameBuffering VUI max_dec_frame_buffering, or -1 when the SPS does not say
+     */
+    record Order(int pocType, int log2MaxFrameNum, int log2MaxPocLsb, boolean frameMbsOnly,
+            boolean separateColourPlanes, int maxNumReorderFrames, int maxDecFrameBuffering) {
+    }
+
+    /**
+     * Parses the picture-order fields of an SPS NAL unit.
+     *
+     * @throws RtpFormatException when it is not an SPS, is truncated or has out-of-range values
+     */
+    static Order parseOrder(byte[] nalu) {
+        Order[] out = new Order[1];
+        read(nalu, out);
+        return out[0];
+    }
+
+    /** Reads the SPS; with {@code order} non-null, also reads on into the VUI and stores the order fields. */
+    private static H264Sps read(byte[] nalu, Order[] order) {
         if (nalu.length < 4 || (nalu[0] & 0x1f) != H264Keyframes.NAL_SPS) {
             throw new RtpFormatException("not an H264 SPS: " + nalu.length + " bytes, NAL type "
                     + (nalu.length > 0 ? nalu[0] & 0x1f : -1));
@@ -50,10 +82,20 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
                 }
             }
         }
-        r.readUe(); // log2_max_frame_num_minus4
+        int log2MaxFrameNum = r.readUe() + 4;
         int pocType = r.readUe();
+        int log2MaxPocLsb = 0;
+        if (log2MaxFrameNum > 16) {
+            throw new RtpFormatException("H264 SPS log2_max_frame_num " + log2MaxFrameNum + " exceeds 16");
+        }
+        if (pocType > 2) {
+            throw new RtpFormatException("H264 SPS pic_order_cnt_type " + pocType + " exceeds 2");
+        }
         if (pocType == 0) {
-            r.readUe(); // log2_max_pic_order_cnt_lsb_minus4
+            log2MaxPocLsb = r.readUe() + 4;
+            if (log2MaxPocLsb > 16) {
+                throw new RtpFormatException("H264 SPS log2_max_pic_order_cnt_lsb " + log2MaxPocLsb + " exceeds 16");
+            }
         } else if (pocType == 1) {
             r.readFlag(); // delta_pic_order_always_zero_flag
             r.readSe();
@@ -85,6 +127,14 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
             cropTop = r.readUe();
             cropBottom = r.readUe();
         }
+        if (order != null) {
+            int[] reorder = {-1, -1};
+            if (r.readFlag()) { // vui_parameters_present_flag
+                readVuiReorder(r, reorder);
+            }
+            order[0] = new Order(pocType, log2MaxFrameNum, log2MaxPocLsb, frameMbsOnly, separateColourPlanes,
+                    reorder[0], reorder[1]);
+        }
         if (widthMbs > MAX_SIZE_IN_MBS || heightMapUnits > MAX_SIZE_IN_MBS) {
             throw new RtpFormatException("H264 SPS size " + widthMbs + "x" + heightMapUnits + " MBs exceeds "
                     + MAX_SIZE_IN_MBS);
@@ -100,6 +150,71 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
             throw new RtpFormatException("H264 SPS cropping leaves " + width + "x" + height + " pixels");
         }
         return new H264Sps(profile, constraints, level, (int) width, (int) height);
+    }
+
+    /** Reads the VUI up to bitstream_restriction: {max_num_reorder_frames, max_dec_frame_buffering} or -1s. */
+    private static void readVuiReorder(BitReader r, int[] out) {
+        if (r.readFlag()) { // aspect_ratio_info_present_flag
+            if (r.readInt(8) == 255) { // Extended_SAR
+                r.skip(32);
+            }
+        }
+        if (r.readFlag()) { // overscan_info_present_flag
+            r.skip(1);
+        }
+        if (r.readFlag()) { // video_signal_type_present_flag
+            r.skip(4);
+            if (r.readFlag()) { // colour_description_present_flag
+                r.skip(24);
+            }
+        }
+        if (r.readFlag()) { // chroma_loc_info_present_flag
+            r.readUe();
+            r.readUe();
+        }
+        if (r.readFlag()) { // timing_info_present_flag
+            r.skip(65);
+        }
+        boolean nalHrd = r.readFlag();
+        if (nalHrd) {
+            skipHrd(r);
+        }
+        boolean vclHrd = r.readFlag();
+        if (vclHrd) {
+            skipHrd(r);
+        }
+        if (nalHrd || vclHrd) {
+            r.skip(1); // low_delay_hrd_flag
+        }
+        r.skip(1); // pic_struct_present_flag
+        if (r.readFlag()) { // bitstream_restriction_flag
+            r.skip(1); // motion_vectors_over_pic_boundaries_flag
+            r.readUe(); // max_bytes_per_pic_denom
+            r.readUe(); // max_bits_per_mb_denom
+            r.readUe(); // log2_max_mv_length_horizontal
+            r.readUe(); // log2_max_mv_length_vertical
+            out[0] = r.readUe();
+            out[1] = r.readUe();
+            if (out[0] > ReorderDts.MAX_REORDER || out[1] > ReorderDts.MAX_REORDER) {
+                throw new RtpFormatException("H264 SPS max_num_reorder_frames " + out[0] + " / max_dec_frame_buffering "
+                        + out[1] + " exceeds " + ReorderDts.MAX_REORDER);
+            }
+        }
+    }
+
+    /** Skips hrd_parameters() (H.264 §E.1.2). */
+    private static void skipHrd(BitReader r) {
+        int cpbCount = r.readUe() + 1;
+        if (cpbCount > 32) {
+            throw new RtpFormatException("H264 SPS cpb_cnt " + cpbCount + " exceeds 32");
+        }
+        r.skip(8); // bit_rate_scale, cpb_size_scale
+        for (int i = 0; i < cpbCount; i++) {
+            r.readUe();
+            r.readUe();
+            r.skip(1);
+        }
+        r.skip(20);
     }
 
     private static void skipScalingList(BitReader r, int size) {

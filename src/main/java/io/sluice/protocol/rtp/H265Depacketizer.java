@@ -28,7 +28,7 @@ final class H265Depacketizer implements Depacketizer {
             throw new RtpFormatException("unsupported H265 sprop-max-don-diff=" + donDiff
                     + " (DONL and NAL unit reordering are not supported)");
         }
-        asm = new NaluAssembler(alloc, b -> H265Keyframes.isIrap(H265Keyframes.nalType(b)));
+        asm = new NaluAssembler(alloc, b -> H265Keyframes.isIrap(H265Keyframes.nalType(b)), DtsExtractor.forFormat(format));
     }
 
     @Override

@@ -29,6 +29,7 @@ final class NaluAssembler {
 
     private final ByteBufAllocator alloc;
     private final IntPredicate keyNalFirstByte;
+    private final DtsExtractor dts;
     private final RtpSequenceTracker seq = new RtpSequenceTracker();
     private final List<ByteBuf> nalus = new ArrayList<>();
     private long timestamp;
@@ -39,10 +40,12 @@ final class NaluAssembler {
 
     /**
      * @param keyNalFirstByte tells from the first byte of a NAL unit whether it makes the unit a keyframe
+     * @param dts gives each complete unit its decoding time, or drops it (before the first keyframe)
      */
-    NaluAssembler(ByteBufAllocator alloc, IntPredicate keyNalFirstByte) {
+    NaluAssembler(ByteBufAllocator alloc, IntPredicate keyNalFirstByte, DtsExtractor dts) {
         this.alloc = alloc;
         this.keyNalFirstByte = keyNalFirstByte;
+        this.dts = dts;
     }
 
     /**
@@ -175,7 +178,15 @@ final class NaluAssembler {
             for (ByteBuf n : nalus) {
                 key |= n.isReadable() && keyNalFirstByte.test(n.getUnsignedByte(n.readerIndex()));
             }
-            out.add(new AccessUnit(timestamp, nalus, key));
+            // Units complete in decoding order, so the DTS is derived here, where no unit is ever held
+            // back; a broken unit never reaches the extractor (its slice header may be the lost part).
+            long ptsOffset = dts.ptsOffset(nalus, timestamp);
+            if (ptsOffset == DtsExtractor.SKIP) {
+                nalus.forEach(ByteBuf::release);
+            } else {
+                int clamped = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, ptsOffset));
+                out.add(new AccessUnit(timestamp, clamped, nalus, key));
+            }
         } else {
             nalus.forEach(ByteBuf::release);
         }
