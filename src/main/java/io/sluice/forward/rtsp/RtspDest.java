@@ -170,7 +170,7 @@ public final class RtspDest implements Dest {
             rates[i] = m.format().clockRate();
             tracks.add(TrackStatus.forwarded(i, m.format().codec().name()));
         }
-        SenderReports reports = new SenderReports(rates);
+        SenderReports reports = new SenderReports(rates, stream.senderClock());
         ReaderQueue.Sink sink = tcp ? new TcpSink(ch, reports) : new UdpSink(udpRtp, udpRtpTo, reports);
         ReaderQueue queue = new ReaderQueue("[forward " + conf.id() + " " + conf.redactedUrl() + "]", ctx.loop(),
                 ctx.queueCapacity(), stream.keyframeMedia(), true, sink, LOG);
