@@ -67,7 +67,9 @@ class RtspSenderTimingIT {
                 Thread publishing = Thread.ofPlatform().name("crafted-publisher").start(pub);
                 List<long[]> readerSrs;
                 try {
-                    Thread.sleep(1000);
+                    assertThat(Wait.until(() -> sluice.server().paths().get("live/sync") != null
+                            && sluice.server().paths().get("live/sync").stream() != null, java.time.Duration.ofSeconds(10)))
+                            .as("publisher up").isTrue();
                     readerSrs = readSenderReports(sluice.rtspPort, "live/sync", SECONDS - 3);
                 } finally {
                     publishing.join(30_000);
