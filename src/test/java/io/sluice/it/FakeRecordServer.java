@@ -57,6 +57,16 @@ final class FakeRecordServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Closes the client connections and UDP sockets of the sessions so far, as a restarting server would. */
+    void dropSessions() throws Exception {
+        synchronized (sockets) {
+            for (AutoCloseable c : sockets) {
+                c.close();
+            }
+            sockets.clear();
+        }
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
