@@ -89,7 +89,7 @@ public final class ReceiverReportStats {
 
     /**
      * The figures for a target's link stats: {@code receiverReports} (count), {@code fractionLost}
-     * (0..1, the worst media of the last reports), {@code packetsLost} (cumulative, all medias),
+     * (0..1, the worst media of the last reports), {@code packetsLost} (cumulative, all medias, at least 0),
      * {@code jitterMs} (the worst media); -1 while no report block came.
      */
     public synchronized Map<String, Number> figures() {
@@ -109,7 +109,9 @@ public final class ReceiverReportStats {
             worstJitterMs = Math.max(worstJitterMs, jitter[i] * 1000.0 / clockRates[i]);
         }
         m.put("fractionLost", worstFraction < 0 ? -1 : Math.round(worstFraction / 256.0 * 1000) / 1000.0);
-        m.put("packetsLost", any ? lost : -1);
+        // RFC 3550 §6.4.1: duplicates make the count negative (GStreamer reports -2 for the GOP
+        // replayed at a join); that is no loss, and negative figures mean "unknown" in link stats
+        m.put("packetsLost", any ? Math.max(0, lost) : -1);
         m.put("jitterMs", worstJitterMs < 0 ? -1 : Math.round(worstJitterMs * 100) / 100.0);
         return m;
     }
