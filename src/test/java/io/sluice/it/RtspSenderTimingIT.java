@@ -95,6 +95,52 @@ class RtspSenderTimingIT {
         }
     }
 
+    @Test
+    void rtmpPublisherTracksShareOneOrigin() throws Exception {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start("paths:\n  live/test: {}\n");
+                Peer pub = Peer.start("publish-rtmp.sh", sluice.rtmp("live/test"), "12")) {
+            assertSharedOrigin("RTMP (ffmpeg)", sluice, pub);
+        }
+    }
+
+    @Test
+    void srtPublisherTracksShareOneOrigin() throws Exception {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start("paths:\n  live/test: {}\n");
+                Peer pub = Peer.start("publish-srt.sh", sluice.srt(), "publish:live/test", "12")) {
+            assertSharedOrigin("SRT (ffmpeg)", sluice, pub);
+        }
+    }
+
+    /**
+     * RTMP/SRT sources stamp audio and video on one clock that starts at 0 for both (FLV ms, PTS), and
+     * Sluice makes RTP timestamps from it; so the NTP time of RTP timestamp 0 must be the same for
+     * both medias in every sender report a reader gets, whatever the arrival times were.
+     */
+    private static void assertSharedOrigin(String who, SluiceUnderTest sluice, Peer pub) throws Exception {
+        assertThat(Wait.until(() -> sluice.server().paths().get("live/test") != null
+                && sluice.server().paths().get("live/test").stream() != null, java.time.Duration.ofSeconds(15)))
+                .as(who + " publisher up: " + pub.output()).isTrue();
+        int[] rates = sluice.server().paths().get("live/test").stream().desc().medias().stream()
+                .mapToInt(m -> m.format().clockRate()).toArray();
+        assertThat(rates).hasSize(2);
+        List<long[]> srs = readSenderReports(sluice.rtspPort, "live/test", 8);
+        List<Double> zero = new ArrayList<>();
+        double[] last = {Double.NaN, Double.NaN};
+        for (long[] sr : srs) {
+            int m = (int) sr[0];
+            // NTP of RTP timestamp 0: timestamps stay below 2^31 in a short test, no wrap to undo
+            last[m] = seconds(sr[1]) - sr[2] / (double) rates[m];
+            if (!Double.isNaN(last[0]) && !Double.isNaN(last[1])) {
+                zero.add(last[1] - last[0]);
+            }
+        }
+        assertThat(zero).as(who + " sender report pairs: " + srs.size()).isNotEmpty();
+        for (double d : zero) {
+            // within 2 ms: the first audio frame's FLV time is rounded to the millisecond
+            assertThat(d).as(who + ": audio minus video origin, seconds").isCloseTo(0.0, Offset.offset(0.002));
+        }
+    }
+
     /** Checks every video/audio pair of sender reports: the publisher's clock and offset, within 2 ms. */
     private static void assertOffset(String who, List<long[]> srs, long ntpBase) {
         List<Double> video = new ArrayList<>();
