@@ -63,7 +63,7 @@ class RtspSenderTimingIT {
                     """.formatted(target.port(), target.port());
             try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
                 long ntpBase = ntp(System.currentTimeMillis() - 3_600_000L);
-                CraftedPublisher pub = new CraftedPublisher(sluice.rtspPort, "live/sync", ntpBase);
+                CraftedPublisher pub = new CraftedPublisher(sluice.rtspPort, "live/sync", ntpBase, -1);
                 Thread publishing = Thread.ofPlatform().name("crafted-publisher").start(pub);
                 List<long[]> readerSrs;
                 try {
@@ -92,6 +92,27 @@ class RtspSenderTimingIT {
                     assertOffset(udp ? "UDP target" : "TCP target", srs, ntpBase);
                 }
             }
+        }
+    }
+
+    @Test
+    void udpPublishersSenderReportsReachTheReader() throws Exception {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start("paths:\n  live/sync: {}\n")) {
+            long ntpBase = ntp(System.currentTimeMillis() - 3_600_000L);
+            CraftedPublisher pub = new CraftedPublisher(sluice.rtspPort, "live/sync", ntpBase, sluice.rtpPort);
+            Thread publishing = Thread.ofPlatform().name("crafted-publisher").start(pub);
+            List<long[]> readerSrs;
+            try {
+                assertThat(Wait.until(() -> sluice.server().paths().get("live/sync") != null
+                        && sluice.server().paths().get("live/sync").stream() != null, java.time.Duration.ofSeconds(10)))
+                        .as("publisher up").isTrue();
+                readerSrs = readSenderReports(sluice.rtspPort, "live/sync", SECONDS - 3);
+            } finally {
+                publishing.join(30_000);
+                pub.close();
+            }
+            assertThat(pub.failure).as("publisher").isNull();
+            assertOffset("reader of a UDP publisher", readerSrs, ntpBase);
         }
     }
 
@@ -287,25 +308,28 @@ class RtspSenderTimingIT {
         private final int port;
         private final String path;
         private final long ntpBase;
-        private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
+        /** Sluice's RTP port (RTCP is the next one) to publish over UDP, or -1 for TCP interleaved. */
+        private final int serverRtpPort;
+        private final List<AutoCloseable> sockets = Collections.synchronizedList(new ArrayList<>());
+        /** For UDP: per media, the RTP and the RTCP socket. */
+        private final java.net.DatagramSocket[] udp = new java.net.DatagramSocket[4];
         volatile Exception failure;
 
-        CraftedPublisher(int port, String path, long ntpBase) {
+        CraftedPublisher(int port, String path, long ntpBase, int serverRtpPort) {
             this.port = port;
             this.path = path;
             this.ntpBase = ntpBase;
+            this.serverRtpPort = serverRtpPort;
         }
 
         @Override
         public void run() {
             String url = "rtsp://127.0.0.1:" + port + "/" + path;
             try (Rtsp c = new Rtsp(port)) {
-                sockets.add(c.socket);
+                sockets.add(c);
                 c.requestWithBody("ANNOUNCE " + url, SDP, "Content-Type: application/sdp");
-                String session = c.request("SETUP " + url + "/trackID=0",
-                        "Transport: RTP/AVP/TCP;unicast;interleaved=0-1;mode=record").split(";")[0];
-                c.request("SETUP " + url + "/trackID=1",
-                        "Transport: RTP/AVP/TCP;unicast;interleaved=2-3;mode=record", "Session: " + session);
+                String session = c.request("SETUP " + url + "/trackID=0", "Transport: " + transport(0)).split(";")[0];
+                c.request("SETUP " + url + "/trackID=1", "Transport: " + transport(1), "Session: " + session);
                 c.request("RECORD " + url, "Session: " + session);
                 stream(c.out);
             } catch (Exception e) {
@@ -344,7 +368,25 @@ class RtspSenderTimingIT {
             }
         }
 
-        private static void frame(OutputStream out, int channel, byte[] payload) throws IOException {
+        private String transport(int media) throws IOException {
+            if (serverRtpPort < 0) {
+                return "RTP/AVP/TCP;unicast;interleaved=" + 2 * media + "-" + (2 * media + 1) + ";mode=record";
+            }
+            for (int i = 0; i < 2; i++) {
+                udp[2 * media + i] = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+                sockets.add(udp[2 * media + i]);
+            }
+            return "RTP/AVP;unicast;client_port=" + udp[2 * media].getLocalPort() + "-"
+                    + udp[2 * media + 1].getLocalPort() + ";mode=record";
+        }
+
+        /** Channel 2m is media m's RTP, 2m+1 its RTCP: interleaved, or from its own UDP socket. */
+        private void frame(OutputStream out, int channel, byte[] payload) throws IOException {
+            if (serverRtpPort >= 0) {
+                udp[channel].send(new java.net.DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(),
+                        serverRtpPort + (channel & 1)));
+                return;
+            }
             out.write(new byte[] {'$', (byte) channel, (byte) (payload.length >> 8), (byte) payload.length});
             out.write(payload);
         }
@@ -364,9 +406,9 @@ class RtspSenderTimingIT {
         }
 
         @Override
-        public void close() throws IOException {
+        public void close() throws Exception {
             synchronized (sockets) {
-                for (Socket s : sockets) {
+                for (AutoCloseable s : sockets) {
                     s.close();
                 }
             }
