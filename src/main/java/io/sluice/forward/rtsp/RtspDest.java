@@ -216,10 +216,11 @@ public final class RtspDest implements Dest {
         ScheduledFuture<?> srTimer = ch.eventLoop().scheduleAtFixedRate(
                 () -> sendReports(ch, tcp, reports, udpRtcp, udpRtcpTo, n), 1, SENDER_REPORT_SECONDS, TimeUnit.SECONDS);
         java.time.Duration rrTimeout = conf.rtspConfig().udpReceiverReportTimeout();
-        boolean[] silent = new boolean[1];
+        // set on the event loop, read here after the connection closed
+        java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> rrCheck = tcp || rrTimeout.isZero() ? null : ch.eventLoop().scheduleAtFixedRate(() -> {
             if (rr.nanosSinceReport(System.nanoTime()) > rrTimeout.toNanos()) {
-                silent[0] = true;
+                silent.set(true);
                 ch.close();
             }
         }, 1, 1, TimeUnit.SECONDS);
@@ -239,7 +240,7 @@ public final class RtspDest implements Dest {
             }
         }
         if (!closed) {
-            if (silent[0]) {
+            if (silent.get()) {
                 throw new UdpSilent("no RTCP receiver report from the target over UDP for "
                         + rrTimeout.toMillis() + " ms (rtspConfig.udpReceiverReportTimeout)");
             }
