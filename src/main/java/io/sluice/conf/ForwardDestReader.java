@@ -19,7 +19,7 @@ final class ForwardDestReader {
             "reconnectMaxDelay", "maxReconnectTime", "group", "when", "username", "password", "rtspConfig", "srtConfig",
             "webrtcConfig", "rtmpConfig", "queueSize");
     static final List<String> FORWARD_KEYS = List.of("dest");
-    static final List<String> RTSP_KEYS = List.of("transport", "fingerprint");
+    static final List<String> RTSP_KEYS = List.of("transport", "fingerprint", "udpReceiverReportTimeout");
     static final List<String> SRT_KEYS = List.of("passphrase", "latency", "pbkeylen", "streamid");
     static final List<String> WEBRTC_KEYS = List.of("iceServers");
     static final List<String> RTMP_KEYS = List.of("fingerprint");
@@ -177,8 +177,10 @@ final class ForwardDestReader {
         RtspTransport transport = c.get("transport", RtspTransport.AUTOMATIC,
                 v -> RtspTransport.fromYaml(ConfNode.text(v), true));
         String fingerprint = fingerprint(c);
+        Duration rrTimeout = c.duration("udpReceiverReportTimeout", RtspDestConf.DEFAULT_UDP_RECEIVER_REPORT_TIMEOUT);
         return new RtspDestConf(transport == null ? RtspTransport.AUTOMATIC : transport,
-                fingerprint == null ? "" : fingerprint);
+                fingerprint == null ? "" : fingerprint,
+                rrTimeout == null ? RtspDestConf.DEFAULT_UDP_RECEIVER_REPORT_TIMEOUT : rrTimeout);
     }
 
     private static String fingerprint(ConfNode c) {

@@ -12,6 +12,7 @@ import io.sluice.core.ConfChanges.Part;
 import io.sluice.forward.Dest;
 import io.sluice.forward.rtmp.RtmpDest;
 import io.sluice.forward.rtsp.RtspDest;
+import io.sluice.forward.rtsp.RtspUdpFallbacks;
 import io.sluice.forward.srt.SrtDest;
 import io.sluice.forward.whip.WhipDest;
 import io.sluice.forward.whip.WhipSequences;
@@ -63,6 +64,8 @@ public final class Server implements AutoCloseable {
     /** One certificate for every DTLS session of this process (WebRTC peers expect self-signed ones). */
     private DtlsCertificate dtlsCert;
     private final WhipSequences whipSequences = new WhipSequences();
+    /** RTSP targets in automatic mode that UDP failed for, per publisher (see RtspUdpFallbacks). */
+    private final RtspUdpFallbacks rtspUdpFallbacks = new RtspUdpFallbacks();
     private boolean started;
 
     public Server(ConfDocument doc) {
@@ -225,7 +228,7 @@ public final class Server implements AutoCloseable {
     private Dest dest(ForwardDest d) {
         Conf c = conf;
         return switch (d.url()) {
-            case DestUrl.Rtsp r -> new RtspDest(d, loops, c.readTimeout(), c.writeTimeout());
+            case DestUrl.Rtsp r -> new RtspDest(d, loops, c.readTimeout(), c.writeTimeout(), rtspUdpFallbacks);
             case DestUrl.Rtmp r -> new RtmpDest(d, loops, c.readTimeout(), c.writeTimeout());
             case DestUrl.Srt s -> new SrtDest(d, c.readTimeout(), c.writeTimeout());
             case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, c.readTimeout(), null);

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * LinkFigures maps the transport figures of {@code DestStats.link()} to metrics with a unit. The names
  * come from {@code SrtDest.link()} (libsrt's {@code srt_bstats}) and {@code WebrtcStreamSender.figures()}
- * (RTCP receiver reports, NACK/PLI/FIR); RTMP and RTSP targets report none. Each figure name becomes at
+ * (RTCP receiver reports, NACK/PLI/FIR) and {@code RtspDest} (RTCP receiver reports); RTMP targets
+ * report none. Each figure name becomes at
  * most one series per target, so a transport that grows new figures never adds label values: figures
  * not listed here are not exported.
  */
@@ -32,11 +33,14 @@ final class LinkFigures {
                     "Round-trip time to the target (SRT: libsrt's smoothed RTT; WHIP: from RTCP receiver reports)",
                     Map.of("rttMs", MS)),
             new Metric("sluice_forward_target_loss_ratio", false,
-                    "Fraction of packets lost in the last RTCP receiver report interval (WHIP), 0..1",
+                    "Fraction of packets lost in the last RTCP receiver report interval (WHIP, RTSP), 0..1",
                     Map.of("fractionLost", 1.0)),
             new Metric("sluice_forward_target_lost_packets", true,
-                    "Packets the target reported lost in the current session (SRT: NAKed; WHIP: RTCP cumulative lost)",
+                    "Packets the target reported lost in the current session (SRT: NAKed; WHIP, RTSP: RTCP cumulative lost)",
                     Map.of("pktSndLoss", 1.0, "packetsLost", 1.0)),
+            new Metric("sluice_forward_target_jitter_seconds", false,
+                    "Interarrival jitter the target reported in its last RTCP receiver report (RTSP; worst media)",
+                    Map.of("jitterMs", MS)),
             new Metric("sluice_forward_target_retransmitted_packets", true,
                     "Packets sent again in the current session (SRT ARQ, WHIP NACK answers)",
                     Map.of("pktRetrans", 1.0, "retransmitted", 1.0)),

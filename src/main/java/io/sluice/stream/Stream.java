@@ -482,4 +482,25 @@ public final class Stream implements AutoCloseable {
     public long badPackets() {
         return badPackets.sum();
     }
+
+    /** Made at first use; see {@link #senderClock()}. */
+    private volatile SenderClock senderClock;
+
+    /**
+     * The publisher's RTP↔NTP mapping per media (from its RTCP sender reports, or its own timeline):
+     * ingest sets it, senders read it for the sender reports they send. Any thread.
+     */
+    public SenderClock senderClock() {
+        SenderClock c = senderClock;
+        if (c == null) {
+            synchronized (this) {
+                c = senderClock;
+                if (c == null) {
+                    c = new SenderClock(desc.medias().size());
+                    senderClock = c;
+                }
+            }
+        }
+        return c;
+    }
 }

@@ -19,6 +19,8 @@ import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
 import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
+import io.sluice.protocol.rtp.ReceiverReportStats;
+import io.sluice.protocol.rtp.RtpPacketException;
 import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.rtsp.InterleavedFrame;
 import io.sluice.protocol.rtsp.RtspAuth;
@@ -57,8 +59,18 @@ public final class RtspDest implements Dest {
     static final int SENDER_REPORT_SECONDS = 5;
 
     /** Thrown when the server refuses UDP, so that automatic mode retries with TCP. */
-    static final class UdpRefused extends IOException {
+    static class UdpRefused extends IOException {
         UdpRefused(String m) {
+            super(m);
+        }
+    }
+
+    /**
+     * Thrown when a UDP target sent no RTCP receiver report within the bound: it does not receive, or
+     * nothing comes back (a firewall that lets only outgoing UDP through). Automatic mode goes to TCP.
+     */
+    static final class UdpSilent extends UdpRefused {
+        UdpSilent(String m) {
             super(m);
         }
     }
@@ -78,6 +90,9 @@ public final class RtspDest implements Dest {
     private List<String> challenges = List.of();
 
     private final java.time.Duration writeTimeout;
+    private final RtspUdpFallbacks fallbacks;
+    /** Receiver reports of the current session (null before the first SETUP); link stats read it. */
+    private volatile ReceiverReportStats receiverReports;
 
     /**
      * @param timeout how long to wait for a response (readTimeout)
@@ -85,6 +100,13 @@ public final class RtspDest implements Dest {
      *     restarted (a stalled target otherwise only drops packets forever)
      */
     public RtspDest(ForwardDest conf, NetLoops loops, java.time.Duration timeout, java.time.Duration writeTimeout) {
+        this(conf, loops, timeout, writeTimeout, new RtspUdpFallbacks());
+    }
+
+    /** @param fallbacks the server's memory of targets that UDP failed for (automatic mode) */
+    public RtspDest(ForwardDest conf, NetLoops loops, java.time.Duration timeout, java.time.Duration writeTimeout,
+            RtspUdpFallbacks fallbacks) {
+        this.fallbacks = fallbacks;
         this.conf = conf;
         this.url = (DestUrl.Rtsp) conf.url();
         this.loops = loops;
@@ -97,11 +119,18 @@ public final class RtspDest implements Dest {
     @Override
     public void run(DestContext ctx) throws Exception {
         RtspTransport t = conf.rtspConfig().transport();
+        ctx.linkStats(this::link);
         if (t == RtspTransport.AUTOMATIC) {
+            if (fallbacks.useTcp(ctx.stream(), conf)) {
+                session(ctx, true); // UDP already failed for this target and this publisher
+                return;
+            }
             try {
                 session(ctx, false);
             } catch (UdpRefused e) {
-                LOG.info("[forward {}] {}; switching to TCP", conf.id(), e.getMessage());
+                LOG.info("[forward {}] {}; switching to TCP for as long as this publisher publishes", conf.id(),
+                        e.getMessage());
+                fallbacks.remember(ctx.stream(), conf);
                 closeChannels();
                 session(ctx, true);
             }
@@ -126,6 +155,13 @@ public final class RtspDest implements Dest {
         expectOk(request(conn, "ANNOUNCE", base, ah, sdp.getBytes(StandardCharsets.UTF_8)), "ANNOUNCE");
 
         int n = desc.medias().size();
+        int[] rates = new int[n];
+        for (int i = 0; i < n; i++) {
+            rates[i] = desc.medias().get(i).format().clockRate();
+        }
+        ReceiverReportStats rr = new ReceiverReportStats(rates, System.nanoTime());
+        receiverReports = rr;
+        conn.onRtcp((channel, rtcp) -> receiverReport(rr, channel / 2, rtcp));
         InetSocketAddress[] udpRtpTo = new InetSocketAddress[n];
         InetSocketAddress[] udpRtcpTo = new InetSocketAddress[n];
         Channel[] udpRtp = new Channel[n];
@@ -135,7 +171,7 @@ public final class RtspDest implements Dest {
             if (tcp) {
                 h.set("Transport", "RTP/AVP/TCP;unicast;interleaved=" + (2 * i) + "-" + (2 * i + 1) + ";mode=record");
             } else {
-                Channel[] pair = bindUdpPair(ctx);
+                Channel[] pair = bindUdpPair(ctx, i, rr);
                 udpRtp[i] = pair[0];
                 udpRtcp[i] = pair[1];
                 int p = ((InetSocketAddress) pair[0].localAddress()).getPort();
@@ -163,15 +199,13 @@ public final class RtspDest implements Dest {
         }
         expectOk(request(conn, "RECORD", base, new RtspHeaders(), null), "RECORD");
 
-        int[] rates = new int[n];
         List<TrackStatus> tracks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             MediaDesc m = desc.medias().get(i);
-            rates[i] = m.format().clockRate();
             tracks.add(TrackStatus.forwarded(i, m.format().codec().name()));
         }
-        SenderReports reports = new SenderReports(rates);
-        ReaderQueue.Sink sink = tcp ? new TcpSink(ch, reports) : new UdpSink(udpRtp, udpRtpTo, reports);
+        SenderReports reports = new SenderReports(rates, stream.senderClock());
+        ReaderQueue.Sink sink = tcp ? new RtspTcpSink(ch, reports) : new RtspUdpSink(udpRtp, udpRtpTo, reports);
         ReaderQueue queue = new ReaderQueue("[forward " + conf.id() + " " + conf.redactedUrl() + "]", ctx.loop(),
                 ctx.queueCapacity(), stream.keyframeMedia(), true, sink, LOG);
         conn.onWritable(queue::drain);
@@ -181,6 +215,15 @@ public final class RtspDest implements Dest {
         ScheduledFuture<?> stallCheck = ch.eventLoop().scheduleAtFixedRate(stall, 1, 1, TimeUnit.SECONDS);
         ScheduledFuture<?> srTimer = ch.eventLoop().scheduleAtFixedRate(
                 () -> sendReports(ch, tcp, reports, udpRtcp, udpRtcpTo, n), 1, SENDER_REPORT_SECONDS, TimeUnit.SECONDS);
+        java.time.Duration rrTimeout = conf.rtspConfig().udpReceiverReportTimeout();
+        // set on the event loop, read here after the connection closed
+        java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> rrCheck = tcp || rrTimeout.isZero() ? null : ch.eventLoop().scheduleAtFixedRate(() -> {
+            if (rr.nanosSinceReport(System.nanoTime()) > rrTimeout.toNanos()) {
+                silent.set(true);
+                ch.close();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         try {
             ctx.forwarding(tracks, queue);
             stream.addReader(queue, true);
@@ -192,8 +235,15 @@ public final class RtspDest implements Dest {
             keepalive.cancel(false);
             srTimer.cancel(false);
             stallCheck.cancel(false);
+            if (rrCheck != null) {
+                rrCheck.cancel(false);
+            }
         }
         if (!closed) {
+            if (silent.get()) {
+                throw new UdpSilent("no RTCP receiver report from the target over UDP for "
+                        + rrTimeout.toMillis() + " ms (rtspConfig.udpReceiverReportTimeout)");
+            }
             if (stall.stalled()) {
                 throw new IOException(stall.message());
             }
@@ -234,13 +284,13 @@ public final class RtspDest implements Dest {
         return f.channel();
     }
 
-    private Channel[] bindUdpPair(DestContext ctx) throws Exception {
+    private Channel[] bindUdpPair(DestContext ctx, int media, ReceiverReportStats rr) throws Exception {
         // RTP wants an even port and RTCP the next one (RFC 3550 §11); retry a few times for a free pair.
         for (int attempt = 0; attempt < 20; attempt++) {
-            Channel rtp = udpBootstrap(ctx).bind(new InetSocketAddress(0)).sync().channel();
+            Channel rtp = udpBootstrap(ctx, media, null).bind(new InetSocketAddress(0)).sync().channel();
             int port = ((InetSocketAddress) rtp.localAddress()).getPort();
             if (port % 2 == 0 && port < 65535) {
-                ChannelFuture rtcp = udpBootstrap(ctx).bind(new InetSocketAddress(port + 1)).await();
+                ChannelFuture rtcp = udpBootstrap(ctx, media, rr).bind(new InetSocketAddress(port + 1)).await();
                 if (rtcp.isSuccess()) {
                     synchronized (channels) {
                         channels.add(rtp);
@@ -254,13 +304,16 @@ public final class RtspDest implements Dest {
         throw new IOException("no free UDP port pair for RTP/RTCP");
     }
 
-    private Bootstrap udpBootstrap(DestContext ctx) {
+    /** @param rr where the target's RTCP goes, or null for an RTP socket (whatever comes there is dropped) */
+    private Bootstrap udpBootstrap(DestContext ctx, int media, ReceiverReportStats rr) {
         return new Bootstrap().group(ctx.loop()).channel(loops.datagramChannel())
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(io.netty.channel.ChannelHandlerContext c, DatagramPacket p) {
-                        // receiver reports from the target: not needed to record
+                        if (rr != null) {
+                            receiverReport(rr, media, p.content());
+                        }
                     }
 
                     @Override
@@ -270,6 +323,21 @@ public final class RtspDest implements Dest {
                         LOG.debug("[forward {}] UDP: {}", conf.id(), cause.toString());
                     }
                 });
+    }
+
+    /** The target's RTCP about a media (liveness and link figures). Does not release {@code rtcp}. */
+    private void receiverReport(ReceiverReportStats rr, int media, ByteBuf rtcp) {
+        try {
+            rr.onRtcp(media, rtcp, System.nanoTime());
+        } catch (RtpPacketException e) {
+            LOG.debug("[forward {}] bad RTCP from the target: {}", conf.id(), e.getMessage());
+        }
+    }
+
+    /** The target's figures from its receiver reports (of the current or last session). Any thread. */
+    private java.util.Map<String, Number> link() {
+        ReceiverReportStats rr = receiverReports;
+        return rr == null ? java.util.Map.of() : rr.figures();
     }
 
     private RtspResponse request(RtspClientConn conn, String method, String uri, RtspHeaders h, byte[] body)
@@ -367,75 +435,5 @@ public final class RtspDest implements Dest {
             c.writeAndFlush(new RtspRequest("TEARDOWN", baseUrl(), h, new byte[0]));
         }
         closeChannels();
-    }
-
-    /** Interleaved delivery on the control connection. */
-    private static final class TcpSink implements ReaderQueue.Sink {
-        private final Channel ch;
-        private final SenderReports reports;
-
-        TcpSink(Channel ch, SenderReports reports) {
-            this.ch = ch;
-            this.reports = reports;
-        }
-
-        @Override
-        public boolean isWritable() {
-            return ch.isWritable();
-        }
-
-        @Override
-        public void write(Unit unit) {
-            reports.sent(unit);
-            ch.write(new InterleavedFrame(2 * unit.media(), unit.rtp().retainedDuplicate()), ch.voidPromise());
-        }
-
-        @Override
-        public void flush() {
-            ch.flush();
-        }
-    }
-
-    /** UDP delivery from the forwarder's own RTP sockets. */
-    private static final class UdpSink implements ReaderQueue.Sink {
-        private final Channel[] rtp;
-        private final InetSocketAddress[] to;
-        private final SenderReports reports;
-        private final boolean[] dirty;
-
-        UdpSink(Channel[] rtp, InetSocketAddress[] to, SenderReports reports) {
-            this.rtp = rtp;
-            this.to = to;
-            this.reports = reports;
-            this.dirty = new boolean[rtp.length];
-        }
-
-        @Override
-        public boolean isWritable() {
-            return true; // UDP never pushes back here; the kernel drops when its buffer is full
-        }
-
-        @Override
-        public boolean pushesBack() {
-            return false;
-        }
-
-        @Override
-        public void write(Unit unit) {
-            int m = unit.media();
-            reports.sent(unit);
-            rtp[m].write(new DatagramPacket(unit.rtp().retainedDuplicate(), to[m]), rtp[m].voidPromise());
-            dirty[m] = true;
-        }
-
-        @Override
-        public void flush() {
-            for (int i = 0; i < rtp.length; i++) {
-                if (dirty[i]) {
-                    dirty[i] = false;
-                    rtp[i].flush();
-                }
-            }
-        }
     }
 }

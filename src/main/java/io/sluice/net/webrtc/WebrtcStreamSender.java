@@ -8,6 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.protocol.rtp.NtpTime;
 import io.sluice.protocol.rtp.RtcpPacket;
 import io.sluice.protocol.rtp.RtcpSenderReport;
+import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.webrtc.EgressTrack;
 import io.sluice.protocol.webrtc.WebrtcRtpWriter;
 import io.sluice.stream.ReaderQueue;
@@ -62,6 +63,8 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
         final int clockRate;
         long lastTimestamp = -1;
         long lastSentNanos;
+        /** Our timestamp minus the publisher's (the writer's random offset), to map back for SRs. */
+        long timestampOffset;
 
         Out(EgressTrack track, WebrtcRtpWriter writer) {
             this.track = track;
@@ -126,6 +129,7 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
         for (ByteBuf p : packets) {
             try {
                 o.lastTimestamp = p.getUnsignedInt(p.readerIndex() + 4);
+                o.timestampOffset = (o.lastTimestamp - unit.timestamp()) & 0xffffffffL;
                 o.lastSentNanos = System.nanoTime();
                 transport.sendRtp(p);
             } finally {
@@ -236,14 +240,20 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
             return;
         }
         long nowNanos = System.nanoTime();
-        long ntp = NtpTime.fromUnixNanos(unixNanos());
+        long nowUnixNanos = unixNanos();
         for (Out o : outs) {
             if (o.lastTimestamp < 0) {
                 continue;
             }
             // extrapolate the RTP clock from the last packet sent to now, so the SR's two clocks agree
-            long rtp = o.lastTimestamp + (nowNanos - o.lastSentNanos) * o.clockRate / 1_000_000_000L;
-            ByteBuf sr = RtcpSenderReport.write(alloc, o.track.ssrc(), ntp, rtp & 0xffffffffL, o.writer.packets(),
+            long rtp = (o.lastTimestamp + (nowNanos - o.lastSentNanos) * o.clockRate / 1_000_000_000L) & 0xffffffffL;
+            // the publisher's mapping (if any) is in its timestamps: take our offset back out
+            long ntp = SenderReports.ntpFor(stream.senderClock(), o.track.streamMedia(),
+                    (rtp - o.timestampOffset) & 0xffffffffL, nowUnixNanos);
+            if (ntp == SenderReports.HOLD) {
+                continue;
+            }
+            ByteBuf sr = RtcpSenderReport.write(alloc, o.track.ssrc(), ntp, rtp, o.writer.packets(),
                     o.writer.bytes(), "sluice");
             try {
                 transport.sendRtcp(sr);

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.protocol.rtp.Packetizer;
 import io.sluice.protocol.rtp.RtpException;
+import io.sluice.protocol.rtp.SourceTimelineClock;
 import io.sluice.stream.AccessUnit;
 import io.sluice.stream.Format;
 import io.sluice.stream.MediaDesc;
@@ -236,6 +237,9 @@ public final class TsToStream implements AutoCloseable {
                 Carried c = carried.get(pes.pid());
                 if (c != null) {
                     for (AccessUnit au : c.track().accessUnits(pes, pts, dts)) {
+                        if (pts != PesHeader.NONE) {
+                            mapTimeline(c.media(), au, pts);
+                        }
                         send(c, au, receivedNanos);
                     }
                 }
@@ -244,6 +248,24 @@ public final class TsToStream implements AutoCloseable {
             pes.release();
         }
     }
+
+    /**
+     * The sender-report mapping of the stream: every track's timestamps come from the one PTS clock,
+     * so they share one origin (RTCP carry-through, see SourceTimelineClock). Made with the stream.
+     */
+    private void mapTimeline(int media, AccessUnit au, long pts90k) {
+        if (timeline == null || timelineStream != stream) {
+            clockRates = stream.desc().medias().stream().mapToInt(m -> m.format().clockRate()).toArray();
+            timeline = new SourceTimelineClock(stream.senderClock(), clockRates);
+            timelineStream = stream;
+        }
+        // the PES's PTS is close to its frames' times; their exact timestamps fix the rest
+        timeline.unitNear(media, au.rtpTimestamp(), Math.floorDiv(pts90k * clockRates[media], 90_000L), receivedNanos);
+    }
+
+    private SourceTimelineClock timeline;
+    private Stream timelineStream;
+    private int[] clockRates;
 
     private void send(Carried c, AccessUnit au, long nanos) {
         List<ByteBuf> rtp;

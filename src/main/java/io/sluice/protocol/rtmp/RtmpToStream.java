@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.sluice.protocol.rtp.AudioSpecificConfig;
 import io.sluice.protocol.rtp.Packetizer;
 import io.sluice.protocol.rtp.RtpFormatException;
+import io.sluice.protocol.rtp.SourceTimelineClock;
 import io.sluice.stream.AccessUnit;
 import io.sluice.stream.MediaDesc;
 import io.sluice.stream.MediaType;
@@ -257,6 +258,7 @@ public final class RtmpToStream implements AutoCloseable {
         long pts = (dtsMs + t.compositionTimeMs()) * 90;
         AccessUnit au = new AccessUnit(pts & 0xffffffffL, t.compositionTimeMs() * 90, units, t.keyframe());
         List<ByteBuf> rtp = video.packetize(units, pts & 0xffffffffL);
+        timeline(stream).unit(videoMedia, pts, receivedNanos);
         stream.write(videoMedia, rtp, au, receivedNanos);
     }
 
@@ -276,8 +278,25 @@ public final class RtmpToStream implements AutoCloseable {
         ByteBuf frame = t.body().retainedSlice();
         AccessUnit au = new AccessUnit(ts & 0xffffffffL, List.of(frame), true);
         List<ByteBuf> rtp = audio.packetize(List.of(frame), ts & 0xffffffffL);
+        timeline(stream).unit(audioMedia, ts, receivedNanos);
         stream.write(audioMedia, rtp, au, receivedNanos);
     }
+
+    /**
+     * The sender-report mapping of the stream being written: audio and video timestamps both come
+     * from the FLV milliseconds, so they share one origin (RTCP carry-through, see SourceTimelineClock).
+     */
+    private SourceTimelineClock timeline(Stream stream) {
+        if (timeline == null || timelineStream != stream) {
+            int[] rates = stream.desc().medias().stream().mapToInt(m -> m.format().clockRate()).toArray();
+            timeline = new SourceTimelineClock(stream.senderClock(), rates);
+            timelineStream = stream;
+        }
+        return timeline;
+    }
+
+    private SourceTimelineClock timeline;
+    private Stream timelineStream;
 
     /** Releases the messages still held from probing. */
     @Override

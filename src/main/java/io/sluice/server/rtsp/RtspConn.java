@@ -10,6 +10,8 @@ import io.sluice.conf.AuthAction;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.SessionRegistry;
+import io.sluice.protocol.rtp.PublisherSenderReports;
+import io.sluice.protocol.rtp.RtpPacketException;
 import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.rtsp.InterleavedFrame;
 import io.sluice.protocol.rtsp.RtspAuth;
@@ -108,10 +110,13 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         ByteBuf payload = f.payload();
         RtspSession s = session;
         if (s == null || s.publisher == null || (f.channel() & 1) == 1) {
-            // RTCP from publishers (odd channels) and RTCP receiver reports from readers only show
-            // that the peer is alive.
+            // RTCP receiver reports from readers only show that the peer is alive; a publisher's
+            // sender reports also give its RTP↔NTP mapping, which readers and targets get.
             if (s != null) {
                 s.touch();
+                if (s.publisher != null) {
+                    publisherRtcp(s, f.channel(), payload);
+                }
             }
             payload.release();
             return;
@@ -124,6 +129,22 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         s.touch();
         batchStream = s.publisher.stream();
         batchStream.write(media, payload, System.nanoTime());
+    }
+
+    /** A publisher's interleaved RTCP: keep the mapping of its sender reports. Does not release. */
+    private void publisherRtcp(RtspSession s, int channel, ByteBuf rtcp) {
+        for (int m = 0; m < s.transports.length; m++) {
+            RtspSession.MediaTransport t = s.transports[m];
+            if (t != null && t.tcp() && t.rtcpChannel() == channel) {
+                try {
+                    PublisherSenderReports.record(s.publisher.stream().senderClock(), m,
+                            s.desc.medias().get(m).format().clockRate(), rtcp);
+                } catch (RtpPacketException e) {
+                    LOG.debug("[rtsp session {}] bad RTCP on channel {}: {}", s.id, channel, e.getMessage());
+                }
+                return;
+            }
+        }
     }
 
     @Override
@@ -403,7 +424,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         for (int i = 0; i < rates.length; i++) {
             rates[i] = s.desc.medias().get(i).format().clockRate();
         }
-        reports = new SenderReports(rates);
+        reports = new SenderReports(rates, stream.senderClock());
         boolean udp = s.usesUdp();
         ReaderQueue.Sink sink = udp ? new UdpSink(s) : new TcpSink(s);
         s.readerQueue = new ReaderQueue("[rtsp session " + s.id + "] reader of '" + s.pathName + "'",

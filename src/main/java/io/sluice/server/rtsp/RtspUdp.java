@@ -9,6 +9,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.sluice.net.NetLoops;
+import io.sluice.protocol.rtp.PublisherSenderReports;
+import io.sluice.protocol.rtp.RtpPacketException;
 import io.sluice.stream.Stream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -39,6 +41,8 @@ final class RtspUdp implements AutoCloseable {
     private final InetSocketAddress rtcpAddress;
     private final Map<InetSocketAddress, Route> rtpRoutes = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, RtspSession> rtcpRoutes = new ConcurrentHashMap<>();
+    /** Publishers' RTCP addresses → their media, for the mapping in their sender reports. */
+    private final Map<InetSocketAddress, Route> publisherRtcpRoutes = new ConcurrentHashMap<>();
     private Channel rtp;
     private Channel rtcp;
     private EventLoop loop;
@@ -88,6 +92,7 @@ final class RtspUdp implements AutoCloseable {
         rtpRoutes.put(rtpFrom, route);
         if (rtcpFrom != null) {
             rtcpRoutes.put(rtcpFrom, route.session());
+            publisherRtcpRoutes.put(rtcpFrom, route);
         }
     }
 
@@ -98,6 +103,7 @@ final class RtspUdp implements AutoCloseable {
     void removeSession(RtspSession session) {
         rtpRoutes.values().removeIf(r -> r.session() == session);
         rtcpRoutes.values().removeIf(s -> s == session);
+        publisherRtcpRoutes.values().removeIf(r -> r.session() == session);
     }
 
     @Override
@@ -152,9 +158,18 @@ final class RtspUdp implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
             RtspSession s = rtcpRoutes.get(msg.sender());
             if (s != null) {
-                // Receiver reports from readers and sender reports from publishers only keep the
-                // session alive; Sluice makes its own sender reports for readers.
+                // Any RTCP keeps the session alive; a publisher's sender reports also give its
+                // RTP↔NTP mapping, which the sender reports Sluice makes for readers carry on.
                 s.touch();
+            }
+            Route r = publisherRtcpRoutes.get(msg.sender());
+            if (r != null) {
+                try {
+                    PublisherSenderReports.record(r.stream().senderClock(), r.media(),
+                            r.stream().desc().medias().get(r.media()).format().clockRate(), msg.content());
+                } catch (RtpPacketException e) {
+                    LOG.debug("bad RTCP from {}: {}", msg.sender(), e.getMessage());
+                }
             }
         }
 

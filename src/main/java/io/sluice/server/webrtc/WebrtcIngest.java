@@ -2,6 +2,7 @@ package io.sluice.server.webrtc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.protocol.rtp.PublisherSenderReports;
 import io.sluice.protocol.rtp.ReceptionStats;
 import io.sluice.protocol.rtp.RtcpFeedback;
 import io.sluice.protocol.webrtc.IngestTrack;
@@ -152,10 +153,12 @@ final class WebrtcIngest {
         rtp.release();
     }
 
-    synchronized void senderReport(long ssrc, long ntpTime, long receivedNanos) {
+    synchronized void senderReport(long ssrc, long ntpTime, long rtpTimestamp, long receivedNanos) {
         for (Track t : tracks) {
             if (t.seen && t.ssrc == ssrc) {
                 t.stats.senderReport(ntpTime, receivedNanos);
+                // the publisher's RTP↔NTP mapping, which readers' and targets' sender reports carry on
+                PublisherSenderReports.record(stream.senderClock(), t.conf.media(), t.clockRate, ntpTime, rtpTimestamp);
             }
         }
     }

@@ -98,7 +98,7 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
         try {
             for (RtcpPacket p : RtcpPacket.parseCompound(rtcp)) {
                 if (p instanceof RtcpPacket.SenderReport sr) {
-                    ingest.senderReport(sr.ssrc(), sr.ntpTime(), receivedNanos);
+                    ingest.senderReport(sr.ssrc(), sr.ntpTime(), sr.rtpTimestamp(), receivedNanos);
                 }
             }
         } catch (RuntimeException e) {
