@@ -125,6 +125,17 @@ final class RtpContinuity {
     }
 
     /**
+     * Ticks added to the media's timestamps now: 0 before any gap, {@link SenderClock.TimestampShift#UNKNOWN}
+     * after a gap until the new publisher's first packet fixes the offset.
+     */
+    long timestampShift(int media) {
+        if (pending[media]) {
+            return SenderClock.TimestampShift.UNKNOWN;
+        }
+        return rewriting[media] ? tsOffset[media] : 0;
+    }
+
+    /**
      * The access unit with its timestamp moved like its packets' (call after {@link #rewrite(int, ByteBuf,
      * long)} for the packet that carries it): the same unit when nothing moves, else a copy that takes
      * over the buffers.

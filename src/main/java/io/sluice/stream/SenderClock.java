@@ -13,6 +13,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class SenderClock {
     private final AtomicReferenceArray<Mapping> mappings;
+    private final TimestampShift shift;
+
+    /**
+     * TimestampShift says how far the stream moves a media's RTP timestamps before fanning them out (a
+     * stream that bridged a publisher's reconnect renumbers the new publisher's timestamps, see
+     * {@code RtpContinuity}): a publisher's mapping is stored in the timestamps readers see.
+     */
+    @FunctionalInterface
+    interface TimestampShift {
+        /** Ticks added to the media's timestamps, or {@link #UNKNOWN} while not known yet. */
+        long ticks(int media);
+
+        long UNKNOWN = -1;
+    }
 
     /**
      * One RTP↔NTP pair of one media.
@@ -46,13 +60,34 @@ public final class SenderClock {
 
     /** @param medias how many medias the stream has */
     public SenderClock(int medias) {
+        this(medias, m -> 0);
+    }
+
+    /** @param shift how the stream moves each media's timestamps after the publisher's mapping was made */
+    SenderClock(int medias, TimestampShift shift) {
         this.mappings = new AtomicReferenceArray<>(medias);
+        this.shift = shift;
     }
 
     /** Stores the latest mapping of a media; an out-of-range media is ignored (the publisher's bug, not ours). */
     public void set(int media, Mapping mapping) {
-        if (media >= 0 && media < mappings.length()) {
-            mappings.set(media, mapping);
+        if (media < 0 || media >= mappings.length()) {
+            return;
+        }
+        long ticks = shift.ticks(media);
+        if (ticks == TimestampShift.UNKNOWN) {
+            return; // a new publisher's report before its first packet: its timestamps cannot be placed yet
+        }
+        if (ticks != 0) {
+            mapping = new Mapping(mapping.ntp(), mapping.rtpTimestamp() + ticks, mapping.clockRate());
+        }
+        mappings.set(media, mapping);
+    }
+
+    /** Forgets every mapping: the publisher changed, and the next one states its own clock. */
+    void clear() {
+        for (int i = 0; i < mappings.length(); i++) {
+            mappings.set(i, null);
         }
     }
 

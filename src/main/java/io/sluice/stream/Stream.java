@@ -431,6 +431,10 @@ public final class Stream implements AutoCloseable {
     public synchronized void rebind(StreamDesc next) {
         keyframeRequester = null;
         continuity.gap(desc, next);
+        SenderClock clock = senderClock;
+        if (clock != null) {
+            clock.clear(); // the old publisher's clock says nothing of the new one's
+        }
         clearGop();
         gopOverflow = false;
         auTimestamp = -1;
@@ -483,6 +487,11 @@ public final class Stream implements AutoCloseable {
         return badPackets.sum();
     }
 
+    /** How far {@link RtpContinuity} moves a media's timestamps, for the publisher's sender reports. */
+    private synchronized long senderTimestampShift(int media) {
+        return continuity.timestampShift(media);
+    }
+
     /** Made at first use; see {@link #senderClock()}. */
     private volatile SenderClock senderClock;
 
@@ -496,7 +505,7 @@ public final class Stream implements AutoCloseable {
             synchronized (this) {
                 c = senderClock;
                 if (c == null) {
-                    c = new SenderClock(desc.medias().size());
+                    c = new SenderClock(desc.medias().size(), this::senderTimestampShift);
                     senderClock = c;
                 }
             }

@@ -76,6 +76,25 @@ class StreamRebindTest {
     }
 
     @Test
+    void aNewPublishersSenderReportsAreStoredInTheTimestampsReadersSee() {
+        Stream s = new Stream(TestPackets.videoAudio(), i -> i == 0 ? TestPackets.h264Test() : null);
+        s.write(0, rtp(96, 100, 9000, 0x65), 0);
+        s.senderClock().set(0, new SenderClock.Mapping(1L << 32, 9000, 90000));
+        assertThat(s.senderClock().get(0).rtpTimestamp()).as("no gap: stored as given").isEqualTo(9000);
+
+        s.rebind(TestPackets.videoAudio());
+        assertThat(s.senderClock().get(0)).as("the old publisher's clock is forgotten").isNull();
+        s.senderClock().set(0, new SenderClock.Mapping(5L << 32, 50, 90000));
+        assertThat(s.senderClock().get(0)).as("before the new publisher's first packet: cannot be placed").isNull();
+
+        s.write(0, rtp(96, 9, 90, 0x65), SECOND); // renumbered to 9000 + 1 s = 99000
+        s.senderClock().set(0, new SenderClock.Mapping(5L << 32, 90, 90000));
+        assertThat(s.senderClock().get(0).rtpTimestamp()).isEqualTo(9000 + 90000);
+        assertThat(s.senderClock().get(0).ntp()).isEqualTo(5L << 32);
+        s.close();
+    }
+
+    @Test
     void accessUnitAssemblersStartAfresh() {
         Assemblers a = new Assemblers();
         Stream s = new Stream(TestPackets.videoAudio(), i -> i == 0 ? TestPackets.h264Test() : null, i -> a.next());
