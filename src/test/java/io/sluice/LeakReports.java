@@ -4,9 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -51,19 +50,16 @@ public final class LeakReports {
 
     /**
      * Lets the detector report what is already unreachable: a GC queues the lost buffers' phantom references,
-     * and the detector reads that queue only when it tracks a new buffer (every one at paranoid, one in 128 at
-     * the default and advanced levels), so allocate enough to be sampled.
+     * and the detector reads that queue only when it tracks a new buffer: every one at paranoid (one allocation
+     * suffices), one in 128 at the default and advanced levels (so allocate a few hundred; the unsampled ones
+     * cost no stack capture).
      */
     public static void provoke() throws InterruptedException {
-        for (int round = 0; round < 2; round++) {
-            System.gc();
-            Thread.sleep(20); // the Reference Handler thread enqueues after the collection
-            for (int i = 0; i < 512; i++) {
-                ByteBuf a = PooledByteBufAllocator.DEFAULT.directBuffer(16);
-                a.release();
-                ByteBuf b = UnpooledByteBufAllocator.DEFAULT.heapBuffer(16);
-                b.release();
-            }
+        System.gc();
+        Thread.sleep(5); // the Reference Handler thread enqueues just after the collection
+        int n = ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.PARANOID ? 1 : 512;
+        for (int i = 0; i < n; i++) {
+            PooledByteBufAllocator.DEFAULT.heapBuffer(1).release(); // pooled buffers are tracked, unpooled heap ones not
         }
     }
 
