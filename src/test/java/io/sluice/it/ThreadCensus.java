@@ -41,8 +41,8 @@ final class ThreadCensus {
             // java.net.http.HttpClient threads end only when the client is unreachable: the tests' own clients,
             // and Sluice's single process-wide WHIP client (one per process by design, commit 24cb397)
             "HttpClient-",
-            // the test's own: peer output pumps, JUnit's timeout watcher, surefire/failsafe plumbing
-            "peer-", "junit-", "surefire-",
+            // the test's own: peer output pumps, threads named it-*, JUnit's timeout watcher, surefire/failsafe plumbing
+            "peer-", "it-", "junit-", "surefire-",
             // Netty's process-wide helpers: GlobalEventExecutor stops by itself 1 s after its last task,
             // ObjectCleaner is a single daemon for all FastThreadLocals of the JVM
             "globalEventExecutor-", "ObjectCleanerThread",
