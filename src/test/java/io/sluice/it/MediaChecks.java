@@ -10,9 +10,10 @@ import java.util.Map;
  * and the frames that arrived against those sent.
  *
  * <p>On a clean loopback link Sluice promises to lose nothing, so a receiver must get {@link #LOSSLESS_SHARE}
- * of the frames; the only allowance is the stream's first and last second ({@link #EDGE_SECONDS} each,
- * computed from the publish duration and frame rate): before its first keyframe a sink or reader cannot
- * start, and after the publisher's last packet a sink may already be stopping. A frame that lost packets
+ * of the frames; the only allowance is at the stream's first and last second ({@link #EDGE_SECONDS} each,
+ * computed from the publish duration and frame rate): a peer's demuxer holds back the last frames it cannot
+ * yet tell complete when the stream ends (GstRtspServer's parsebin, measured without Sluice: 2 of 150 video and
+ * 3 of 234 audio frames), and a forwarder may start on the first keyframe. A frame that lost packets
  * still decodes and counts, so tests that can see RTP also check sequence numbers ({@link RtpCapture}).
  */
 final class MediaChecks {
@@ -21,15 +22,15 @@ final class MediaChecks {
     static final double AAC_FPS = 48000 / 1024.0;
     /** The share of frames (after the edges) a receiver must get where nothing may be lost. */
     static final double LOSSLESS_SHARE = 0.99;
-    /** Seconds at the start and at the end of a stream that a receiver may miss. */
-    static final double EDGE_SECONDS = 1;
+    /** Seconds at the start and at the end of a stream that a receiver may miss (at most a second, by design). */
+    static final double EDGE_SECONDS = 0.5;
 
     private MediaChecks() {
     }
 
     /**
      * The least frames a receiver must get of {@code frames} sent at {@code fps}: 99 % of them after leaving
-     * out one second at each end.
+     * out {@link #EDGE_SECONDS} at each end.
      */
     static int lossless(double frames, double fps) {
         return (int) Math.floor(LOSSLESS_SHARE * Math.max(0, frames - 2 * EDGE_SECONDS * fps));
@@ -60,6 +61,9 @@ final class MediaChecks {
             throws InterruptedException {
         sink.await(Duration.ofSeconds(90));
         Map<String, String> r = sink.result("RECEIVED");
+        // in the test log, so a run shows how close each path came to what was sent
+        System.out.printf("RECEIVED %s: video %s of %.0f sent, audio %s of %.0f sent%n",
+                r.get("video"), r.get("frames"), videoSent, r.get("frames.2"), audioSent);
         assertThat(r.get("video")).as(sink.output()).isEqualTo("h264");
         assertThat(r.get("audio")).as(sink.output()).isEqualTo("aac");
         assertThat(Integer.parseInt(r.get("frames"))).as("video frames of %.0f sent: %s", videoSent, sink.output())
@@ -86,6 +90,7 @@ final class MediaChecks {
      */
     static void assertNoRtpGaps(RtpRecordSink sink, double videoSent) {
         var sessions = sink.sessions();
+        System.out.println("RTP sink: " + sink.describe() + " (video frames sent: " + videoSent + ")");
         assertThat(sessions).as(sink.describe()).hasSize(1);
         var channels = sessions.getFirst();
         assertThat(channels).as(sink.describe()).hasSize(2);

@@ -38,6 +38,9 @@ final class ThreadCensus {
             "ForkJoinPool", "VirtualThread-", "Read-Poller", "Write-Poller", "process reaper", "Common-Cleaner",
             "Reference Handler", "Finalizer", "Signal Dispatcher", "Notification Thread", "Attach Listener",
             "InnocuousThread-", "JFR ", "RMI ", "Keep-Alive-", "Java2D",
+            // java.lang.ref.Cleaner threads: a static Cleaner.create() of the JDK or a library, started on first
+            // use (seen: "Cleaner-0", first created during an RTSP-over-UDP test) and alive for the process
+            "Cleaner-",
             // java.net.http.HttpClient threads end only when the client is unreachable: the tests' own clients,
             // and Sluice's single process-wide WHIP client (one per process by design, commit 24cb397)
             "HttpClient-",
