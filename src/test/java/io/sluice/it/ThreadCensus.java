@@ -35,7 +35,8 @@ final class ThreadCensus {
      */
     private static final List<String> NOT_THE_SERVERS = List.of(
             // the JDK's own: virtual thread scheduler and pollers, common pool, reference handling, tools
-            "ForkJoinPool", "VirtualThread-", "Read-Poller", "Write-Poller", "process reaper", "Common-Cleaner",
+            "ForkJoinPool", "VirtualThread-", "Read-Poller", "Write-Poller", "MasterPoller", "process reaper",
+            "Common-Cleaner",
             "Reference Handler", "Finalizer", "Signal Dispatcher", "Notification Thread", "Attach Listener",
             "InnocuousThread-", "JFR ", "RMI ", "Keep-Alive-", "Java2D",
             // java.lang.ref.Cleaner threads: a static Cleaner.create() of the JDK or a library, started on first
@@ -49,6 +50,9 @@ final class ThreadCensus {
             // Netty's process-wide helpers: GlobalEventExecutor stops by itself 1 s after its last task,
             // ObjectCleaner is a single daemon for all FastThreadLocals of the JVM
             "globalEventExecutor-", "ObjectCleanerThread",
+            // prometheus-metrics-core's static Scheduler (io.prometheus.metrics.core.util.Scheduler), started by the
+            // first Summary/Histogram that needs it and never stopped: a library-wide pool, nothing to close
+            "prometheus-metrics-scheduler-",
             // Sluice's once-per-process SRTP warm-up (SrtpWarmUp: static, runs ~1 s once, owned by no server)
             "sluice-srtp-warmup");
 
@@ -74,7 +78,7 @@ final class ThreadCensus {
             List<Seen> left = new ArrayList<>();
             for (Seen t : all()) {
                 if (!before.contains(t.tid()) && NOT_THE_SERVERS.stream().noneMatch(t.name()::startsWith)
-                        && !isTestThread(t)) {
+                        && !isJdkSystemThread(t) && !isTestThread(t)) {
                     left.add(t);
                 }
             }
@@ -83,6 +87,14 @@ final class ThreadCensus {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * The JDK's own daemons (Cleaner threads, virtual-thread pollers, ...) run as InnocuousThread: process-wide,
+     * started on first use by whoever needed them, never a server's to stop.
+     */
+    private static boolean isJdkSystemThread(Seen t) {
+        return t.stack().stream().anyMatch(f -> f.contains("jdk.internal.misc.InnocuousThread.run"));
     }
 
     /** The test's own unnamed helpers (e.g. a virtual thread that runs a blocking client call). */
