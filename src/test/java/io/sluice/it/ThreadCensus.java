@@ -53,6 +53,10 @@ final class ThreadCensus {
             // prometheus-metrics-core's static Scheduler (io.prometheus.metrics.core.util.Scheduler), started by the
             // first Summary/Histogram that needs it and never stopped: a library-wide pool, nothing to close
             "prometheus-metrics-scheduler-",
+            // ice4j's static pools (Agent.agentTasksScheduler/agentTasksExecutor, StunStack.tasksScheduler,
+            // NetAccessManager.messageProcessingExecutor, StunClientTransaction.retransmissionTimer/Executor):
+            // static final fields with idle timeouts and no shutdown API, shared by every ICE agent of the JVM
+            "ice4j.",
             // Sluice's once-per-process SRTP warm-up (SrtpWarmUp: static, runs ~1 s once, owned by no server)
             "sluice-srtp-warmup");
 
