@@ -57,6 +57,11 @@ public final class LeakReports {
     public static void provoke() throws InterruptedException {
         System.gc();
         Thread.sleep(5); // the Reference Handler thread enqueues just after the collection
+        poll();
+    }
+
+    /** Lets the detector report what earlier collections found, without a GC of its own. */
+    public static void poll() {
         int n = ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.PARANOID ? 1 : 512;
         for (int i = 0; i < n; i++) {
             PooledByteBufAllocator.DEFAULT.heapBuffer(1).release(); // pooled buffers are tracked, unpooled heap ones not
