@@ -35,7 +35,7 @@ final class ThreadCensus {
      */
     private static final List<String> NOT_THE_SERVERS = List.of(
             // the JDK's own: virtual thread scheduler and pollers, common pool, reference handling, tools
-            "ForkJoinPool", "VirtualThread-", "Read-Poller", "Write-Poller", "MasterPoller", "process reaper",
+            "ForkJoinPool", "VirtualThread-", "Read-Poller", "Write-Poller", "MasterPoller", "SubPoller-", "process reaper",
             "Common-Cleaner",
             "Reference Handler", "Finalizer", "Signal Dispatcher", "Notification Thread", "Attach Listener",
             "InnocuousThread-", "JFR ", "RMI ", "Keep-Alive-", "Java2D",
@@ -98,7 +98,8 @@ final class ThreadCensus {
      * started on first use by whoever needed them, never a server's to stop.
      */
     private static boolean isJdkSystemThread(Seen t) {
-        return t.stack().stream().anyMatch(f -> f.contains("jdk.internal.misc.InnocuousThread.run"));
+        return t.stack().stream().anyMatch(f -> f.contains("jdk.internal.misc.InnocuousThread.run")
+                || f.contains("sun.nio.ch.Poller.")); // the virtual-thread I/O pollers (MasterPoller, SubPoller-N)
     }
 
     /** The test's own unnamed helpers (e.g. a virtual thread that runs a blocking client call). */
