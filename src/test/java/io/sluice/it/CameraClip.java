@@ -3,49 +3,87 @@ package io.sluice.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * CameraClip is a camera-like H264 + AAC clip, encoded once by ffmpeg and cached under target/: H264
- * High with 2 B-frames, 6 Mbit/s, 1280x720 at 30 fps, a keyframe every 5 s, 48 kHz AAC. Tests publish
- * it with {@code ffmpeg -re -c copy}, which costs no encoding CPU at run time.
+ * CameraClip is what a real camera or hardware encoder sends — H264 High with B-frames, 6 Mbit/s, 1280x720
+ * at 30 fps, a keyframe every 4 s, AAC stereo — encoded once to a file under target/ and then published with
+ * {@code ffmpeg -re -stream_loop -1 -c copy}, since encoding 720p at 6 Mbit/s live costs more CPU than the
+ * 2-core CI machine has to spare. Publishers print {@code PUBLISHED proto=P rc=RC video_frames=N seconds=S},
+ * N being the video frames ffmpeg actually sent (from its -progress output), so a test can compare what
+ * arrived with what was sent, not with a nominal rate.
  */
 final class CameraClip {
     static final int FPS = 30;
-    static final int GOP_SECONDS = 5;
+    static final int GOP_SECONDS = 4;
+    /** Keyframe interval of {@link #joinClip}. */
+    static final int JOIN_GOP_SECONDS = 5;
+    /** Three whole GOPs, so each loop starts on a keyframe. */
+    static final int CLIP_SECONDS = 12;
+    static final String VIDEO_BITRATE = "6M";
+    static final int B_FRAMES = 2;
+
+    private static Path clip;
 
     private CameraClip() {
     }
 
-    /** The clip of {@code seconds}, encoded on first use. */
-    static synchronized Path get(int seconds) throws IOException, InterruptedException {
-        Path dir = Path.of(System.getProperty("user.dir"), "target", "camera-clip");
-        Path clip = dir.resolve("camera-720p-6M-gop5-" + seconds + "s.mkv");
-        if (Files.exists(clip) && Files.size(clip) > 0) {
+    /**
+     * The clip (MP4: timestamps with B-frame reordering kept), encoded on first use in this JVM, or reused
+     * from an earlier run if target/ still has it.
+     */
+    static synchronized Path file() throws IOException, InterruptedException {
+        if (clip != null) {
             return clip;
         }
+        Path dir = Path.of(System.getProperty("user.dir"), "target", "camera-clip");
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("encoding-" + clip.getFileName());
-        List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", "600", "ffmpeg", "-hide_banner", "-nostdin",
+        Path out = dir.resolve("camera-720p30-high-bf" + B_FRAMES + "-gop" + GOP_SECONDS + "s-" + VIDEO_BITRATE
+                + "-" + CLIP_SECONDS + "s.mp4");
+        encode(out, GOP_SECONDS, CLIP_SECONDS);
+        clip = out;
+        return clip;
+    }
+
+    /**
+     * A single-shot clip of {@code seconds} with a keyframe every {@link #JOIN_GOP_SECONDS} (GopJoinIT: targets
+     * join far into a long GOP, and the whole clip plays once, so frame counts follow from media time).
+     */
+    static synchronized Path joinClip(int seconds) throws IOException, InterruptedException {
+        Path dir = Path.of(System.getProperty("user.dir"), "target", "camera-clip");
+        Files.createDirectories(dir);
+        Path out = dir.resolve("camera-720p30-high-bf" + B_FRAMES + "-gop" + JOIN_GOP_SECONDS + "s-" + VIDEO_BITRATE
+                + "-" + seconds + "s.mp4");
+        encode(out, JOIN_GOP_SECONDS, seconds);
+        return out;
+    }
+
+    /** Encodes the camera-like clip to {@code out} unless an earlier run left it there. */
+    private static void encode(Path out, int gopSeconds, int seconds) throws IOException, InterruptedException {
+        if (Files.isRegularFile(out) && Files.size(out) > 0) {
+            return;
+        }
+        Path tmp = out.resolveSibling(out.getFileName() + ".part.mp4");
+        int gop = FPS * gopSeconds;
+        Process p = new ProcessBuilder("timeout", "-k", "5", "300", "ffmpeg", "-hide_banner", "-nostdin",
                 "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=" + FPS,
-                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", Integer.toString(seconds),
-                "-map", "0:v", "-map", "1:a",
-                "-c:v", "libx264", "-profile:v", "high", "-preset", "superfast", "-bf", "2",
-                "-b:v", "6M", "-maxrate", "6M", "-bufsize", "6M", "-pix_fmt", "yuv420p",
-                "-g", Integer.toString(GOP_SECONDS * FPS), "-keyint_min", Integer.toString(GOP_SECONDS * FPS),
-                "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k", "-ac", "1", "-f", "matroska", tmp.toString()));
-        try (Peer enc = Peer.command("encode camera clip", Map.of(), cmd)) {
-            int rc = enc.await(Duration.ofSeconds(620));
-            if (rc != 0) {
-                throw new IOException("ffmpeg could not encode the camera clip (rc " + rc + "): " + enc.output());
-            }
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                "-t", Integer.toString(seconds), "-map", "0:v", "-map", "1:a",
+                "-c:v", "libx264", "-profile:v", "high", "-preset", "veryfast", "-bf", Integer.toString(B_FRAMES),
+                "-g", Integer.toString(gop), "-keyint_min", Integer.toString(gop), "-sc_threshold", "0",
+                "-b:v", VIDEO_BITRATE, "-maxrate", VIDEO_BITRATE, "-bufsize", VIDEO_BITRATE, "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000", tmp.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(320, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.isRegularFile(tmp)) {
+            p.destroyForcibly();
+            throw new IOException("encoding the camera clip failed: " + log);
         }
-        Files.move(tmp, clip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return clip;
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Video frame count of a clip, by ffprobe (-count_packets: each packet is one frame). */
@@ -53,15 +91,53 @@ final class CameraClip {
         try (Peer p = Peer.command("ffprobe", Map.of(), List.of("timeout", "60", "ffprobe", "-v", "error",
                 "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets",
                 "-of", "csv=p=0", clip.toString()))) {
-            p.await(Duration.ofSeconds(70));
+            p.await(java.time.Duration.ofSeconds(70));
             return Integer.parseInt(p.lines().getLast().trim());
         }
     }
 
-    /** Starts {@code ffmpeg -re -i clip -c copy} publishing over RTSP (TCP), bounded in time. */
+    /** Plays {@code clip} once with {@code ffmpeg -re -c copy} over RTSP (TCP), bounded in time. */
     static Peer publishRtsp(Path clip, String url, int maxSeconds) throws IOException {
         return Peer.command("publish clip " + url, Map.of(), List.of("timeout", "-k", "5", Integer.toString(maxSeconds),
                 "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re", "-i", clip.toString(),
                 "-map", "0", "-c", "copy", "-f", "rtsp", "-rtsp_transport", "tcp", url));
+    }
+
+    /** Publishes the clip over RTSP (ANNOUNCE/RECORD, TCP interleaved) for {@code seconds}. */
+    static Peer publishRtsp(String url, int seconds) throws IOException, InterruptedException {
+        return publish("rtsp", url, seconds, "-f rtsp -rtsp_transport tcp");
+    }
+
+    /** Publishes the clip as FLV over RTMP for {@code seconds}. */
+    static Peer publishRtmp(String url, int seconds) throws IOException, InterruptedException {
+        return publish("rtmp", url, seconds, "-f flv -flvflags no_duration_filesize");
+    }
+
+    /** Publishes the clip as MPEG-TS to an SRT listener (ffmpeg's libsrt caller) with {@code streamid}. */
+    static Peer publishSrt(String srtUrl, String streamId, int seconds) throws IOException, InterruptedException {
+        // pkt_size 1316 = 7 TS packets, the SRT live-mode payload every peer expects
+        return publish("srt", srtUrl + "?mode=caller&pkt_size=1316&latency=120000&linger=1&streamid=" + streamId,
+                seconds, "-f mpegts -mpegts_flags resend_headers");
+    }
+
+    private static Peer publish(String proto, String url, int seconds, String muxer)
+            throws IOException, InterruptedException {
+        String script = """
+                T=$(mktemp -d /tmp/it-camera.XXXXXX); trap 'rm -rf "$T"' EXIT
+                timeout -k 5 %d ffmpeg -hide_banner -nostdin -loglevel warning -progress "$T/progress" \
+                  -re -stream_loop -1 -i "$1" -t %d -map 0 -c copy %s "$2" 2> "$T/log"
+                RC=$?
+                tr '\\r' '\\n' < "$T/log" | grep -a -v -E "^\\s*$" | head -8 | sed 's/^/LOG|/'
+                FR=$(grep -a '^frame=' "$T/progress" 2>/dev/null | tail -1 | cut -d= -f2)
+                echo "PUBLISHED proto=%s rc=$RC video_frames=${FR:-0} seconds=%d"
+                exit $RC
+                """.formatted(seconds + 20, seconds, muxer, proto, seconds);
+        return Peer.command("camera-publish-" + proto, Map.of(),
+                List.of("bash", "-c", script, "publish", file().toString(), url));
+    }
+
+    /** The video frames the publisher says it sent (its PUBLISHED line, after it exited). */
+    static int sentFrames(Peer publisher) {
+        return Integer.parseInt(publisher.result("PUBLISHED").get("video_frames"));
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(120)
 class CodecPassthroughIT {
     static final int FPS = 30;
-    static final double MIN_SHARE = 0.8;
+    /** Opus frames of 20 ms. */
+    static final int OPUS_FPS = 50;
 
     @Test
     void h265AndOpusReachTheTargetAndALocalReader() throws Exception {
@@ -47,9 +48,9 @@ class CodecPassthroughIT {
                     assertThat(r.get("video")).as(reader.output()).isEqualTo("hevc");
                     assertThat(r.get("audio")).isEqualTo("opus");
                     assertThat(Integer.parseInt(r.get("frames"))).as(reader.output())
-                            .isGreaterThanOrEqualTo((int) (4 * FPS * MIN_SHARE));
+                            .isGreaterThanOrEqualTo(MediaChecks.lossless(4 * FPS, FPS));
                     assertThat(Integer.parseInt(r.get("frames.2"))).as("opus frames (20 ms)")
-                            .isGreaterThanOrEqualTo((int) (4 * 50 * MIN_SHARE));
+                            .isGreaterThanOrEqualTo(MediaChecks.lossless(4 * OPUS_FPS, OPUS_FPS));
                 }
                 assertThat(pub.await(Duration.ofSeconds(seconds + 30))).as(pub.output()).isZero();
             }
@@ -59,9 +60,9 @@ class CodecPassthroughIT {
             assertThat(r.get("video")).as(sink.output()).isEqualTo("hevc");
             assertThat(r.get("audio")).isEqualTo("opus");
             assertThat(Integer.parseInt(r.get("frames"))).as(sink.output())
-                    .isGreaterThanOrEqualTo((int) (seconds * FPS * MIN_SHARE));
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless(seconds * FPS, FPS));
             assertThat(Integer.parseInt(r.get("frames.2"))).as("opus frames (20 ms)")
-                    .isGreaterThanOrEqualTo((int) (seconds * 50 * MIN_SHARE));
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless(seconds * OPUS_FPS, OPUS_FPS));
             assertThat(stats.dropped()).isZero();
         }
     }
@@ -92,7 +93,7 @@ class CodecPassthroughIT {
             assertThat(r.get("video")).as(sink.output()).isEqualTo(codec);
             assertThat(r.get("audio")).isEqualTo("opus");
             assertThat(Integer.parseInt(r.get("frames"))).as(sink.output())
-                    .isGreaterThanOrEqualTo((int) (seconds * FPS * MIN_SHARE));
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless(seconds * FPS, FPS));
         }
     }
 }

@@ -37,7 +37,7 @@ class GopJoinIT {
 
     @Test
     void targetsAndAReaderJoiningMidGopGetEveryFrameFromTheCachedKeyframe() throws Exception {
-        Path clip = CameraClip.get(CLIP_SECONDS);
+        Path clip = CameraClip.joinClip(CLIP_SECONDS);
         int clipFrames = CameraClip.videoFrames(clip);
         int nginx = Ports.tcp();
         int srt = Ports.udp();
@@ -130,7 +130,7 @@ class GopJoinIT {
      * keyframe's media time is the multiple of the GOP just above its arrival time.
      */
     private static int expectedFrames(Map<String, Duration> attachedAt, PathInfo atJoin, int clipFrames) {
-        int gop = CameraClip.GOP_SECONDS;
+        int gop = CameraClip.JOIN_GOP_SECONDS;
         Duration now = attachedAt.get("now");
         Duration keyframeArrived = now.minusMillis(atJoin.gopCache().durationMillis());
         long keyframeSeconds = Math.round((keyframeArrived.toMillis() / 1000.0 + gop / 4.0) / gop) * gop;

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class RtmpRobustnessIT {
     static final int FPS = 30;
-    static final double MIN_SHARE = 0.8;
 
     @Test
     void killedRtmpTargetReconnectsWhilePublisherAndReaderAreUnaffected() throws Exception {
@@ -66,7 +65,7 @@ class RtmpRobustnessIT {
                 Map<String, String> rr = reader.result("READ");
                 assertThat(rr.get("video")).isEqualTo("h264");
                 assertThat(Integer.parseInt(rr.get("frames"))).as("local reader unaffected: " + reader.output())
-                        .isGreaterThanOrEqualTo((int) ((total - 5) * FPS * MIN_SHARE));
+                        .isGreaterThanOrEqualTo(MediaChecks.lossless((total - 5) * FPS, FPS));
             } finally {
                 sink1.close();
                 if (reader != null) {
@@ -127,7 +126,7 @@ class RtmpRobustnessIT {
                 Map<String, String> r = reader.result("READ");
                 assertThat(r.get("video")).as(reader.output()).isEqualTo("h264");
                 assertThat(Integer.parseInt(r.get("frames"))).as("reader running during the attacks: " + reader.output())
-                        .isGreaterThanOrEqualTo((int) ((seconds - 6) * FPS * MIN_SHARE));
+                        .isGreaterThanOrEqualTo(MediaChecks.lossless((seconds - 6) * FPS, FPS));
             }
             assertThat(pub.await(Duration.ofSeconds(seconds + 30))).as(pub.output()).isZero();
         }

@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class RtspIsolationIT {
     static final int FPS = 30;
-    static final double MIN_SHARE = 0.8;
 
     @Test
     void targetBehindASlowLinkDoesNotDelayTheDirectOne() throws Exception {
@@ -77,11 +76,13 @@ class RtspIsolationIT {
             Map<String, String> rd = sinkDirect.result("RECEIVED");
             assertThat(rd.get("video")).isEqualTo("h264");
             assertThat(Integer.parseInt(rd.get("frames"))).as(sinkDirect.output())
-                    .isGreaterThanOrEqualTo((int) (seconds * FPS * MIN_SHARE));
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless(seconds * FPS, FPS));
             Map<String, String> rs = sinkSlow.result("RECEIVED");
             assertThat(rs.get("video")).as("the slow target works too, just later").isEqualTo("h264");
+            // a delayed link loses nothing either; one more second of edge, as its session starts later (each
+            // RTSP request crosses the 300 ms delay before RECORD)
             assertThat(Integer.parseInt(rs.get("frames"))).as(sinkSlow.output())
-                    .isGreaterThanOrEqualTo((int) ((seconds - 1) * FPS * MIN_SHARE));
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless((seconds - 1) * FPS, FPS));
             assertThat(stats).allSatisfy(s -> assertThat(s.dropped()).as(s.id()).isZero());
         }
     }
@@ -116,8 +117,9 @@ class RtspIsolationIT {
                         reader.await(Duration.ofSeconds(40));
                         Map<String, String> r = reader.result("READ");
                         assertThat(r.get("video")).isEqualTo("h264");
+                        // 7 s read from 1.5 s in, less ffmpeg's 1 s probe: 6 s, none lost to the stalled target
                         assertThat(Integer.parseInt(r.get("frames"))).as(reader.output())
-                                .isGreaterThanOrEqualTo((int) (6 * FPS * MIN_SHARE));
+                                .isGreaterThanOrEqualTo(MediaChecks.lossless(6 * FPS, FPS));
                     }
                     assertThat(pub.await(Duration.ofSeconds(seconds + 30))).as(pub.output()).isZero();
                 }
@@ -137,8 +139,9 @@ class RtspIsolationIT {
                 sink.await(Duration.ofSeconds(60));
                 Map<String, String> r = sink.result("RECEIVED");
                 assertThat(r.get("video")).isEqualTo("h264");
+                // the healthy target loses nothing to its stalled sibling
                 assertThat(Integer.parseInt(r.get("frames"))).as(sink.output())
-                        .isGreaterThanOrEqualTo((int) (seconds * FPS * MIN_SHARE));
+                        .isGreaterThanOrEqualTo(MediaChecks.lossless(seconds * FPS, FPS));
             }
         }
     }

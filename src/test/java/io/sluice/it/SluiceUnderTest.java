@@ -6,8 +6,18 @@ import io.sluice.core.Server;
 /**
  * SluiceUnderTest runs a Sluice server in the test's JVM on free loopback ports, configured with the
  * YAML a test gives for its paths (and for top-level keys it does not set itself, e.g. rtmpEncryption).
+ * Closing it fails the test if a thread the server started is still alive a few seconds later.
  */
 final class SluiceUnderTest implements AutoCloseable {
+    /** How long close() waits for the server's threads to end before naming the survivors. */
+    static final java.time.Duration THREADS_END_WITHIN = java.time.Duration.ofSeconds(5);
+    /**
+     * Servers open in this JVM and the threads alive before the first of them started. A test may run two
+     * servers at once; threads are checked when the last one closes, since which server started which thread
+     * is not visible from outside.
+     */
+    private static int open;
+    private static java.util.Set<Long> threadsBefore;
     final int rtspPort;
     final int rtpPort;
     /** The RTMP listener's port (bound only when rtmpEncryption is no or optional). */
@@ -45,6 +55,20 @@ final class SluiceUnderTest implements AutoCloseable {
      * so that saving and hot reload work on it.
      */
     static SluiceUnderTest start(String yaml, java.nio.file.Path file) throws Exception {
+        synchronized (SluiceUnderTest.class) {
+            if (open++ == 0) {
+                threadsBefore = ThreadCensus.ids();
+            }
+        }
+        try {
+            return startServer(yaml, file);
+        } catch (Exception | Error e) {
+            closed(false);
+            throw e;
+        }
+    }
+
+    private static SluiceUnderTest startServer(String yaml, java.nio.file.Path file) throws Exception {
         int rtsp = Ports.tcp();
         int rtp = Ports.udpPair();
         int rtmp = Ports.tcp();
@@ -119,8 +143,42 @@ final class SluiceUnderTest implements AutoCloseable {
         return server;
     }
 
+    private boolean closed;
+
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         server.close();
+        closed(true);
+    }
+
+    /** Counts a server down; after the last one, fails if threads started since the first are still alive. */
+    private static void closed(boolean check) {
+        java.util.Set<Long> before;
+        synchronized (SluiceUnderTest.class) {
+            if (--open > 0) {
+                return;
+            }
+            before = threadsBefore;
+        }
+        if (!check) {
+            return;
+        }
+        java.util.List<ThreadCensus.Seen> left;
+        try {
+            left = ThreadCensus.survivors(before, THREADS_END_WITHIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!left.isEmpty()) {
+            StringBuilder sb = new StringBuilder(left.size() + " thread(s) started by the server still alive "
+                    + THREADS_END_WITHIN.toSeconds() + " s after close:");
+            left.forEach(t -> sb.append("\n").append(t));
+            throw new AssertionError(sb.toString());
+        }
     }
 }

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Timeout;
 class SrtForwardIT {
     static final int SECONDS = 10;
     static final String PASSPHRASE = "sluice-secret-42";
+    /** A camera-like stream's length: more than the clip, so the publisher loops it once. */
+    static final int CAMERA_SECONDS = 15;
 
     @Test
     void srtPublisherToGstreamerAndEncryptedSltTargetsAndAnFfmpegReader() throws Exception {
@@ -78,6 +80,34 @@ class SrtForwardIT {
             MediaChecks.assertReceived(sinkGst, SECONDS);
             MediaChecks.assertReceived(sinkSlt, SECONDS);
             assertThat(sinkGst.result("RECEIVED").get("streamids")).as(sinkGst.output()).isEqualTo("publish:out/gst");
+        }
+    }
+
+    /**
+     * A camera-like stream (CameraClip: H264 High with B-frames, 6 Mbit/s 720p, GOP 4 s, AAC) to a GStreamer
+     * srtsrc target that is up before the publisher: every frame the publisher sent must arrive.
+     */
+    @Test
+    void cameraStreamReachesAGstreamerTargetWhole() throws Exception {
+        CameraClip.file(); // encoded before any peer\'s clock starts
+        int gst = Ports.udp();
+        String yaml = """
+                paths:
+                  live/test:
+                    forwardTargets:
+                      - id: gst
+                        url: srt://127.0.0.1:%d?streamid=publish:out/gst
+                """.formatted(gst);
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
+                Peer sink = Peer.start("sink-srt.sh", Integer.toString(gst), Integer.toString(CAMERA_SECONDS + 10))) {
+            assertThat(Ports.awaitUdpBound(gst, Duration.ofSeconds(10))).as(sink.output()).isTrue();
+            try (Peer pub = CameraClip.publishSrt(sluice.srt(), "publish:live/test", CAMERA_SECONDS)) {
+                assertThat(pub.await(Duration.ofSeconds(CAMERA_SECONDS + 60))).as(pub.output()).isZero();
+                DestStats s = sluice.server().paths().get("live/test").forwardStats().getFirst();
+                assertThat(s.dropped()).as(s.toString()).isZero();
+                assertThat(s.reconnects()).as(s.toString()).isZero();
+                MediaChecks.assertReceivedCamera(sink, pub);
+            }
         }
     }
 }

@@ -19,7 +19,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(240)
 class WebrtcForwardIT {
     static final int SECONDS = 12;
-    static final int MIN_FRAMES = (int) (8 * MediaChecks.FPS * MediaChecks.MIN_SHARE);
+    /**
+     * Not yet tightened to MediaChecks.lossless: WebRTC legs count decoded frames after ICE + DTLS setup, whose
+     * length on the loaded CI machine has not been measured; 8 of the 12 s at 80 % as before.
+     */
+    static final double WEBRTC_SHARE = 0.8;
+    static final int MIN_FRAMES = (int) (8 * MediaChecks.FPS * WEBRTC_SHARE);
 
     static String target(String id, String url) {
         return """
@@ -143,7 +148,7 @@ class WebrtcForwardIT {
                 second.await(Duration.ofSeconds(40));
                 Map<String, String> r = second.result("RECEIVED");
                 assertThat(Integer.parseInt(r.get("frames"))).as(second.output())
-                        .isGreaterThan((int) (6 * MediaChecks.FPS * MediaChecks.MIN_SHARE));
+                        .isGreaterThan((int) (6 * MediaChecks.FPS * WEBRTC_SHARE));
             }
             DestStats s = sluice.server().paths().get("live/r").forwardStats().getFirst();
             assertThat(s.reconnects()).as(s.toString()).isPositive();

@@ -111,18 +111,39 @@ public final class SrtDest implements Dest {
         InetSocketAddress remote = new InetSocketAddress(url.host(), url.port());
         SrtOptions o = options();
         java.util.concurrent.FutureTask<SrtSocket> connect = new java.util.concurrent.FutureTask<>(() -> {
-            SrtSocket s = SrtSocket.connect(remote, o);
+            SrtSocket s = SrtSocket.connect(remote, o, abort -> {
+                abortConnect = abort;
+                abortIfClosed(); // close() ran before the abort was known
+            });
             if (closed) { // stopped while connecting: nobody will take the socket
                 s.close();
                 throw new InterruptedException("closed");
             }
             return s;
         });
-        Thread.ofPlatform().daemon().name("sluice-srt-connect-" + conf.id()).start(connect);
+        Thread t = Thread.ofPlatform().daemon().name("sluice-srt-connect-" + conf.id()).start(connect);
         try {
             return connect.get(); // the runner stops with close() then an interrupt: the task sees `closed`
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof Exception x ? x : e;
+        } catch (InterruptedException e) {
+            // close() aborted the connect: the thread ends at once; wait for it, so none outlives the dest
+            // (an unaborted srt_connect to an absent target blocked for the whole connect timeout)
+            abortIfClosed();
+            t.join(2000);
+            throw e;
+        } finally {
+            abortConnect = null;
+        }
+    }
+
+    /** Set while a connect is in progress: closes the socket being connected (SrtSocket.connect's abort). */
+    private volatile Runnable abortConnect;
+
+    private void abortIfClosed() {
+        Runnable abort = abortConnect;
+        if (closed && abort != null) {
+            abort.run();
         }
     }
 
@@ -171,6 +192,7 @@ public final class SrtDest implements Dest {
     @Override
     public void close() {
         closed = true;
+        abortIfClosed();
         SrtSocket s = socket;
         if (s != null) {
             s.close();

@@ -59,11 +59,22 @@ public final class SrtSocket implements AutoCloseable {
      *                      or "rejected by the listener: 1404 not found" ({@link SrtException#rejectReason()})
      */
     public static SrtSocket connect(InetSocketAddress remote, SrtOptions o) throws SrtException {
+        return connect(remote, o, abort -> { });
+    }
+
+    /**
+     * Like {@link #connect(InetSocketAddress, SrtOptions)}, but first hands {@code abortable} an action that,
+     * run from another thread, closes the socket being connected, so the blocking srt_connect returns at once
+     * (with an error) instead of after the connect timeout: the owner's close() must not leave a thread behind.
+     */
+    public static SrtSocket connect(InetSocketAddress remote, SrtOptions o,
+            java.util.function.Consumer<Runnable> abortable) throws SrtException {
         Srt.require();
         int u = SrtNative.createSocket();
         if (u == SrtNative.SRT_ERROR) {
             throw SrtException.last("srt_create_socket");
         }
+        abortable.accept(() -> SrtNative.close(u)); // a second srt_close of the id only returns an error
         boolean ok = false;
         try (Arena a = Arena.ofConfined()) {
             SrtSockOpt.apply(u, o, true);
