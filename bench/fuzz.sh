@@ -42,7 +42,7 @@ while [ ${#remaining[@]} -gt 0 ]; do
   list=$(IFS=,; echo "${now[*]}")
   log=target/fuzz/round-$round.log
   echo "fuzz round $round: ${now[*]} (${seconds}s each) → $log"
-  JAZZER_FUZZ=1 nice -n "${FUZZ_NICE:-10}" mvn -B -o test -Dtest="$list" -DreuseForks=false \
+  JAZZER_FUZZ=1 nice -n "${FUZZ_NICE:-10}" mvn -B -o test -Dtest="$list" -DreuseForks=false -Dfuzz.quiet=false \
       -Dsurefire.failIfNoSpecifiedTests=false \
       -Djazzer.internal.arg.0=sluice-fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" \
       -Djazzer.internal.arg.2=-timeout="${FUZZ_TIMEOUT:-10}" >"$log" 2>&1 || status=1
