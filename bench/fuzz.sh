@@ -46,7 +46,7 @@ while [ ${#remaining[@]} -gt 0 ]; do
       -Dsurefire.failIfNoSpecifiedTests=false \
       -Djazzer.internal.arg.0=sluice-fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" \
       -Djazzer.internal.arg.2=-timeout="${FUZZ_TIMEOUT:-10}" >"$log" 2>&1 || status=1
-  grep -E '^Done [0-9]+ runs|^\[(INFO|ERROR)\] Tests run:.* -- in |FuzzTestFinding' "$log" | sed 's/^/  /'
+  grep -a -E '^Done [0-9]+ runs|^\[(INFO|ERROR)\] Tests run:.* -- in |FuzzTestFinding' "$log" | sed 's/^/  /'
   remaining=("${later[@]}")
 done
 after=$(find src/test/resources/io -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' | sort)
