@@ -239,11 +239,12 @@ public final class RtspDecoder extends ByteToMessageDecoder {
                 headers.add(name, value.toString());
             }
             int colon = line.indexOf(':');
-            if (colon <= 0) {
+            // trim() also strips control characters: a name made only of them is as empty as ": x"
+            name = colon < 0 ? "" : line.substring(0, colon).trim();
+            if (name.isEmpty()) {
                 throw new RtspProtocolException("invalid header line \"" + abbreviate(line)
                         + "\", expected <name>: <value>");
             }
-            name = line.substring(0, colon).trim();
             value = new StringBuilder(line.substring(colon + 1).trim());
         }
         if (name != null) {

@@ -23,7 +23,7 @@ public record RtspSessionHeader(String id, int timeoutSeconds) {
     /** Parses a Session header value; unknown parameters are ignored. */
     public static RtspSessionHeader parse(String value) {
         String[] parts = value.split(";");
-        String id = parts[0].trim();
+        String id = parts.length == 0 ? "" : parts[0].trim(); // ";" splits into no parts at all
         if (id.isEmpty()) {
             throw new RtspProtocolException(RtspStatus.SESSION_NOT_FOUND, "invalid Session \"" + value
                     + "\", expected <id>[;timeout=<seconds>]");
