@@ -11,8 +11,9 @@
 #   rtmp-ref  rtmp:// -> a closed TCP port (backoff)
 # a publisher (ffmpeg -re -c copy of a cached H264 High + B-frames + AAC clip; over RTSP in even rounds, over
 # SRT into Sluice's SRT listener in odd ones), and sends SIGTERM at a random moment: during start-up (1 round
-# in 4, before the listeners may even be open), or 0-8 s after the publisher started (targets connecting,
-# forwarding, in backoff). Then CHURN times: add a target through the HTTP API, wait 0-300 ms (it is
+# in 4), or 0-6 s after the publisher started (targets connecting,
+# forwarding, in backoff). Start-up SIGTERMs come at a random start-up milestone (config read, RTSP/SRT/WebRTC
+# listeners open, API about to open) plus 0-300 ms. Then CHURN times: add a target through the HTTP API, wait 0-300 ms (it is
 # connecting), delete it; and a last SIGTERM.
 # A round fails on: exit status other than 0/143, no exit within BOUND_S (20 s) of SIGTERM, an hs_err_pid
 # file, or a glibc/JVM crash report in the output ("malloc(", "double free", "corrupted", "SIGSEGV",
@@ -51,11 +52,17 @@ fi
 
 # Peers, up for the whole run (bounded generously: ~15 s per round and 0.3 s per churn step).
 TOTAL_S=$((ROUNDS * 15 + CHURN / 3 + 120))
-read -r SRT_SINK SILENT_UDP <<<"$(free_udp_ports 2)"
+read -r SILENT_UDP <<<"$(free_udp_ports 1)"
 read -r RTMP_SINK RTSP_SINK SILENT_TCP CLOSED_TCP <<<"$(free_ports 4)"
-setsid timeout -k 3 "$TOTAL_S" srt-live-transmit -q -a:yes "srt://127.0.0.1:$SRT_SINK?mode=listener" file://con \
-  > /dev/null 2> "$W/slt.log" &
-PIDS+=($!)
+# srt_sink NAME -> starts an srt-live-transmit listener on a new port SRT_SINK (one per round: it takes one
+# caller at a time, so a caller of the previous round that it has not timed out yet must not block this one)
+srt_sink() {
+  read -r SRT_SINK <<<"$(free_udp_ports 1)"
+  setsid timeout -k 3 "$TOTAL_S" srt-live-transmit -q -a:yes "srt://127.0.0.1:$SRT_SINK?mode=listener" file://con \
+    > /dev/null 2> "$W/slt-$1.log" &
+  SLT=$!; PIDS+=("$SLT")
+  wait_udp_port "$SRT_SINK" 100
+}
 MOD=/usr/lib/nginx/modules/ngx_rtmp_module.so
 mkdir -p "$W/nginx/logs"
 cat > "$W/nginx/nginx.conf" <<EOF
@@ -86,7 +93,7 @@ while True:
     except OSError: pass
 PYEOF
 PIDS+=($!)
-wait_port "$RTMP_SINK" 100 && wait_port "$RTSP_SINK" 150 && wait_udp_port "$SRT_SINK" 100 \
+wait_port "$RTMP_SINK" 100 && wait_port "$RTSP_SINK" 150 \
   || { echo "STRESS peers did not start"; cat "$W"/*.log "$W/nginx.out" 2>/dev/null | tail -20; exit 1; }
 
 targets_yaml() {
@@ -164,6 +171,7 @@ for r in $(seq 1 "$ROUNDS"); do
   read -r RTSP RTP_BASE <<<"$(free_ports 1) $(free_udp_pair)"
   read -r SLUICE_SRT <<<"$(free_udp_ports 1)"
   CONF="$W/round-$r.yml"; LOG="$W/round-$r.log"
+  srt_sink "$r"
   {
     echo "logLevel: info"
     echo "rtspAddress: 127.0.0.1:$RTSP"
@@ -184,9 +192,14 @@ for r in $(seq 1 "$ROUNDS"); do
   launch "$CONF" "$LOG"
   MODE=run; AT=""; ST=""; PUB=""
   if [ $((RANDOM % 4)) = 0 ]; then
-    # SIGTERM during start-up: anywhere in the first 2.5 s (JVM start, listeners binding, the rest)
+    # SIGTERM during start-up: at one of its milestones (picked at random), plus 0-300 ms, so that the
+    # moment does not depend on how loaded the machine is: before the configuration is read, with the
+    # RTSP, SRT or WebRTC listeners open but start-up unfinished, or just before the API opens.
     MODE=startup; STARTUP=$((STARTUP + 1))
-    AT=$((RANDOM % 2500)); msleep "$AT"
+    MILESTONES=('Sluice .* using' 'RTSP listener on' 'SRT listener on' 'WebRTC HTTP listener' 'api HTTP listener')
+    M=${MILESTONES[$((RANDOM % ${#MILESTONES[@]}))]}
+    await_line "$LOG" "$M" 60 || true
+    AT=$((RANDOM % 300)); msleep "$AT"; AT="$AT@${M// /_}"
   else
     await_line "$LOG" 'Sluice started' 30 || true
     if [ $((r % 2)) = 0 ]; then
@@ -197,12 +210,13 @@ for r in $(seq 1 "$ROUNDS"); do
         -f mpegts "srt://127.0.0.1:$SLUICE_SRT?streamid=publish:live/s&pkt_size=1316" > "$W/pub-$r.log" 2>&1 &
     fi
     PUB=$!; PIDS+=("$PUB")
-    AT=$((RANDOM % 8000)); msleep "$AT"
+    AT=$((RANDOM % 6000)); msleep "$AT"
     P=$(api_port "$LOG"); [ -n "$P" ] && ST=$(states "$P")
     for kv in ${ST//,/ }; do SEEN[$kv]=$((${SEEN[$kv]:-0} + 1)); done
   fi
   stop_and_check "$LOG"
   [ -n "$PUB" ] && { kill -TERM -- "-$PUB" 2>/dev/null; wait "$PUB" 2>/dev/null; }
+  kill -TERM -- "-$SLT" 2>/dev/null; wait "$SLT" 2>/dev/null
   [ "$STOP_MS" -gt "$MAXSTOP" ] && MAXSTOP=$STOP_MS
   case "$RESULT" in
     ok) ;;
@@ -219,6 +233,7 @@ CHURN_ERR=0; CHURN_RESULT=skipped; THREADS0=0; THREADS1=0
 if [ "$CHURN" -gt 0 ]; then
   read -r RTSP RTP_BASE <<<"$(free_ports 1) $(free_udp_pair)"
   CONF="$W/churn.yml"; LOG="$W/churn.log"
+  srt_sink churn
   printf '%s\n' "logLevel: info" "rtspAddress: 127.0.0.1:$RTSP" "rtpAddress: 127.0.0.1:$RTP_BASE" \
     "rtcpAddress: 127.0.0.1:$((RTP_BASE + 1))" "rtmpAddress: 127.0.0.1:0" "srtAddress: 127.0.0.1:0" \
     "webrtcAddress: 127.0.0.1:0" "webrtcLocalUDPAddress: 127.0.0.1:0" "apiAddress: 127.0.0.1:0" \

@@ -80,6 +80,7 @@ public final class Server implements AutoCloseable {
      */
     public synchronized void start() throws Exception {
         try {
+            abortIfClosing(); // closed before it even began (SIGTERM at the very start)
             started = true;
             SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
