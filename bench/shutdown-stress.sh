@@ -19,7 +19,7 @@
 # file, or a glibc/JVM crash report in the output ("malloc(", "double free", "corrupted", "SIGSEGV",
 # "A fatal error"). The states the targets were in when SIGTERM came are counted (from the API).
 # Prints one 'ROUND ...' line per round, 'CHURN ...', and 'STRESS rounds=.. failed=.. ...'; exit 0 iff none failed.
-# Env: BENCH_KEEP=dir keeps the logs; BOUND_S=20.
+# Env: BENCH_KEEP=dir keeps the logs; BOUND_S=20; DURATION_S=N starts no round after N s (then the churn).
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROUNDS=${1:-100}; CHURN=${2:-500}; BOUND_S=${BOUND_S:-20}
@@ -168,6 +168,7 @@ stop_and_check() {
 FAILED=0; HANGS=0; CRASHES=0; MAXSTOP=0; STARTUP=0
 declare -A SEEN
 for r in $(seq 1 "$ROUNDS"); do
+  if [ -n "${DURATION_S:-}" ] && [ "$SECONDS" -ge "$DURATION_S" ]; then ROUNDS=$((r - 1)); break; fi
   read -r RTSP RTP_BASE <<<"$(free_ports 1) $(free_udp_pair)"
   read -r SLUICE_SRT <<<"$(free_udp_ports 1)"
   CONF="$W/round-$r.yml"; LOG="$W/round-$r.log"
