@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(660)
 class ShutdownStressIT {
-    static final int ROUNDS = 24;
-    static final int CHURN = 150;
+    static final int ROUNDS = 20;
+    static final int CHURN = 120;
     /**
      * No round starts after this many seconds: on an idle machine all {@link #ROUNDS} fit (~8 s each);
      * on one shared by several builds a JVM start alone can take 15 s, and fewer rounds run.
      */
-    static final int DURATION_S = 300;
+    static final int DURATION_S = 240;
     /** Fewer rounds than this (a machine too loaded to test anything) fail the test rather than pass thinly. */
     static final int MIN_ROUNDS = 12;
 
