@@ -67,6 +67,8 @@ public final class Server implements AutoCloseable {
     /** RTSP targets in automatic mode that UDP failed for, per publisher (see RtspUdpFallbacks). */
     private final RtspUdpFallbacks rtspUdpFallbacks = new RtspUdpFallbacks();
     private boolean started;
+    /** Set by {@link #close()} before it waits for the lock, so that a start in progress stops early. */
+    private volatile boolean closing;
 
     public Server(ConfDocument doc) {
         this.initial = doc;
@@ -74,28 +76,52 @@ public final class Server implements AutoCloseable {
         this.currentAuth = ConfAuthorizer.of(conf);
     }
 
-    /** Starts every component; on failure, closes what was started and rethrows. */
+    /**
+     * Starts every component; on failure, closes what was started and rethrows. A {@link #close()}
+     * from another thread (SIGTERM during start-up) makes it stop at the next component and throw
+     * {@link StartAbortedException}.
+     */
     public synchronized void start() throws Exception {
         try {
+            abortIfClosing(); // closed before it even began (SIGTERM at the very start)
             started = true;
             SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
             paths = new PathManager(conf, this::dest, InstantSource.system());
             paths.start();
+            abortIfClosing();
             rtsp = startRtsp(conf);
+            abortIfClosing();
             rtmp = startRtmp(conf);
+            abortIfClosing();
             srt = startSrt(conf);
+            abortIfClosing();
             webrtc = startWebrtc(conf);
+            abortIfClosing();
             control = new ControlImpl(this, initial);
             metrics = new SluiceMetrics(control, true);
             api = startApi(conf);
+            abortIfClosing();
             metricsServer = startMetrics(conf);
         } catch (Exception e) {
             close();
             throw e;
         }
         LOG.info("Sluice started");
+    }
+
+    /** Thrown by {@link #start()} when {@link #close()} was called while it ran. */
+    public static final class StartAbortedException extends Exception {
+        StartAbortedException() {
+            super("start-up aborted: the server is being closed");
+        }
+    }
+
+    private void abortIfClosing() throws StartAbortedException {
+        if (closing) {
+            throw new StartAbortedException();
+        }
     }
 
     private RtspServer startRtsp(Conf c) throws Exception {
@@ -284,9 +310,13 @@ public final class Server implements AutoCloseable {
         return webrtc;
     }
 
-    /** Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. */
+    /**
+     * Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. Any
+     * thread; a start in progress on another thread is aborted first (see {@link #start()}).
+     */
     @Override
     public void close() {
+        closing = true;
         // The lock only hands the components over: closing the API waits for its request threads, and
         // one of them may be waiting for this lock in apply(), so nothing is closed while holding it.
         List<AutoCloseable> order = new ArrayList<>();

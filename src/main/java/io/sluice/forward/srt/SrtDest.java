@@ -7,6 +7,7 @@ import io.sluice.forward.Dest;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.net.srt.Srt;
+import io.sluice.net.srt.SrtException;
 import io.sluice.net.srt.SrtOptions;
 import io.sluice.net.srt.SrtSocket;
 import io.sluice.net.srt.SrtStats;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Sends happen on the publisher's event loop; the runner's thread connects, then waits in
  * libsrt's receive until the connection breaks. libsrt's own figures (RTT, loss, retransmits, send
  * buffer) go to the target's stats.
+ *
+ * <p>Socket ownership: the connect thread while connecting (see {@code connectOnPlatformThread}),
+ * then this Dest: the runner's thread, the publisher's event loop (sends) and {@link #close()} (any
+ * thread) share the connected socket, which any of them may close; libsrt answers the others with
+ * an error.
  */
 public final class SrtDest implements Dest {
     private static final Logger LOG = LoggerFactory.getLogger(SrtDest.class);
@@ -106,44 +112,83 @@ public final class SrtDest implements Dest {
      * virtual thread to its carrier; with more waiting targets than cores that starves every other
      * virtual thread (the bench saw a whole path stall). So it runs on a platform thread of its own,
      * and the runner's virtual thread waits for it unmounted.
+     *
+     * <p>Ownership: the connect thread owns the socket until the runner has taken it through
+     * {@link Handover}. Nobody else closes it while srt_connect runs (libsrt does not make that
+     * safe); a stopped target is seen by the connect thread between connect slices, and a socket
+     * that connects after the runner gave up is closed by the connect thread itself, so none is
+     * left open. The thread ends within one slice ({@link SrtSocket#CONNECT_SLICE_MS}) of a stop;
+     * libsrt's shutdown waits for it ({@code Srt.shutdown}).
      */
     private SrtSocket connectOnPlatformThread() throws Exception {
         InetSocketAddress remote = new InetSocketAddress(url.host(), url.port());
         SrtOptions o = options();
-        java.util.concurrent.FutureTask<SrtSocket> connect = new java.util.concurrent.FutureTask<>(() -> {
-            SrtSocket s = SrtSocket.connect(remote, o, abort -> {
-                abortConnect = abort;
-                abortIfClosed(); // close() ran before the abort was known
-            });
-            if (closed) { // stopped while connecting: nobody will take the socket
-                s.close();
-                throw new InterruptedException("closed");
+        Handover handover = new Handover();
+        Thread.ofPlatform().daemon().name("sluice-srt-connect-" + conf.id()).start(() -> {
+            try {
+                handover.offer(SrtSocket.connect(remote, o, () -> closed || handover.abandoned()));
+            } catch (SrtException | RuntimeException e) {
+                handover.fail(e);
             }
-            return s;
         });
-        Thread t = Thread.ofPlatform().daemon().name("sluice-srt-connect-" + conf.id()).start(connect);
         try {
-            return connect.get(); // the runner stops with close() then an interrupt: the task sees `closed`
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        } catch (InterruptedException e) {
-            // close() aborted the connect: the thread ends at once; wait for it, so none outlives the dest
-            // (an unaborted srt_connect to an absent target blocked for the whole connect timeout)
-            abortIfClosed();
-            t.join(2000);
-            throw e;
+            return handover.take();
         } finally {
-            abortConnect = null;
+            handover.abandon(); // no-op once taken; otherwise the connect thread closes what it gets
         }
     }
 
-    /** Set while a connect is in progress: closes the socket being connected (SrtSocket.connect's abort). */
-    private volatile Runnable abortConnect;
+    /**
+     * Handover passes a connected socket from the connect thread to the runner exactly once: a
+     * socket offered after the runner abandoned the attempt (stopped, interrupted) is closed by the
+     * offering thread instead of being leaked.
+     */
+    static final class Handover {
+        private SrtSocket socket;
+        private Exception failure;
+        private boolean done, taken, abandoned;
 
-    private void abortIfClosed() {
-        Runnable abort = abortConnect;
-        if (closed && abort != null) {
-            abort.run();
+        synchronized void offer(SrtSocket s) {
+            if (abandoned) {
+                s.close();
+                return;
+            }
+            socket = s;
+            done = true;
+            notifyAll();
+        }
+
+        synchronized void fail(Exception e) {
+            failure = e;
+            done = true;
+            notifyAll();
+        }
+
+        /** Waits for the attempt's result; interruptible. */
+        synchronized SrtSocket take() throws Exception {
+            while (!done) {
+                wait();
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            taken = true;
+            return socket;
+        }
+
+        /** Gives up unless the socket was taken: closes an offered one, or makes a later offer close it. */
+        synchronized void abandon() {
+            if (!taken && !abandoned) {
+                abandoned = true;
+                if (socket != null) {
+                    socket.close();
+                    socket = null;
+                }
+            }
+        }
+
+        synchronized boolean abandoned() {
+            return abandoned;
         }
     }
 
@@ -192,7 +237,6 @@ public final class SrtDest implements Dest {
     @Override
     public void close() {
         closed = true;
-        abortIfClosed();
         SrtSocket s = socket;
         if (s != null) {
             s.close();

@@ -1,14 +1,30 @@
 package io.sluice.net.srt;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Srt is the process-wide state of the libsrt binding: it loads the library once (Debian's
  * libsrt 1.5, OpenSSL build first, GnuTLS build as fallback), calls {@code srt_startup}, routes
- * libsrt's logging to SLF4J, and calls {@code srt_cleanup} in a JVM shutdown hook.
+ * libsrt's logging to SLF4J, and shuts libsrt down at exit ({@link #shutdown}).
  *
- * <p>Why the hook: our upcalls attach libsrt's worker threads to the JVM, and an attached thread
- * detaches when it ends. Without the hook, libsrt's static destructor (run by {@code exit()},
- * after the JVM has begun to exit) joins those workers, each worker blocks detaching from the
- * exiting JVM, and the process never ends. In the hook the JVM is still fully alive.
+ * <p>Why at exit, and from Java: our upcalls attach libsrt's worker threads to the JVM, and an
+ * attached thread detaches when it ends. Left to libsrt's static destructor (run by {@code exit()},
+ * after the JVM has begun to exit), the cleanup joins those workers, each worker blocks detaching
+ * from the exiting JVM, and the process never ends. In a shutdown hook the JVM is still alive.
+ *
+ * <p>Who shuts down: by default a shutdown hook of this class ({@code sluice-srt-cleanup}). A
+ * process that owns its exit (Main) calls {@link #takeOverShutdown()} and then {@link #shutdown}
+ * itself, after it has closed its servers, so that nothing races the cleanup.
+ *
+ * <p>When {@code srt_cleanup} may run: only once no thread is inside a libsrt call on a socket
+ * ({@link SrtCalls}), because it deletes every socket at once. Sockets the application left open
+ * are closed first (listeners and connected sockets by the shutdown itself; a socket in
+ * {@code srt_connect} by its own thread, within {@link SrtSocket#CONNECT_SLICE_MS}). The waits are
+ * bounded: if a call is still stuck after them, the cleanup is skipped with a warning, and the
+ * process ends at once with {@code _exit} (the OS reclaims the memory), because libsrt's static
+ * destructor would otherwise run the same cleanup under the stuck thread, or wait for it forever.
  *
  * <p>Needs {@code --enable-native-access=ALL-UNNAMED} (the launcher and the tests pass it).
  */
@@ -16,6 +32,13 @@ public final class Srt {
     private static final String REASON;
     private static final String VERSION;
     private static volatile boolean exiting;
+    private static final Thread HOOK = Thread.ofPlatform().name("sluice-srt-cleanup").unstarted(() -> {
+        if (!shutdown()) {
+            halt(1);
+        }
+    });
+    /** Guarded by Srt.class: whether {@link #shutdown} ran, and whether it cleaned up. */
+    private static boolean shutDown, cleanedUp;
 
     static {
         String reason = null;
@@ -32,7 +55,7 @@ public final class Srt {
             }
             SrtLog.install();
             // A shutdown hook is the one thread that may not have an owner to close it: it runs at exit.
-            Runtime.getRuntime().addShutdownHook(new Thread(Srt::cleanup, "sluice-srt-cleanup"));
+            Runtime.getRuntime().addShutdownHook(HOOK);
         } catch (ExceptionInInitializerError e) {
             reason = e.getCause() != null ? e.getCause().getMessage() : e.toString();
         } catch (Throwable t) {
@@ -70,33 +93,98 @@ public final class Srt {
         }
     }
 
-    /** Closes every SRT socket (waking blocked receive/accept calls) and ends libsrt's threads. */
-    private static void cleanup() {
+    /**
+     * Makes the caller responsible for calling {@link #shutdown} at exit, after it has closed its own
+     * SRT servers and clients, instead of this class's shutdown hook, which would run concurrently
+     * with the caller's and start closing sockets under it. Call it before any socket exists.
+     */
+    public static void takeOverShutdown() {
+        if (REASON != null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(HOOK);
+        } catch (IllegalStateException e) {
+            // already exiting: the hook runs, and shutdown() is safe to call from both
+        }
+    }
+
+    /**
+     * Ends libsrt: refuses new sockets, gives the application {@link #APP_CLOSE_WAIT_NANOS} to close
+     * its own, closes the listeners and connected sockets left, waits (bounded) until no thread is
+     * inside a libsrt call, then runs {@code srt_cleanup}. Idempotent; safe to call from several
+     * threads (the later callers wait for the first).
+     *
+     * @return false when a call stayed stuck and the cleanup was skipped (the caller should then end
+     *     the process with {@link #halt}); true otherwise, also when libsrt is not available
+     */
+    public static synchronized boolean shutdown() {
+        if (REASON != null) {
+            return true;
+        }
+        if (shutDown) {
+            return cleanedUp;
+        }
+        shutDown = true;
         exiting = true;
-        // srt_cleanup hangs while a listener is blocked in srt_accept (seen at SIGTERM): give the
-        // application's own shutdown hook, which runs at the same time, a moment to close its
-        // listeners and sockets first.
-        long deadline = System.nanoTime() + CLEANUP_WAIT_NANOS;
-        while (OPEN.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                break;
+        // 1. the application's own close (servers, forward targets) is the orderly one: wait for it
+        long appDeadline = System.nanoTime() + APP_CLOSE_WAIT_NANOS;
+        while (SrtCalls.open() > 0 && System.nanoTime() - appDeadline < 0) {
+            sleep(10);
+        }
+        // 2. close what is left, except sockets in srt_connect: only their own thread may close those
+        int left = SrtCalls.open();
+        if (left > 0) {
+            SrtLog.LOG.debug("libsrt shutdown: closing {} socket(s) the application left open", left);
+            for (int u : SrtCalls.open(SrtCalls.Kind.LISTENER)) {
+                SrtSocket.closeQuietly(u);
+            }
+            for (int u : SrtCalls.open(SrtCalls.Kind.CONNECTED)) {
+                SrtSocket.closeQuietly(u);
             }
         }
+        // 3. refuse every later call, and wait for the ones in flight (a connect slice at most)
+        SrtCalls.close();
+        if (!SrtCalls.awaitNoCall(System.nanoTime() + CALLS_WAIT_NANOS)) {
+            SrtLog.LOG.warn("libsrt cleanup skipped: {} call(s) still inside libsrt after {} ms; the process "
+                    + "ends without it (the OS reclaims the memory)", SrtCalls.inCall(),
+                    (APP_CLOSE_WAIT_NANOS + CALLS_WAIT_NANOS) / 1_000_000);
+            return false;
+        }
         SrtNative.cleanup();
+        cleanedUp = true;
+        return true;
     }
 
-    /** How long the exit hook waits for the application to close its SRT sockets. */
-    static final long CLEANUP_WAIT_NANOS = 3_000_000_000L;
-    /** Listeners and sockets not closed yet. */
-    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
-
-    static void opened() {
-        OPEN.incrementAndGet();
+    /**
+     * Ends the process now with {@code _exit(status)}: no more shutdown hooks, and none of the C
+     * library's exit handlers, among them libsrt's static destructor, which would run
+     * {@code srt_cleanup} under a thread still inside libsrt. Only for after {@link #shutdown}
+     * returned false.
+     */
+    public static void halt(int status) {
+        System.out.flush();
+        System.err.flush();
+        try {
+            var exit = Linker.nativeLinker().downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("_exit").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+            exit.invokeExact(status);
+        } catch (Throwable t) {
+            Runtime.getRuntime().halt(status);
+        }
     }
 
-    static void closed() {
-        OPEN.decrementAndGet();
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
+
+    /** How long {@link #shutdown} waits for the application to close its SRT sockets. */
+    static final long APP_CLOSE_WAIT_NANOS = 3_000_000_000L;
+    /** How long it then waits for the calls in flight: one connect slice, plus a margin. */
+    static final long CALLS_WAIT_NANOS = (SrtSocket.CONNECT_SLICE_MS + 2000) * 1_000_000L;
 }

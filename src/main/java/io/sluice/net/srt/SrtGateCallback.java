@@ -107,7 +107,11 @@ final class SrtGateCallback {
     }
 
     private static int reject(int ns, int code) {
-        SrtNative.setRejectReason(ns, code);
+        try {
+            SrtNative.setRejectReason(ns, code);
+        } catch (SrtException shutDown) {
+            // libsrt is shutting down: refusing without a code is all that is left to do
+        }
         return REJECT;
     }
 }

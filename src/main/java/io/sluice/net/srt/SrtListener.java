@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * each caller during the handshake, before {@link #accept()} ever sees it.
  *
  * <p>Threads: {@link #accept()} from one thread at a time (it blocks inside libsrt, pinning a
- * virtual thread: use a platform thread); {@link #close()} from any thread.
+ * virtual thread: use a platform thread); {@link #close()} from any thread: closing the listener is
+ * how a thread blocked in srt_accept is woken (libsrt returns an error to it), and what
+ * {@link Srt#shutdown} does itself to a listener the application left open, since srt_cleanup must
+ * not run while a thread is still inside srt_accept (it would wait for that socket forever).
  */
 public final class SrtListener implements AutoCloseable {
     /** Callers waiting in libsrt between a completed handshake and accept(). */
@@ -80,7 +83,6 @@ public final class SrtListener implements AutoCloseable {
         this.id = id;
         this.port = port;
         this.gate = gate;
-        Srt.opened();
     }
 
     /**
@@ -96,6 +98,7 @@ public final class SrtListener implements AutoCloseable {
         if (u == SrtNative.SRT_ERROR) {
             throw SrtException.last("srt_create_socket");
         }
+        SrtCalls.opened(u, SrtCalls.Kind.LISTENER);
         SrtListener l = null;
         try (Arena a = Arena.ofConfined()) {
             SrtSockOpt.apply(u, defaults, false);
@@ -117,7 +120,7 @@ public final class SrtListener implements AutoCloseable {
             if (l != null) {
                 l.close();
             } else {
-                SrtNative.close(u);
+                SrtSocket.closeQuietly(u);
             }
             throw e;
         }
@@ -151,11 +154,12 @@ public final class SrtListener implements AutoCloseable {
                 throw new SrtException("SRT accept on port " + port + ": " + why + " (SRT error " + e.code() + ")",
                         e.code(), 0);
             }
+            SrtCalls.opened(ns, SrtCalls.Kind.NEW);
             try {
                 SrtSockOpt.setInt(ns, SrtNative.SRTO_SNDSYN, 0, "SRTO_SNDSYN");
                 return new SrtSocket(ns, SrtSockOpt.streamId(ns), SrtSockAddr.decode(sa));
             } catch (SrtException | RuntimeException e) {
-                SrtNative.close(ns);
+                SrtSocket.closeQuietly(ns);
                 throw e;
             }
         }
@@ -179,8 +183,7 @@ public final class SrtListener implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             SrtGateCallback.unregister(this);
-            SrtNative.close(id);
-            Srt.closed();
+            SrtSocket.closeQuietly(id);
         }
     }
 

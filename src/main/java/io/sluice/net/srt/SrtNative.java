@@ -17,6 +17,17 @@ import java.lang.invoke.MethodHandle;
  * goes through {@link Srt#require()}, so a missing library is an {@link SrtException}, not an
  * {@link ExceptionInInitializerError}.
  *
+ * <p>Every function that takes a socket enters {@link SrtCalls} first, so that {@code srt_cleanup}
+ * never runs while one of them is in flight, and throws an {@link SrtException} once libsrt is shut
+ * down instead of reaching a deleted socket.
+ *
+ * <p>Memory handed to a call: every {@code MemorySegment} argument belongs to an arena that stays
+ * open until the call returns (a confined arena of the calling thread, an automatic arena the
+ * segment keeps alive for the call, or the global arena); libsrt copies what it keeps (addresses,
+ * option values, messages), so nothing we allocate is used by libsrt after the call returns.
+ * The exceptions are the two upcall stubs (log handler, listen callback), which libsrt keeps
+ * forever: they live in the global arena.
+ *
  * <p>No handle uses {@code Linker.Option.critical}: libsrt may call the log handler upcall from
  * inside any of these functions, and critical downcalls must not upcall.
  */
@@ -115,22 +126,10 @@ final class SrtNative {
     }
 
     /**
-     * srt_close and srt_cleanup must not overlap: at JVM exit the application's shutdown hook closes
-     * its sockets while {@link Srt}'s hook cleans libsrt up, and the two calls at once deadlock inside
-     * libsrt (seen with a listener blocked in srt_accept). After cleanup every socket is gone, so a
-     * later close is a no-op.
+     * Only {@link Srt#shutdown} calls it, once {@link SrtCalls} is closed and no call is in flight:
+     * it deletes every socket at once, under any thread still using one.
      */
-    private static final Object LIFECYCLE = new Object();
-    private static boolean cleanedUp;
-
     static int cleanup() {
-        synchronized (LIFECYCLE) {
-            cleanedUp = true;
-            return cleanupNow();
-        }
-    }
-
-    private static int cleanupNow() {
         try {
             return (int) CLEANUP.invokeExact();
         } catch (Throwable t) {
@@ -146,139 +145,181 @@ final class SrtNative {
         }
     }
 
-    static int createSocket() {
+    static int createSocket() throws SrtException {
+        SrtCalls.enter("srt_create_socket");
         try {
             return (int) CREATE_SOCKET.invokeExact();
         } catch (Throwable t) {
             throw broken("srt_create_socket", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int setSockFlag(int u, int opt, MemorySegment value, int len) {
+    static int setSockFlag(int u, int opt, MemorySegment value, int len) throws SrtException {
+        SrtCalls.enter("srt_setsockflag");
         try {
             return (int) SETSOCKFLAG.invokeExact(u, opt, value, len);
         } catch (Throwable t) {
             throw broken("srt_setsockflag", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
     /** @param len in: capacity of value, out: bytes written */
-    static int getSockFlag(int u, int opt, MemorySegment value, MemorySegment len) {
+    static int getSockFlag(int u, int opt, MemorySegment value, MemorySegment len) throws SrtException {
+        SrtCalls.enter("srt_getsockflag");
         try {
             return (int) GETSOCKFLAG.invokeExact(u, opt, value, len);
         } catch (Throwable t) {
             throw broken("srt_getsockflag", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int bind(int u, MemorySegment addr, int len) {
+    static int bind(int u, MemorySegment addr, int len) throws SrtException {
+        SrtCalls.enter("srt_bind");
         try {
             return (int) BIND.invokeExact(u, addr, len);
         } catch (Throwable t) {
             throw broken("srt_bind", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int listen(int u, int backlog) {
+    static int listen(int u, int backlog) throws SrtException {
+        SrtCalls.enter("srt_listen");
         try {
             return (int) LISTEN.invokeExact(u, backlog);
         } catch (Throwable t) {
             throw broken("srt_listen", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int listenCallback(int u, MemorySegment fn, MemorySegment opaque) {
+    static int listenCallback(int u, MemorySegment fn, MemorySegment opaque) throws SrtException {
+        SrtCalls.enter("srt_listen_callback");
         try {
             return (int) LISTEN_CALLBACK.invokeExact(u, fn, opaque);
         } catch (Throwable t) {
             throw broken("srt_listen_callback", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int accept(int u, MemorySegment addr, MemorySegment len) {
+    static int accept(int u, MemorySegment addr, MemorySegment len) throws SrtException {
+        SrtCalls.enter("srt_accept");
         try {
             return (int) ACCEPT.invokeExact(u, addr, len);
         } catch (Throwable t) {
             throw broken("srt_accept", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int connect(int u, MemorySegment addr, int len) {
+    static int connect(int u, MemorySegment addr, int len) throws SrtException {
+        SrtCalls.enter("srt_connect");
         try {
             return (int) CONNECT.invokeExact(u, addr, len);
         } catch (Throwable t) {
             throw broken("srt_connect", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int close(int u) {
-        synchronized (LIFECYCLE) {
-            return cleanedUp ? -1 : closeNow(u);
-        }
-    }
-
-    private static int closeNow(int u) {
+    static int close(int u) throws SrtException {
+        SrtCalls.enter("srt_close");
         try {
             return (int) CLOSE.invokeExact(u);
         } catch (Throwable t) {
             throw broken("srt_close", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int getSockName(int u, MemorySegment addr, MemorySegment len) {
+    static int getSockName(int u, MemorySegment addr, MemorySegment len) throws SrtException {
+        SrtCalls.enter("srt_getsockname");
         try {
             return (int) GETSOCKNAME.invokeExact(u, addr, len);
         } catch (Throwable t) {
             throw broken("srt_getsockname", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
     /** One message, no TTL (-1), no in-order requirement: the live-mode defaults. */
-    static int sendMsg(int u, MemorySegment buf, int len) {
+    static int sendMsg(int u, MemorySegment buf, int len) throws SrtException {
+        SrtCalls.enter("srt_sendmsg");
         try {
             return (int) SENDMSG.invokeExact(u, buf, len, -1, 0);
         } catch (Throwable t) {
             throw broken("srt_sendmsg", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int recvMsg(int u, MemorySegment buf, int len) {
+    static int recvMsg(int u, MemorySegment buf, int len) throws SrtException {
+        SrtCalls.enter("srt_recvmsg");
         try {
             return (int) RECVMSG.invokeExact(u, buf, len);
         } catch (Throwable t) {
             throw broken("srt_recvmsg", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int getRejectReason(int u) {
+    static int getRejectReason(int u) throws SrtException {
+        SrtCalls.enter("srt_getrejectreason");
         try {
             return (int) GETREJECTREASON.invokeExact(u);
         } catch (Throwable t) {
             throw broken("srt_getrejectreason", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int setRejectReason(int u, int reason) {
+    static int setRejectReason(int u, int reason) throws SrtException {
+        SrtCalls.enter("srt_setrejectreason");
         try {
             return (int) SETREJECTREASON.invokeExact(u, reason);
         } catch (Throwable t) {
             throw broken("srt_setrejectreason", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int bstats(int u, MemorySegment perf, boolean clear) {
+    static int bstats(int u, MemorySegment perf, boolean clear) throws SrtException {
+        SrtCalls.enter("srt_bstats");
         try {
             return (int) BSTATS.invokeExact(u, perf, clear ? 1 : 0);
         } catch (Throwable t) {
             throw broken("srt_bstats", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 
-    static int sockState(int u) {
+    static int sockState(int u) throws SrtException {
+        SrtCalls.enter("srt_getsockstate");
         try {
             return (int) GETSOCKSTATE.invokeExact(u);
         } catch (Throwable t) {
             throw broken("srt_getsockstate", t);
+        } finally {
+            SrtCalls.exit();
         }
     }
 

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * SrtSocket is one connected SRT socket in live mode: messages of up to {@link #LIVE_PAYLOAD}
@@ -19,14 +20,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #stats}, {@link #isBroken} may be called from any thread. {@code receive} blocks inside
  * libsrt, which pins a virtual thread to its carrier: receive on a platform thread.
  *
+ * <p>Ownership while connecting: {@link #connect} creates the libsrt socket and only the thread
+ * running it may close it, after {@code srt_connect} returned. libsrt 1.5 does not make
+ * {@code srt_close} concurrent with a blocking {@code srt_connect} safe (the connect may even
+ * report success on the closed socket, Haivision/srt#3289), so a caller that wants to give up
+ * passes a cancel check instead: the connect runs in slices of at most {@link #CONNECT_SLICE_MS}
+ * and checks it between them. Once connected, the socket may be closed by any thread: libsrt
+ * documents that a close wakes a concurrent receive or send with an error, and keeps the closed
+ * socket's memory for a second for such callers; {@link SrtCalls} makes sure {@code srt_cleanup}
+ * never cuts that short.
+ *
  * <p>Native buffers belong to an automatic arena, freed by the GC once this object is unreachable,
- * never by {@code close()}: another thread may still be inside srt_recvmsg with them when close runs.
+ * never by {@code close()}: another thread may still be inside srt_recvmsg with them when close
+ * runs, and a segment passed to a downcall stays alive until the call returns.
  */
 public final class SrtSocket implements AutoCloseable {
     /** SRT_LIVE_DEF_PLSIZE: 7 MPEG-TS packets, the default (and here the largest) message to send. */
     public static final int LIVE_PAYLOAD = 1316;
     /** SRT_LIVE_MAX_PLSIZE: the largest message a peer may send in live mode; receive buffers must hold it. */
     public static final int MAX_PAYLOAD = 1456;
+    /**
+     * Longest single srt_connect: libsrt's own default connect timeout (SRTO_CONNTIMEO, 3 s), so
+     * any link that handshakes with libsrt's defaults handshakes here. Bounds how long a cancelled
+     * connect, or the shutdown waiting for it, waits.
+     */
+    public static final int CONNECT_SLICE_MS = 3000;
 
     private final int id;
     private final String streamId;
@@ -43,7 +61,7 @@ public final class SrtSocket implements AutoCloseable {
         this.id = id;
         this.streamId = streamId;
         this.peer = peer;
-        Srt.opened();
+        SrtCalls.opened(id, SrtCalls.Kind.CONNECTED);
         Arena arena = Arena.ofAuto();
         this.sendBuf = arena.allocate(LIVE_PAYLOAD);
         this.sendView = sendBuf.asByteBuffer();
@@ -59,25 +77,51 @@ public final class SrtSocket implements AutoCloseable {
      *                      or "rejected by the listener: 1404 not found" ({@link SrtException#rejectReason()})
      */
     public static SrtSocket connect(InetSocketAddress remote, SrtOptions o) throws SrtException {
-        return connect(remote, o, abort -> { });
+        return connect(remote, o, () -> false);
     }
 
     /**
-     * Like {@link #connect(InetSocketAddress, SrtOptions)}, but first hands {@code abortable} an action that,
-     * run from another thread, closes the socket being connected, so the blocking srt_connect returns at once
-     * (with an error) instead of after the connect timeout: the owner's close() must not leave a thread behind.
+     * Connects like {@link #connect(InetSocketAddress, SrtOptions)}, giving up early once
+     * {@code cancelled} says so: it is checked between connect slices, so within
+     * {@link #CONNECT_SLICE_MS}. A listener that answers at all answers within one slice; only a
+     * silent one costs several, each a fresh socket (a timed-out libsrt socket cannot connect again).
+     *
+     * @throws SrtException also when cancelled ("cancelled"); the socket is then already closed
      */
-    public static SrtSocket connect(InetSocketAddress remote, SrtOptions o,
-            java.util.function.Consumer<Runnable> abortable) throws SrtException {
+    public static SrtSocket connect(InetSocketAddress remote, SrtOptions o, BooleanSupplier cancelled)
+            throws SrtException {
+        long deadline = System.nanoTime() + o.connectTimeoutMs() * 1_000_000L;
+        while (true) {
+            long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+            boolean last = leftMs <= CONNECT_SLICE_MS;
+            try {
+                return connectOnce(remote, o, (int) Math.clamp(leftMs, 1, CONNECT_SLICE_MS));
+            } catch (SrtException e) {
+                if (e.code() != SrtNative.SRT_ENOSERVER || last) {
+                    throw e;
+                }
+            }
+            if (cancelled.getAsBoolean()) {
+                throw new SrtException(what(remote) + "cancelled", 0, 0);
+            }
+        }
+    }
+
+    /**
+     * One srt_connect on a new socket, which this thread owns until it hands over a connected
+     * SrtSocket or has closed it.
+     */
+    private static SrtSocket connectOnce(InetSocketAddress remote, SrtOptions o, int timeoutMs) throws SrtException {
         Srt.require();
         int u = SrtNative.createSocket();
         if (u == SrtNative.SRT_ERROR) {
             throw SrtException.last("srt_create_socket");
         }
-        abortable.accept(() -> SrtNative.close(u)); // a second srt_close of the id only returns an error
+        SrtCalls.opened(u, SrtCalls.Kind.NEW);
         boolean ok = false;
         try (Arena a = Arena.ofConfined()) {
             SrtSockOpt.apply(u, o, true);
+            SrtSockOpt.setInt(u, SrtNative.SRTO_CONNTIMEO, timeoutMs, "SRTO_CONNTIMEO");
             MemorySegment sa = SrtSockAddr.encode(a, remote);
             if (SrtNative.connect(u, sa, (int) sa.byteSize()) == SrtNative.SRT_ERROR) {
                 throw connectFailed(u, remote, o);
@@ -88,15 +132,35 @@ public final class SrtSocket implements AutoCloseable {
             return new SrtSocket(u, o.streamId(), remote);
         } finally {
             if (!ok) {
-                SrtNative.close(u);
+                closeQuietly(u);
             }
         }
     }
 
+    /** Closes a socket that no SrtSocket owns yet; after libsrt's shutdown there is nothing left to close. */
+    static void closeQuietly(int u) {
+        try {
+            SrtNative.close(u);
+        } catch (SrtException e) {
+            // srt_cleanup closed (or will close) it: the ledger refused the call
+        } finally {
+            SrtCalls.closed(u);
+        }
+    }
+
+    private static String what(InetSocketAddress remote) {
+        return "SRT connect to " + remote.getAddress().getHostAddress() + ":" + remote.getPort() + ": ";
+    }
+
     private static SrtException connectFailed(int u, InetSocketAddress remote, SrtOptions o) {
         SrtNative.LastError e = SrtNative.lastError();
-        int reason = SrtNative.getRejectReason(u);
-        String what = "SRT connect to " + remote.getAddress().getHostAddress() + ":" + remote.getPort() + ": ";
+        int reason;
+        try {
+            reason = SrtNative.getRejectReason(u);
+        } catch (SrtException shutDown) {
+            return shutDown;
+        }
+        String what = what(remote);
         String why = switch (e.code()) {
             case SrtNative.SRT_ENOSERVER -> "no answer within " + o.connectTimeoutMs() + " ms";
             case SrtNative.SRT_ECONNREJ -> SrtReject.describe(reason);
@@ -200,7 +264,11 @@ public final class SrtSocket implements AutoCloseable {
     public SrtStats stats(boolean clear) {
         // one statsBuf per socket, and API/metrics threads may ask concurrently
         synchronized (statsLock) {
-            if (closed.get() || SrtNative.bstats(id, statsBuf, clear) == SrtNative.SRT_ERROR) {
+            try {
+                if (closed.get() || SrtNative.bstats(id, statsBuf, clear) == SrtNative.SRT_ERROR) {
+                    return SrtStats.ZERO;
+                }
+            } catch (SrtException shutDown) {
                 return SrtStats.ZERO;
             }
             return SrtPerfMon.read(statsBuf);
@@ -209,15 +277,18 @@ public final class SrtSocket implements AutoCloseable {
 
     /** Whether the connection is gone: closed here, by the peer, or timed out. */
     public boolean isBroken() {
-        return closed.get() || SrtNative.sockState(id) >= SrtNative.SRTS_BROKEN;
+        try {
+            return closed.get() || SrtNative.sockState(id) >= SrtNative.SRTS_BROKEN;
+        } catch (SrtException shutDown) {
+            return true;
+        }
     }
 
     /** Closes the socket (srt_close), which also wakes a thread blocked in {@link #receive}. Idempotent, any thread. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            SrtNative.close(id);
-            Srt.closed();
+            closeQuietly(id);
         }
     }
 

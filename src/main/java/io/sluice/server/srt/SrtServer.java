@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * receive (a blocking native call would pin a virtual thread's carrier anyway). Media never waits on
  * these threads: a publisher's messages are handed to an event loop in batches, and readers send on
  * their stream's publisher loop.
+ *
+ * <p>Socket ownership: the listener belongs to this server and is closed only by {@link #close()},
+ * which is also what wakes the accepting thread (libsrt returns an error to a blocked srt_accept).
+ * Each accepted socket belongs to its {@link SrtConn}, whose thread closes it when the session ends;
+ * {@link SrtConn#close()} (kick, server close) may close it from any thread, which wakes that
+ * thread's srt_recvmsg. {@code close()} returns only after every connection thread has ended, so no
+ * thread of this server is inside libsrt afterwards (libsrt's cleanup relies on that).
  */
 public final class SrtServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SrtServer.class);
