@@ -13,12 +13,15 @@
 #       srt       -> GStreamer srtsrc listener (peers/sink-srt.sh, one TS per session)
 #       rtsp-tcp  -> GstRtspServer RECORD (IMPL=gst peers/sink-rtsp.sh), interleaved TCP
 #       rtsp-udp  -> a second GstRtspServer, RTP over UDP
-#     (WHIP is left out: WebRTC carries no AAC and a B-frame H264 stream is not WebRTC material.)
+#       whip      -> GStreamer webrtcbin WHIP server (peers/sink-whip.sh), whip://…/live/out/whip: the
+#                    AAC track is skipped (WebRTC has no AAC; listed in the target's `tracks`), the
+#                    H264 High with B-frames is passed through as is and decoded by avdec_h264
 #   Reconnect: REJOIN_S after the stream came up (default 23.5 s: 3.5 s after the keyframe at 20 s)
 #     every target is disabled and enabled again through the API (PATCH enable), so it reconnects and
 #     joins mid-GOP a second time; that session runs to the end of the stream.
 #   Counting: each sink probes its recordings (ffprobe -count_frames, or GStreamer's parsed frames
-#     for the RTSP sinks), per session. Expected frames:
+#     for the RTSP sinks, or the frames webrtcbin's decoder output for WHIP: sink-whip.sh's
+#     STREAM|session=… lines, one WHIP session per POST, in POST order), per session. Expected frames:
 #       session 2 (rejoin): the frames the clip has from the keyframe cached at the rejoin (the join
 #         time read from the target's `since`, which says which GOP it joined) to the end: exact;
 #       session 1: from the keyframe cached at the join to the moment it was disabled, from the
@@ -59,7 +62,7 @@ fi
 CLIP_FRAMES=$(timeout 60 ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets \
   -of csv=p=0 "$SRC")
 
-read -r RTSP API RTMP_SINK RTSP_TCP RTSP_UDP <<<"$(free_ports 5)"
+read -r RTSP API RTMP_SINK RTSP_TCP RTSP_UDP WHIP_SINK <<<"$(free_ports 6)"
 RTP=$(free_udp_pair); read -r SRT_SINK <<<"$(free_udp_ports 1)"
 SINK_S=$((TOTAL_S + 25))
 {
@@ -75,7 +78,9 @@ bash "$PEERS/sink-rtmp.sh" "$RTMP_SINK" "$SINK_S" > "$W/sink-rtmp.log" 2>&1 & PI
 bash "$PEERS/sink-srt.sh" "$SRT_SINK" "$SINK_S" > "$W/sink-srt.log" 2>&1 & PIDS+=($!)
 IMPL=gst bash "$PEERS/sink-rtsp.sh" "$RTSP_TCP" live/out "$SINK_S" > "$W/sink-rtsp-tcp.log" 2>&1 & PIDS+=($!)
 IMPL=gst bash "$PEERS/sink-rtsp.sh" "$RTSP_UDP" live/out "$SINK_S" > "$W/sink-rtsp-udp.log" 2>&1 & PIDS+=($!)
+bash "$PEERS/sink-whip.sh" "$WHIP_SINK" "$SINK_S" > "$W/sink-whip.log" 2>&1 & PIDS+=($!)
 wait_port "$RTMP_SINK" && wait_udp_port "$SRT_SINK" && wait_port "$RTSP_TCP" && wait_port "$RTSP_UDP" \
+  && wait_port "$WHIP_SINK" \
   || { echo "a sink did not start" >&2; exit 1; }
 SINK_START=$(date +%s.%N)
 
@@ -95,13 +100,14 @@ for _ in $(seq 1 200); do
 done
 READY=$(now)
 echo "GOPJOIN_READY after_s=$(awk -v a="$PUB_START" -v b="$READY" 'BEGIN { printf "%.2f", b - a }')"
-TARGETS="rtmp srt rtsp-tcp rtsp-udp"
+TARGETS="rtmp srt rtsp-tcp rtsp-udp whip"
 url_of() {
   case "$1" in
     rtmp) echo "\"url\":\"rtmp://127.0.0.1:$RTMP_SINK/live/out\"";;
     srt) echo "\"url\":\"srt://127.0.0.1:$SRT_SINK?streamid=publish:live/out\"";;
     rtsp-tcp) echo "\"url\":\"rtsp://127.0.0.1:$RTSP_TCP/live/out\",\"rtspConfig\":{\"transport\":\"tcp\"}";;
     rtsp-udp) echo "\"url\":\"rtsp://127.0.0.1:$RTSP_UDP/live/out\",\"rtspConfig\":{\"transport\":\"udp\"}";;
+    whip) echo "\"url\":\"whip://127.0.0.1:$WHIP_SINK/live/out/whip\"";;
   esac
 }
 # since_s ID -> media time (s) at which the target's current session started
@@ -146,18 +152,35 @@ declare -A DROPPED
 wait "$PUB"
 for t in $TARGETS; do
   DROPPED[$t]=$(api GET "/v3/forwardtargets/get/live/cam/$t" | $PY -c 'import json,sys; print(json.load(sys.stdin).get("dropped"))')
+  # which tracks went out and which were skipped, and why (WHIP: AAC)
+  echo "GOPJOIN_TRACKS target=$t $(api GET "/v3/forwardtargets/get/live/cam/$t" \
+    | $PY -c 'import json,sys; print(json.dumps(json.load(sys.stdin).get("tracks"), separators=(",", ":")))')"
 done
 SLOW=$(grep -c "reader too slow" "$W/sluice.log")
 # the sinks stop at their deadline and print their per-session counts
 for _ in $(seq 1 $((SINK_S + 60))); do
-  n=0; for f in sink-rtmp sink-srt sink-rtsp-tcp sink-rtsp-udp; do grep -q '^RECEIVED' "$W/$f.log" && n=$((n + 1)); done
-  [ "$n" = 4 ] && break
+  n=0; for t in $TARGETS; do grep -q '^RECEIVED' "$W/sink-$t.log" && n=$((n + 1)); done
+  [ "$n" = 5 ] && break
   sleep 1
 done
 
 # session_frames LOG -> video frames per session, one line each, in session order
 session_frames() {
-  if grep -q '^STREAM session=' "$1"; then
+  if grep -q '^STREAM|session=' "$1"; then
+    # sink-whip.sh: sessions in POST order ("answered"), then each one's decoded video frames; a
+    # session that never got a video track (a POST Sluice gave up on) is not a session of the target
+    $PY - "$1" <<'PYEOF'
+import re, sys
+order, frames = [], {}
+for line in open(sys.argv[1], errors='replace'):
+    m = re.match(r'SESSION\|id=(\w+) answered', line)
+    if m: order.append(m.group(1))
+    m = re.match(r'STREAM\|session=(\w+) .*kind=video .*decoded_frames=(\d+)', line)
+    if m: frames[m.group(1)] = frames.get(m.group(1), 0) + int(m.group(2))
+for sid in order:
+    if sid in frames: print(frames[sid])
+PYEOF
+  elif grep -q '^STREAM session=' "$1"; then
     sed -n 's/^STREAM session=\([0-9]*\) index=0 frames=\([0-9]*\).*/\1 \2/p' "$1" | sort -n | awk '{print $2}'
   else
     grep '^STREAM file=' "$1" | grep 'codec_type=video' | sort -V \
