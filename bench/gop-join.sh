@@ -27,7 +27,8 @@
 #       session 1: from the keyframe cached at the join to the moment it was disabled, from the
 #         wall clock (the publisher runs in real time): approximate (±1 frame per 33 ms of slack),
 #         and the frames in flight when the session is torn down are lost by design.
-#   Also prints each target's `dropped` and whether Sluice logged `reader too slow`.
+#   Also prints each session's `dropped` (the target's counter covers its current session only, so it
+#     is read just before the disable and at the end) and the `reader too slow` lines per target.
 # Env: JOIN1_S=6.5 REJOIN_S=23.5 CACHE=/tmp/sluice-bench BENCH_KEEP=dir
 # Prints: GOPJOIN target= session= joined_s= keyframe_s= frames= expected= share= per session, then a
 #   markdown table.
@@ -142,6 +143,9 @@ declare -A JOIN1 JOIN2 DISABLED
 for t in $TARGETS; do await_forwarding "$t"; JOIN1[$t]=$(since_s "$t"); done
 
 sleep_until "$(at "$REJOIN_S")"
+dropped_of() { api GET "/v3/forwardtargets/get/live/cam/$1" | $PY -c 'import json,sys; print(json.load(sys.stdin).get("dropped"))'; }
+declare -A DROPPED1
+for t in $TARGETS; do DROPPED1[$t]=$(dropped_of "$t"); done
 for t in $TARGETS; do
   api PATCH "/v3/forwardtargets/patch/live/cam/$t" '{"enable":false}' > /dev/null
   DISABLED[$t]=$(awk -v n="$(now)" -v r="$READY" -v l="$LEAD" 'BEGIN { printf "%.3f", n - r + l }')
@@ -151,12 +155,14 @@ for t in $TARGETS; do await_forwarding "$t"; JOIN2[$t]=$(since_s "$t"); done
 declare -A DROPPED
 wait "$PUB"
 for t in $TARGETS; do
-  DROPPED[$t]=$(api GET "/v3/forwardtargets/get/live/cam/$t" | $PY -c 'import json,sys; print(json.load(sys.stdin).get("dropped"))')
+  DROPPED[$t]=$(dropped_of "$t")
   # which tracks went out and which were skipped, and why (WHIP: AAC)
   echo "GOPJOIN_TRACKS target=$t $(api GET "/v3/forwardtargets/get/live/cam/$t" \
     | $PY -c 'import json,sys; print(json.dumps(json.load(sys.stdin).get("tracks"), separators=(",", ":")))')"
 done
 SLOW=$(grep -c "reader too slow" "$W/sluice.log")
+declare -A SLOW_OF
+for t in $TARGETS; do SLOW_OF[$t]=$(grep -c "\[forward $t .*reader too slow" "$W/sluice.log"); done
 # the sinks stop at their deadline and print their per-session counts
 for _ in $(seq 1 $((SINK_S + 60))); do
   n=0; for t in $TARGETS; do grep -q '^RECEIVED' "$W/sink-$t.log" && n=$((n + 1)); done
@@ -200,14 +206,15 @@ for t in $TARGETS; do
         k = int(j / g) * g
         want = (s == 2) ? clip * loops - k * f : int((e - k) * f)
         printf "%d %d %.1f\n", k, want, (want > 0 ? 100 * got / want : 0) }')"
-    echo "GOPJOIN target=$t session=$s joined_s=$j keyframe_s=$ks frames=$got expected=$exp share=$share dropped=${DROPPED[$t]}"
-    ROWS+=("| $t | $([ "$s" = 1 ] && echo "join" || echo "rejoin") | ${j} s | ${ks} s | $got | $exp$([ "$s" = 1 ] && echo " (≈)") | ${share} % |")
+    if [ "$s" = 1 ]; then d=${DROPPED1[$t]}; else d=${DROPPED[$t]}; fi
+    echo "GOPJOIN target=$t session=$s joined_s=$j keyframe_s=$ks frames=$got expected=$exp share=$share dropped=$d"
+    ROWS+=("| $t | $([ "$s" = 1 ] && echo "join" || echo "rejoin") | ${j} s | ${ks} s | $got | $exp$([ "$s" = 1 ] && echo " (≈)") | ${share} % | $d |")
   done
 done
 echo "GOPJOIN_LOG reader_too_slow=$SLOW"
 echo
-echo "| target | session | attached at (media s) | cached keyframe at | frames received | frames sent since that keyframe | share |"
-echo "|---|---|---|---|---|---|---|"
+echo "| target | session | attached at (media s) | cached keyframe at | frames received | frames sent since that keyframe | share | packets dropped by Sluice |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
 echo
-echo "dropped per target: $(for t in $TARGETS; do printf '%s=%s ' "$t" "${DROPPED[$t]}"; done); 'reader too slow' lines: $SLOW"
+echo "'reader too slow' lines: $SLOW ($(for t in $TARGETS; do printf '%s=%s ' "$t" "${SLOW_OF[$t]}"; done | sed 's/ $//'))"
