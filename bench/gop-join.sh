@@ -6,9 +6,9 @@
 #     AAC 48 kHz; 20 s, encoded once into $CACHE) played twice (40 s, keyframes every 5 s) with
 #     `ffmpeg -re -stream_loop 1 -c copy` over RTSP/TCP to Sluice's path live/cam.
 #   Times are media times: ffmpeg -re starts its clock before the RTSP handshake, so the media runs
-#     ~1-2 s ahead of the wall clock; the lead is measured from the path's gopCache span at 6.5 s.
+#     0.3-2 s ahead of the wall clock; the lead is measured from the path's gopCache span at 6.5 s.
 #   Targets, added through the Control API (POST /v3/forwardtargets/add/live/cam) at media time
-#     JOIN1_S (default 6.5 s; the first connection of each target takes 1.5-3 s here, so they attach ~3-4 s after the keyframe at 5 s):
+#     JOIN1_S (default 6.5 s; the first connection of each target takes 0.5-2 s here, so they attach ~2-3.5 s after the keyframe at 5 s):
 #       rtmp      -> nginx-rtmp (peers/sink-rtmp.sh, one FLV per session)
 #       srt       -> GStreamer srtsrc listener (peers/sink-srt.sh, one TS per session)
 #       rtsp-tcp  -> GstRtspServer RECORD (IMPL=gst peers/sink-rtsp.sh), interleaved TCP
