@@ -106,6 +106,8 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
      * out, then what is queued when it is out (it may only shrink from there).
      */
     private volatile long backlogBytes;
+    /** When the last paced batch went out; loop thread only. */
+    private long lastPacedNanos;
     private final Runnable replayTick = this::drain;
     private boolean replayTickScheduled;
     private volatile long replayed;
@@ -247,13 +249,16 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
                 return;
             }
             replay = null;
-            // From here the backlog may only shrink: a reader slower than the stream itself must not
-            // hoard up to the GOP bound of latency; it drops and resumes at a keyframe like any other.
-            backlogBytes = Math.min(backlogBytes, Math.max(queuedBytes.get(), (long) capacity * MTU_BYTES));
+            // From here the backlog may only shrink, give or take one live queue of headroom for the
+            // stream's next keyframe burst: a reader slower than the stream itself must not hoard up to the
+            // GOP bound of latency; it drops and resumes at a keyframe like any other. (Without the
+            // headroom a UDP target whose GOP took longer than planned dropped at the next burst.)
+            backlogBytes = Math.min(backlogBytes, queuedBytes.get() + (long) capacity * MTU_BYTES);
         }
         Unit u;
         int n = 0;
-        while (!closed && sink.isWritable() && (!paced || n < PACED_REPLAY_BATCH) && (u = queue.poll()) != null) {
+        int limit = paced ? pacedBatch(PACED_REPLAY_BATCH) : Integer.MAX_VALUE;
+        while (!closed && sink.isWritable() && n < limit && (u = queue.poll()) != null) {
             queued.decrementAndGet();
             queuedBytes.addAndGet(-u.size());
             n++;
@@ -264,7 +269,7 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
                 u.release();
             }
         }
-        if (paced && n == PACED_REPLAY_BATCH && !queue.isEmpty()) {
+        if (paced && n == limit && !queue.isEmpty()) {
             scheduleReplayTick();
         }
         // Caught up: live limits again. A sink without push-back stays paced until its backlog is empty.
@@ -283,7 +288,7 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
     private boolean drainReplay(ArrayDeque<Unit> r) {
         boolean wrote = false;
         int n = 0;
-        int batch = sink.pushesBack() ? REPLAY_BATCH : PACED_REPLAY_BATCH;
+        int batch = pacedBatch(sink.pushesBack() ? REPLAY_BATCH : PACED_REPLAY_BATCH);
         Unit u;
         while (n < batch && sink.isWritable() && (u = r.poll()) != null) {
             try {
@@ -300,6 +305,18 @@ public final class ReaderQueue implements StreamReader, AutoCloseable {
             scheduleReplayTick();
         }
         return wrote;
+    }
+
+    /**
+     * Units to write now at {@code perMs} units per millisecond: one tick's worth, or what the time since the
+     * last paced write allows when the tick ran late (a busy loop), up to four ticks' worth so a late tick
+     * never turns into a burst a receiver cannot absorb.
+     */
+    private int pacedBatch(int perMs) {
+        long now = System.nanoTime();
+        long elapsedMicros = lastPacedNanos == 0 ? REPLAY_TICK_MICROS : (now - lastPacedNanos) / 1000;
+        lastPacedNanos = now;
+        return (int) Math.clamp(elapsedMicros * perMs / REPLAY_TICK_MICROS, perMs, 4L * perMs);
     }
 
     private void scheduleReplayTick() {
