@@ -37,7 +37,7 @@ final class FakeRecordServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-record-server");
+        Thread t = new Thread(r, "it-fake-record-server");
         t.setDaemon(true);
         return t;
     });

@@ -46,7 +46,7 @@ final class RtspRecordSink implements AutoCloseable {
 
     RtspRecordSink() throws IOException {
         server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-        threads.add(Thread.ofPlatform().daemon().name("rtsp-sink-accept").start(this::accept));
+        threads.add(Thread.ofPlatform().daemon().name("it-rtsp-sink-accept").start(this::accept));
     }
 
     int port() {
@@ -65,7 +65,7 @@ final class RtspRecordSink implements AutoCloseable {
                 sockets.add(s);
                 Session session = new Session();
                 sessions.add(session);
-                threads.add(Thread.ofPlatform().daemon().name("rtsp-sink-conn").start(() -> serve(s, session)));
+                threads.add(Thread.ofPlatform().daemon().name("it-rtsp-sink-conn").start(() -> serve(s, session)));
             }
         } catch (IOException closed) {
             // close() closed the server socket

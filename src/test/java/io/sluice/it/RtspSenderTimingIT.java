@@ -64,7 +64,7 @@ class RtspSenderTimingIT {
             try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
                 long ntpBase = ntp(System.currentTimeMillis() - 3_600_000L);
                 CraftedPublisher pub = new CraftedPublisher(sluice.rtspPort, "live/sync", ntpBase, -1);
-                Thread publishing = Thread.ofPlatform().name("crafted-publisher").start(pub);
+                Thread publishing = Thread.ofPlatform().name("it-crafted-publisher").start(pub);
                 List<long[]> readerSrs;
                 try {
                     assertThat(Wait.until(() -> sluice.server().paths().get("live/sync") != null
@@ -100,7 +100,7 @@ class RtspSenderTimingIT {
         try (SluiceUnderTest sluice = SluiceUnderTest.start("paths:\n  live/sync: {}\n")) {
             long ntpBase = ntp(System.currentTimeMillis() - 3_600_000L);
             CraftedPublisher pub = new CraftedPublisher(sluice.rtspPort, "live/sync", ntpBase, sluice.rtpPort);
-            Thread publishing = Thread.ofPlatform().name("crafted-publisher").start(pub);
+            Thread publishing = Thread.ofPlatform().name("it-crafted-publisher").start(pub);
             List<long[]> readerSrs;
             try {
                 assertThat(Wait.until(() -> sluice.server().paths().get("live/sync") != null
