@@ -39,9 +39,8 @@ import java.util.function.IntSupplier;
  */
 public final class ForwardManager implements AutoCloseable {
     static final long TICK_MS = 250;
-    /** One thread ticks every path's rules: evaluating them takes microseconds. */
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("sluice-fwd-rules").factory());
+    /** Ticks the rules; shared by every path's manager (evaluating them takes microseconds), owned by the caller. */
+    private final ScheduledExecutorService ticker;
 
     private final String pathName;
     private final Function<ForwardDest, Dest> factory;
@@ -62,9 +61,14 @@ public final class ForwardManager implements AutoCloseable {
      * @param readers the number of local readers of the path (forward targets not counted), for
      *     {@code when: minReaders}
      */
+    /**
+     * @param ticker runs the 250 ms rule evaluation ({@code when:}, failover groups); the caller owns it and
+     *     shuts it down after closing every manager that uses it
+     */
     public ForwardManager(String pathName, List<ForwardDest> dests, Function<ForwardDest, Dest> factory,
-            int defaultQueue, InstantSource clock, IntSupplier readers) {
+            int defaultQueue, InstantSource clock, IntSupplier readers, ScheduledExecutorService ticker) {
         this.pathName = pathName;
+        this.ticker = ticker;
         this.factory = factory;
         this.defaultQueue = defaultQueue;
         this.clock = clock;
@@ -76,10 +80,6 @@ public final class ForwardManager implements AutoCloseable {
         }
     }
 
-    public ForwardManager(String pathName, List<ForwardDest> dests, Function<ForwardDest, Dest> factory,
-            int defaultQueue, InstantSource clock) {
-        this(pathName, dests, factory, defaultQueue, clock, () -> 0);
-    }
 
     /** The path has a stream: start every enabled target whose rules allow it. */
     public synchronized void streamReady(Stream s, EventLoop publisherLoop) {
@@ -144,7 +144,7 @@ public final class ForwardManager implements AutoCloseable {
     private void scheduleTicks() {
         cancelTicks();
         if (stream != null && hasRules()) {
-            tick = TICKER.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+            tick = ticker.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         }
     }
 

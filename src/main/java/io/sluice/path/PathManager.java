@@ -38,8 +38,9 @@ public final class PathManager implements AutoCloseable {
     private final ExecutorService closer = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-path-close-", 0).factory());
     private boolean closed;
-    /** Ends the grace of paths whose publisher left (publisherGrace); null when a test injects its own timer. */
-    private final ScheduledExecutorService graceExecutor;
+    /** Ends the grace of paths whose publisher left (publisherGrace, unless a test injects its own timer) and
+     * ticks the forward rules of every path; stopped by close() after the paths. */
+    private final ScheduledExecutorService timer;
     private final GraceTimer graceTimer;
 
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
@@ -52,18 +53,14 @@ public final class PathManager implements AutoCloseable {
         this.destFactory = destFactory;
         this.clock = clock;
         this.sessions = new SessionRegistry(clock);
-        if (graceTimer == null) {
-            ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().daemon().name("sluice-path-grace").factory());
-            this.graceExecutor = ex;
-            this.graceTimer = (delay, task) -> {
-                ScheduledFuture<?> f = ex.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-                return () -> f.cancel(false);
-            };
-        } else {
-            this.graceExecutor = null;
-            this.graceTimer = graceTimer;
-        }
+        // One timer thread per manager: publisher graces and the forward rules of every path.
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("sluice-path-timer").factory());
+        this.timer = ex;
+        this.graceTimer = graceTimer != null ? graceTimer : (delay, task) -> {
+            ScheduledFuture<?> f = ex.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        };
     }
 
     /** Every publisher and reader session of every protocol server. */
@@ -149,7 +146,7 @@ public final class PathManager implements AutoCloseable {
                 return null;
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
-                    clock, () -> sessions.readers(name));
+                    clock, () -> sessions.readers(name), timer);
             p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache());
             paths.put(name, p);
         }
@@ -227,13 +224,11 @@ public final class PathManager implements AutoCloseable {
             p.close();
         }
         closer.close();
-        if (graceExecutor != null) {
-            graceExecutor.shutdownNow();
-            try {
-                graceExecutor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

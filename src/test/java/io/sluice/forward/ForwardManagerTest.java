@@ -35,12 +35,15 @@ class ForwardManagerTest {
     private final Map<String, AtomicBoolean> up = new ConcurrentHashMap<>();
     private final AtomicInteger readers = new AtomicInteger();
     private ForwardManager fm;
+    private final java.util.concurrent.ScheduledExecutorService ticker =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
     void stop() {
         if (fm != null) {
             fm.close();
         }
+        ticker.shutdownNow();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
@@ -51,7 +54,7 @@ class ForwardManagerTest {
             up.putIfAbsent(d.id(), new AtomicBoolean(true));
         }
         fm = new ForwardManager("p", dests, d -> new RemoteDest(up.get(d.id())), 64, InstantSource.system(),
-                readers::get);
+                readers::get, ticker);
         return fm;
     }
 
