@@ -27,18 +27,7 @@ WARM_S=${WARM_S:-8}; MEASURE_S=${MEASURE_S:-10}; STREAMS=${STREAMS:-"4 16 32"}; 
 RELAYS=${RELAYS:-"sluice nginx"}; VBITRATE=${VBITRATE:-1M}; CACHE=${CACHE:-/tmp/sluice-bench}
 MOD=/usr/lib/nginx/modules/ngx_rtmp_module.so
 [ -f "$MOD" ] || { echo "missing $MOD (apt-get install libnginx-mod-rtmp)" >&2; exit 2; }
-W=$(mktemp -d /tmp/bench-fan-rtmp.XXXXXX)
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir fan-rtmp
 case " $RELAYS " in *" sluice "*) build_sluice || { echo "build failed" >&2; exit 1; };; esac
 
 SRC="$CACHE/src-$VBITRATE.mkv"

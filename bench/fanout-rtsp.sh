@@ -26,18 +26,7 @@ PART=${1:-all}
 WARM_S=${WARM_S:-8}; MEASURE_S=${MEASURE_S:-10}; REPEAT=${REPEAT:-2}
 FANOUT_N=${FANOUT_N:-"1 4 16"}; STREAMS_B=${STREAMS_B:-"4 8 16 24 32 48"}; TARGETS_B=${TARGETS_B:-4}
 VBITRATE=${VBITRATE:-1M}; CACHE=${CACHE:-/tmp/sluice-bench}
-W=$(mktemp -d /tmp/bench-fan.XXXXXX)
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir fan
 build_sluice || { echo "build failed" >&2; exit 1; }
 
 SRC="$CACHE/src-$VBITRATE.mkv"

@@ -49,20 +49,7 @@ WARM_S=${WARM_S:-8}; MEASURE_S=${MEASURE_S:-10}; STREAMS=${STREAMS:-"1 4 8 16"};
 RELAYS=${RELAYS:-"sluice slt"}; VBITRATE=${VBITRATE:-1M}
 LAT=${SRT_LATENCY_MS:-120}; export SRT_LATENCY_MS=$LAT
 command -v srt-live-transmit >/dev/null || { echo "needs srt-live-transmit (apt-get install srt-tools)" >&2; exit 2; }
-W=$(mktemp -d /tmp/bench-fan-srt.XXXXXX)
-PIDS=()
-JAVA_PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill_tree "$p" KILL; done
-  for p in "${JAVA_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir fan-srt
 case " $RELAYS " in *" sluice "*) build_sluice || { echo "build failed" >&2; exit 1; };; esac
 SRC=$(cached_source "$VBITRATE") || exit 1
 SRC_KBIT=$(timeout 60 ffprobe -v error -show_entries format=bit_rate -of default=nw=1:nk=1 "$SRC" | awk '{ printf "%d", $1 / 1000 }')

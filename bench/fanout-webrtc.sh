@@ -52,20 +52,7 @@ WARM_S=${WARM_S:-8}; MEASURE_S=${MEASURE_S:-10}; REPEAT=${REPEAT:-2}
 FANOUT_N=${FANOUT_N:-"1 4 16"}; STREAMS_B=${STREAMS_B:-"4 8 12 16 24 32 48"}; TARGETS_B=${TARGETS_B:-4}
 VBITRATE=${VBITRATE:-1M}; SLUICE_WARM=${SLUICE_WARM:-1}; SINK_SESSIONS=${SINK_SESSIONS:-32}; PUB_GAP_S=${PUB_GAP_S:-0.5}; SETUP_S=${SETUP_S:-90}
 export JB_LATENCY_MS=${JB_LATENCY_MS:-200}
-W=$(mktemp -d /tmp/bench-fan-webrtc.XXXXXX)
-PIDS=()
-JAVA_PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill_tree "$p" KILL; done
-  for p in "${JAVA_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir fan-webrtc
 build_sluice || { echo "build failed" >&2; exit 1; }
 SRC=$(cached_source "$VBITRATE" opus) || exit 1
 

@@ -36,18 +36,7 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 JOIN1_S=${JOIN1_S:-6.5}; REJOIN_S=${REJOIN_S:-23.5}; CACHE=${CACHE:-/tmp/sluice-bench}
 CLIP_S=20; LOOPS=2; GOP_S=5; FPS=30; TOTAL_S=$((CLIP_S * LOOPS))
-W=$(mktemp -d /tmp/bench-gop-join.XXXXXX)
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir gop-join
 build_sluice || { echo "build failed" >&2; exit 1; }
 
 # the camera-like clip, encoded once (same settings as GopJoinIT's CameraClip)

@@ -27,18 +27,7 @@ RUNS=${1:-3}; SECS=${2:-20}
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RELAYS=${RELAYS:-"sluice nginx ffmpeg"}
 export WARMUP_S=${WARMUP_S:-8} TAIL_S=${TAIL_S:-1}
-W=$(mktemp -d /tmp/bench-lat-rtmp.XXXXXX)
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir lat-rtmp
 case " $RELAYS " in *" sluice "*) build_sluice || { echo "build failed" >&2; exit 1; };; esac
 
 field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1" | head -1; }

@@ -22,18 +22,7 @@ RUNS=${1:-3}; SECS=${2:-20}
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TRANSPORTS=${TRANSPORTS:-"tcp udp"}
 export WARMUP_S=${WARMUP_S:-5}
-W=$(mktemp -d /tmp/bench-lat.XXXXXX)
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir lat
 build_sluice || { echo "build failed" >&2; exit 1; }
 
 run_once() { # transport run-index -> BENCH lines into $W/results

@@ -215,3 +215,23 @@ stop_java() {
   for i in $(seq 1 $((${2:-5} * 10))); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
   kill -KILL "$p" 2>/dev/null && echo hung
 }
+
+# bench_workdir NAME : makes the run's work directory $W (/tmp/bench-NAME.XXXXXX), empty PIDS and JAVA_PIDS
+# arrays for what the bench starts, and an EXIT trap that stops them (TERM to each process tree, then KILL),
+# keeps $W in $BENCH_KEEP when set, and removes it. Every bench that starts peers calls it once.
+bench_workdir() {
+  W=$(mktemp -d "/tmp/bench-$1.XXXXXX")
+  PIDS=()
+  JAVA_PIDS=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill_tree "$p"; done
+  sleep 0.5
+  for p in "${PIDS[@]}"; do kill_tree "$p" KILL; done
+  for p in "${JAVA_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
+  rm -rf "$W"
+}
