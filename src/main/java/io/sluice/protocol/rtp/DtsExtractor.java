@@ -18,9 +18,17 @@ import java.util.List;
  *
  * <p>Not thread-safe: one instance per media, used by the depacketizer's thread.
  */
-interface DtsExtractor {
+abstract sealed class DtsExtractor permits H264DtsExtractor, H265DtsExtractor {
     /** Returned by {@link #ptsOffset} for a unit that must be dropped (undecodable leading pictures). */
-    long SKIP = Long.MIN_VALUE;
+    static final long SKIP = Long.MIN_VALUE;
+
+    final ReorderDts dts;
+    /** Units whose slice header or parameter sets could not be read; the codec classes count theirs. */
+    long badUnits;
+
+    DtsExtractor(int clockRate) {
+        dts = new ReorderDts(clockRate);
+    }
 
     /**
      * The PTS − DTS of the next access unit in decoding order, in clock ticks, or {@link #SKIP}.
@@ -28,13 +36,28 @@ interface DtsExtractor {
      * @param nalus the unit's NAL units, without start codes; not retained or modified
      * @param rtpTimestamp the unit's RTP timestamp (its presentation time)
      */
-    long ptsOffset(List<ByteBuf> nalus, long rtpTimestamp);
+    final long ptsOffset(List<ByteBuf> nalus, long rtpTimestamp) {
+        try {
+            return derive(nalus, rtpTimestamp);
+        } catch (RuntimeException e) {
+            // a parser bug must not take the stream down: the unit still gets a usable DTS
+            badUnits++;
+            return dts.ptsOffsetAfterPrevious(rtpTimestamp);
+        }
+    }
+
+    /** The codec's part of {@link #ptsOffset}: may throw on a bitstream it cannot read. */
+    abstract long derive(List<ByteBuf> nalus, long rtpTimestamp);
 
     /** Units whose slice header or parameter sets could not be read. */
-    long badUnits();
+    final long badUnits() {
+        return badUnits;
+    }
 
     /** Units that got DTS &gt; PTS because the stream reordered deeper than it could be foreseen. */
-    long violations();
+    final long violations() {
+        return dts.violations();
+    }
 
     /** The extractor of an H.264 or H.265 format, with the parameter sets of its SDP when it has them. */
     static DtsExtractor forFormat(Format format) {

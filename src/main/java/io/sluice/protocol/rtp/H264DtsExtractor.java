@@ -17,17 +17,15 @@ import java.util.List;
  * mediacommon's idea (POC against the expected POC) turned into a lower bound on the reorder depth
  * rather than a DTS guess, so that PTS ≥ DTS holds from the first picture.
  */
-final class H264DtsExtractor implements DtsExtractor {
+final class H264DtsExtractor extends DtsExtractor {
     /** Bytes of a slice header read to reach pic_order_cnt_lsb: 3 ue(v) + frame_num + idr_pic_id + lsb, escaped. */
     private static final int SLICE_HEADER_BYTES = 32;
     /** POCs of the current IDR period remembered for the look-ahead. */
     private static final int POC_HISTORY = 32;
 
-    private final ReorderDts dts;
     private byte[] spsBytes;
     private H264Sps.Order sps;
     private boolean synced;
-    private long badUnits;
     // picture order count state (H.264 §8.2.1.1), reset at every IDR
     private int prevPocMsb;
     private int prevPocLsb;
@@ -36,7 +34,7 @@ final class H264DtsExtractor implements DtsExtractor {
     private int pocStep = 2;
 
     H264DtsExtractor(Format format) {
-        dts = new ReorderDts(format.clockRate());
+        super(format.clockRate());
         try {
             H264ParameterSets ps = H264ParameterSets.fromFormat(format);
             if (ps != null) {
@@ -48,17 +46,7 @@ final class H264DtsExtractor implements DtsExtractor {
     }
 
     @Override
-    public long ptsOffset(List<ByteBuf> nalus, long rtpTimestamp) {
-        try {
-            return derive(nalus, rtpTimestamp);
-        } catch (RuntimeException e) {
-            // a parser bug must not take the stream down: the unit still gets a usable DTS
-            badUnits++;
-            return dts.ptsOffsetAfterPrevious(rtpTimestamp);
-        }
-    }
-
-    private long derive(List<ByteBuf> nalus, long rtpTimestamp) {
+    long derive(List<ByteBuf> nalus, long rtpTimestamp) {
         ByteBuf slice = null;
         boolean idr = false;
         boolean spsError = false;
@@ -183,15 +171,5 @@ final class H264DtsExtractor implements DtsExtractor {
             r.readUe(); // idr_pic_id
         }
         return r.readInt(sps.log2MaxPocLsb());
-    }
-
-    @Override
-    public long badUnits() {
-        return badUnits;
-    }
-
-    @Override
-    public long violations() {
-        return dts.violations();
     }
 }

@@ -18,22 +18,20 @@ import java.util.List;
  * decoder would. They would otherwise be shown before the first picture and force its DTS back. RASL
  * pictures of a CRA in the middle of the stream are decodable and kept.
  */
-final class H265DtsExtractor implements DtsExtractor {
+final class H265DtsExtractor extends DtsExtractor {
     static final int NAL_RASL_N = 8;
     static final int NAL_RASL_R = 9;
     /** Bytes of an SPS read to reach sps_max_num_reorder_pics (profile_tier_level with 7 sub-layers is ~50). */
     private static final int SPS_BYTES = 128;
 
-    private final ReorderDts dts;
     private byte[] spsBytes;
     private boolean haveSps;
     private boolean synced;
     /** True from a CRA/BLA that starts decoding until the next picture that is not a leading one. */
     private boolean skipRasl;
-    private long badUnits;
 
     H265DtsExtractor(Format format) {
-        dts = new ReorderDts(format.clockRate());
+        super(format.clockRate());
         try {
             H265ParameterSets ps = H265ParameterSets.fromFormat(format);
             if (ps != null) {
@@ -45,17 +43,7 @@ final class H265DtsExtractor implements DtsExtractor {
     }
 
     @Override
-    public long ptsOffset(List<ByteBuf> nalus, long rtpTimestamp) {
-        try {
-            return derive(nalus, rtpTimestamp);
-        } catch (RuntimeException e) {
-            // a parser bug must not take the stream down: the unit still gets a usable DTS
-            badUnits++;
-            return dts.ptsOffsetAfterPrevious(rtpTimestamp);
-        }
-    }
-
-    private long derive(List<ByteBuf> nalus, long rtpTimestamp) {
+    long derive(List<ByteBuf> nalus, long rtpTimestamp) {
         int vclType = -1;
         boolean spsError = false;
         for (ByteBuf n : nalus) {
@@ -183,15 +171,5 @@ final class H265DtsExtractor implements DtsExtractor {
                 r.skip(8);
             }
         }
-    }
-
-    @Override
-    public long badUnits() {
-        return badUnits;
-    }
-
-    @Override
-    public long violations() {
-        return dts.violations();
     }
 }
