@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.sluice.fuzz.FuzzAllocator;
+import io.sluice.testing.TrackingAllocator;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ class HttpFuzzTest {
 
     @FuzzTest
     void connection(byte[] data) {
-        FuzzAllocator alloc = new FuzzAllocator();
+        TrackingAllocator alloc = new TrackingAllocator();
         List<HttpRequest> handled = new ArrayList<>();
         HttpHandler handler = new HttpHandler() {
             @Override

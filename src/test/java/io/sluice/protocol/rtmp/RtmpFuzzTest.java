@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
-import io.sluice.fuzz.FuzzAllocator;
+import io.sluice.testing.TrackingAllocator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +41,7 @@ class RtmpFuzzTest {
 
     @FuzzTest
     void chunks(byte[] data) {
-        FuzzAllocator alloc = new FuzzAllocator();
+        TrackingAllocator alloc = new TrackingAllocator();
         List<RtmpMessage> messages = new ArrayList<>();
         // in a pipeline, as the connections use it: removing the decoder releases its partial messages
         EmbeddedChannel ch = new EmbeddedChannel();

@@ -1,5 +1,6 @@
 package io.sluice.protocol.rtp;
 
+import io.sluice.testing.TrackingAllocator;
 import io.sluice.stream.AccessUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -1,5 +1,6 @@
 package io.sluice.protocol.rtp;
 
+import io.sluice.testing.TrackingAllocator;
 import io.sluice.stream.AccessUnit;
 import io.sluice.stream.Codec;
 import io.sluice.stream.Format;

@@ -1,5 +1,6 @@
 package io.sluice.protocol.rtp;
 
+import io.sluice.testing.TrackingAllocator;
 import static io.sluice.protocol.rtp.PacketizerRun.marker;
 import static io.sluice.protocol.rtp.PacketizerRun.payload;
 import static org.assertj.core.api.Assertions.assertThat;

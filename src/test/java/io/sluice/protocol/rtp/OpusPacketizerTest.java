@@ -1,5 +1,6 @@
 package io.sluice.protocol.rtp;
 
+import io.sluice.testing.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sluice.stream.Codec;

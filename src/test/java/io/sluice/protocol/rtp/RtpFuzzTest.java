@@ -1,5 +1,6 @@
 package io.sluice.protocol.rtp;
 
+import io.sluice.testing.TrackingAllocator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
