@@ -63,19 +63,7 @@ class RtspSenderTimingIT {
                     """.formatted(target.port(), target.port());
             try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
                 long ntpBase = ntp(System.currentTimeMillis() - 3_600_000L);
-                CraftedPublisher pub = new CraftedPublisher(sluice.rtspPort, "live/sync", ntpBase, -1);
-                Thread publishing = Thread.ofPlatform().name("it-crafted-publisher").start(pub);
-                List<long[]> readerSrs;
-                try {
-                    assertThat(Wait.until(() -> sluice.server().paths().get("live/sync") != null
-                            && sluice.server().paths().get("live/sync").stream() != null, java.time.Duration.ofSeconds(10)))
-                            .as("publisher up").isTrue();
-                    readerSrs = readSenderReports(sluice.rtspPort, "live/sync", SECONDS - 3);
-                } finally {
-                    publishing.join(30_000);
-                    pub.close();
-                }
-                assertThat(pub.failure).as("publisher").isNull();
+                List<long[]> readerSrs = readWhileCraftedPublish(sluice, ntpBase, -1);
 
                 // the local RTSP reader (RtspConn)
                 assertOffset("reader", readerSrs, ntpBase);
@@ -99,21 +87,31 @@ class RtspSenderTimingIT {
     void udpPublishersSenderReportsReachTheReader() throws Exception {
         try (SluiceUnderTest sluice = SluiceUnderTest.start("paths:\n  live/sync: {}\n")) {
             long ntpBase = ntp(System.currentTimeMillis() - 3_600_000L);
-            CraftedPublisher pub = new CraftedPublisher(sluice.rtspPort, "live/sync", ntpBase, sluice.rtpPort);
-            Thread publishing = Thread.ofPlatform().name("it-crafted-publisher").start(pub);
-            List<long[]> readerSrs;
-            try {
-                assertThat(Wait.until(() -> sluice.server().paths().get("live/sync") != null
-                        && sluice.server().paths().get("live/sync").stream() != null, java.time.Duration.ofSeconds(10)))
-                        .as("publisher up").isTrue();
-                readerSrs = readSenderReports(sluice.rtspPort, "live/sync", SECONDS - 3);
-            } finally {
-                publishing.join(30_000);
-                pub.close();
-            }
-            assertThat(pub.failure).as("publisher").isNull();
+            List<long[]> readerSrs = readWhileCraftedPublish(sluice, ntpBase, sluice.rtpPort);
             assertOffset("reader of a UDP publisher", readerSrs, ntpBase);
         }
+    }
+
+    /**
+     * Runs the crafted publisher on live/sync (RTP over TCP, or over UDP to {@code udpRtpPort} when it is not -1)
+     * and returns the sender reports a raw RTSP reader of the path got meanwhile, as {media, ntp, rtp}.
+     */
+    private static List<long[]> readWhileCraftedPublish(SluiceUnderTest sluice, long ntpBase, int udpRtpPort)
+            throws Exception {
+        CraftedPublisher pub = new CraftedPublisher(sluice.rtspPort, "live/sync", ntpBase, udpRtpPort);
+        Thread publishing = Thread.ofPlatform().name("it-crafted-publisher").start(pub);
+        List<long[]> readerSrs;
+        try {
+            assertThat(Wait.until(() -> sluice.server().paths().get("live/sync") != null
+                    && sluice.server().paths().get("live/sync").stream() != null, java.time.Duration.ofSeconds(10)))
+                    .as("publisher up").isTrue();
+            readerSrs = readSenderReports(sluice.rtspPort, "live/sync", SECONDS - 3);
+        } finally {
+            publishing.join(30_000);
+            pub.close();
+        }
+        assertThat(pub.failure).as("publisher").isNull();
+        return readerSrs;
     }
 
     @Test
