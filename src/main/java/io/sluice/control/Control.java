@@ -31,6 +31,9 @@ public interface Control {
     /** Publishers and readers of every protocol. */
     List<SessionInfo> sessions();
 
+    /** Refusals by protocol and cause since start (limits, deadlines, the path-name rule). */
+    List<RefusalCount> refusals();
+
     /** The running configuration. */
     Conf conf();
 

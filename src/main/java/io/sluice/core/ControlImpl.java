@@ -8,7 +8,9 @@ import io.sluice.conf.PathConf;
 import io.sluice.control.Control;
 import io.sluice.control.ControlException;
 import io.sluice.control.PathInfo;
+import io.sluice.control.RefusalCount;
 import io.sluice.control.SessionInfo;
+import io.sluice.net.Refusals;
 import io.sluice.forward.DestStats;
 import io.sluice.path.Path;
 import io.sluice.stream.MediaDesc;
@@ -115,6 +117,15 @@ public final class ControlImpl implements Control {
     @Override
     public Optional<TargetInfo> target(String pathEntry, String id) {
         return targets(Optional.of(pathEntry)).stream().filter(t -> t.stats().id().equals(id)).findFirst();
+    }
+
+    @Override
+    public List<RefusalCount> refusals() {
+        List<RefusalCount> out = new ArrayList<>();
+        for (Refusals.Count c : server.refusals().counts()) {
+            out.add(new RefusalCount(c.protocol(), c.cause().label(), c.count()));
+        }
+        return out;
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.sluice.forward.whip.WhipSequences;
 import io.sluice.metrics.MetricsEndpoint;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
@@ -46,6 +47,8 @@ public final class Server implements AutoCloseable {
     private final ConfDocument initial;
     private NetLoops loops;
     private PathManager paths;
+    /** Counts and rate-limits the logging of every refused connection, request or session; lives as long as the server. */
+    private final Refusals refusals = new Refusals();
     private RtspServer rtsp;
     private RtmpServer rtmp;
     private SrtServer srt;
@@ -278,6 +281,10 @@ public final class Server implements AutoCloseable {
     /** Reloads from the file the configuration came from (hot reload); see {@link Control}. */
     public ControlImpl reloader() {
         return control;
+    }
+
+    public Refusals refusals() {
+        return refusals;
     }
 
     public PathManager paths() {

@@ -11,6 +11,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.sluice.control.Control;
 import io.sluice.control.Control.TargetInfo;
 import io.sluice.control.PathInfo;
+import io.sluice.control.RefusalCount;
 import io.sluice.control.SessionInfo;
 import io.sluice.forward.DestState;
 import io.sluice.forward.DestStats;
@@ -50,6 +51,7 @@ final class ControlCollector implements MultiCollector {
         paths(control.paths(), out);
         targets(control.targets(Optional.empty()), out);
         sessions(control.sessions(), out);
+        refusals(control.refusals(), out);
         return new MetricSnapshots(out);
     }
 
@@ -125,6 +127,15 @@ final class ControlCollector implements MultiCollector {
         }
         Family f = Family.gauge("sluice_sessions", "Publisher and reader sessions, by protocol and role");
         counts.forEach(f::add);
+        out.add(f.build());
+    }
+
+    private static void refusals(List<RefusalCount> refusals, List<MetricSnapshot> out) {
+        Family f = Family.counter("sluice_refused",
+                "Connections, requests and sessions refused by a limit, a deadline or the path-name rule");
+        for (RefusalCount r : refusals) {
+            f.add(Labels.of("protocol", r.protocol(), "cause", r.cause()), r.count());
+        }
         out.add(f.build());
     }
 

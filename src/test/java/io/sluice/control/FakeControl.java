@@ -143,6 +143,14 @@ public final class FakeControl implements Control {
         return List.copyOf(sessions);
     }
 
+    /** Refusal counts the fake reports; tests add to it. */
+    public final List<RefusalCount> refusals = new ArrayList<>();
+
+    @Override
+    public List<RefusalCount> refusals() {
+        return List.copyOf(refusals);
+    }
+
     @Override
     public synchronized Conf conf() {
         return conf;
