@@ -35,13 +35,14 @@ import java.util.Set;
  *     internal authentication); a path entry's publishUser/readUser, when set, decide for that path
  * @param paths the path entries in file order
  * @param gopCache bounds of each stream's GOP cache (gopCacheMaxBytes, gopCacheMaxDuration)
+ * @param limits connection, handshake, size, path and session limits
  */
 public record Conf(String logLevel, String rtspAddress, String rtpAddress, String rtcpAddress, String rtmpAddress,
                    RtmpEncryption rtmpEncryption, String rtmpsAddress, String rtmpServerKey, String rtmpServerCert,
                    String srtAddress, WebrtcServerConf webrtc, String apiAddress, String metricsAddress,
                    Set<RtspTransport> rtspTransports, Duration readTimeout, Duration writeTimeout,
                    int writeQueueSize, String serverKey, String serverCert, List<AuthUser> authInternalUsers,
-                   List<PathConf> paths, GopCacheConf gopCache) {
+                   List<PathConf> paths, GopCacheConf gopCache, LimitsConf limits) {
 
     static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
     static final int MAX_WRITE_QUEUE_SIZE = 1 << 20;
@@ -65,7 +66,7 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
             RtmpEncryption.NO, ":1936", "", "", ":8890", WebrtcServerConf.DEFAULT, ":9997",
             ":9998", EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), Duration.ofSeconds(10), Duration.ofSeconds(10),
             512, "", "", DEFAULT_AUTH_USERS, List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())),
-            GopCacheConf.DEFAULT);
+            GopCacheConf.DEFAULT, LimitsConf.DEFAULT);
 
     public Conf {
         checkLogLevel(Objects.requireNonNull(logLevel, "logLevel"));
@@ -94,6 +95,7 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
         authInternalUsers = List.copyOf(authInternalUsers);
         paths = List.copyOf(paths);
         Objects.requireNonNull(gopCache, "gopCache");
+        Objects.requireNonNull(limits, "limits");
         Set<String> names = new HashSet<>();
         boolean catchAll = false;
         for (PathConf p : paths) {

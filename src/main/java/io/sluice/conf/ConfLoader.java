@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
@@ -25,11 +26,12 @@ public final class ConfLoader {
     /** Name of the embedded default config on the classpath, also the reference of every key. */
     static final String EMBEDDED = "sluice.yml";
 
-    static final List<String> TOP_KEYS = List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
+    static final List<String> TOP_KEYS = Stream.of(List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
             "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress",
             "webrtcLocalUDPAddress", "webrtcAdditionalHosts", "webrtcICEServers", "apiAddress", "metricsAddress", "rtspTransports",
             "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "authInternalUsers",
-            "paths", "gopCacheMaxBytes", "gopCacheMaxDuration");
+            "paths", "gopCacheMaxBytes", "gopCacheMaxDuration"), LimitsConf.KEYS)
+            .flatMap(List::stream).toList();
     static final List<String> AUTH_USER_KEYS = List.of("user", "pass", "ips", "permissions");
     static final List<String> AUTH_PERMISSION_KEYS = List.of("action", "path");
     static final List<String> PATH_KEYS =
@@ -202,10 +204,12 @@ public final class ConfLoader {
         List<AuthUser> users = authInternalUsers(n, d.authInternalUsers());
         List<PathConf> paths = paths(n, d.paths());
         GopCacheConf gopCache = gopCache(n, d.gopCache());
+        LimitsConf limits = LimitsConf.read(n, d.limits());
         try {
             return new Conf(logLevel, rtsp, rtp, rtcp, rtmp, rtmpEncryption, rtmps, rtmpServerKey,
                     rtmpServerCert, srt, webrtc, api, metrics, transports, readTimeout,
-                    writeTimeout, writeQueueSize, serverKey, serverCert, users, paths, gopCache);
+                    writeTimeout, writeQueueSize, serverKey, serverCert, users, paths, gopCache,
+                    limits);
         } catch (BadValue e) {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
             return null;

@@ -49,7 +49,10 @@ final class ConfChanges {
             Map.entry("authInternalUsers", EnumSet.of(Part.LIVE)),
             Map.entry("paths", EnumSet.of(Part.PATHS)),
             // read when a stream starts: the next publishers' streams get the new bounds
-            Map.entry("gopCache", EnumSet.of(Part.LIVE)));
+            Map.entry("gopCache", EnumSet.of(Part.LIVE)),
+            // read at each accept, request and path creation (servers hold a supplier of the current limits):
+            // a lower limit refuses new connections and keeps the ones already open
+            Map.entry("limits", EnumSet.of(Part.LIVE)));
 
     private ConfChanges() {
     }
