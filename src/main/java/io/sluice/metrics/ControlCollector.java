@@ -62,14 +62,24 @@ final class ControlCollector implements MultiCollector {
                 "Packets received from the path's publisher (current stream)");
         Family readers = Family.gauge("sluice_path_readers",
                 "Local reader sessions of the path (forward targets not counted)");
+        Family gopBytes = Family.gauge("sluice_path_gop_cache_bytes",
+                "RTP bytes the GOP cache holds now (what a joining reader or target gets first)");
+        Family gopDuration = Family.gauge("sluice_path_gop_cache_duration_seconds",
+                "Media time the GOP cache spans now, on the keyframe track");
+        Family gopOverflows = Family.counter("sluice_path_gop_cache_overflows",
+                "GOPs past gopCacheMaxBytes or gopCacheMaxDuration, not cached (joiners waited for a keyframe)");
         for (PathInfo p : paths) {
             Labels l = Labels.of("path", p.name());
             up.add(l, p.ready() ? 1 : 0);
             bytes.add(l, p.bytesIn());
             packets.add(l, p.packetsIn());
             readers.add(l, p.readers());
+            gopBytes.add(l, p.gopCache().bytes());
+            gopDuration.add(l, p.gopCache().durationMillis() / 1000.0);
+            gopOverflows.add(l, p.gopCache().overflows());
         }
-        out.addAll(List.of(up.build(), bytes.build(), packets.build(), readers.build()));
+        out.addAll(List.of(up.build(), bytes.build(), packets.build(), readers.build(), gopBytes.build(),
+                gopDuration.build(), gopOverflows.build()));
     }
 
     private static void targets(List<TargetInfo> targets, List<MetricSnapshot> out) {

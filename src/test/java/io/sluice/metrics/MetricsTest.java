@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.sluice.control.Control.TargetInfo;
 import io.sluice.control.FakeControl;
 import io.sluice.control.PathInfo;
+import io.sluice.control.RefusalCount;
 import io.sluice.control.SessionInfo;
 import io.sluice.forward.DestState;
 import io.sluice.forward.DestStats;
@@ -73,6 +74,26 @@ class MetricsTest {
                 .containsEntry("sluice_path_readers{path=\"live/cam2\"}", 0.0);
         assertThat(text()).contains("# TYPE sluice_path_bytes_in_total counter",
                 "# TYPE sluice_path_publisher_up gauge", "# TYPE sluice_path_readers gauge");
+    }
+
+    @Test
+    void pathsGiveTheirGopCache() {
+        control.paths.add(new PathInfo("live/cam1", "live/cam1", true, Instant.ofEpochSecond(1_700_000_000), null,
+                List.of(), 1, 1, 0, List.of(), new PathInfo.GopCacheInfo(900, 3_750_000, 4_960, 2), false));
+        Map<String, Double> s = samples();
+        assertThat(s).containsEntry("sluice_path_gop_cache_bytes{path=\"live/cam1\"}", 3_750_000.0)
+                .containsEntry("sluice_path_gop_cache_duration_seconds{path=\"live/cam1\"}", 4.96)
+                .containsEntry("sluice_path_gop_cache_overflows_total{path=\"live/cam1\"}", 2.0);
+    }
+
+    @Test
+    void refusalsAreCountedByProtocolAndCause() {
+        control.refusals.add(new RefusalCount("rtsp", "ip_connections", 7));
+        control.refusals.add(new RefusalCount("rtmp", "bad_path_name", 1));
+        Map<String, Double> s = samples();
+        assertThat(s).containsEntry("sluice_refused_total{cause=\"ip_connections\",protocol=\"rtsp\"}", 7.0)
+                .containsEntry("sluice_refused_total{cause=\"bad_path_name\",protocol=\"rtmp\"}", 1.0);
+        assertThat(text()).contains("# TYPE sluice_refused_total counter");
     }
 
     @Test
