@@ -12,7 +12,7 @@
 # Args:  RUNS (default 3) per transport, SECONDS publish duration (default 20)
 # Env:   TRANSPORTS="tcp udp" (publisher -> relay transport; the forward leg is always TCP)
 #        WARMUP_S=5 (latency-rtp.sh: skip units entering in the first N s: ffmpeg's probe burst)
-#        BENCH_KEEP=dir (keep logs/pcaps per run)  SLUICE_JAVA_OPTS (passed to ./sluice)
+#        BENCH_KEEP=dir (keep logs per run; KEEP_PCAP=1 also keeps the pcaps)  SLUICE_JAVA_OPTS (passed to ./sluice)
 # Prints per run and codec:
 #   BENCH name=sluice-rtsp-tcp run=1 mode=unit codec=H264 matched=N p50_us= p99_us= max_us= cpu_s= cpu_pct= rss_kb=
 #   (name = sluice-rtsp-<transport> | ffmpeg-rtsp-<transport>), then BENCH_MEDIAN lines (medians over

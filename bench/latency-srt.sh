@@ -48,24 +48,7 @@ SLUICE_WARM_S=${SLUICE_WARM_S:-0}
 export SRT_LATENCY_MS=${SRT_LATENCY_MS:-120}
 export WARMUP_S=${WARMUP_S:-8} TAIL_S=${TAIL_S:-1}
 LAT=$SRT_LATENCY_MS
-W=$(mktemp -d /tmp/bench-lat-srt.XXXXXX)
-PIDS=()
-JAVA_PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill_tree "$p" KILL; done
-  for p in "${JAVA_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  if [ -n "${BENCH_KEEP:-}" ]; then
-    mkdir -p "$BENCH_KEEP"
-    [ -n "${KEEP_PCAP:-}" ] || find "$W" -name '*.pcap' -delete
-    cp -r "$W"/. "$BENCH_KEEP"/
-  fi
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir lat-srt
 case " $RELAYS " in *" sluice "*) build_sluice || { echo "build failed" >&2; exit 1; };; esac
 command -v tshark >/dev/null || { echo "needs tshark (agreed SRT latency from the handshake)" >&2; exit 2; }
 

@@ -42,24 +42,7 @@ RUNS=${1:-3}; SECS=${2:-20}
 RELAYS=${RELAYS:-"sluice gst"}
 export WARMUP_S=${WARMUP_S:-5} TAIL_S=${TAIL_S:-1}
 export RELAY_LATENCY_MS=${RELAY_LATENCY_MS:-0} RELAY_CLOCKSYNC=${RELAY_CLOCKSYNC:-0}
-W=$(mktemp -d /tmp/bench-lat-webrtc.XXXXXX)
-PIDS=()
-JAVA_PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill_tree "$p"; done
-  sleep 0.5
-  for p in "${PIDS[@]}"; do kill_tree "$p" KILL; done
-  for p in "${JAVA_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  if [ -n "${BENCH_KEEP:-}" ]; then
-    mkdir -p "$BENCH_KEEP"
-    [ -n "${KEEP_PCAP:-}" ] || find "$W" -name '*.pcap' -delete
-    cp -r "$W"/. "$BENCH_KEEP"/
-  fi
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir lat-webrtc
 case " $RELAYS " in *" sluice "*) build_sluice || { echo "build failed" >&2; exit 1; };; esac
 command -v dumpcap >/dev/null || { echo "needs dumpcap" >&2; exit 2; }
 

@@ -218,7 +218,8 @@ stop_java() {
 
 # bench_workdir NAME : makes the run's work directory $W (/tmp/bench-NAME.XXXXXX), empty PIDS and JAVA_PIDS
 # arrays for what the bench starts, and an EXIT trap that stops them (TERM to each process tree, then KILL),
-# keeps $W in $BENCH_KEEP when set, and removes it. Every bench that starts peers calls it once.
+# keeps $W in $BENCH_KEEP when set (captures *.pcap only with KEEP_PCAP=1: they are large), and removes it.
+# Every bench that starts peers calls it once.
 bench_workdir() {
   W=$(mktemp -d "/tmp/bench-$1.XXXXXX")
   PIDS=()
@@ -232,6 +233,10 @@ bench_cleanup() {
   sleep 0.5
   for p in "${PIDS[@]}"; do kill_tree "$p" KILL; done
   for p in "${JAVA_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "${BENCH_KEEP:-}" ] && { mkdir -p "$BENCH_KEEP"; cp -r "$W"/. "$BENCH_KEEP"/; }
+  if [ -n "${BENCH_KEEP:-}" ]; then
+    mkdir -p "$BENCH_KEEP"
+    [ -n "${KEEP_PCAP:-}" ] || find "$W" -name '*.pcap' -delete
+    cp -r "$W"/. "$BENCH_KEEP"/
+  fi
   rm -rf "$W"
 }
