@@ -84,21 +84,21 @@ final class MediaChecks {
     }
 
     /**
-     * Checks an {@link RtpRecordSink} that got one forwarded session: audio and video channels, not one RTP
+     * Checks an {@link RtspRecordServer} that got one forwarded session: audio and video channels, not one RTP
      * sequence gap on either, and on the video channel (the first) a marker bit for at least
      * {@link #lossless} of {@code videoSent} frames.
      */
-    static void assertNoRtpGaps(RtpRecordSink sink, double videoSent) {
+    static void assertNoRtpGaps(RtspRecordServer sink, double videoSent) {
         var sessions = sink.sessions();
         System.out.println("RTP sink: " + sink.describe() + " (video frames sent: " + videoSent + ")");
         assertThat(sessions).as(sink.describe()).hasSize(1);
-        var channels = sessions.getFirst();
+        var channels = sessions.getFirst().counts();
         assertThat(channels).as(sink.describe()).hasSize(2);
         assertThat(channels.values()).as(sink.describe()).allSatisfy(c -> {
-            assertThat(c.packets).isPositive();
-            assertThat(c.gaps).as("RTP sequence gaps").isZero();
+            assertThat(c.packets()).isPositive();
+            assertThat(c.gaps()).as("RTP sequence gaps").isZero();
         });
-        assertThat(channels.values().iterator().next().markers).as("video frames (marker bits): " + sink.describe())
+        assertThat(channels.values().iterator().next().markers()).as("video frames (marker bits): " + sink.describe())
                 .isGreaterThanOrEqualTo(lossless(videoSent, FPS));
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * publisherGrace, forward targets and readers keep their sessions and the stream carries on with
  * continuous numbers; after it, or with another stream, they start again as before. ffmpeg publishes a
  * camera-like clip (H264 High with B-frames, 2 s GOP, AAC) and is killed (no TEARDOWN, as a network drop);
- * nginx-rtmp records the RTMP target, GStreamer's srtsrc the SRT target, {@link RtspRecordSink} the RTP
+ * nginx-rtmp records the RTMP target, GStreamer's srtsrc the SRT target, {@link RtspRecordServer} the RTP
  * headers of the RTSP target, and ffmpeg reads the path over RTMP.
  */
 @Timeout(240)
@@ -139,14 +139,14 @@ class PublisherReconnectIT {
      * RTP headers of one channel of the RTSP target across the gap: one SSRC, sequence numbers without
      * a hole, and a timestamp step over the gap that matches the time away (within limits).
      */
-    private static void assertContinuous(List<RtspRecordSink.Packet> ps, int clockRate, String what) {
+    private static void assertContinuous(List<RtspRecordServer.Packet> ps, int clockRate, String what) {
         assertThat(ps).as(what).hasSizeGreaterThan(100);
-        assertThat(ps.stream().map(RtspRecordSink.Packet::ssrc).distinct()).as(what + " SSRCs").hasSize(1);
+        assertThat(ps.stream().map(RtspRecordServer.Packet::ssrc).distinct()).as(what + " SSRCs").hasSize(1);
         int gapAt = -1;
         long longest = 0;
         for (int i = 1; i < ps.size(); i++) {
-            RtspRecordSink.Packet a = ps.get(i - 1);
-            RtspRecordSink.Packet b = ps.get(i);
+            RtspRecordServer.Packet a = ps.get(i - 1);
+            RtspRecordServer.Packet b = ps.get(i);
             assertThat(b.seq()).as(what + " seq after " + a).isEqualTo((a.seq() + 1) & 0xffff);
             if (b.nanos() - a.nanos() > longest) {
                 longest = b.nanos() - a.nanos();
@@ -155,12 +155,12 @@ class PublisherReconnectIT {
         }
         assertThat(longest / NANOS).as(what + ": the publisher's absence").isGreaterThan(1.0);
         long maxBefore = ps.getFirst().ts();
-        for (RtspRecordSink.Packet p : ps.subList(0, gapAt)) {
+        for (RtspRecordServer.Packet p : ps.subList(0, gapAt)) {
             if ((int) (p.ts() - maxBefore) > 0) {
                 maxBefore = p.ts();
             }
         }
-        RtspRecordSink.Packet first = ps.get(gapAt);
+        RtspRecordServer.Packet first = ps.get(gapAt);
         double step = (int) (first.ts() - maxBefore) / (double) clockRate;
         // ahead of every earlier timestamp, by about the time away (arrival jitter and B-frame order aside)
         assertThat(step).as(what + ": timestamp step over a gap of " + longest / NANOS + " s")
@@ -173,7 +173,7 @@ class PublisherReconnectIT {
         int nginx = Ports.tcp();
         int srt = Ports.udp();
         try (FlvDir flvDir = new FlvDir();
-                RtspRecordSink rtsp = new RtspRecordSink();
+                RtspRecordServer rtsp = new RtspRecordServer();
                 SluiceUnderTest sluice = SluiceUnderTest.start(yaml("5s", nginx, rtsp.port(), srt));
                 Peer sinkNginx = Peer.start("sink-rtmp.sh", Map.of("OUTDIR", flvDir.dir.toString()),
                         Integer.toString(nginx), "32");
@@ -219,7 +219,7 @@ class PublisherReconnectIT {
             });
             sluice.close(); // targets end their sessions (TEARDOWN, deleteStream)
 
-            List<RtspRecordSink.Session> sessions = rtsp.recordingSessions();
+            List<RtspRecordServer.Session> sessions = rtsp.recordingSessions();
             assertThat(sessions).as("one RECORD session on the RTSP target").hasSize(1);
             assertContinuous(sessions.getFirst().channel(0), 90000, "RTSP target video");
             assertContinuous(sessions.getFirst().channel(2), 48000, "RTSP target audio");
@@ -258,7 +258,7 @@ class PublisherReconnectIT {
         java.nio.file.Path clip = clip("640x360");
         int nginx = Ports.tcp();
         try (FlvDir flvDir = new FlvDir();
-                RtspRecordSink rtsp = new RtspRecordSink();
+                RtspRecordServer rtsp = new RtspRecordServer();
                 SluiceUnderTest sluice = SluiceUnderTest.start(yaml("5s", nginx, rtsp.port(), 0));
                 Peer sinkNginx = Peer.start("sink-rtmp.sh", Map.of("OUTDIR", flvDir.dir.toString()),
                         Integer.toString(nginx), "25")) {
@@ -278,7 +278,7 @@ class PublisherReconnectIT {
                 assertThat(s.reconnects()).isZero();
             });
             sluice.close();
-            List<RtspRecordSink.Session> sessions = rtsp.recordingSessions();
+            List<RtspRecordServer.Session> sessions = rtsp.recordingSessions();
             assertThat(sessions).hasSize(1);
             assertContinuous(sessions.getFirst().channel(0), 90000, "RTSP target video");
             assertContinuous(sessions.getFirst().channel(2), 48000, "RTSP target audio");
@@ -295,7 +295,7 @@ class PublisherReconnectIT {
     void publisherBackAfterTheGraceGetsNewSessionsAsBefore() throws Exception {
         java.nio.file.Path clip = clip("640x360");
         int nginx = Ports.tcp();
-        try (RtspRecordSink rtsp = new RtspRecordSink();
+        try (RtspRecordServer rtsp = new RtspRecordServer();
                 SluiceUnderTest sluice = SluiceUnderTest.start(yaml("1s", nginx, rtsp.port(), 0));
                 Peer sinkNginx = Peer.start("sink-rtmp.sh", Integer.toString(nginx), "22")) {
             assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sinkNginx.output()).isTrue();
@@ -312,7 +312,7 @@ class PublisherReconnectIT {
             List<DestStats> after = path.forwardStats();
             assertThat(after).as(after.toString()).allSatisfy(s -> assertThat(s.bridgedGaps()).isZero());
             sluice.close();
-            List<RtspRecordSink.Session> sessions = rtsp.recordingSessions();
+            List<RtspRecordServer.Session> sessions = rtsp.recordingSessions();
             assertThat(sessions).hasSize(2);
             assertThat(sessions.getFirst().tornDown).as("TEARDOWN when the grace ended").isTrue();
             Map<String, String> flv = MediaChecks.assertReceived(sinkNginx, 8);
@@ -325,7 +325,7 @@ class PublisherReconnectIT {
         java.nio.file.Path big = clip("640x360");
         java.nio.file.Path small = clip("320x180");
         int nginx = Ports.tcp();
-        try (RtspRecordSink rtsp = new RtspRecordSink();
+        try (RtspRecordServer rtsp = new RtspRecordServer();
                 SluiceUnderTest sluice = SluiceUnderTest.start(yaml("5s", nginx, rtsp.port(), 0));
                 Peer sinkNginx = Peer.start("sink-rtmp.sh", Integer.toString(nginx), "20")) {
             assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sinkNginx.output()).isTrue();
@@ -350,7 +350,7 @@ class PublisherReconnectIT {
             List<DestStats> after = path.forwardStats();
             assertThat(after).as(after.toString()).allSatisfy(s -> assertThat(s.bridgedGaps()).isZero());
             sluice.close();
-            List<RtspRecordSink.Session> sessions = rtsp.recordingSessions();
+            List<RtspRecordServer.Session> sessions = rtsp.recordingSessions();
             assertThat(sessions).as("set up again for the new stream").hasSize(2);
             assertThat(sessions.get(1).sdp).isNotEqualTo(sessions.get(0).sdp);
             Map<String, String> flv = MediaChecks.assertReceived(sinkNginx, 8);

@@ -175,7 +175,7 @@ class RtmpCrossProtocolIT {
         CameraClip.file(); // encoded before any peer's clock starts
         int gstRtsp = Ports.tcp();
         int gstSrt = Ports.udp();
-        try (RtpRecordSink rtp = new RtpRecordSink();
+        try (RtspRecordServer rtp = new RtspRecordServer();
                 SluiceUnderTest sluice = SluiceUnderTest.start("""
                         paths:
                           live/test:

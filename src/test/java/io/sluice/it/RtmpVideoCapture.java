@@ -3,6 +3,7 @@ package io.sluice.it;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -56,12 +57,14 @@ final class RtmpVideoCapture implements AutoCloseable {
     /** Captures RTMP on TCP {@code port} for {@code seconds}; returns once tshark is capturing. */
     static RtmpVideoCapture start(int port, int seconds) throws IOException, InterruptedException {
         String script = """
-                # tshark's stderr ("Capturing on …") goes straight out: mawk would hold it in its input buffer
+                # tshark's stderr ("Capturing on …") goes straight out: mawk would hold it in its input buffer.
+                # awk flushes each line whole: a block-buffered flush could split one, and tshark's own stderr
+                # lines ("N packets captured") would land inside it.
                 exec 2>&1
                 timeout -k 2 %d tshark -l -q -i lo -f "tcp port %d" -d tcp.port==%d,rtmpt -a duration:%d \\
                   -Y rtmpt.video.control -T fields -e rtmpt.video.control -e rtmpt.video.data \\
                   | awk -F'\\t' '/^0x/ { n = split($2, d, ","); s = ""; for (i = 1; i <= n; i++) s = s substr(d[i], 1, 16) ",";
-                                        print "VIDEO " $1 " " s }'
+                                        print "VIDEO " $1 " " s; fflush() }'
                 """.formatted(seconds + 5, port, port, seconds);
         Peer p = Peer.command("tshark rtmp :" + port, Map.of(), List.of("bash", "-c", script));
         if (!p.awaitLine("Capturing on", Duration.ofSeconds(10))) {
@@ -86,6 +89,9 @@ final class RtmpVideoCapture implements AutoCloseable {
             // tshark lists every message's first byte, but for a TCP segment that completes several
             // messages it may give fewer data fields: then the bytes cannot be matched, keep only the control.
             boolean aligned = heads.length == controls.length;
+            if (!Arrays.stream(controls).allMatch(c -> c.matches("0x[0-9a-fA-F]+"))) {
+                throw new IllegalStateException("tshark line not understood: " + l);
+            }
             for (int i = 0; i < controls.length; i++) {
                 String head = aligned && heads[i].matches("[0-9a-f]{8,}") ? heads[i] : "";
                 out.add(new VideoMessage(Integer.decode(controls[i]), head));

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * RTSP in → Sluice → RTSP out, driven by third-party peers: ffmpeg publishes (TCP and UDP), an ffmpeg
  * listen sink and a GstRtspServer RECORD sink receive the forwarded stream, ffmpeg and GStreamer read
- * the local path. A third target, the test's own {@link RtpRecordSink}, checks RTP sequence numbers.
+ * the local path. A third target, the test's own {@link RtspRecordServer}, checks RTP sequence numbers.
  */
 @Timeout(180)
 class RtspForwardIT {
@@ -50,7 +50,7 @@ class RtspForwardIT {
         forwardToTwoTargets("udp", "automatic");
     }
 
-    private static String rtpTarget(RtpRecordSink rtp) {
+    private static String rtpTarget(RtspRecordServer rtp) {
         return """
                       - id: rtp
                         url: rtsp://127.0.0.1:%d/live/c
@@ -63,7 +63,7 @@ class RtspForwardIT {
     private void forwardToTwoTargets(String publishTransport, String gstTransport) throws Exception {
         int a = Ports.tcp();
         int b = Ports.tcp();
-        try (RtpRecordSink rtp = new RtpRecordSink();
+        try (RtspRecordServer rtp = new RtspRecordServer();
                 SluiceUnderTest sluice = SluiceUnderTest.start(targets(a, b, gstTransport) + rtpTarget(rtp));
                 Peer sinkA = Peer.start("sink-rtsp.sh", Integer.toString(a), "live/a", Integer.toString(SECONDS + 8));
                 Peer sinkB = Peer.start("sink-rtsp.sh", Map.of("IMPL", "gst"), Integer.toString(b), "live/b",
@@ -111,7 +111,7 @@ class RtspForwardIT {
     void cameraStreamReachesRtspTargetsWhole() throws Exception {
         CameraClip.file(); // encoded before any peer\'s clock starts
         int b = Ports.tcp();
-        try (RtpRecordSink rtp = new RtpRecordSink();
+        try (RtspRecordServer rtp = new RtspRecordServer();
                 SluiceUnderTest sluice = SluiceUnderTest.start("""
                         paths:
                           live/test:
@@ -179,7 +179,9 @@ class RtspForwardIT {
             Thread.sleep(500);
             try (Peer pub = Peer.start("publish-rtsp.sh", sluice.rtsp("live/test"), Integer.toString(total))) {
                 Thread.sleep(1500);
-                Peer reader = Peer.start("read-rtsp.sh", sluice.rtsp("live/test"), Integer.toString(total - 3));
+                // the reader outlives the publisher, so what it gets depends on loss only, not on how fast a
+                // loaded machine starts it
+                Peer reader = Peer.start("read-rtsp.sh", sluice.rtsp("live/test"), Integer.toString(total + 6));
                 Thread.sleep(3500);
                 sinkA1.close(); // the target dies mid-stream
                 Thread.sleep(1500);
@@ -193,9 +195,10 @@ class RtspForwardIT {
                 reader.await(Duration.ofSeconds(total + 30));
                 Map<String, String> rr = reader.result("READ");
                 reader.close();
-                // the reader reads total - 3 s, starting 1.5 s in: nothing may be lost but its edges
+                // the reader joined at most 1.5 s of media in (at the cached keyframe before that) and read
+                // to the end: nothing may be lost but its edges
                 assertThat(Integer.parseInt(rr.get("frames"))).as("local reader")
-                        .isGreaterThanOrEqualTo(MediaChecks.lossless((total - 3) * FPS, FPS));
+                        .isGreaterThanOrEqualTo(MediaChecks.lossless((total - 1.5) * FPS, FPS));
             }
             DestStats sa = sluice.server().paths().get("live/test").forwardStats().getFirst();
             assertThat(sa.reconnects()).isPositive();

@@ -49,7 +49,7 @@ class RtspSenderTimingIT {
 
     @Test
     void audioVideoOffsetAndClockOfThePublisherReachReaderAndTargets() throws Exception {
-        try (FakeRecordServer target = new FakeRecordServer()) {
+        try (RtspRecordServer target = new RtspRecordServer()) {
             String yaml = """
                     paths:
                       live/sync:
@@ -71,7 +71,7 @@ class RtspSenderTimingIT {
                 for (boolean udp : new boolean[] {false, true}) {
                     List<long[]> srs = new ArrayList<>();
                     synchronized (target.senderReports) {
-                        for (FakeRecordServer.Sr s : target.senderReports) {
+                        for (RtspRecordServer.Sr s : target.senderReports) {
                             if (s.udp() == udp) {
                                 srs.add(new long[] {s.media(), s.ntp(), s.rtp()});
                             }

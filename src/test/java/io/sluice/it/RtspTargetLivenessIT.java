@@ -71,8 +71,8 @@ class RtspTargetLivenessIT {
 
     @Test
     void silentUdpTargetBacksOffAndAutomaticMovesToTcpForGood() throws Exception {
-        try (FakeRecordServer udpTarget = new FakeRecordServer();
-                FakeRecordServer autoTarget = new FakeRecordServer()) {
+        try (RtspRecordServer udpTarget = new RtspRecordServer();
+                RtspRecordServer autoTarget = new RtspRecordServer()) {
             String yaml = """
                     paths:
                       live/test:
