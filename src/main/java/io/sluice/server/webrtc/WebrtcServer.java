@@ -219,12 +219,16 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
             }
             throw new WebrtcHttpException(401, "wrong or missing credentials to " + what + " '" + path + "'");
         }
-        if (action == AuthAction.PUBLISH) {
-            try {
-                paths.checkPublish(path); // maxPaths: refused before ICE and DTLS are set up
-            } catch (PathException e) {
-                throw httpError(e, remote);
+        // maxPaths and maxReaders (and a missing stream) are refused before any ICE agent is made; the
+        // session layer checks again as it attaches, since others may have come meanwhile.
+        try {
+            if (action == AuthAction.PUBLISH) {
+                paths.checkPublish(path);
+            } else {
+                paths.readable(path);
             }
+        } catch (PathException e) {
+            throw httpError(e, remote);
         }
         return user;
     }
