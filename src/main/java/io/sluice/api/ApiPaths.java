@@ -4,6 +4,8 @@ import static io.sluice.api.ApiRoute.Tail.NAME;
 import static io.sluice.api.ApiRoute.Tail.NONE;
 
 import io.sluice.api.ApiSessions.SessionJson;
+import io.sluice.conf.PathNameException;
+import io.sluice.conf.PathNames;
 import io.sluice.control.Control;
 import io.sluice.control.PathInfo;
 import io.sluice.control.PathInfo.TrackInfo;
@@ -49,7 +51,13 @@ final class ApiPaths {
                 ApiRoute.get("/v3/paths/get/", NAME, this::get));
     }
 
+    /** A name breaking the path-name rule cannot be a path: 400 naming the character, not a 404. */
     private HttpReply get(ApiCall c) throws ApiException {
+        try {
+            PathNames.check(c.name());
+        } catch (PathNameException e) {
+            throw new ApiException(400, e.getMessage());
+        }
         PathInfo p = control.path(c.name())
                 .orElseThrow(() -> new ApiException(404, "no path '" + c.name() + "'"));
         return ApiJson.ok(PathJson.of(p));

@@ -36,7 +36,7 @@ public final class ConfLoader {
     static final List<String> AUTH_PERMISSION_KEYS = List.of("action", "path");
     static final List<String> PATH_KEYS =
             List.of("publishUser", "publishPass", "readUser", "readPass", "srtPublishPassphrase",
-                    "srtReadPassphrase", "srtLatency", "forwardTargets", "forward", "publisherGrace");
+                    "srtReadPassphrase", "srtLatency", "forwardTargets", "forward", "publisherGrace", "maxReaders");
 
     /**
      * mediamtx keys that are accepted and ignored, at the top level and in paths, so that an existing
@@ -408,6 +408,10 @@ public final class ConfLoader {
                             java.time.Duration d = ConfNode.duration(v);
                             PathConf.checkPublisherGrace(d);
                             return d;
+                        }), p.get("maxReaders", 0, v -> {
+                            int m = ConfNode.integer(v, "0 (no limit).." + PathConf.MAX_READERS);
+                            PathConf.checkMaxReaders(m);
+                            return m;
                         })));
             } catch (BadValue e) {
                 n.problems().add(keyPath, e);

@@ -26,20 +26,21 @@ import java.util.regex.PatternSyntaxException;
  * @param forwardTargets forwardTargets entries, then mediamtx-style forward entries, in file order
  * @param publisherGrace how long readers and forward targets keep their sessions after the publisher
  *     left, waiting for a new publisher of the same stream to carry on; zero ends them at once
+ * @param maxReaders most reader sessions (of every protocol) the path takes at once, 0 = no limit
+ *     (mediamtx's key and default); forward targets are not readers and do not count
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
                        String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
-                       List<ForwardDest> forwardTargets, Duration publisherGrace) {
+                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders) {
 
     /** Default of {@code publisherGrace}: long enough for a camera or encoder to reconnect after a blip. */
     public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
     static final Duration MAX_PUBLISHER_GRACE = Duration.ofHours(1);
+    static final int MAX_READERS = 1 << 20;
 
     static final String ALL_OTHERS = "all_others";
     static final String ALL = "all";
-    static final String ACCEPTED_NAME =
-            "A-Z a-z 0-9 _ . / - without leading or trailing '/', ~regex, all_others, all";
-    private static final Pattern EXACT = Pattern.compile("[A-Za-z0-9_./-]+");
+    static final String ACCEPTED_NAME = "a name (" + PathNames.RULE + "), ~regex, all_others, all";
 
     // Records cannot hold a derived field, so compiled regexes live here. Keys are config strings,
     // which only change on reload, so the map stays small.
@@ -56,6 +57,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         SrtDestConf.checkLatency(srtLatencyMs);
         forwardTargets = List.copyOf(forwardTargets);
         checkPublisherGrace(Objects.requireNonNull(publisherGrace, "publisherGrace"));
+        checkMaxReaders(maxReaders);
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
             if (!ids.add(d.id())) {
@@ -68,12 +70,18 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
             List<ForwardDest> forwardTargets) {
         this(name, publishUser, publishPass, readUser, readPass, "", "", SrtDestConf.DEFAULT_LATENCY_MS,
-                forwardTargets, DEFAULT_PUBLISHER_GRACE);
+                forwardTargets, DEFAULT_PUBLISHER_GRACE, 0);
     }
 
     static void checkPublisherGrace(Duration d) {
         if (d.isNegative() || d.compareTo(MAX_PUBLISHER_GRACE) > 0) {
             throw new BadValue("invalid publisherGrace " + Durations.format(d), "0 (off) .. 1h, e.g. 5s");
+        }
+    }
+
+    static void checkMaxReaders(int n) {
+        if (n < 0 || n > MAX_READERS) {
+            throw new BadValue("maxReaders " + n + " out of range", "0 (no limit).." + MAX_READERS);
         }
     }
 
@@ -112,8 +120,12 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 throw new BadValue("invalid regex: " + e.getDescription() + " near index " + e.getIndex(),
                         "~ followed by a java.util.regex pattern, e.g. ~^cam[0-9]+$");
             }
-        } else if (!EXACT.matcher(name).matches() || name.startsWith("/") || name.endsWith("/")) {
-            throw new BadValue("invalid path name '" + name + "'", ACCEPTED_NAME);
+        } else {
+            try {
+                PathNames.check(name);
+            } catch (PathNameException e) {
+                throw new BadValue("invalid " + e.problem(), ACCEPTED_NAME);
+            }
         }
     }
 
@@ -123,6 +135,6 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 + ", readUser=" + readUser + ", readPass=" + Redact.secret(readPass)
                 + ", srtPublishPassphrase=" + Redact.secret(srtPublishPassphrase)
                 + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase) + ", srtLatencyMs=" + srtLatencyMs
-                + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + "]";
+                + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + ", maxReaders=" + maxReaders + "]";
     }
 }

@@ -91,7 +91,7 @@ public final class Server implements AutoCloseable {
             SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
-            paths = new PathManager(conf, this::dest, InstantSource.system());
+            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals);
             paths.start();
             abortIfClosing();
             rtsp = startRtsp(conf);

@@ -4,8 +4,11 @@ import io.netty.channel.EventLoop;
 import io.sluice.conf.Conf;
 import io.sluice.conf.ForwardDest;
 import io.sluice.conf.PathConf;
+import io.sluice.conf.PathNameException;
+import io.sluice.conf.PathNames;
 import io.sluice.forward.Dest;
 import io.sluice.forward.ForwardManager;
+import io.sluice.net.Refusals;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
 import java.time.InstantSource;
@@ -25,6 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * PathManager finds or creates the path for a name (exact names, then regex names, then
  * {@code all_others}) and is what protocol servers ask to publish and to read.
+ *
+ * <p>It is also where the rules on names and numbers are kept, so that every protocol applies the same
+ * ones: the path-name rule ({@link PathNames}), {@code maxPaths} and each path's {@code maxReaders}. A
+ * refusal is a {@link PathException} with its reason; the protocol server turns it into its own error and
+ * reports it with {@link #countRefusal}, which knows the protocol's label.
  */
 public final class PathManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PathManager.class);
@@ -32,6 +40,7 @@ public final class PathManager implements AutoCloseable {
     private final Function<ForwardDest, Dest> destFactory;
     private final InstantSource clock;
     private final SessionRegistry sessions;
+    private final Refusals refusals;
     /** Guarded by this. */
     private final Map<String, Path> paths = new TreeMap<>();
     /** Closes dropped paths off the publisher's event loop (closing waits for forwarder threads). */
@@ -44,11 +53,22 @@ public final class PathManager implements AutoCloseable {
     private final GraceTimer graceTimer;
 
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
-        this(conf, destFactory, clock, null);
+        this(conf, destFactory, clock, new Refusals());
+    }
+
+    /** @param refusals where {@link #countRefusal} counts bad names, maxPaths and maxReaders refusals */
+    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals) {
+        this(conf, destFactory, clock, null, refusals);
     }
 
     /** @param graceTimer the timer of publisher graces, or null for the manager's own thread */
     PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer) {
+        this(conf, destFactory, clock, graceTimer, new Refusals());
+    }
+
+    private PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock,
+            GraceTimer graceTimer, Refusals refusals) {
+        this.refusals = refusals;
         this.conf = conf;
         this.destFactory = destFactory;
         this.clock = clock;
@@ -79,7 +99,11 @@ public final class PathManager implements AutoCloseable {
     private void createExactPaths() {
         for (PathConf pc : conf.paths()) {
             if (!pc.isRegex() && !isCatchAll(pc.name())) {
-                path(pc.name());
+                try {
+                    path(pc.name(), false);
+                } catch (PathException e) {
+                    throw new AssertionError("unlimited path creation refused", e);
+                }
             }
         }
     }
@@ -135,7 +159,14 @@ public final class PathManager implements AutoCloseable {
         return conf.pathFor(name);
     }
 
-    private synchronized Path path(String name) throws IllegalStateException {
+    /**
+     * The path of a name, created if its entry allows it.
+     *
+     * @param limited whether creating it is subject to maxPaths (false for the configured exact paths,
+     *     which always exist)
+     * @throws PathException MAX_PATHS when a new path would pass maxPaths
+     */
+    private synchronized Path path(String name, boolean limited) throws PathException {
         Path p = paths.get(name);
         if (p == null) {
             if (closed) {
@@ -144,6 +175,9 @@ public final class PathManager implements AutoCloseable {
             PathConf pc = conf.pathFor(name);
             if (pc == null) {
                 return null;
+            }
+            if (limited) {
+                requireRoomForPath(name);
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
                     clock, () -> sessions.readers(name), timer);
@@ -160,15 +194,94 @@ public final class PathManager implements AutoCloseable {
      * @param who a description of the publisher for logs and the API
      */
     public Publisher publish(String name, StreamDesc desc, EventLoop loop, String who) throws PathException {
-        Path p = path(name);
+        checkName(name);
+        Path p = path(name, true);
         if (p == null) {
             throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
         }
         return p.publish(desc, loop, who);
     }
 
-    /** The path with a stream to read, or an exception saying why there is none. */
+    /**
+     * Checks what can be checked before a publisher sends its stream (RTSP ANNOUNCE, RTMP publish, the SRT
+     * handshake): the name, that an entry allows it, and that the path exists or maxPaths leaves room for
+     * it. {@link #publish} checks again, since another publisher may take the room meanwhile.
+     */
+    public void checkPublish(String name) throws PathException {
+        checkName(name);
+        if (conf.pathFor(name) == null) {
+            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+        }
+        synchronized (this) {
+            if (!paths.containsKey(name)) {
+                requireRoomForPath(name);
+            }
+        }
+    }
+
+    /** Throws MAX_PATHS when one more path would pass maxPaths. Called with the lock held. */
+    private void requireRoomForPath(String name) throws PathException {
+        int max = conf.limits().maxPaths();
+        if (max > 0 && paths.size() >= max) {
+            throw new PathException(PathException.Reason.MAX_PATHS, "path '" + name + "' cannot be created: the"
+                    + " server already has " + paths.size() + " paths (maxPaths " + max + ")");
+        }
+    }
+
+    /** Checks a name a client asked for against the path-name rule; BAD_NAME names the offending character. */
+    public static void checkName(String name) throws PathException {
+        try {
+            PathNames.check(name);
+        } catch (PathNameException e) {
+            throw new PathException(PathException.Reason.BAD_NAME, e.problem());
+        }
+    }
+
+    /**
+     * Checks that one more reader may join a path: MAX_READERS when it already has its {@code maxReaders}
+     * reader sessions. Readers count once registered in {@link #sessions()}, so two readers asking in the
+     * same instant on different connections may both get in; forward targets never count.
+     */
+    public void checkReaderRoom(Path p) throws PathException {
+        int max = p.conf().maxReaders();
+        if (max > 0) {
+            int n = sessions.readers(p.name());
+            if (n >= max) {
+                throw new PathException(PathException.Reason.MAX_READERS, "path '" + p.name() + "' already has "
+                        + n + " readers (maxReaders " + max + ")");
+            }
+        }
+    }
+
+    /**
+     * Counts a refusal of this manager's rules (bad name, maxPaths, maxReaders) under the protocol that
+     * turned the client away; other reasons (not configured, busy, no stream) are not limits and are not
+     * counted. Logged at most once per second per protocol and cause by {@link Refusals}.
+     *
+     * @param protocol "rtsp", "rtmp", "srt", "webrtc", ...
+     * @param remote the client's address, "" when unknown
+     * @return whether it was counted (and so logged, at most once a second: callers need not log it again)
+     */
+    public boolean countRefusal(String protocol, String remote, PathException e) {
+        Refusals.Cause cause = switch (e.reason()) {
+            case BAD_NAME -> Refusals.Cause.BAD_PATH_NAME;
+            case MAX_PATHS -> Refusals.Cause.MAX_PATHS;
+            case MAX_READERS -> Refusals.Cause.MAX_READERS;
+            case NOT_CONFIGURED, BUSY, NO_STREAM -> null;
+        };
+        if (cause == null) {
+            return false;
+        }
+        refusals.refuse(protocol, cause, remote, e.getMessage());
+        return true;
+    }
+
+    /**
+     * The path with a stream to read, or an exception saying why there is none: BAD_NAME, NOT_CONFIGURED,
+     * NO_STREAM, or MAX_READERS when the path already has its maxReaders.
+     */
     public Path readable(String name) throws PathException {
+        checkName(name);
         Path p;
         synchronized (this) {
             p = paths.get(name);
@@ -180,6 +293,7 @@ public final class PathManager implements AutoCloseable {
         if (s == null) {
             throw new PathException(PathException.Reason.NO_STREAM, "no one is publishing to path '" + name + "'");
         }
+        checkReaderRoom(p);
         return p;
     }
 

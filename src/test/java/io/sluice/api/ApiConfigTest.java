@@ -87,6 +87,22 @@ class ApiConfigTest {
     }
 
     @Test
+    void aPathNameBreakingTheRuleIs400NamingTheCharacter() throws Exception {
+        ApiTestClient.Res r = api.post("/v3/config/paths/add/cam%09one", "{}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asString())
+                .contains("has a control character (U+0009) at offset 3; accepted: a name (A-Z a-z 0-9 _ - . / ~ :");
+        ApiTestClient.Res nonAscii = api.post("/v3/config/paths/add/caf%C3%A9", "{}");
+        assertThat(nonAscii.status()).isEqualTo(400);
+        assertThat(nonAscii.json().get("error").asString()).contains("non-ASCII character");
+        assertThat(api.post("/v3/config/paths/add/live/cam:1", "{\"maxReaders\": 3}").status())
+                .as("':' is in mediamtx's set").isEqualTo(200);
+        ApiTestClient.Res badMax = api.post("/v3/config/paths/add/live/cam2", "{\"maxReaders\": -1}");
+        assertThat(badMax.status()).isEqualTo(400);
+        assertThat(badMax.json().get("error").asString()).contains("maxReaders -1 out of range");
+    }
+
+    @Test
     void theWholeConfigAsJsonOrYaml() throws Exception {
         JsonNode j = api.get("/v3/config/get").json();
         assertThat(j.get("paths").get("live/cam").get("publishPass").asString()).isEqualTo("***");

@@ -60,6 +60,14 @@ class ApiPathsTest {
     }
 
     @Test
+    void aNameBreakingThePathNameRuleIs400NamingTheCharacter() throws Exception {
+        ApiTestClient.Res r = api.get("/v3/paths/get/live/a%0Ab");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asString())
+                .startsWith("path name 'live/a\\u000ab' has a control character (U+000A) at offset 6; accepted:");
+    }
+
+    @Test
     void pagesLikeMediamtx() throws Exception {
         JsonNode j = api.get("/v3/paths/list?itemsPerPage=1&page=1").json();
         assertThat(j.get("itemCount").asInt()).isEqualTo(2);

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.AuthAction;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
+import io.sluice.path.PathManager;
 import io.sluice.path.Publisher;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpAckWindow;
@@ -187,10 +188,27 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(String code, String description) {
-        LOG.warn("{} refused: {}", tag(), description);
+        refuse(code, description, false);
+    }
+
+    /** Sends an error status and closes; {@code counted} refusals were logged by Refusals already. */
+    private void refuse(String code, String description, boolean counted) {
+        if (counted) {
+            LOG.debug("{} refused: {}", tag(), description);
+        } else {
+            LOG.warn("{} refused: {}", tag(), description);
+        }
         status("error", code, description);
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> ctx.close());
         state = State.CLOSED;
+    }
+
+    /**
+     * Refuses for a reason of the path layer; bad names and limits are counted and logged (at most once a
+     * second) by the path manager's Refusals, so they are logged here only at debug level.
+     */
+    private void refuse(String code, PathException e) {
+        refuse(code, e.getMessage(), server.paths().countRefusal(tls ? "rtmps" : "rtmp", remote, e));
     }
 
     /** Splits "key?user=a&pass=b" into the path (app/key) and the query. */
@@ -274,13 +292,25 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         }
         Target t = target(c.stringArg(0));
         pathName = t.path();
-        if (pathName.isEmpty() || server.paths().confFor(pathName) == null) {
+        try {
+            PathManager.checkName(pathName);
+        } catch (PathException e) {
+            refuse("NetStream.Publish.BadName", e);
+            return;
+        }
+        if (server.paths().confFor(pathName) == null) {
             refuse("NetStream.Publish.BadName", "path '" + pathName + "' is not configured");
             return;
         }
         String u = authenticate(AuthAction.PUBLISH, t.query());
         if (u == null) {
             refuse("NetStream.Publish.Unauthorized", "wrong or missing credentials to publish to '" + pathName + "'");
+            return;
+        }
+        try {
+            server.paths().checkPublish(pathName); // maxPaths: refused before Publish.Start, not after probing
+        } catch (PathException e) {
+            refuse("NetStream.Publish.Failed", e);
             return;
         }
         user = u;
@@ -307,8 +337,10 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             publisher = server.paths().publish(pathName, ingest.desc(), ctx.channel().eventLoop(),
                     "rtmp" + (tls ? "s" : "") + "Conn " + remote);
         } catch (PathException e) {
-            refuse(e.reason() == PathException.Reason.BUSY ? "NetStream.Publish.BadName" : "NetStream.Publish.Failed",
-                    e.getMessage());
+            refuse(switch (e.reason()) {
+                case BUSY, BAD_NAME -> "NetStream.Publish.BadName";
+                case NOT_CONFIGURED, NO_STREAM, MAX_PATHS, MAX_READERS -> "NetStream.Publish.Failed";
+            }, e);
             return;
         }
         state = State.PUBLISHING;
@@ -334,6 +366,12 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         }
         Target t = target(c.stringArg(0));
         pathName = t.path();
+        try {
+            PathManager.checkName(pathName);
+        } catch (PathException e) {
+            refuse("NetStream.Play.StreamNotFound", e);
+            return;
+        }
         if (server.paths().confFor(pathName) != null) {
             String u = authenticate(AuthAction.READ, t.query());
             if (u == null) {
@@ -346,7 +384,8 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         try {
             path = server.paths().readable(pathName);
         } catch (PathException e) {
-            refuse("NetStream.Play.StreamNotFound", e.getMessage());
+            refuse(e.reason() == PathException.Reason.MAX_READERS ? "NetStream.Play.Failed"
+                    : "NetStream.Play.StreamNotFound", e);
             return;
         }
         Stream stream = path.stream();

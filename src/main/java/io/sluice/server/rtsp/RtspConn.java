@@ -9,6 +9,7 @@ import io.sluice.auth.Authorizer;
 import io.sluice.conf.AuthAction;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
+import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtp.PublisherSenderReports;
 import io.sluice.protocol.rtp.RtpPacketException;
@@ -68,6 +69,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     private long ticks;
     /** When the reader's socket stopped taking data (0 = writable), for writeTimeout. */
     private long unwritableSinceNanos;
+    /** Set when the current request's refusal was counted (and so logged) by the path manager's Refusals. */
+    private boolean refusalCounted;
 
     RtspConn(RtspServer server) {
         this.server = server;
@@ -244,7 +247,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         if (session != null && !req.method().equals("TEARDOWN") && res.status() < 300) {
             res.headers().set("Session", session.id + ";timeout=" + SESSION_TIMEOUT_SECONDS);
         }
-        if (res.status() >= 400) {
+        if (refusalCounted) {
+            refusalCounted = false; // Refusals logged it, at most once a second per cause
+        } else if (res.status() >= 400) {
             LOG.info("[rtsp conn {}] {} {} -> {} {}", remote, req.method(), RtspUrl.redact(req.uri()), res.status(),
                     new String(res.body(), StandardCharsets.UTF_8).strip());
         }
@@ -276,6 +281,11 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         String pathName = pathOf(req.uri());
         requirePathConf(pathName);
         String user = authorize(req, AuthAction.PUBLISH, pathName);
+        try {
+            server.paths().checkPublish(pathName); // maxPaths: refused here, before the client sets up
+        } catch (PathException e) {
+            throw new Refusal(pathError(e));
+        }
         String ct = req.headers().get("Content-Type");
         if (ct != null && !ct.toLowerCase().startsWith("application/sdp")) {
             throw new Refusal(status(415, "Unsupported Media Type", "content type " + ct + " is not application/sdp"));
@@ -404,6 +414,11 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         }
         if (s.readPath.stream() == null) {
             throw new Refusal(status(404, "Not Found", "the stream of path '" + s.pathName + "' ended"));
+        }
+        try {
+            server.paths().checkReaderRoom(s.readPath); // again: other readers may have joined since SETUP
+        } catch (PathException e) {
+            throw new Refusal(pathError(e));
         }
         return ok("Range", "npt=0.000-");
     }
@@ -536,9 +551,15 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         return session;
     }
 
+    /**
+     * Checks the path-name rule (on the percent-decoded URL path, so "%20" is a space; query and trackID
+     * suffix already stripped) and that an entry allows the name.
+     */
     private void requirePathConf(String pathName) throws Refusal {
-        if (pathName.isEmpty()) {
-            throw new Refusal(status(400, "Bad Request", "URL has no path"));
+        try {
+            PathManager.checkName(pathName);
+        } catch (PathException e) {
+            throw new Refusal(pathError(e));
         }
         if (server.paths().confFor(pathName) == null) {
             throw new Refusal(status(404, "Not Found", "path '" + pathName + "' is not configured"));
@@ -553,10 +574,14 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The response for a refusal of the path layer; limits and bad names are counted. */
     private RtspResponse pathError(PathException e) {
+        refusalCounted = server.paths().countRefusal("rtsp", remote, e);
         return switch (e.reason()) {
             case NOT_CONFIGURED, NO_STREAM -> status(404, "Not Found", e.getMessage());
             case BUSY -> status(403, "Forbidden", e.getMessage());
+            case BAD_NAME -> status(400, "Bad Request", e.getMessage());
+            case MAX_PATHS, MAX_READERS -> status(503, "Service Unavailable", e.getMessage());
         };
     }
 

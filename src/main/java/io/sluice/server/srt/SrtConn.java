@@ -169,8 +169,11 @@ final class SrtConn implements Runnable, AutoCloseable {
         try {
             publisher = server.paths().publish(id.path(), ingest.desc(), loop, "srtConn " + socket.peer());
         } catch (PathException e) {
-            // Another publisher won the race after the handshake gate let this one in.
-            LOG.info("{} refused: {}", tag, e.getMessage());
+            // Another publisher won the race after the handshake gate let this one in (or took the last
+            // room under maxPaths).
+            if (!server.paths().countRefusal("srt", SessionRegistry.remote(socket.peer()), e)) {
+                LOG.info("{} refused: {}", tag, e.getMessage());
+            }
             refused = true;
             socket.close();
             return;
@@ -217,7 +220,9 @@ final class SrtConn implements Runnable, AutoCloseable {
         try {
             path = server.paths().readable(id.path());
         } catch (PathException e) {
-            LOG.info("{} refused: {}", tag, e.getMessage());
+            if (!server.paths().countRefusal("srt", SessionRegistry.remote(socket.peer()), e)) {
+                LOG.info("{} refused: {}", tag, e.getMessage());
+            }
             return;
         }
         Stream stream = path.stream();

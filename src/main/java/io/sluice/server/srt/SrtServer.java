@@ -96,6 +96,11 @@ public final class SrtServer implements AutoCloseable {
         } catch (SrtStreamId.BadStreamIdException e) {
             return refuse(peer, e.badMode() ? SrtReject.BAD_MODE : SrtReject.BAD_REQUEST, e.getMessage());
         }
+        try {
+            PathManager.checkName(id.path());
+        } catch (PathException e) {
+            return refuse(peer, SrtReject.BAD_REQUEST, e);
+        }
         PathConf pc = paths.confFor(id.path());
         if (pc == null) {
             return refuse(peer, SrtReject.NOT_FOUND, "path '" + id.path() + "' is not configured");
@@ -111,12 +116,19 @@ public final class SrtServer implements AutoCloseable {
                 return refuse(peer, SrtReject.CONFLICT, "path '" + id.path() + "' already has a publisher ("
                         + p.publisherDescription() + ")");
             }
+            try {
+                paths.checkPublish(id.path());
+            } catch (PathException e) {
+                return refuse(peer, e.reason() == PathException.Reason.MAX_PATHS ? SrtReject.OVERLOAD
+                        : SrtReject.NOT_FOUND, e);
+            }
             return Decision.accept(pc.srtPublishPassphrase(), pc.srtLatencyMs());
         }
         try {
             paths.readable(id.path());
         } catch (PathException e) {
-            return refuse(peer, SrtReject.NOT_FOUND, e.getMessage());
+            return refuse(peer, e.reason() == PathException.Reason.MAX_READERS ? SrtReject.OVERLOAD
+                    : SrtReject.NOT_FOUND, e);
         }
         return Decision.accept(pc.srtReadPassphrase(), pc.srtLatencyMs());
     }
@@ -125,6 +137,19 @@ public final class SrtServer implements AutoCloseable {
     String user(SrtStreamId id, InetSocketAddress peer) {
         return auth.get().authenticate(id.publish() ? AuthAction.PUBLISH : AuthAction.READ, id.path(), id.user(),
                 id.pass(), peer.getAddress());
+    }
+
+    /**
+     * Refuses for a reason of the path layer: bad names get SRT_REJX_BAD_REQUEST, maxPaths and maxReaders
+     * SRT_REJX_OVERLOAD (1402, "too many", the closest access-control code to HTTP 503); those are counted
+     * and logged (at most once a second) by the path manager's Refusals.
+     */
+    private Decision refuse(InetSocketAddress peer, int code, PathException e) {
+        if (paths.countRefusal("srt", SessionRegistry.remote(peer), e)) {
+            LOG.debug("[srtConn {}] refused ({} {}): {}", peer, code, SrtReject.name(code), e.getMessage());
+            return Decision.reject(code);
+        }
+        return refuse(peer, code, e.getMessage());
     }
 
     private static Decision refuse(InetSocketAddress peer, int code, String why) {

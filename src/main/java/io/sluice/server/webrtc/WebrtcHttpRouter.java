@@ -58,7 +58,8 @@ final class WebrtcHttpRouter {
                     LOG.debug("WebRTC HTTP {} from {}: 404 not found", req.method(), req.remote());
                     yield WebrtcHttpReply.text(404, "not found");
                 }
-                case BadPath b -> throw new WebrtcHttpException(400, b.reason());
+                case BadPath b -> throw new WebrtcHttpException(400, b.reason(),
+                        b.badName() && sessions.badPathName(req.remote(), b.reason()));
             };
         } catch (WebrtcHttpException e) {
             return refused(req, path, e);
@@ -153,7 +154,13 @@ final class WebrtcHttpRouter {
                     status, reason);
             return WebrtcHttpReply.text(status, reason);
         }
-        LOG.warn("WebRTC HTTP {} on '{}' from {} refused: {} {}", req.method(), path, req.remote(), status, reason);
+        if (e.logged()) {
+            LOG.debug("WebRTC HTTP {} on '{}' from {} refused: {} {}", req.method(), path, req.remote(), status,
+                    reason);
+        } else {
+            LOG.warn("WebRTC HTTP {} on '{}' from {} refused: {} {}", req.method(), path, req.remote(), status,
+                    reason);
+        }
         WebrtcHttpReply r = WebrtcHttpReply.text(status, reason);
         return status == 401 ? r.with("WWW-Authenticate", "Basic realm=\"sluice\"") : r;
     }

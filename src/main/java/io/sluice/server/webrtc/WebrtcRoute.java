@@ -1,5 +1,7 @@
 package io.sluice.server.webrtc;
 
+import io.sluice.conf.PathNameException;
+import io.sluice.conf.PathNames;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -11,9 +13,10 @@ import java.util.regex.Pattern;
  * <p>Path names may contain slashes ("live/cam1"), so the route is read from the last segments:
  * {@code …/whip}, {@code …/whep}, {@code …/whip/<id>}, {@code …/publish}, else the read page. A
  * name may not itself contain a "whip", "whep" or "publish" segment, which would make it ambiguous.
+ * Names follow {@link PathNames}' rule, and on top of it no empty, "." or ".." segment and no ".." at all,
+ * since HTTP clients would normalise such URLs into another path.
  */
 sealed interface WebrtcRoute {
-    Pattern NAME = Pattern.compile("[A-Za-z0-9_.~/-]+");
     Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_.~-]{1,128}");
     Set<String> RESERVED = Set.of("whip", "whep", "publish");
 
@@ -49,7 +52,8 @@ sealed interface WebrtcRoute {
     record NotFound() implements WebrtcRoute {
     }
 
-    record BadPath(String reason) implements WebrtcRoute {
+    /** @param badName whether the path name was refused (counted as a bad path name), not the session id */
+    record BadPath(String reason, boolean badName) implements WebrtcRoute {
     }
 
     /** @param path the URL path, percent-decoded, starting with "/" */
@@ -70,7 +74,7 @@ sealed interface WebrtcRoute {
             route = new Endpoint(name, kind(seg[n - 1]));
         } else if (n >= 2 && kind(seg[n - 2]) != null) {
             if (!validSessionId(seg[n - 1])) {
-                return new BadPath("invalid session id");
+                return new BadPath("invalid session id", false);
             }
             name = join(seg, n - 2);
             route = new Session(name, kind(seg[n - 2]), seg[n - 1]);
@@ -86,7 +90,7 @@ sealed interface WebrtcRoute {
         }
         String bad = checkName(name);
         if (bad != null) {
-            return new BadPath(bad);
+            return new BadPath(bad, true);
         }
         return route;
     }
@@ -96,10 +100,15 @@ sealed interface WebrtcRoute {
         return id != null && SESSION_ID.matcher(id).matches() && !id.matches("\\.+");
     }
 
-    /** @return why the name is refused, or null when it is fine */
+    /** @return why the name is refused, never quoting it (it may hold anything), or null when it is fine */
     private static String checkName(String name) {
-        if (!NAME.matcher(name).matches() || name.contains("..")) {
-            return "invalid path name: use A-Z a-z 0-9 _ . ~ - and / between segments, without \"..\"";
+        try {
+            PathNames.check(name);
+        } catch (PathNameException e) {
+            return "invalid path name: it " + e.what() + "; accepted: " + PathNames.RULE;
+        }
+        if (name.contains("..")) {
+            return "invalid path name: \"..\" is not accepted in WebRTC URLs";
         }
         for (String s : name.split("/", -1)) {
             if (s.isEmpty() || s.equals(".")) {

@@ -145,10 +145,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
             throw new WebrtcHttpException(400, e.getMessage());
         } catch (PathException e) {
             t.close();
-            throw new WebrtcHttpException(switch (e.reason()) {
-                case BUSY -> 409;
-                case NOT_CONFIGURED, NO_STREAM -> 404;
-            }, e.getMessage());
+            throw httpError(e, s.remote);
         } catch (RuntimeException e) {
             t.close();
             throw e;
@@ -190,6 +187,22 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         }
     }
 
+    /** The reply for a refusal of the path layer; bad names and limits are counted (and so logged) there. */
+    private WebrtcHttpException httpError(PathException e, String remote) {
+        boolean counted = paths.countRefusal("webrtc", remote, e);
+        return new WebrtcHttpException(switch (e.reason()) {
+            case BUSY -> 409;
+            case NOT_CONFIGURED, NO_STREAM -> 404;
+            case BAD_NAME -> 400;
+            case MAX_PATHS, MAX_READERS -> 503;
+        }, e.getMessage(), counted);
+    }
+
+    @Override
+    public boolean badPathName(String remoteAddress, String reason) {
+        return paths.countRefusal("webrtc", remoteAddress, new PathException(PathException.Reason.BAD_NAME, reason));
+    }
+
     /** The user the credentials authenticate as ("" when none are needed); 404 or 401 otherwise. */
     private String checkAccess(String path, WebrtcCredentials c, String remote, AuthAction action)
             throws WebrtcHttpException {
@@ -205,6 +218,17 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
                         c.user().isEmpty() ? "token" : "user '" + c.user() + "'", what, path);
             }
             throw new WebrtcHttpException(401, "wrong or missing credentials to " + what + " '" + path + "'");
+        }
+        // maxPaths and maxReaders (and a missing stream) are refused before any ICE agent is made; the
+        // session layer checks again as it attaches, since others may have come meanwhile.
+        try {
+            if (action == AuthAction.PUBLISH) {
+                paths.checkPublish(path);
+            } else {
+                paths.readable(path);
+            }
+        } catch (PathException e) {
+            throw httpError(e, remote);
         }
         return user;
     }

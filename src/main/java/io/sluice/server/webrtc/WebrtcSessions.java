@@ -7,8 +7,8 @@ import java.util.List;
  *
  * <p>Every method is called on a virtual thread of {@link WebrtcHttpServer}, never on an event loop,
  * so it may block (e.g. while ICE candidates are gathered). The thread is interrupted when the
- * server closes. A path name has been checked against {@code [A-Za-z0-9_.~/-]+} with no "..", no
- * empty or "." segment, and a session id against {@code [A-Za-z0-9_.~-]{1,128}}.
+ * server closes. A path name has been checked against the path-name rule ({@code PathNames}) with no
+ * "..", no empty or "." segment, and a session id against {@code [A-Za-z0-9_.~-]{1,128}}.
  */
 interface WebrtcSessions {
     /** WHIP publish. @return the created session */
@@ -30,4 +30,12 @@ interface WebrtcSessions {
 
     /** ICE servers to advertise in Link headers (RFC 9725 §4.4), already formatted as Link header values. */
     List<String> iceServerLinks();
+
+    /**
+     * Counts a request refused for its path name before it reached the session layer; returns whether it
+     * was counted and logged (rate-limited) there, so the HTTP layer need not log it again.
+     */
+    default boolean badPathName(String remoteAddress, String reason) {
+        return false;
+    }
 }
