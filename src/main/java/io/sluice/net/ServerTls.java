@@ -129,7 +129,7 @@ public final class ServerTls {
         }
         try {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            return pem instanceof PEMKeyPair pair ? converter.getKeyPair(pair).getPrivate()
+            return pem instanceof PEMKeyPair pair ? converter.getPrivateKey(pair.getPrivateKeyInfo())
                     : converter.getPrivateKey((PrivateKeyInfo) pem);
         } catch (IOException | RuntimeException e) {
             throw new TlsFileException(setting, file.toString(), "unsupported private key ("
