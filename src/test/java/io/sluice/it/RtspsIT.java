@@ -63,11 +63,11 @@ class RtspsIT {
     }
 
     /**
-     * ffprobe reads {@code url} over RTSPS (TCP, certificate not verified) until the server ends the session or
+     * ffprobe reads {@code url} over RTSPS or RTSP (TCP; a certificate is not verified) until the server ends the session or
      * {@code seconds} pass and lists every packet it got, which are counted per media. (Not remuxed: ffmpeg's
      * RTSP demuxer gives B-frame H264 no DTS, which its muxers refuse.)
      */
-    private static Peer readRtsps(String url, int seconds) throws IOException {
+    private static Peer readPackets(String url, int seconds) throws IOException {
         String script = """
                 T=$(mktemp -d /tmp/it-rtsps.XXXXXX); trap 'rm -rf "$T"' EXIT
                 timeout --foreground -s INT -k 5 %d ffprobe -hide_banner -v error -rtsp_transport tcp -timeout 5000000 \
@@ -132,8 +132,8 @@ class RtspsIT {
                     return p != null && p.hasPublisher();
                 }, Duration.ofSeconds(15))).as(pub.output()).isTrue();
                 // within the first GOP: the GOP cache gives the reader every frame from the first keyframe
-                try (Peer reader = readRtsps(url, SECONDS + 20);
-                        Peer plain = Peer.start("read-rtsp.sh", sluice.rtsp("cam"), "4")) {
+                try (Peer reader = readPackets(url, SECONDS + 20);
+                        Peer plain = readPackets(sluice.rtsp("cam"), 4)) {
                     assertThat(Wait.until(() -> sessions(sluice, "rtsps").size() == 2, Duration.ofSeconds(15)))
                             .as("rtsps sessions: %s; reader: %s", sessions(sluice, "rtsps"), reader.output()).isTrue();
                     assertThat(sessions(sluice, "rtsps")).containsExactlyInAnyOrder("publish", "read");
@@ -155,7 +155,6 @@ class RtspsIT {
                                     MediaChecks.AAC_FPS));
                     // optional: the plain listener serves the same stream
                     Map<String, String> p = plain.result("READ");
-                    assertThat(p.get("video")).as(plain.output()).isEqualTo("h264");
                     assertThat(Integer.parseInt(p.get("frames"))).as(plain.output()).isPositive();
                 }
             }
