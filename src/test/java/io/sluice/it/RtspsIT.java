@@ -137,6 +137,13 @@ class RtspsIT {
                     assertThat(Wait.until(() -> sessions(sluice, "rtsps").size() == 2, Duration.ofSeconds(15)))
                             .as("rtsps sessions: %s; reader: %s", sessions(sluice, "rtsps"), reader.output()).isTrue();
                     assertThat(sessions(sluice, "rtsps")).containsExactlyInAnyOrder("publish", "read");
+                    var metrics = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sluice.metrics()))
+                            .timeout(Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    for (String role : List.of("publish", "read")) {
+                        assertThat(metrics.body()).as("rtsps %s session in the metrics", role).containsPattern(
+                                "(?m)^sluice_sessions\\{(?=[^}]*protocol=\"rtsps\")(?=[^}]*role=\"" + role
+                                        + "\")[^}]*} 1(\\.0)?$");
+                    }
                     String refused = announceThenSetupUdp(rtsps, "udp-over-tls");
                     assertThat(refused).contains("RTSP/1.0 200 OK").contains("RTSP/1.0 461 Unsupported Transport");
                     assertThat(pub.await(Duration.ofSeconds(SECONDS + 40))).as(pub.output()).isZero();
@@ -196,6 +203,30 @@ class RtspsIT {
             try (Peer plain = Peer.start("publish-rtsp.sh", sluice.rtsp("plain"), "2")) {
                 assertThat(plain.await(Duration.ofSeconds(30))).as("plain RTSP refused: " + plain.output()).isNotZero();
             }
+            try (Peer pub = CameraClip.publishRtsp("rtsps://127.0.0.1:" + rtsps + "/cam", 3)) {
+                assertThat(Wait.until(() -> sessions(sluice, "rtsps").size() == 1, Duration.ofSeconds(15)))
+                        .as(pub.output()).isTrue();
+                assertThat(pub.await(Duration.ofSeconds(40))).as(pub.output()).isZero();
+            }
+        }
+    }
+
+    /** Turning RTSPS on through the API's config patch (as a hot reload would) restarts the RTSP server with it. */
+    @Test
+    void rtspsTurnedOnAtRunTime() throws Exception {
+        String[] pair = selfSigned("r");
+        int rtsps = Ports.tcp();
+        try (SluiceUnderTest sluice = SluiceUnderTest.start("")) {
+            assertThat(refused(rtsps)).isTrue();
+            String patch = JSON.writeValueAsString(Map.of("rtspEncryption", "optional",
+                    "rtspsAddress", "127.0.0.1:" + rtsps, "rtspServerKey", pair[1], "rtspServerCert", pair[0]));
+            var r = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(sluice.api() + "/v3/config/global/patch")).timeout(Duration.ofSeconds(20))
+                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(patch)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(Ports.awaitListening(rtsps, Duration.ofSeconds(10))).isTrue();
+            assertThat(Ports.awaitListening(sluice.rtspPort, Duration.ofSeconds(10))).isTrue();
             try (Peer pub = CameraClip.publishRtsp("rtsps://127.0.0.1:" + rtsps + "/cam", 3)) {
                 assertThat(Wait.until(() -> sessions(sluice, "rtsps").size() == 1, Duration.ofSeconds(15)))
                         .as(pub.output()).isTrue();
