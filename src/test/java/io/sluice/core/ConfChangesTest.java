@@ -32,6 +32,12 @@ class ConfChangesTest {
     }
 
     @Test
+    void everyTlsSettingSaysWhatItAffects() {
+        assertThat(ConfChanges.TLS_EFFECTS.keySet()).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(io.sluice.conf.TlsConf.class.getRecordComponents()).map(RecordComponent::getName).toList());
+    }
+
+    @Test
     void aTlsSettingRestartsOnlyTheListenerItEncrypts() throws Exception {
         ConfDocument d = ConfDocument.parse("rtspAddress: :8554\n", "t.yml");
         Conf c = d.conf();
