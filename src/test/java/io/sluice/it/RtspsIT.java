@@ -244,4 +244,36 @@ class RtspsIT {
         assertThat(t).isInstanceOf(TlsFileException.class)
                 .hasMessage("rtspServerKey '" + missing + "': no such file");
     }
+
+    /** The real launcher (its own JVM): a key given as the certificate exits 1 naming the setting and the file. */
+    @Test
+    void theLauncherNamesAnUnusableCertificateAndNeverQuotesTheKey() throws Exception {
+        String[] pair = selfSigned("l");
+        Path conf = dir.resolve("bad-cert.yml");
+        Files.writeString(conf, """
+                rtspAddress: 127.0.0.1:0
+                rtpAddress: 127.0.0.1:0
+                rtcpAddress: 127.0.0.1:0
+                rtmpAddress: 127.0.0.1:0
+                srtAddress: 127.0.0.1:0
+                webrtcAddress: 127.0.0.1:0
+                webrtcLocalUDPAddress: 127.0.0.1:0
+                apiAddress: 127.0.0.1:0
+                metricsAddress: 127.0.0.1:0
+                """ + tlsYaml("strict", 0, new String[] {pair[1], pair[1]}));
+        Path out = dir.resolve("launcher.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "io.sluice.Main", conf.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            assertThat(p.waitFor(90, TimeUnit.SECONDS)).as(Files.readString(out)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String log = Files.readString(out);
+        assertThat(p.exitValue()).as(log).isEqualTo(1);
+        assertThat(log).contains("rtspServerCert '" + pair[1] + "': not a PEM certificate chain");
+        assertThat(log).doesNotContain(Files.readAllLines(Path.of(pair[1])).get(1));
+    }
 }
