@@ -4,7 +4,9 @@ import io.sluice.auth.Authorizer;
 import io.sluice.control.Control;
 import io.sluice.net.NetLoops;
 import io.sluice.net.http.HttpListener;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * ApiServer is the control-plane HTTP API (mediamtx v3 style JSON under {@code /v3/}) and the status page
@@ -17,6 +19,19 @@ public final class ApiServer implements AutoCloseable {
     /** @param address listen address, e.g. ":9997" or "127.0.0.1:0" */
     public ApiServer(String address, NetLoops loops, Control control, Authorizer auth) {
         this.listener = new HttpListener("api", address, loops, new ApiHandler(control, auth));
+    }
+
+    /**
+     * Serving HTTPS only when {@code tls} is not null (apiEncryption: yes).
+     *
+     * @param handshakeTimeout how long a client may take over its TLS handshake
+     */
+    public ApiServer(String address, NetLoops loops, Control control, Authorizer auth, SslContext tls,
+            Duration handshakeTimeout) {
+        this(address, loops, control, auth);
+        if (tls != null) {
+            listener.useTls(tls, handshakeTimeout);
+        }
     }
 
     /**

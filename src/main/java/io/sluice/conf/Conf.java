@@ -29,20 +29,19 @@ import java.util.Set;
  * @param readTimeout how long a connection may stay silent before it is closed
  * @param writeTimeout how long a write may block before the connection is closed
  * @param writeQueueSize per reader/forwarder bounded queue, in packets
- * @param serverKey path of the TLS key (PEM) for rtsps, "" if none
- * @param serverCert path of the TLS certificate (PEM) for rtsps, "" if none
  * @param authInternalUsers who may publish, read, play back, use the API and scrape metrics (mediamtx's
  *     internal authentication); a path entry's publishUser/readUser, when set, decide for that path
  * @param paths the path entries in file order
  * @param gopCache bounds of each stream's GOP cache (gopCacheMaxBytes, gopCacheMaxDuration)
  * @param limits connection, handshake, size, path and session limits
+ * @param tls RTSPS, and TLS for the API, metrics and WebRTC HTTP listeners (keys, certificates, addresses)
  */
 public record Conf(String logLevel, String rtspAddress, String rtpAddress, String rtcpAddress, String rtmpAddress,
-                   RtmpEncryption rtmpEncryption, String rtmpsAddress, String rtmpServerKey, String rtmpServerCert,
+                   Encryption rtmpEncryption, String rtmpsAddress, String rtmpServerKey, String rtmpServerCert,
                    String srtAddress, WebrtcServerConf webrtc, String apiAddress, String metricsAddress,
                    Set<RtspTransport> rtspTransports, Duration readTimeout, Duration writeTimeout,
-                   int writeQueueSize, String serverKey, String serverCert, List<AuthUser> authInternalUsers,
-                   List<PathConf> paths, GopCacheConf gopCache, LimitsConf limits) {
+                   int writeQueueSize, List<AuthUser> authInternalUsers,
+                   List<PathConf> paths, GopCacheConf gopCache, LimitsConf limits, TlsConf tls) {
 
     static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
     static final int MAX_WRITE_QUEUE_SIZE = 1 << 20;
@@ -63,10 +62,10 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
      * published and read, as in mediamtx. The embedded sluice.yml must say the same (a test checks).
      */
     static final Conf DEFAULT = new Conf("info", ":8554", ":8000", ":8001", ":1935",
-            RtmpEncryption.NO, ":1936", "", "", ":8890", WebrtcServerConf.DEFAULT, ":9997",
+            Encryption.NO, ":1936", "", "", ":8890", WebrtcServerConf.DEFAULT, ":9997",
             ":9998", EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), Duration.ofSeconds(10), Duration.ofSeconds(10),
-            512, "", "", DEFAULT_AUTH_USERS, List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())),
-            GopCacheConf.DEFAULT, LimitsConf.DEFAULT);
+            512, DEFAULT_AUTH_USERS, List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())),
+            GopCacheConf.DEFAULT, LimitsConf.DEFAULT, TlsConf.DEFAULT);
 
     public Conf {
         checkLogLevel(Objects.requireNonNull(logLevel, "logLevel"));
@@ -79,7 +78,7 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
         Objects.requireNonNull(rtmpServerKey, "rtmpServerKey");
         Objects.requireNonNull(rtmpServerCert, "rtmpServerCert");
         if (rtmpEncryption.tls() && (rtmpServerKey.isEmpty() || rtmpServerCert.isEmpty())) {
-            throw new BadValue("rtmpEncryption '" + rtmpEncryption.name().toLowerCase(java.util.Locale.ROOT)
+            throw new BadValue("rtmpEncryption '" + rtmpEncryption.yaml()
                     + "' needs rtmpServerKey and rtmpServerCert", "PEM file paths for both");
         }
         Addresses.check(srtAddress);
@@ -90,12 +89,11 @@ public record Conf(String logLevel, String rtspAddress, String rtpAddress, Strin
         ForwardDest.checkPositive(Objects.requireNonNull(readTimeout, "readTimeout"));
         ForwardDest.checkPositive(Objects.requireNonNull(writeTimeout, "writeTimeout"));
         checkWriteQueueSize(writeQueueSize);
-        Objects.requireNonNull(serverKey, "serverKey");
-        Objects.requireNonNull(serverCert, "serverCert");
         authInternalUsers = List.copyOf(authInternalUsers);
         paths = List.copyOf(paths);
         Objects.requireNonNull(gopCache, "gopCache");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(tls, "tls");
         Set<String> names = new HashSet<>();
         boolean catchAll = false;
         for (PathConf p : paths) {

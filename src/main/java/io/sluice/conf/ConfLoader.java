@@ -29,8 +29,8 @@ public final class ConfLoader {
     static final List<String> TOP_KEYS = Stream.of(List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
             "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress",
             "webrtcLocalUDPAddress", "webrtcAdditionalHosts", "webrtcICEServers", "apiAddress", "metricsAddress", "rtspTransports",
-            "readTimeout", "writeTimeout", "writeQueueSize", "serverKey", "serverCert", "authInternalUsers",
-            "paths", "gopCacheMaxBytes", "gopCacheMaxDuration"), LimitsConf.KEYS)
+            "readTimeout", "writeTimeout", "writeQueueSize", "authInternalUsers",
+            "paths", "gopCacheMaxBytes", "gopCacheMaxDuration"), LimitsConf.KEYS, TlsConf.KEYS)
             .flatMap(List::stream).toList();
     static final List<String> AUTH_USER_KEYS = List.of("user", "pass", "ips", "permissions");
     static final List<String> AUTH_PERMISSION_KEYS = List.of("action", "path");
@@ -44,8 +44,12 @@ public final class ConfLoader {
      * exist in Sluice; anything not listed here or in the known keys is an error.
      */
     static final Set<String> IGNORED_MEDIAMTX_KEYS = Set.of("rtsp", "rtmp", "srt", "webrtc", "api", "metrics", "hls",
-            "hlsAddress", "playback", "pprof", "rtspEncryption", "source", "sourceOnDemand",
+            "hlsAddress", "playback", "pprof", "source", "sourceOnDemand",
             "record", "authMethod");
+
+    /** Accepted at the top level besides TOP_KEYS: the ignored mediamtx keys and older names of known keys. */
+    private static final Set<String> TOP_IGNORED_OR_ALIASED = Stream.concat(IGNORED_MEDIAMTX_KEYS.stream(),
+            TlsConf.ALIASES.keySet().stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     // STRICT_DUPLICATE_DETECTION: YAML allows a key twice and keeps the last; a repeated path name is always a slip.
     static final YAMLMapper MAPPER =
@@ -155,7 +159,7 @@ public final class ConfLoader {
 
     private static Conf top(ConfNode n) {
         Conf d = Conf.DEFAULT;
-        n.checkKeys(TOP_KEYS, IGNORED_MEDIAMTX_KEYS);
+        n.checkKeys(TOP_KEYS, TOP_IGNORED_OR_ALIASED);
         // authMethod is otherwise ignored like other mediamtx keys, but a file asking for HTTP or JWT
         // authentication must not silently run with authInternalUsers' open default instead.
         n.get("authMethod", "internal", v -> {
@@ -174,8 +178,8 @@ public final class ConfLoader {
         String rtp = address(n, "rtpAddress", d.rtpAddress());
         String rtcp = address(n, "rtcpAddress", d.rtcpAddress());
         String rtmp = address(n, "rtmpAddress", d.rtmpAddress());
-        RtmpEncryption rtmpEncryption = n.get("rtmpEncryption", d.rtmpEncryption(),
-                v -> RtmpEncryption.parse(v.isBoolean() ? Boolean.toString(v.booleanValue()) : ConfNode.text(v)));
+        Encryption rtmpEncryption = n.get("rtmpEncryption", d.rtmpEncryption(), v -> Encryption.parse("rtmpEncryption",
+                v.isBoolean() ? Boolean.toString(v.booleanValue()) : ConfNode.text(v)));
         String rtmps = address(n, "rtmpsAddress", d.rtmpsAddress());
         String rtmpServerKey = n.string("rtmpServerKey", d.rtmpServerKey());
         String rtmpServerCert = n.string("rtmpServerCert", d.rtmpServerCert());
@@ -199,17 +203,16 @@ public final class ConfLoader {
             Conf.checkWriteQueueSize(q);
             return q;
         });
-        String serverKey = n.string("serverKey", d.serverKey());
-        String serverCert = n.string("serverCert", d.serverCert());
         List<AuthUser> users = authInternalUsers(n, d.authInternalUsers());
         List<PathConf> paths = paths(n, d.paths());
         GopCacheConf gopCache = gopCache(n, d.gopCache());
         LimitsConf limits = LimitsConf.read(n, d.limits());
+        TlsConf tls = TlsConf.read(n, d.tls());
         try {
             return new Conf(logLevel, rtsp, rtp, rtcp, rtmp, rtmpEncryption, rtmps, rtmpServerKey,
                     rtmpServerCert, srt, webrtc, api, metrics, transports, readTimeout,
-                    writeTimeout, writeQueueSize, serverKey, serverCert, users, paths, gopCache,
-                    limits);
+                    writeTimeout, writeQueueSize, users, paths, gopCache,
+                    limits, tls);
         } catch (BadValue e) {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
             return null;

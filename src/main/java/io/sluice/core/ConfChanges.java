@@ -1,6 +1,7 @@
 package io.sluice.core;
 
 import io.sluice.conf.Conf;
+import io.sluice.conf.TlsConf;
 import java.lang.reflect.RecordComponent;
 import java.util.EnumSet;
 import java.util.Map;
@@ -29,8 +30,6 @@ final class ConfChanges {
             Map.entry("rtspAddress", EnumSet.of(Part.RTSP)),
             Map.entry("rtpAddress", EnumSet.of(Part.RTSP)),
             Map.entry("rtcpAddress", EnumSet.of(Part.RTSP)),
-            Map.entry("serverKey", EnumSet.of(Part.RTSP)),
-            Map.entry("serverCert", EnumSet.of(Part.RTSP)),
             Map.entry("rtspTransports", EnumSet.of(Part.LIVE)),
             Map.entry("rtmpAddress", EnumSet.of(Part.RTMP)),
             Map.entry("rtmpEncryption", EnumSet.of(Part.RTMP)),
@@ -52,30 +51,50 @@ final class ConfChanges {
             Map.entry("gopCache", EnumSet.of(Part.LIVE)),
             // read at each accept, request and path creation (servers hold a supplier of the current limits):
             // a lower limit refuses new connections and keeps the ones already open
-            Map.entry("limits", EnumSet.of(Part.LIVE)));
+            Map.entry("limits", EnumSet.of(Part.LIVE)),
+            // a changed key or certificate file path restarts the listener that serves it (see TLS_EFFECTS)
+            Map.entry("tls", EnumSet.noneOf(Part.class)));
+
+    /**
+     * The parts each TLS setting touches (components of {@link TlsConf}): only the listener it encrypts
+     * restarts. The files' contents are read when a listener starts; a renewed certificate written over the
+     * same path takes effect on the next change that restarts it.
+     */
+    static final Map<String, Set<Part>> TLS_EFFECTS = Map.of(
+            "rtsp", EnumSet.of(Part.RTSP),
+            "rtspsAddress", EnumSet.of(Part.RTSP),
+            "api", EnumSet.of(Part.API),
+            "metrics", EnumSet.of(Part.METRICS),
+            "webrtc", EnumSet.of(Part.WEBRTC));
 
     private ConfChanges() {
     }
 
     /** The parts a change from {@code old} to {@code next} touches; an unclassified change touches all. */
     static Set<Part> between(Conf old, Conf next) {
+        Set<Part> out = changed(Conf.class, old, next, EFFECTS);
+        out.addAll(changed(TlsConf.class, old.tls(), next.tls(), TLS_EFFECTS));
+        return out;
+    }
+
+    private static <R extends Record> Set<Part> changed(Class<R> type, R old, R next, Map<String, Set<Part>> effects) {
         Set<Part> out = EnumSet.noneOf(Part.class);
-        for (RecordComponent c : Conf.class.getRecordComponents()) {
+        for (RecordComponent c : type.getRecordComponents()) {
             Object a = value(c, old);
             Object b = value(c, next);
             if (!Objects.equals(a, b)) {
-                Set<Part> e = EFFECTS.get(c.getName());
+                Set<Part> e = effects.get(c.getName());
                 out.addAll(e == null ? EnumSet.allOf(Part.class) : e);
             }
         }
         return out;
     }
 
-    private static Object value(RecordComponent c, Conf conf) {
+    private static Object value(RecordComponent c, Record conf) {
         try {
             return c.getAccessor().invoke(conf);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read Conf." + c.getName(), e);
+            throw new IllegalStateException("cannot read " + conf.getClass().getSimpleName() + "." + c.getName(), e);
         }
     }
 }

@@ -5,7 +5,9 @@ import io.sluice.net.NetLoops;
 import io.sluice.net.http.HttpListener;
 import io.sluice.net.http.HttpReply;
 import io.sluice.net.http.HttpRequest;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +21,12 @@ import java.util.Map;
 final class MetricsServer implements AutoCloseable {
     private final HttpListener listener;
 
-    MetricsServer(String address, NetLoops loops, MetricsEndpoint endpoint) {
+    /** @param tls HTTPS only when not null (metricsEncryption: yes) */
+    MetricsServer(String address, NetLoops loops, MetricsEndpoint endpoint, SslContext tls, Duration handshakeTimeout) {
         this.listener = new HttpListener("metrics", address, loops, req -> reply(endpoint.handle(request(req))));
+        if (tls != null) {
+            listener.useTls(tls, handshakeTimeout);
+        }
     }
 
     private static MetricsEndpoint.Request request(HttpRequest r) {

@@ -1,5 +1,6 @@
 package io.sluice.core;
 
+import io.netty.handler.ssl.SslContext;
 import io.sluice.api.ApiServer;
 import io.sluice.auth.Authorizer;
 import io.sluice.auth.ConfAuthorizer;
@@ -7,6 +8,7 @@ import io.sluice.conf.Conf;
 import io.sluice.conf.ConfDocument;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
+import io.sluice.conf.TlsServerConf;
 import io.sluice.control.Control;
 import io.sluice.core.ConfChanges.Part;
 import io.sluice.forward.Dest;
@@ -20,6 +22,8 @@ import io.sluice.metrics.MetricsEndpoint;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
+import io.sluice.net.ServerTls;
+import io.sluice.net.TlsFileException;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
@@ -159,16 +163,25 @@ public final class Server implements AutoCloseable {
     }
 
     private ApiServer startApi(Conf c) throws Exception {
-        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuthorizer), ApiServer::start);
-        LOG.info("API and status page on http://{}/ (port {})", c.apiAddress(), s.port());
+        SslContext tls = https("api", c.tls().api());
+        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuthorizer, tls,
+                c.limits().handshakeTimeout()), ApiServer::start);
+        LOG.info("API and status page on {}://{}/ (port {})", tls != null ? "https" : "http", c.apiAddress(), s.port());
         return s;
     }
 
     private MetricsServer startMetrics(Conf c) throws Exception {
-        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, apiAuthorizer)),
-                MetricsServer::start);
-        LOG.info("Prometheus metrics on http://{}/metrics (port {})", c.metricsAddress(), s.port());
+        SslContext tls = https("metrics", c.tls().metrics());
+        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, apiAuthorizer),
+                tls, c.limits().handshakeTimeout()), MetricsServer::start);
+        LOG.info("Prometheus metrics on {}://{}/metrics (port {})", tls != null ? "https" : "http", c.metricsAddress(),
+                s.port());
         return s;
+    }
+
+    /** The TLS context of an HTTP server whose encryption is on, else null; prefix names its keys ("api"). */
+    private static SslContext https(String prefix, TlsServerConf tls) throws TlsFileException {
+        return tls.encryption().tls() ? ServerTls.context(prefix, tls) : null;
     }
 
     /**

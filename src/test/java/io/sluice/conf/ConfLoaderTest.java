@@ -222,7 +222,7 @@ class ConfLoaderTest {
         assertThat(conf.readTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(conf.writeTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(conf.writeQueueSize()).isEqualTo(1024);
-        assertThat(conf.serverCert()).isEqualTo("/etc/c.pem");
+        assertThat(conf.tls().rtsp().serverCert()).isEqualTo("/etc/c.pem");
         assertThat(conf.rtcpAddress()).isEqualTo(":8001");
     }
 

@@ -30,4 +30,26 @@ class ConfChangesTest {
                 .containsExactly(Part.LIVE);
         assertThat(ConfChanges.between(c, d.withPath("b", Map.of(), "t").conf())).containsExactly(Part.PATHS);
     }
+
+    @Test
+    void everyTlsSettingSaysWhatItAffects() {
+        assertThat(ConfChanges.TLS_EFFECTS.keySet()).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(io.sluice.conf.TlsConf.class.getRecordComponents()).map(RecordComponent::getName).toList());
+    }
+
+    @Test
+    void aTlsSettingRestartsOnlyTheListenerItEncrypts() throws Exception {
+        ConfDocument d = ConfDocument.parse("rtspAddress: :8554\n", "t.yml");
+        Conf c = d.conf();
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("rtspsAddress", ":9322"), "t").conf()))
+                .containsExactly(Part.RTSP);
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("rtspEncryption", "optional",
+                "rtspServerKey", "/k.pem", "rtspServerCert", "/c.pem"), "t").conf())).containsExactly(Part.RTSP);
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("apiEncryption", "yes",
+                "apiServerKey", "/k.pem", "apiServerCert", "/c.pem"), "t").conf())).containsExactly(Part.API);
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("metricsServerKey", "/k.pem"), "t").conf()))
+                .containsExactly(Part.METRICS);
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("webrtcServerCert", "/c.pem"), "t").conf()))
+                .containsExactly(Part.WEBRTC);
+    }
 }

@@ -7,10 +7,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.conf.Addresses;
 import io.sluice.net.NetLoops;
+import io.sluice.net.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -47,6 +49,9 @@ public final class HttpListener implements AutoCloseable {
     private final ChannelGroup conns;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel listener;
+    /** Null for plain HTTP. */
+    private SslContext tls;
+    private Duration handshakeTimeout;
 
     /**
      * @param name names the threads ("sluice-NAME-http-N") and starts log lines, e.g. "api"
@@ -79,6 +84,25 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /**
+     * Serves HTTPS instead of HTTP on the address (one port is either, as in mediamtx): TLS goes first in
+     * every connection's pipeline, and a client that has not finished its handshake within
+     * {@code handshakeTimeout} is closed. Call before {@link #start()}.
+     */
+    public HttpListener useTls(SslContext context, Duration handshakeTimeout) {
+        if (listener != null) {
+            throw new IllegalStateException(name + " HTTP listener on " + address + " already started");
+        }
+        this.tls = java.util.Objects.requireNonNull(context, "context");
+        this.handshakeTimeout = java.util.Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        return this;
+    }
+
+    /** Whether this listener serves HTTPS. */
+    public boolean tls() {
+        return tls != null;
+    }
+
+    /**
      * Binds the listener.
      *
      * @throws IOException naming the address when it is taken or cannot be bound
@@ -98,6 +122,9 @@ public final class HttpListener implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             conns.add(ch);
+                            if (tls != null) {
+                                ch.pipeline().addLast(ServerTls.handler(tls, ch, handshakeTimeout));
+                            }
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
                                     new HttpServerCodec(),
@@ -110,7 +137,8 @@ public final class HttpListener implements AutoCloseable {
         } catch (Exception e) { // Netty rethrows the bind failure (a checked BindException) undeclared
             throw new IOException(name + " HTTP: cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        LOG.info("{} HTTP listener on {}", name, HttpRequest.text((InetSocketAddress) listener.localAddress()));
+        LOG.info("{} {} listener on {}", name, tls != null ? "HTTPS" : "HTTP",
+                HttpRequest.text((InetSocketAddress) listener.localAddress()));
     }
 
     /** The bound port, or -1 before {@link #start()} (useful when configured as port 0). */

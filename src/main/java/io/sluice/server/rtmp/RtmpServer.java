@@ -8,20 +8,19 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
 import io.sluice.net.NetLoops;
+import io.sluice.net.ServerTls;
+import io.sluice.net.TlsFileException;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpChunkEncoder;
 import io.sluice.protocol.rtmp.RtmpServerHandshaker;
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,20 +50,16 @@ public final class RtmpServer implements AutoCloseable {
     }
 
     /** Binds the listeners; throws when an address is taken or the TLS files cannot be read. */
-    public void start() throws InterruptedException, SSLException {
+    public void start() throws InterruptedException, TlsFileException {
+        // the files first: a bad key fails start-up before anything is bound
+        SslContext ssl = conf.rtmpEncryption().tls()
+                ? ServerTls.context("rtmpServerKey", conf.rtmpServerKey(), "rtmpServerCert", conf.rtmpServerCert())
+                : null;
         if (conf.rtmpEncryption().plain()) {
             plain = bind(conf.rtmpAddress(), null);
             LOG.info("RTMP listener on {}", plain.localAddress());
         }
-        if (conf.rtmpEncryption().tls()) {
-            SslContext ssl;
-            try {
-                ssl = SslContextBuilder.forServer(new File(conf.rtmpServerCert()), new File(conf.rtmpServerKey()))
-                        .build();
-            } catch (SSLException | IllegalArgumentException e) {
-                throw new SSLException("RTMPS: cannot use rtmpServerCert '" + conf.rtmpServerCert()
-                        + "' / rtmpServerKey '" + conf.rtmpServerKey() + "': " + e.getMessage(), e);
-            }
+        if (ssl != null) {
             tls = bind(conf.rtmpsAddress(), ssl);
             LOG.info("RTMPS listener on {}", tls.localAddress());
         }
@@ -81,7 +76,7 @@ public final class RtmpServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         conns.add(ch);
                         if (ssl != null) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            ch.pipeline().addLast(ServerTls.handler(ssl, ch, conf.limits().handshakeTimeout()));
                         }
                         ch.pipeline().addLast(new RtmpServerHandshaker(), new RtmpChunkEncoder(),
                                 new RtmpConn(RtmpServer.this, ssl != null));

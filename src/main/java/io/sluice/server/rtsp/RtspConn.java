@@ -58,6 +58,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     static final String REALM = "sluice";
 
     private final RtspServer server;
+    /** Came in on the RTSPS listener: sessions are labelled rtsps, and RTP may only go interleaved in the TLS stream. */
+    private final boolean tls;
     private final String nonce = HexFormat.of().formatHex(randomBytes(16));
     private ChannelHandlerContext ctx;
     private String remote = "?";
@@ -72,8 +74,27 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     /** Set when the current request's refusal was counted (and so logged) by the path manager's Refusals. */
     private boolean refusalCounted;
 
-    RtspConn(RtspServer server) {
+    RtspConn(RtspServer server, boolean tls) {
         this.server = server;
+        this.tls = tls;
+    }
+
+    private String protocol() {
+        return tls ? "rtsps" : "rtsp";
+    }
+
+    /**
+     * Whether this connection may carry RTP this way. Over RTSPS only interleaved TCP: UDP would send the
+     * media in clear beside the encrypted control channel (as mediamtx, which refuses it the same way).
+     */
+    private boolean accepts(RtspTransportHeader t) {
+        if (t.multicast()) {
+            return false;
+        }
+        if (tls) {
+            return t.lower() == RtspTransportHeader.Lower.TCP;
+        }
+        return t.lower() == RtspTransportHeader.Lower.TCP ? server.tcpAllowed() : server.udpAllowed();
     }
 
     private static byte[] randomBytes(int n) {
@@ -334,14 +355,15 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         }
         RtspTransportHeader chosen = null;
         for (RtspTransportHeader t : RtspTransportHeader.parseAll(transportValue)) {
-            if (!t.multicast() && (t.lower() == RtspTransportHeader.Lower.TCP ? server.tcpAllowed() : server.udpAllowed())) {
+            if (accepts(t)) {
                 chosen = t;
                 break;
             }
         }
         if (chosen == null) {
             throw new Refusal(status(461, "Unsupported Transport",
-                    "transport not accepted: " + transportValue + "; accepted: " + server.acceptedTransports()));
+                    "transport not accepted: " + transportValue + "; accepted: "
+                            + (tls ? "RTP/AVP/TCP (interleaved in the TLS stream)" : server.acceptedTransports())));
         }
         String answer;
         if (chosen.lower() == RtspTransportHeader.Lower.TCP) {
@@ -387,7 +409,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         boolean udp = s.usesUdp();
         try {
             s.publisher = server.paths().publish(s.pathName, s.desc, udp ? server.udp().loop() : ctx.channel().eventLoop(),
-                    "rtspSession " + remote);
+                    protocol() + "Session " + remote);
         } catch (PathException e) {
             throw new Refusal(pathError(e));
         }
@@ -401,7 +423,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             }
         }
         s.touch();
-        s.registration = server.sessions().register("rtsp", SessionRegistry.Role.PUBLISH, s.pathName, remote, s.user,
+        s.registration = server.sessions().register(protocol(), SessionRegistry.Role.PUBLISH, s.pathName, remote, s.user,
                 s.publisher.stream()::bytesIn, this::kick);
         LOG.info("[rtsp session {}] publishing to '{}' over {}", s.id, s.pathName, udp ? "UDP" : "TCP");
         return ok();
@@ -455,7 +477,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         s.streamEndHook = s.readPath.onStreamEnd(() -> ctx.channel().close());
         s.readStream = stream;
         stream.addReader(s.readerQueue, true);
-        s.registration = server.sessions().register("rtsp", SessionRegistry.Role.READ, s.pathName, remote, s.user,
+        s.registration = server.sessions().register(protocol(), SessionRegistry.Role.READ, s.pathName, remote, s.user,
                 s.readerQueue::bytesOut, this::kick);
         LOG.info("[rtsp session {}] {} reading '{}' over {}", s.id, remote, s.pathName, udp ? "UDP" : "TCP");
     }
@@ -576,7 +598,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
 
     /** The response for a refusal of the path layer; limits and bad names are counted. */
     private RtspResponse pathError(PathException e) {
-        refusalCounted = server.paths().countRefusal("rtsp", remote, e);
+        refusalCounted = server.paths().countRefusal(protocol(), remote, e);
         return switch (e.reason()) {
             case NOT_CONFIGURED, NO_STREAM -> status(404, "Not Found", e.getMessage());
             case BUSY -> status(403, "Forbidden", e.getMessage());

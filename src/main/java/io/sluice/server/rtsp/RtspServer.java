@@ -7,12 +7,16 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
+import io.sluice.conf.Encryption;
 import io.sluice.conf.RtspTransport;
 import io.sluice.net.NetLoops;
+import io.sluice.net.ServerTls;
+import io.sluice.net.TlsFileException;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtsp.RtspDecoder;
@@ -24,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * RtspServer accepts RTSP publishers (ANNOUNCE/RECORD) and readers (DESCRIBE/PLAY) over TCP and UDP
- * on the configured addresses.
+ * on the configured addresses, and RTSPS (RTSP over TLS, RTP interleaved in the TLS stream) on
+ * {@code rtspsAddress} when {@code rtspEncryption} asks for it. Both listeners are built by
+ * {@link #bind}; a connection only knows whether it came in over TLS.
  */
 public final class RtspServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtspServer.class);
@@ -38,6 +44,7 @@ public final class RtspServer implements AutoCloseable {
     private final ChannelGroup conns = new DefaultChannelGroup("rtsp", GlobalEventExecutor.INSTANCE);
     private RtspUdp udp;
     private Channel listener;
+    private Channel tlsListener;
 
     /** @param auth the authorizer in force, asked on every request (a reload may replace it) */
     public RtspServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
@@ -47,14 +54,34 @@ public final class RtspServer implements AutoCloseable {
         this.auth = auth;
     }
 
-    /** Binds the TCP listener and the UDP pair; throws when an address is taken. */
-    public void start() throws InterruptedException {
+    /**
+     * Binds the listeners that rtspEncryption asks for: plain RTSP (TCP, and the UDP pair when the udp
+     * transport is accepted) and/or RTSPS. Throws when an address is taken or the TLS files cannot be used.
+     */
+    public void start() throws InterruptedException, TlsFileException {
+        Encryption enc = conf.tls().rtsp().encryption();
+        // the files first: a bad key fails start-up before anything is bound
+        SslContext ssl = enc.tls() ? ServerTls.context("rtsp", conf.tls().rtsp()) : null;
+        // RtspConn and sessions reach the UDP pair through udp() even when it is not bound (TCP only, RTSPS only)
         udp = new RtspUdp(loops, Addresses.parse(conf.rtpAddress()), Addresses.parse(conf.rtcpAddress()));
-        if (udpAllowed()) {
-            udp.start();
+        if (enc.plain()) {
+            if (udpAllowed()) {
+                udp.start();
+            }
+            listener = bind(conf.rtspAddress(), null);
+            LOG.info("RTSP listener on {}", listener.localAddress());
         }
-        InetSocketAddress addr = Addresses.parse(conf.rtspAddress());
-        listener = new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
+        if (ssl != null) {
+            tlsListener = bind(conf.tls().rtspsAddress(), ssl);
+            LOG.info("RTSPS listener on {} (key {}, certificate {})", tlsListener.localAddress(),
+                    conf.tls().rtsp().serverKey(), conf.tls().rtsp().serverCert());
+        }
+    }
+
+    /** One listener: plain when ssl is null, else TLS first in every connection's pipeline. */
+    private Channel bind(String address, SslContext ssl) throws InterruptedException {
+        InetSocketAddress addr = Addresses.parse(address);
+        return new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -62,15 +89,23 @@ public final class RtspServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         conns.add(ch);
-                        ch.pipeline().addLast(new RtspDecoder(), new RtspEncoder(), new RtspConn(RtspServer.this));
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ServerTls.handler(ssl, ch, conf.limits().handshakeTimeout()));
+                        }
+                        ch.pipeline().addLast(new RtspDecoder(), new RtspEncoder(),
+                                new RtspConn(RtspServer.this, ssl != null));
                     }
                 }).bind(addr).sync().channel();
-        LOG.info("RTSP listener on {}", listener.localAddress());
     }
 
-    /** The bound TCP port (useful when configured as port 0). */
+    /** The bound plain RTSP port (useful when configured as port 0), or -1 when only RTSPS runs. */
     public int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+        return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The bound RTSPS port, or -1 when rtspEncryption is no. */
+    public int tlsPort() {
+        return tlsListener == null ? -1 : ((InetSocketAddress) tlsListener.localAddress()).getPort();
     }
 
     /**
@@ -117,8 +152,10 @@ public final class RtspServer implements AutoCloseable {
     /** Closes the listener and every connection (sessions end, publishers unpublish). */
     @Override
     public void close() {
-        if (listener != null) {
-            listener.close().awaitUninterruptibly();
+        for (Channel c : new Channel[] {listener, tlsListener}) {
+            if (c != null) {
+                c.close().awaitUninterruptibly();
+            }
         }
         conns.close().awaitUninterruptibly();
         if (udp != null) {

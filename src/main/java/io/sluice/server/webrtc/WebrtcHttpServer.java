@@ -7,10 +7,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.conf.Addresses;
 import io.sluice.net.NetLoops;
+import io.sluice.net.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -46,6 +48,9 @@ public final class WebrtcHttpServer implements AutoCloseable {
     private final ChannelGroup conns = new DefaultChannelGroup("webrtc-http", GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel listener;
+    /** Null for plain HTTP. */
+    private SslContext tls;
+    private Duration handshakeTimeout;
 
     /** @param address listen address, e.g. ":8889" or "127.0.0.1:0" */
     WebrtcHttpServer(String address, NetLoops loops, WebrtcSessions sessions) {
@@ -58,6 +63,18 @@ public final class WebrtcHttpServer implements AutoCloseable {
         this.loops = loops;
         this.router = new WebrtcHttpRouter(sessions);
         this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * Serves HTTPS instead of HTTP (webrtcEncryption: yes); browsers allow WHIP capture pages only from
+     * https origins other than localhost. Call before {@link #start()}.
+     */
+    void useTls(SslContext context, Duration handshakeTimeout) {
+        if (listener != null) {
+            throw new IllegalStateException("WebRTC HTTP server on " + address + " already started");
+        }
+        this.tls = java.util.Objects.requireNonNull(context, "context");
+        this.handshakeTimeout = java.util.Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     }
 
     /**
@@ -80,6 +97,9 @@ public final class WebrtcHttpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             conns.add(ch);
+                            if (tls != null) {
+                                ch.pipeline().addLast(ServerTls.handler(tls, ch, handshakeTimeout));
+                            }
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
                                     new HttpServerCodec(),
@@ -92,7 +112,7 @@ public final class WebrtcHttpServer implements AutoCloseable {
         } catch (Exception e) { // Netty rethrows the bind failure (a checked BindException) undeclared
             throw new IOException("WebRTC HTTP: cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        LOG.info("WebRTC HTTP listener (WHIP/WHEP) on {}", listener.localAddress());
+        LOG.info("WebRTC {} listener (WHIP/WHEP) on {}", tls != null ? "HTTPS" : "HTTP", listener.localAddress());
     }
 
     /** The bound port, or -1 before {@link #start()} (useful when configured as port 0). */

@@ -2,7 +2,10 @@ package io.sluice.server.webrtc;
 
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.AuthAction;
+import io.netty.handler.ssl.SslContext;
 import io.sluice.conf.Conf;
+import io.sluice.conf.TlsServerConf;
+import io.sluice.net.ServerTls;
 import io.sluice.conf.PathConf;
 import io.sluice.net.NetLoops;
 import io.sluice.net.webrtc.DtlsCertificate;
@@ -67,11 +70,18 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
 
     /** Binds the UDP port, then the HTTP server; throws naming the address that is taken. */
     public void start() throws Exception {
+        TlsServerConf https = conf.tls().webrtc();
+        // the files first: a bad key fails start-up before anything is bound
+        SslContext tls = https.encryption().tls() ? ServerTls.context("webrtc", https) : null;
         mux = new WebrtcUdpMux(conf.webrtc().localUdpAddress(), conf.webrtc().additionalHosts());
         mux.start();
         http = new WebrtcHttpServer(conf.webrtc().address(), loops, this);
+        if (tls != null) {
+            http.useTls(tls, conf.limits().handshakeTimeout());
+        }
         http.start();
-        LOG.info("WebRTC server on {} (HTTP, WHIP/WHEP), ICE on UDP {}", conf.webrtc().address(), mux.port());
+        LOG.info("WebRTC server on {} ({}, WHIP/WHEP), ICE on UDP {}", conf.webrtc().address(),
+                tls != null ? "HTTPS" : "HTTP", mux.port());
     }
 
     public int httpPort() {
