@@ -2,9 +2,12 @@ package io.sluice.api;
 
 import io.sluice.auth.Authorizer;
 import io.sluice.control.Control;
+import io.sluice.conf.LimitsConf;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.http.HttpListener;
 import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * ApiServer is the control-plane HTTP API (mediamtx v3 style JSON under {@code /v3/}) and the status page
@@ -17,6 +20,12 @@ public final class ApiServer implements AutoCloseable {
     /** @param address listen address, e.g. ":9997" or "127.0.0.1:0" */
     public ApiServer(String address, NetLoops loops, Control control, Authorizer auth) {
         this.listener = new HttpListener("api", address, loops, new ApiHandler(control, auth));
+    }
+
+    /** With the server's connection, deadline and size limits (read at each accept), refusals counted as "api". */
+    public ApiServer(String address, NetLoops loops, Control control, Authorizer auth, Supplier<LimitsConf> limits,
+            Refusals refusals) {
+        this.listener = new HttpListener("api", address, loops, new ApiHandler(control, auth), limits, refusals);
     }
 
     /**

@@ -128,19 +128,19 @@ public final class Server implements AutoCloseable {
     }
 
     private RtspServer startRtsp(Conf c) throws Exception {
-        return started(new RtspServer(c, loops, paths, this::authorizer), RtspServer::start);
+        return started(new RtspServer(c, loops, paths, this::authorizer, refusals), RtspServer::start);
     }
 
     private RtmpServer startRtmp(Conf c) throws Exception {
-        return started(new RtmpServer(c, loops, paths, this::authorizer), RtmpServer::start);
+        return started(new RtmpServer(c, loops, paths, this::authorizer, refusals), RtmpServer::start);
     }
 
     private SrtServer startSrt(Conf c) throws Exception {
-        return started(new SrtServer(c, loops, paths, this::authorizer), SrtServer::start);
+        return started(new SrtServer(c, loops, paths, this::authorizer, refusals), SrtServer::start);
     }
 
     private WebrtcServer startWebrtc(Conf c) throws Exception {
-        return started(new WebrtcServer(c, loops, paths, dtlsCert, this::authorizer), WebrtcServer::start);
+        return started(new WebrtcServer(c, loops, paths, dtlsCert, this::authorizer, refusals), WebrtcServer::start);
     }
 
     private interface Start<T> {
@@ -159,13 +159,14 @@ public final class Server implements AutoCloseable {
     }
 
     private ApiServer startApi(Conf c) throws Exception {
-        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuthorizer), ApiServer::start);
+        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuthorizer, this::limits, refusals), ApiServer::start);
         LOG.info("API and status page on http://{}/ (port {})", c.apiAddress(), s.port());
         return s;
     }
 
     private MetricsServer startMetrics(Conf c) throws Exception {
-        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, apiAuthorizer)),
+        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, apiAuthorizer),
+                this::limits, refusals),
                 MetricsServer::start);
         LOG.info("Prometheus metrics on http://{}/metrics (port {})", c.metricsAddress(), s.port());
         return s;
@@ -281,6 +282,11 @@ public final class Server implements AutoCloseable {
     /** Reloads from the file the configuration came from (hot reload); see {@link Control}. */
     public ControlImpl reloader() {
         return control;
+    }
+
+    /** The limits in force now: listeners read them at each accept, so a reload applies without a restart. */
+    private io.sluice.conf.LimitsConf limits() {
+        return conf.limits();
     }
 
     public Refusals refusals() {

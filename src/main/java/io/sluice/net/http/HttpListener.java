@@ -10,7 +10,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.conf.Addresses;
+import io.sluice.conf.LimitsConf;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
-    /** Enough for any config body; bigger requests get 413. */
+    /** Enough for any config body; bigger requests get 413 (the configured maxBodyBytes applies too). */
     public static final int MAX_BODY = 1 << 20;
     /** A status page polls every second; a minute of silence means the client has gone. */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -43,6 +47,7 @@ public final class HttpListener implements AutoCloseable {
     private final HttpHandler handler;
     private final int maxBody;
     private final Duration idleTimeout;
+    private final ConnectionLimiter limiter;
     private final ExecutorService calls;
     private final ChannelGroup conns;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,9 +61,31 @@ public final class HttpListener implements AutoCloseable {
         this(name, address, loops, handler, MAX_BODY, IDLE_TIMEOUT);
     }
 
-    /** With another body limit and idle timeout (tests). */
+    /**
+     * With the server's limits: connections per listener and per address, the request deadline, header
+     * and body sizes, all read at each accept from {@code limits}, and refusals counted in {@code refusals}
+     * under the protocol label {@code name}.
+     */
+    public HttpListener(String name, String address, NetLoops loops, HttpHandler handler,
+            Supplier<LimitsConf> limits, Refusals refusals) {
+        this(name, address, loops, handler, Integer.MAX_VALUE, IDLE_TIMEOUT, limiter(name, limits, refusals));
+    }
+
+    /** With another body limit and idle timeout (tests), and the default limits counted on their own. */
     public HttpListener(String name, String address, NetLoops loops, HttpHandler handler, int maxBody,
             Duration idleTimeout) {
+        this(name, address, loops, handler, maxBody, idleTimeout, limiter(name, () -> LimitsConf.DEFAULT,
+                new Refusals()));
+    }
+
+    /** An HTTP listener's limiter: 503 with Connection: close, and a deadline for every request. */
+    public static ConnectionLimiter limiter(String name, Supplier<LimitsConf> limits, Refusals refusals) {
+        return new ConnectionLimiter(name, limits, refusals, ConnectionLimiter.Refusal.HTTP_503,
+                ConnectionLimiter.Deadline.EACH_REQUEST);
+    }
+
+    private HttpListener(String name, String address, NetLoops loops, HttpHandler handler, int maxBody,
+            Duration idleTimeout, ConnectionLimiter limiter) {
         if (maxBody < 0) {
             throw new IllegalArgumentException("maxBody " + maxBody + " is negative");
         }
@@ -71,6 +98,7 @@ public final class HttpListener implements AutoCloseable {
         this.handler = handler;
         this.maxBody = maxBody;
         this.idleTimeout = idleTimeout;
+        this.limiter = limiter;
         this.calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
                 .name("sluice-" + name + "-http-", 0)
                 .uncaughtExceptionHandler((t, e) -> LOG.error("{}: uncaught in {}", name, t.getName(), e))
@@ -97,12 +125,14 @@ public final class HttpListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            limiter.install(ch);
                             conns.add(ch);
+                            LimitsConf l = limiter.limits();
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                                    new HttpServerCodec(),
-                                    new HttpConn.BodyLimit(name, maxBody),
-                                    new HttpConn(name, handler, calls));
+                                    codec(l),
+                                    new HttpConn.BodyLimit(limiter, Math.min(maxBody, l.maxBodyBytes())),
+                                    new HttpConn(name, handler, calls, limiter));
                         }
                     }).bind(addr).sync().channel();
         } catch (InterruptedException e) {
@@ -111,6 +141,11 @@ public final class HttpListener implements AutoCloseable {
             throw new IOException(name + " HTTP: cannot listen on " + address + ": " + e.getMessage(), e);
         }
         LOG.info("{} HTTP listener on {}", name, HttpRequest.text((InetSocketAddress) listener.localAddress()));
+    }
+
+    /** A server codec whose request line and header section are each bounded by maxHeaderBytes (431 past it). */
+    public static HttpServerCodec codec(LimitsConf l) {
+        return new HttpServerCodec(l.maxHeaderBytes(), l.maxHeaderBytes(), 8192);
     }
 
     /** The bound port, or -1 before {@link #start()} (useful when configured as port 0). */

@@ -9,11 +9,14 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpChunkEncoder;
@@ -39,12 +42,14 @@ public final class RtmpServer implements AutoCloseable {
     private final PathManager paths;
     private final Supplier<Authorizer> auth;
     private final ChannelGroup conns = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
+    private final Refusals refusals;
     private Channel plain;
     private Channel tls;
 
     /** @param auth the authorizer in force, asked on every publish and play (a reload may replace it) */
-    public RtmpServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
+    public RtmpServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth, Refusals refusals) {
         this.conf = conf;
+        this.refusals = refusals;
         this.loops = loops;
         this.paths = paths;
         this.auth = auth;
@@ -72,6 +77,9 @@ public final class RtmpServer implements AutoCloseable {
 
     private Channel bind(String address, SslContext ssl) throws InterruptedException {
         InetSocketAddress addr = Addresses.parse(address);
+        // RTMP has no way to refuse before its handshake: a connection over a limit is closed.
+        ConnectionLimiter limiter = new ConnectionLimiter(ssl == null ? "rtmp" : "rtmps", () -> conf.limits(),
+                refusals, ConnectionLimiter.Refusal.CLOSE, ConnectionLimiter.Deadline.FIRST_REQUEST);
         return new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -79,9 +87,14 @@ public final class RtmpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        limiter.install(ch);
                         conns.add(ch);
                         if (ssl != null) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            SslHandler h = ssl.newHandler(ch.alloc());
+                            // The guard's deadline covers the TLS handshake and counts it; Netty's own
+                            // (10 s by default) only backs it up, a little later.
+                            h.setHandshakeTimeoutMillis(conf.limits().handshakeTimeout().toMillis() + 1000);
+                            ch.pipeline().addLast(h);
                         }
                         ch.pipeline().addLast(new RtmpServerHandshaker(), new RtmpChunkEncoder(),
                                 new RtmpConn(RtmpServer.this, ssl != null));
@@ -109,6 +122,10 @@ public final class RtmpServer implements AutoCloseable {
 
     Conf conf() {
         return conf;
+    }
+
+    Refusals refusals() {
+        return refusals;
     }
 
     PathManager paths() {

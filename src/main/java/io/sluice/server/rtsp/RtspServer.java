@@ -11,13 +11,17 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
+import io.sluice.conf.LimitsConf;
 import io.sluice.conf.RtspTransport;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtsp.RtspDecoder;
 import io.sluice.protocol.rtsp.RtspEncoder;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +40,19 @@ public final class RtspServer implements AutoCloseable {
     private final PathManager paths;
     private final Supplier<Authorizer> auth;
     private final ChannelGroup conns = new DefaultChannelGroup("rtsp", GlobalEventExecutor.INSTANCE);
+    private final Refusals refusals;
+    private final ConnectionLimiter limiter;
+    /** RTSP sessions open now (publishers and readers), bounded by maxSessions. */
+    private final AtomicInteger sessionCount = new AtomicInteger();
     private RtspUdp udp;
     private Channel listener;
 
     /** @param auth the authorizer in force, asked on every request (a reload may replace it) */
-    public RtspServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
+    public RtspServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth, Refusals refusals) {
         this.conf = conf;
+        this.refusals = refusals;
+        this.limiter = new ConnectionLimiter("rtsp", () -> this.conf.limits(), refusals,
+                ConnectionLimiter.Refusal.RTSP_503, ConnectionLimiter.Deadline.FIRST_REQUEST);
         this.loops = loops;
         this.paths = paths;
         this.auth = auth;
@@ -61,8 +72,11 @@ public final class RtspServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        limiter.install(ch);
                         conns.add(ch);
-                        ch.pipeline().addLast(new RtspDecoder(), new RtspEncoder(), new RtspConn(RtspServer.this));
+                        LimitsConf l = conf.limits();
+                        ch.pipeline().addLast(new RtspDecoder(RtspDecoder.MAX_INTERLEAVED_BYTES, l.maxHeaderBytes(),
+                                l.maxBodyBytes()), new RtspEncoder(), new RtspConn(RtspServer.this));
                     }
                 }).bind(addr).sync().channel();
         LOG.info("RTSP listener on {}", listener.localAddress());
@@ -83,6 +97,30 @@ public final class RtspServer implements AutoCloseable {
 
     Conf conf() {
         return conf;
+    }
+
+    ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    /**
+     * Takes one session slot, or counts a MAX_SESSIONS refusal and returns false when the server already
+     * holds maxSessions RTSP sessions. Every true must be matched by one {@link #releaseSession()}.
+     */
+    boolean acquireSession(String remote) {
+        int max = conf.limits().maxSessions();
+        int n = sessionCount.incrementAndGet();
+        if (max > 0 && n > max) {
+            sessionCount.decrementAndGet();
+            refusals.refuse("rtsp", Refusals.Cause.MAX_SESSIONS, remote,
+                    "server already holds " + max + " RTSP sessions (maxSessions)");
+            return false;
+        }
+        return true;
+    }
+
+    void releaseSession() {
+        sessionCount.decrementAndGet();
     }
 
     PathManager paths() {

@@ -6,11 +6,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.conf.Addresses;
+import io.sluice.conf.LimitsConf;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
+import io.sluice.net.http.HttpListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -31,14 +34,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebrtcHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebrtcHttpServer.class);
-    /** An SDP offer with many candidates is a few KiB; this leaves room without inviting abuse. */
-    static final int MAX_BODY = 64 << 10;
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String address;
     private final NetLoops loops;
     private final WebrtcHttpRouter router;
     private final Duration idleTimeout;
+    private final ConnectionLimiter limiter;
     private final ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
             .name("sluice-webrtc-http-", 0)
             .uncaughtExceptionHandler((t, e) -> LOG.error("uncaught in {}", t.getName(), e))
@@ -52,8 +54,16 @@ public final class WebrtcHttpServer implements AutoCloseable {
         this(address, loops, sessions, IDLE_TIMEOUT);
     }
 
-    /** With another idle timeout, for tests. */
+    /** With another idle timeout and the default limits counted on their own, for tests. */
     WebrtcHttpServer(String address, NetLoops loops, WebrtcSessions sessions, Duration idleTimeout) {
+        this(address, loops, sessions, idleTimeout, HttpListener.limiter("webrtc", () -> LimitsConf.DEFAULT,
+                new Refusals()));
+    }
+
+    /** @param limiter the listener's connection limits, request deadline and size limits */
+    WebrtcHttpServer(String address, NetLoops loops, WebrtcSessions sessions, Duration idleTimeout,
+            ConnectionLimiter limiter) {
+        this.limiter = limiter;
         this.address = address;
         this.loops = loops;
         this.router = new WebrtcHttpRouter(sessions);
@@ -79,12 +89,14 @@ public final class WebrtcHttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            limiter.install(ch);
                             conns.add(ch);
+                            LimitsConf l = limiter.limits();
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                                    new HttpServerCodec(),
-                                    new WebrtcHttpHandler.BodyLimit(MAX_BODY),
-                                    new WebrtcHttpHandler(router, calls));
+                                    HttpListener.codec(l),
+                                    new WebrtcHttpHandler.BodyLimit(limiter, l.maxBodyBytes()),
+                                    new WebrtcHttpHandler(router, calls, limiter));
                         }
                     }).bind(addr).sync().channel();
         } catch (InterruptedException e) {
