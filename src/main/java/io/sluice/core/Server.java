@@ -310,6 +310,11 @@ public final class Server implements AutoCloseable {
     }
 
     /** The API's bound port (tests use port 0), or -1 when it is not running. */
+    /** SRT connections the SRT listener holds now (its connection-limit count); 0 when SRT is off. */
+    public synchronized int srtConnections() {
+        return srt == null ? 0 : srt.connections();
+    }
+
     public synchronized int apiPort() {
         return api == null ? -1 : api.port();
     }

@@ -210,6 +210,56 @@ class LimitsIT {
         }
     }
 
+    /**
+     * SRT: libsrt runs the handshake, and the listen callback refuses a caller over maxConnectionsPerIP with
+     * SRT_REJX_OVERLOAD. Eight srt-live-transmit publishers that send nothing hold the slots (until readTimeout),
+     * the ninth is refused in its handshake and counted.
+     */
+    @Test
+    void srtCallersOverThePerAddressLimitAreRefusedInTheHandshake() throws Exception {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start("maxConnectionsPerIP: %d\nreadTimeout: 30s\n".formatted(PER_IP)
+                + "paths:\n  all_others: {}\n")) {
+            List<Peer> callers = new ArrayList<>();
+            try {
+                for (int i = 1; i <= PER_IP; i++) {
+                    callers.add(srtCaller(sluice, "p" + i));
+                }
+                assertThat(Wait.until(() -> srtAccepted(sluice) == PER_IP, Duration.ofSeconds(20)))
+                        .as("8 callers accepted: " + srtAccepted(sluice)).isTrue();
+                Peer ninth = srtCaller(sluice, "p9");
+                callers.add(ninth);
+                assertThat(Wait.until(() -> refused(scrapeQuietly(sluice), "srt", "ip_connections") == 1,
+                        Duration.ofSeconds(15))).as(ninth.output()).isTrue();
+                // libsrt reports the listener's code as "Application-defined rejection reason"
+                assertThat(ninth.awaitLine("REJECT", Duration.ofSeconds(10))).as(ninth.output()).isTrue();
+                System.out.println("9th SRT caller: " + ninth.output());
+                assertThat(srtAccepted(sluice)).isEqualTo(PER_IP);
+            } finally {
+                callers.forEach(Peer::close);
+            }
+        }
+    }
+
+    /** An srt-live-transmit caller publishing to {@code path} from a pipe that stays silent, bounded in time. */
+    private static Peer srtCaller(SluiceUnderTest sluice, String path) throws IOException {
+        String url = sluice.srt() + "?streamid=publish:" + path;
+        return Peer.command("srt-caller " + path, Map.of(), List.of("bash", "-c",
+                "sleep 40 | timeout -k 2 40 srt-live-transmit -a no -v file://con \"$1\" 2>&1", "srt", url));
+    }
+
+    /** SRT connections the server holds now, from its per-listener count (publishers that sent nothing included). */
+    private static int srtAccepted(SluiceUnderTest sluice) {
+        return sluice.server().srtConnections();
+    }
+
+    private static String scrapeQuietly(SluiceUnderTest sluice) {
+        try {
+            return scrape(sluice);
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
     /** A connection from the abuser's address. */
     private static Socket abuser(int port) throws IOException {
         Socket s = new Socket();

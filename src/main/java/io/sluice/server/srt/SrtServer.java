@@ -90,6 +90,11 @@ public final class SrtServer implements AutoCloseable {
         threads.execute(this::acceptLoop);
     }
 
+    /** Accepted connections open now (what maxConnections and maxConnectionsPerIP count). */
+    public int connections() {
+        return limiter.open();
+    }
+
     /** The bound UDP port, or -1 when SRT is off. */
     public int port() {
         return listener == null ? -1 : listener.port();
