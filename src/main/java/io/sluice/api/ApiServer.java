@@ -2,11 +2,13 @@ package io.sluice.api;
 
 import io.sluice.auth.Authorizer;
 import io.sluice.control.Control;
+import io.sluice.conf.LimitsConf;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.http.HttpListener;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * ApiServer is the control-plane HTTP API (mediamtx v3 style JSON under {@code /v3/}) and the status page
@@ -22,15 +24,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Serving HTTPS only when {@code tls} is not null (apiEncryption: yes).
-     *
-     * @param handshakeTimeout how long a client may take over its TLS handshake
+     * With the server's connection, deadline and size limits (read at each accept), refusals counted as
+     * "api", and HTTPS only when {@code tls} is not null (apiEncryption: yes; the TLS handshake has the
+     * limits' handshakeTimeout).
      */
-    public ApiServer(String address, NetLoops loops, Control control, Authorizer auth, SslContext tls,
-            Duration handshakeTimeout) {
-        this(address, loops, control, auth);
+    public ApiServer(String address, NetLoops loops, Control control, Authorizer auth, Supplier<LimitsConf> limits,
+            Refusals refusals, SslContext tls) {
+        this.listener = new HttpListener("api", address, loops, new ApiHandler(control, auth), limits, refusals);
         if (tls != null) {
-            listener.useTls(tls, handshakeTimeout);
+            listener.useTls(tls, limits.get().handshakeTimeout());
         }
     }
 

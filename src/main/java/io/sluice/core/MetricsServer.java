@@ -1,7 +1,9 @@
 package io.sluice.core;
 
+import io.sluice.conf.LimitsConf;
 import io.sluice.metrics.MetricsEndpoint;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.http.HttpListener;
 import io.sluice.net.http.HttpReply;
 import io.sluice.net.http.HttpRequest;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * MetricsServer mounts the {@link MetricsEndpoint} on an HTTP listener of its own ({@code metricsAddress}),
@@ -22,10 +25,12 @@ final class MetricsServer implements AutoCloseable {
     private final HttpListener listener;
 
     /** @param tls HTTPS only when not null (metricsEncryption: yes) */
-    MetricsServer(String address, NetLoops loops, MetricsEndpoint endpoint, SslContext tls, Duration handshakeTimeout) {
-        this.listener = new HttpListener("metrics", address, loops, req -> reply(endpoint.handle(request(req))));
+    MetricsServer(String address, NetLoops loops, MetricsEndpoint endpoint, Supplier<LimitsConf> limits,
+            Refusals refusals, SslContext tls) {
+        this.listener = new HttpListener("metrics", address, loops, req -> reply(endpoint.handle(request(req))),
+                limits, refusals);
         if (tls != null) {
-            listener.useTls(tls, handshakeTimeout);
+            listener.useTls(tls, limits.get().handshakeTimeout());
         }
     }
 

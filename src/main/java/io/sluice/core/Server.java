@@ -132,19 +132,19 @@ public final class Server implements AutoCloseable {
     }
 
     private RtspServer startRtsp(Conf c) throws Exception {
-        return started(new RtspServer(c, loops, paths, this::authorizer), RtspServer::start);
+        return started(new RtspServer(c, loops, paths, this::authorizer, refusals), RtspServer::start);
     }
 
     private RtmpServer startRtmp(Conf c) throws Exception {
-        return started(new RtmpServer(c, loops, paths, this::authorizer), RtmpServer::start);
+        return started(new RtmpServer(c, loops, paths, this::authorizer, refusals), RtmpServer::start);
     }
 
     private SrtServer startSrt(Conf c) throws Exception {
-        return started(new SrtServer(c, loops, paths, this::authorizer), SrtServer::start);
+        return started(new SrtServer(c, loops, paths, this::authorizer, refusals), SrtServer::start);
     }
 
     private WebrtcServer startWebrtc(Conf c) throws Exception {
-        return started(new WebrtcServer(c, loops, paths, dtlsCert, this::authorizer), WebrtcServer::start);
+        return started(new WebrtcServer(c, loops, paths, dtlsCert, this::authorizer, refusals), WebrtcServer::start);
     }
 
     private interface Start<T> {
@@ -164,8 +164,8 @@ public final class Server implements AutoCloseable {
 
     private ApiServer startApi(Conf c) throws Exception {
         SslContext tls = https("api", c.tls().api());
-        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuthorizer, tls,
-                c.limits().handshakeTimeout()), ApiServer::start);
+        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuthorizer, this::limits, refusals, tls),
+                ApiServer::start);
         LOG.info("API and status page on {}://{}/ (port {})", tls != null ? "https" : "http", c.apiAddress(), s.port());
         return s;
     }
@@ -173,7 +173,7 @@ public final class Server implements AutoCloseable {
     private MetricsServer startMetrics(Conf c) throws Exception {
         SslContext tls = https("metrics", c.tls().metrics());
         MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, apiAuthorizer),
-                tls, c.limits().handshakeTimeout()), MetricsServer::start);
+                this::limits, refusals, tls), MetricsServer::start);
         LOG.info("Prometheus metrics on {}://{}/metrics (port {})", tls != null ? "https" : "http", c.metricsAddress(),
                 s.port());
         return s;
@@ -296,6 +296,11 @@ public final class Server implements AutoCloseable {
         return control;
     }
 
+    /** The limits in force now: listeners read them at each accept, so a reload applies without a restart. */
+    private io.sluice.conf.LimitsConf limits() {
+        return conf.limits();
+    }
+
     public Refusals refusals() {
         return refusals;
     }
@@ -317,6 +322,11 @@ public final class Server implements AutoCloseable {
     }
 
     /** The API's bound port (tests use port 0), or -1 when it is not running. */
+    /** SRT connections the SRT listener holds now (its connection-limit count); 0 when SRT is off. */
+    public synchronized int srtConnections() {
+        return srt == null ? 0 : srt.connections();
+    }
+
     public synchronized int apiPort() {
         return api == null ? -1 : api.port();
     }

@@ -74,7 +74,9 @@ public final class ServerTls {
      */
     public static SslHandler handler(SslContext context, Channel ch, Duration handshakeTimeout) {
         SslHandler h = context.newHandler(ch.alloc());
-        h.setHandshakeTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        // The connection guard (ConnectionLimiter, first in the pipeline) enforces the deadline and counts
+        // it; Netty's own timeout only backs it up, a second later, for a pipeline without a guard.
+        h.setHandshakeTimeout(handshakeTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         return h;
     }
 

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,6 +17,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.sluice.net.ConnectionLimiter;
+import io.sluice.net.Refusals;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,14 +57,16 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
     private final String name;
     private final HttpHandler handler;
     private final Executor calls;
+    private final ConnectionLimiter limiter;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private boolean busy;
     private InetSocketAddress remote;
 
-    HttpConn(String name, HttpHandler handler, Executor calls) {
+    HttpConn(String name, HttpHandler handler, Executor calls, ConnectionLimiter limiter) {
         this.name = name;
         this.handler = handler;
         this.calls = calls;
+        this.limiter = limiter;
     }
 
     @Override
@@ -74,13 +79,17 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         switch (msg) {
             case FullHttpRequest r -> {
+                ConnectionLimiter.passed(ctx.pipeline());
                 try {
                     pending.add(toPending(r));
                 } finally {
                     r.release();
                 }
             }
-            case Oversized o -> pending.add(new Pending(null, 413, o.reason(), o.keepAlive()));
+            case Oversized o -> {
+                ConnectionLimiter.passed(ctx.pipeline());
+                pending.add(new Pending(null, 413, o.reason(), o.keepAlive()));
+            }
             default -> ctx.fireChannelRead(msg);
         }
         if (!busy) {
@@ -90,6 +99,12 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
 
     private Pending toPending(FullHttpRequest r) {
         if (r.decoderResult().isFailure()) {
+            Throwable cause = r.decoderResult().cause();
+            if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException) {
+                limiter.refuse(Refusals.Cause.HEADER_TOO_LARGE, remote, cause.getMessage());
+                return new Pending(null, 431, "request line or header larger than "
+                        + limiter.limits().maxHeaderBytes() + " bytes", false);
+            }
             LOG.warn("{} HTTP from {} refused: 400 undecodable request: {}", name, HttpRequest.text(remote),
                     r.decoderResult().cause().getMessage());
             return new Pending(null, 400, "undecodable request", false);
@@ -217,21 +232,20 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
      * through the connection's queue like any other reply.
      */
     static final class BodyLimit extends HttpObjectAggregator {
-        private final String name;
+        private final ConnectionLimiter limiter;
 
-        BodyLimit(String name, int maxBody) {
+        BodyLimit(ConnectionLimiter limiter, int maxBody) {
             super(maxBody);
-            this.name = name;
+            this.limiter = limiter;
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            LOG.warn("{} HTTP from {} refused: 413 body larger than {} bytes", name,
-                    HttpRequest.text((InetSocketAddress) ctx.channel().remoteAddress()), maxContentLength());
-            // Netty's rule: a body already partly aggregated (no Content-Length) cannot be skipped
-            // reliably, so that connection closes; a declared length is skipped and the connection kept.
-            boolean keep = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
-            ctx.fireChannelRead(new Oversized("body larger than " + maxContentLength() + " bytes", keep));
+            limiter.refuse(Refusals.Cause.BODY_TOO_LARGE, ctx.channel().remoteAddress(),
+                    "413 body larger than " + maxContentLength() + " bytes");
+            // The connection closes after the 413: skipping a body the client keeps sending would hold
+            // the connection for as long as it likes, and a body not yet sent may never come.
+            ctx.fireChannelRead(new Oversized("body larger than " + maxContentLength() + " bytes", false));
         }
     }
 }

@@ -11,7 +11,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.conf.Addresses;
+import io.sluice.conf.LimitsConf;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
-    /** Enough for any config body; bigger requests get 413. */
+    /** Enough for any config body; bigger requests get 413 (the configured maxBodyBytes applies too). */
     public static final int MAX_BODY = 1 << 20;
     /** A status page polls every second; a minute of silence means the client has gone. */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -45,6 +49,8 @@ public final class HttpListener implements AutoCloseable {
     private final HttpHandler handler;
     private final int maxBody;
     private final Duration idleTimeout;
+    /** Replaced by a closing one in {@link #useTls}: a plain-text 503 means nothing to a TLS client. */
+    private ConnectionLimiter limiter;
     private final ExecutorService calls;
     private final ChannelGroup conns;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,9 +67,31 @@ public final class HttpListener implements AutoCloseable {
         this(name, address, loops, handler, MAX_BODY, IDLE_TIMEOUT);
     }
 
-    /** With another body limit and idle timeout (tests). */
+    /**
+     * With the server's limits: connections per listener and per address, the request deadline, header
+     * and body sizes, all read at each accept from {@code limits}, and refusals counted in {@code refusals}
+     * under the protocol label {@code name}.
+     */
+    public HttpListener(String name, String address, NetLoops loops, HttpHandler handler,
+            Supplier<LimitsConf> limits, Refusals refusals) {
+        this(name, address, loops, handler, Integer.MAX_VALUE, IDLE_TIMEOUT, limiter(name, limits, refusals));
+    }
+
+    /** With another body limit and idle timeout (tests), and the default limits counted on their own. */
     public HttpListener(String name, String address, NetLoops loops, HttpHandler handler, int maxBody,
             Duration idleTimeout) {
+        this(name, address, loops, handler, maxBody, idleTimeout, limiter(name, () -> LimitsConf.DEFAULT,
+                new Refusals()));
+    }
+
+    /** An HTTP listener's limiter: 503 with Connection: close, and a deadline for every request. */
+    public static ConnectionLimiter limiter(String name, Supplier<LimitsConf> limits, Refusals refusals) {
+        return new ConnectionLimiter(name, limits, refusals, ConnectionLimiter.Refusal.HTTP_503,
+                ConnectionLimiter.Deadline.EACH_REQUEST);
+    }
+
+    private HttpListener(String name, String address, NetLoops loops, HttpHandler handler, int maxBody,
+            Duration idleTimeout, ConnectionLimiter limiter) {
         if (maxBody < 0) {
             throw new IllegalArgumentException("maxBody " + maxBody + " is negative");
         }
@@ -76,6 +104,7 @@ public final class HttpListener implements AutoCloseable {
         this.handler = handler;
         this.maxBody = maxBody;
         this.idleTimeout = idleTimeout;
+        this.limiter = limiter;
         this.calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
                 .name("sluice-" + name + "-http-", 0)
                 .uncaughtExceptionHandler((t, e) -> LOG.error("{}: uncaught in {}", name, t.getName(), e))
@@ -93,6 +122,7 @@ public final class HttpListener implements AutoCloseable {
             throw new IllegalStateException(name + " HTTP listener on " + address + " already started");
         }
         this.tls = java.util.Objects.requireNonNull(context, "context");
+        this.limiter = limiter.withRefusal(ConnectionLimiter.Refusal.CLOSE);
         this.handshakeTimeout = java.util.Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         return this;
     }
@@ -121,15 +151,17 @@ public final class HttpListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            limiter.install(ch);
                             conns.add(ch);
                             if (tls != null) {
                                 ch.pipeline().addLast(ServerTls.handler(tls, ch, handshakeTimeout));
                             }
+                            LimitsConf l = limiter.limits();
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                                    new HttpServerCodec(),
-                                    new HttpConn.BodyLimit(name, maxBody),
-                                    new HttpConn(name, handler, calls));
+                                    codec(l),
+                                    new HttpConn.BodyLimit(limiter, Math.min(maxBody, l.maxBodyBytes())),
+                                    new HttpConn(name, handler, calls, limiter));
                         }
                     }).bind(addr).sync().channel();
         } catch (InterruptedException e) {
@@ -139,6 +171,11 @@ public final class HttpListener implements AutoCloseable {
         }
         LOG.info("{} {} listener on {}", name, tls != null ? "HTTPS" : "HTTP",
                 HttpRequest.text((InetSocketAddress) listener.localAddress()));
+    }
+
+    /** A server codec whose request line and header section are each bounded by maxHeaderBytes (431 past it). */
+    public static HttpServerCodec codec(LimitsConf l) {
+        return new HttpServerCodec(l.maxHeaderBytes(), l.maxHeaderBytes(), 8192);
     }
 
     /** The bound port, or -1 before {@link #start()} (useful when configured as port 0). */

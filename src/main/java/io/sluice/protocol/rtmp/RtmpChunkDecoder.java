@@ -172,7 +172,7 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
         int length = fmt <= 1 ? in.getUnsignedMedium(start + pos + 3) : cs.length;
         if (length > MAX_MESSAGE_SIZE) {
             throw new RtmpProtocolException("message length " + length + " on chunk stream " + csid
-                    + " at offset " + offset + " exceeds " + MAX_MESSAGE_SIZE);
+                    + " at offset " + offset + " exceeds " + MAX_MESSAGE_SIZE, true);
         }
         boolean extended = fmt <= 2 ? field == 0xFFFFFF : cs.extended;
         if (extended) {

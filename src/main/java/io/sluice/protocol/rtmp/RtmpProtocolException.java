@@ -12,11 +12,25 @@ import java.io.IOException;
  * reach {@code exceptionCaught} wrapped in a {@code DecoderException}; look at its cause.
  */
 public final class RtmpProtocolException extends IOException {
+    private final boolean tooLarge;
+
     public RtmpProtocolException(String message) {
+        this(message, false);
+    }
+
+    /** @param tooLarge whether a size limit (e.g. the message length bound) was exceeded, for counting */
+    public RtmpProtocolException(String message, boolean tooLarge) {
         super(message);
+        this.tooLarge = tooLarge;
     }
 
     public RtmpProtocolException(String message, Throwable cause) {
         super(message, cause);
+        this.tooLarge = false;
+    }
+
+    /** Whether a size limit was exceeded (a server counts it as a body-too-large refusal). */
+    public boolean tooLarge() {
+        return tooLarge;
     }
 }

@@ -24,14 +24,17 @@ import java.util.List;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7826#section-14">RFC 7826 §14</a>
  */
 public final class RtspDecoder extends ByteToMessageDecoder {
-    /** Longest start line plus headers. */
+    /** Longest start line plus headers, by default (a server takes maxHeaderBytes from its config). */
     public static final int MAX_HEADER_BYTES = 8 * 1024;
-    /** Largest body (SDP, parameters). */
+    /** Largest body (SDP, parameters), by default (a server takes maxBodyBytes from its config). */
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** The most either configurable limit may be: a decoder never holds more than this of one message. */
+    public static final int MAX_LIMIT_BYTES = 64 << 20;
     /** Largest interleaved payload: all that the 16-bit length field can express. */
     public static final int MAX_INTERLEAVED_BYTES = 65535;
 
     private final int maxInterleavedBytes;
+    private final int maxHeaderBytes;
     private final int maxBodyBytes;
     private boolean failed;
 
@@ -42,14 +45,31 @@ public final class RtspDecoder extends ByteToMessageDecoder {
 
     /** A decoder with tighter limits, e.g. an interleaved limit equal to the largest expected RTP packet. */
     public RtspDecoder(int maxInterleavedBytes, int maxBodyBytes) {
+        this(maxInterleavedBytes, MAX_HEADER_BYTES, Math.min(maxBodyBytes, MAX_BODY_BYTES));
+        if (maxBodyBytes > MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("maxBodyBytes " + maxBodyBytes + " out of range 0.." + MAX_BODY_BYTES);
+        }
+    }
+
+    /**
+     * A decoder with the given limits (a server's configured maxHeaderBytes and maxBodyBytes). A message
+     * over a limit fails with a {@link RtspProtocolException} of kind HEADER_TOO_LARGE (status 400) or
+     * BODY_TOO_LARGE (413).
+     */
+    public RtspDecoder(int maxInterleavedBytes, int maxHeaderBytes, int maxBodyBytes) {
         if (maxInterleavedBytes < 0 || maxInterleavedBytes > MAX_INTERLEAVED_BYTES) {
             throw new IllegalArgumentException("maxInterleavedBytes " + maxInterleavedBytes
                     + " out of range 0.." + MAX_INTERLEAVED_BYTES);
         }
-        if (maxBodyBytes < 0 || maxBodyBytes > MAX_BODY_BYTES) {
-            throw new IllegalArgumentException("maxBodyBytes " + maxBodyBytes + " out of range 0.." + MAX_BODY_BYTES);
+        if (maxHeaderBytes < 64 || maxHeaderBytes > MAX_LIMIT_BYTES) {
+            throw new IllegalArgumentException("maxHeaderBytes " + maxHeaderBytes + " out of range 64.."
+                    + MAX_LIMIT_BYTES);
+        }
+        if (maxBodyBytes < 0 || maxBodyBytes > MAX_LIMIT_BYTES) {
+            throw new IllegalArgumentException("maxBodyBytes " + maxBodyBytes + " out of range 0.." + MAX_LIMIT_BYTES);
         }
         this.maxInterleavedBytes = maxInterleavedBytes;
+        this.maxHeaderBytes = maxHeaderBytes;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -60,7 +80,7 @@ public final class RtspDecoder extends ByteToMessageDecoder {
             return;
         }
         try {
-            RtspMessage m = decodeOne(in, maxInterleavedBytes, maxBodyBytes);
+            RtspMessage m = decodeOne(in, maxInterleavedBytes, maxHeaderBytes, maxBodyBytes);
             if (m != null) {
                 out.add(m);
             }
@@ -78,7 +98,7 @@ public final class RtspDecoder extends ByteToMessageDecoder {
      * @throws RtspProtocolException on malformed input or a limit violation
      */
     public static RtspMessage decodeOne(ByteBuf in) {
-        return decodeOne(in, MAX_INTERLEAVED_BYTES, MAX_BODY_BYTES);
+        return decodeOne(in, MAX_INTERLEAVED_BYTES, MAX_HEADER_BYTES, MAX_BODY_BYTES);
     }
 
     /**
@@ -105,7 +125,7 @@ public final class RtspDecoder extends ByteToMessageDecoder {
         return out;
     }
 
-    static RtspMessage decodeOne(ByteBuf in, int maxInterleaved, int maxBody) {
+    static RtspMessage decodeOne(ByteBuf in, int maxInterleaved, int maxHeader, int maxBody) {
         while (in.isReadable()) {
             byte b = in.getByte(in.readerIndex());
             if (b != '\r' && b != '\n') {
@@ -141,11 +161,11 @@ public final class RtspDecoder extends ByteToMessageDecoder {
             throw new RtspProtocolException(String.format(
                     "invalid byte 0x%02x at start of message, expected '$' or an RTSP request/status line", first));
         }
-        int headerLen = headerLength(in, start, Math.min(readable, MAX_HEADER_BYTES));
+        int headerLen = headerLength(in, start, Math.min(readable, maxHeader));
         if (headerLen < 0) {
-            if (readable >= MAX_HEADER_BYTES) {
-                throw new RtspProtocolException("RTSP header exceeds " + MAX_HEADER_BYTES
-                        + " bytes without an empty line");
+            if (readable >= maxHeader) {
+                throw new RtspProtocolException(RtspStatus.BAD_REQUEST, RtspProtocolException.Kind.HEADER_TOO_LARGE,
+                        "RTSP header exceeds " + maxHeader + " bytes without an empty line");
             }
             return null;
         }
@@ -295,7 +315,9 @@ public final class RtspDecoder extends ByteToMessageDecoder {
                     + "\", expected a non-negative integer");
         }
         if (t.length() > 9 || Integer.parseInt(t) > maxBody) {
-            throw new RtspProtocolException("Content-Length " + abbreviate(t) + " exceeds limit of " + maxBody);
+            throw new RtspProtocolException(RtspStatus.REQUEST_ENTITY_TOO_LARGE,
+                    RtspProtocolException.Kind.BODY_TOO_LARGE,
+                    "Content-Length " + abbreviate(t) + " exceeds limit of " + maxBody);
         }
         return Integer.parseInt(t);
     }

@@ -11,15 +11,36 @@ import io.netty.handler.codec.DecoderException;
  * {@code exceptionCaught} unwrapped (as Netty's {@code HAProxyProtocolException} does).
  */
 public final class RtspProtocolException extends DecoderException {
+    /** What was wrong, so that a server can count size-limit refusals apart from malformed input. */
+    public enum Kind {
+        /** Input that breaks the protocol. */
+        MALFORMED,
+        /** A start line plus header section longer than the decoder's header limit. */
+        HEADER_TOO_LARGE,
+        /** A Content-Length above the decoder's body limit (or an interleaved frame above its limit). */
+        BODY_TOO_LARGE
+    }
+
     private final int status;
+    private final Kind kind;
 
     public RtspProtocolException(String message) {
         this(RtspStatus.BAD_REQUEST, message);
     }
 
     public RtspProtocolException(int status, String message) {
+        this(status, Kind.MALFORMED, message);
+    }
+
+    public RtspProtocolException(int status, Kind kind, String message) {
         super(message);
         this.status = status;
+        this.kind = kind;
+    }
+
+    /** What kind of violation this is. */
+    public Kind kind() {
+        return kind;
     }
 
     /** The RTSP status code that describes this error to the peer. */

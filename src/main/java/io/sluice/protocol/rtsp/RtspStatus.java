@@ -9,6 +9,7 @@ public final class RtspStatus {
     public static final int NOT_FOUND = 404;
     public static final int METHOD_NOT_ALLOWED = 405;
     public static final int NOT_ACCEPTABLE = 406;
+    public static final int REQUEST_ENTITY_TOO_LARGE = 413;
     public static final int PARAMETER_NOT_UNDERSTOOD = 451;
     public static final int NOT_ENOUGH_BANDWIDTH = 453;
     public static final int SESSION_NOT_FOUND = 454;
@@ -30,6 +31,7 @@ public final class RtspStatus {
         return switch (status) {
             case OK -> "OK";
             case BAD_REQUEST -> "Bad Request";
+            case REQUEST_ENTITY_TOO_LARGE -> "Request Entity Too Large";
             case UNAUTHORIZED -> "Unauthorized";
             case FORBIDDEN -> "Forbidden";
             case NOT_FOUND -> "Not Found";

@@ -6,6 +6,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.AuthAction;
+import io.sluice.net.ConnectionLimiter;
+import io.sluice.net.Refusals;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.PathManager;
@@ -318,6 +320,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         status("status", "NetStream.Publish.Start", pathName + " is now published.");
         ingest = new RtmpToStream(ctx.alloc());
         state = State.PUBLISH_PROBING;
+        ConnectionLimiter.passed(ctx.pipeline());
         LOG.info("{} publishing to '{}'", tag(), pathName);
     }
 
@@ -410,6 +413,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         ctx.write(writer.mapper().metadata(ctx.alloc(), false));
         ctx.flush();
         state = State.PLAYING;
+        ConnectionLimiter.passed(ctx.pipeline());
         readStream = stream;
         readerQueue = new ReaderQueue(tag() + " reader of '" + pathName + "'", ctx.executor(),
                 server.conf().writeQueueSize(), stream.keyframeMedia(), true, writer, LOG);
@@ -451,7 +455,9 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (c instanceof RtmpProtocolException) {
+        if (c instanceof RtmpProtocolException pe && pe.tooLarge()) {
+            server.refusals().refuse(tls ? "rtmps" : "rtmp", Refusals.Cause.BODY_TOO_LARGE, remote, pe.getMessage());
+        } else if (c instanceof RtmpProtocolException) {
             LOG.warn("{} protocol error, closing: {}", tag(), c.getMessage());
         } else if (c instanceof IOException) {
             LOG.debug("{} {}", tag(), c.toString());

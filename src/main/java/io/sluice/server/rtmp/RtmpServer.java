@@ -12,7 +12,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
 import io.sluice.net.TlsFileException;
 import io.sluice.path.PathManager;
@@ -38,12 +40,14 @@ public final class RtmpServer implements AutoCloseable {
     private final PathManager paths;
     private final Supplier<Authorizer> auth;
     private final ChannelGroup conns = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
+    private final Refusals refusals;
     private Channel plain;
     private Channel tls;
 
     /** @param auth the authorizer in force, asked on every publish and play (a reload may replace it) */
-    public RtmpServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
+    public RtmpServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth, Refusals refusals) {
         this.conf = conf;
+        this.refusals = refusals;
         this.loops = loops;
         this.paths = paths;
         this.auth = auth;
@@ -67,6 +71,9 @@ public final class RtmpServer implements AutoCloseable {
 
     private Channel bind(String address, SslContext ssl) throws InterruptedException {
         InetSocketAddress addr = Addresses.parse(address);
+        // RTMP has no way to refuse before its handshake: a connection over a limit is closed.
+        ConnectionLimiter limiter = new ConnectionLimiter(ssl == null ? "rtmp" : "rtmps", () -> conf.limits(),
+                refusals, ConnectionLimiter.Refusal.CLOSE, ConnectionLimiter.Deadline.FIRST_REQUEST);
         return new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -74,6 +81,7 @@ public final class RtmpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        limiter.install(ch);
                         conns.add(ch);
                         if (ssl != null) {
                             ch.pipeline().addLast(ServerTls.handler(ssl, ch, conf.limits().handshakeTimeout()));
@@ -104,6 +112,10 @@ public final class RtmpServer implements AutoCloseable {
 
     Conf conf() {
         return conf;
+    }
+
+    Refusals refusals() {
+        return refusals;
     }
 
     PathManager paths() {

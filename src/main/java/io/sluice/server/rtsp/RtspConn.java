@@ -17,6 +17,8 @@ import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.rtsp.InterleavedFrame;
 import io.sluice.protocol.rtsp.RtspAuth;
 import io.sluice.protocol.rtsp.RtspHeaders;
+import io.sluice.net.ConnectionLimiter;
+import io.sluice.net.Refusals;
 import io.sluice.protocol.rtsp.RtspProtocolException;
 import io.sluice.protocol.rtsp.RtspRequest;
 import io.sluice.protocol.rtsp.RtspResponse;
@@ -185,7 +187,13 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
                 && cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                 ? cause.getCause() : cause;
         if (c instanceof RtspProtocolException pe) {
-            LOG.warn("[rtsp conn {}] bad request: {}", remote, c.getMessage());
+            switch (pe.kind()) {
+                case HEADER_TOO_LARGE -> server.limiter().refuse(Refusals.Cause.HEADER_TOO_LARGE,
+                        ctx.channel().remoteAddress(), pe.getMessage());
+                case BODY_TOO_LARGE -> server.limiter().refuse(Refusals.Cause.BODY_TOO_LARGE,
+                        ctx.channel().remoteAddress(), pe.getMessage());
+                case MALFORMED -> LOG.warn("[rtsp conn {}] bad request: {}", remote, c.getMessage());
+            }
             RtspHeaders h = new RtspHeaders();
             h.set("Connection", "close");
             ctx.writeAndFlush(new RtspResponse(pe.status(), io.sluice.protocol.rtsp.RtspStatus.reason(pe.status()), h,
@@ -244,6 +252,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(RtspRequest req) {
+        ConnectionLimiter.passed(ctx.pipeline());
         String cseq = req.headers().get("CSeq");
         RtspResponse res;
         try {
@@ -317,12 +326,30 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         } catch (SdpException e) {
             throw new Refusal(status(400, "Bad Request", "invalid SDP: " + e.getMessage()));
         }
+        if (!server.acquireSession(remote)) {
+            throw new Refusal(status(503, "Service Unavailable", "too many sessions"));
+        }
         session = new RtspSession(newSessionId(), RtspSession.Mode.PUBLISH, pathName, desc, user);
         LOG.info("[rtsp session {}] {} announced {} on path '{}'", session.id, remote, describeMedias(desc), pathName);
         return ok();
     }
 
+    /** SETUP, holding a session slot from the first SETUP of a new session until that session closes. */
     private RtspResponse setup(RtspRequest req) throws Refusal {
+        boolean fresh = session == null;
+        if (fresh && !server.acquireSession(remote)) {
+            throw new Refusal(status(503, "Service Unavailable", "too many sessions"));
+        }
+        try {
+            return setupSession(req);
+        } finally {
+            if (fresh && session == null) { // refused: no session holds the slot
+                server.releaseSession();
+            }
+        }
+    }
+
+    private RtspResponse setupSession(RtspRequest req) throws Refusal {
         String transportValue = req.headers().get("Transport");
         if (transportValue == null) {
             throw new Refusal(status(461, "Unsupported Transport", "missing Transport header"));
@@ -534,6 +561,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             return;
         }
         session = null;
+        server.releaseSession();
         if (s.registration != null) {
             s.registration.close();
         }

@@ -13,8 +13,11 @@ import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
 import io.sluice.conf.Encryption;
+import io.sluice.conf.LimitsConf;
 import io.sluice.conf.RtspTransport;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
 import io.sluice.net.TlsFileException;
 import io.sluice.path.PathManager;
@@ -22,6 +25,7 @@ import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtsp.RtspDecoder;
 import io.sluice.protocol.rtsp.RtspEncoder;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +46,24 @@ public final class RtspServer implements AutoCloseable {
     private final PathManager paths;
     private final Supplier<Authorizer> auth;
     private final ChannelGroup conns = new DefaultChannelGroup("rtsp", GlobalEventExecutor.INSTANCE);
+    private final Refusals refusals;
+    private final ConnectionLimiter limiter;
+    /** RTSPS counts its connections on its own, and closes refused ones (a plain 503 means nothing to TLS). */
+    private final ConnectionLimiter tlsLimiter;
+    /** RTSP sessions open now (publishers and readers), bounded by maxSessions. */
+    private final AtomicInteger sessionCount = new AtomicInteger();
     private RtspUdp udp;
     private Channel listener;
     private Channel tlsListener;
 
     /** @param auth the authorizer in force, asked on every request (a reload may replace it) */
-    public RtspServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
+    public RtspServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth, Refusals refusals) {
         this.conf = conf;
+        this.refusals = refusals;
+        this.limiter = new ConnectionLimiter("rtsp", () -> this.conf.limits(), refusals,
+                ConnectionLimiter.Refusal.RTSP_503, ConnectionLimiter.Deadline.FIRST_REQUEST);
+        this.tlsLimiter = new ConnectionLimiter("rtsps", () -> this.conf.limits(), refusals,
+                ConnectionLimiter.Refusal.CLOSE, ConnectionLimiter.Deadline.FIRST_REQUEST);
         this.loops = loops;
         this.paths = paths;
         this.auth = auth;
@@ -88,12 +103,14 @@ public final class RtspServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        (ssl != null ? tlsLimiter : limiter).install(ch);
                         conns.add(ch);
                         if (ssl != null) {
                             ch.pipeline().addLast(ServerTls.handler(ssl, ch, conf.limits().handshakeTimeout()));
                         }
-                        ch.pipeline().addLast(new RtspDecoder(), new RtspEncoder(),
-                                new RtspConn(RtspServer.this, ssl != null));
+                        LimitsConf l = conf.limits();
+                        ch.pipeline().addLast(new RtspDecoder(RtspDecoder.MAX_INTERLEAVED_BYTES, l.maxHeaderBytes(),
+                                l.maxBodyBytes()), new RtspEncoder(), new RtspConn(RtspServer.this, ssl != null));
                     }
                 }).bind(addr).sync().channel();
     }
@@ -118,6 +135,30 @@ public final class RtspServer implements AutoCloseable {
 
     Conf conf() {
         return conf;
+    }
+
+    ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    /**
+     * Takes one session slot, or counts a MAX_SESSIONS refusal and returns false when the server already
+     * holds maxSessions RTSP sessions. Every true must be matched by one {@link #releaseSession()}.
+     */
+    boolean acquireSession(String remote) {
+        int max = conf.limits().maxSessions();
+        int n = sessionCount.incrementAndGet();
+        if (max > 0 && n > max) {
+            sessionCount.decrementAndGet();
+            refusals.refuse("rtsp", Refusals.Cause.MAX_SESSIONS, remote,
+                    "server already holds " + max + " RTSP sessions (maxSessions)");
+            return false;
+        }
+        return true;
+    }
+
+    void releaseSession() {
+        sessionCount.decrementAndGet();
     }
 
     PathManager paths() {

@@ -5,7 +5,9 @@ import io.sluice.conf.Addresses;
 import io.sluice.conf.AuthAction;
 import io.sluice.conf.Conf;
 import io.sluice.conf.PathConf;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.srt.Srt;
 import io.sluice.net.srt.SrtException;
 import io.sluice.net.srt.SrtListener;
@@ -18,6 +20,7 @@ import io.sluice.path.PathException;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.srt.SrtStreamId;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,12 +60,16 @@ public final class SrtServer implements AutoCloseable {
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("sluice-srt-", 0).daemon().factory());
     private final Set<SrtConn> conns = ConcurrentHashMap.newKeySet();
+    /** Counts accepted sockets per listener and per address; refusals go out in the handshake (OVERLOAD). */
+    private final ConnectionLimiter limiter;
     private SrtListener listener;
     private volatile boolean closed;
 
     /** @param auth the authorizer in force, asked in every handshake (a reload may replace it) */
-    public SrtServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth) {
+    public SrtServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth, Refusals refusals) {
         this.conf = conf;
+        this.limiter = new ConnectionLimiter("srt", () -> this.conf.limits(), refusals,
+                ConnectionLimiter.Refusal.CLOSE, ConnectionLimiter.Deadline.FIRST_REQUEST);
         this.loops = loops;
         this.paths = paths;
         this.auth = auth;
@@ -83,6 +90,11 @@ public final class SrtServer implements AutoCloseable {
         threads.execute(this::acceptLoop);
     }
 
+    /** Accepted connections open now (what maxConnections and maxConnectionsPerIP count). */
+    public int connections() {
+        return limiter.open();
+    }
+
     /** The bound UDP port, or -1 when SRT is off. */
     public int port() {
         return listener == null ? -1 : listener.port();
@@ -90,6 +102,13 @@ public final class SrtServer implements AutoCloseable {
 
     /** Runs in libsrt's handshake thread: fast, never blocks, never throws. */
     private Decision decide(String streamId, InetSocketAddress peer) {
+        // libsrt runs the handshake itself, statelessly until the conclusion (SYN cookies), so a caller
+        // cannot hold a half-open connection here; what it can hold is accepted sockets, bounded below.
+        Refusals.Cause over = limiter.check(peer.getAddress());
+        if (over != null) {
+            limiter.refuse(over, peer, limiter.detail(over));
+            return Decision.reject(SrtReject.OVERLOAD);
+        }
         SrtStreamId id;
         try {
             id = SrtStreamId.parse(streamId);
@@ -168,11 +187,19 @@ public final class SrtServer implements AutoCloseable {
                 }
                 return;
             }
+            InetAddress address = s.peer().getAddress();
+            Refusals.Cause over = limiter.acquire(address);
+            if (over != null) { // callers that passed the gate together, over the limit: close right away
+                limiter.refuse(over, s.peer(), limiter.detail(over));
+                s.close();
+                continue;
+            }
             SrtStreamId id;
             try {
                 id = SrtStreamId.parse(s.streamId());
             } catch (SrtStreamId.BadStreamIdException e) {
                 s.close(); // the gate accepted it, so this cannot happen short of a libsrt change
+                limiter.release(address);
                 continue;
             }
             String user = user(id, s.peer());
@@ -185,10 +212,12 @@ public final class SrtServer implements AutoCloseable {
                         c.run();
                     } finally {
                         conns.remove(c);
+                        limiter.release(address);
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 c.close();
+                limiter.release(address);
                 return;
             }
         }

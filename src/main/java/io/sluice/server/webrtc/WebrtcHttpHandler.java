@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,7 +17,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.sluice.net.ConnectionLimiter;
+import io.sluice.net.Refusals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -56,7 +59,10 @@ final class WebrtcHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     private String remote = "?";
 
-    WebrtcHttpHandler(WebrtcHttpRouter router, Executor calls) {
+    private final ConnectionLimiter limiter;
+
+    WebrtcHttpHandler(WebrtcHttpRouter router, Executor calls, ConnectionLimiter limiter) {
+        this.limiter = limiter;
         this.router = router;
         this.calls = calls;
     }
@@ -71,13 +77,17 @@ final class WebrtcHttpHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         switch (msg) {
             case FullHttpRequest r -> {
+                ConnectionLimiter.passed(ctx.pipeline());
                 try {
-                    pending.add(toPending(r));
+                    pending.add(toPending(ctx, r));
                 } finally {
                     r.release();
                 }
             }
-            case Oversized o -> pending.add(new Pending(null, o.reply(), o.keepAlive()));
+            case Oversized o -> {
+                ConnectionLimiter.passed(ctx.pipeline());
+                pending.add(new Pending(null, o.reply(), o.keepAlive()));
+            }
             default -> ctx.fireChannelRead(msg);
         }
         if (!busy) {
@@ -85,8 +95,14 @@ final class WebrtcHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private Pending toPending(FullHttpRequest r) {
+    private Pending toPending(ChannelHandlerContext ctx, FullHttpRequest r) {
         if (r.decoderResult().isFailure()) {
+            Throwable cause = r.decoderResult().cause();
+            if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException) {
+                limiter.refuse(Refusals.Cause.HEADER_TOO_LARGE, ctx.channel().remoteAddress(), cause.getMessage());
+                return new Pending(null, WebrtcHttpReply.text(431, "request line or header larger than "
+                        + limiter.limits().maxHeaderBytes() + " bytes"), false);
+            }
             LOG.warn("WebRTC HTTP from {} refused: 400 undecodable request", remote);
             return new Pending(null, WebrtcHttpReply.text(400, "bad request"), false);
         }
@@ -204,24 +220,26 @@ final class WebrtcHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * BodyLimit aggregates requests up to {@link WebrtcHttpServer#MAX_BODY} and turns a bigger one
+     * BodyLimit aggregates requests up to the configured maxBodyBytes and turns a bigger one
      * into a 413 that goes through the handler's queue like any other reply.
      */
     static final class BodyLimit extends HttpObjectAggregator {
-        BodyLimit(int maxBody) {
+        private final ConnectionLimiter limiter;
+
+        BodyLimit(ConnectionLimiter limiter, int maxBody) {
             super(maxBody);
+            this.limiter = limiter;
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             String method = oversized instanceof HttpRequest r ? r.method().name() : "?";
-            LOG.warn("WebRTC HTTP {} from {} refused: 413 body larger than {} bytes", method,
-                    format(ctx.channel().remoteAddress()), maxContentLength());
-            // Netty's rule: a body already partly aggregated (no Content-Length) cannot be skipped
-            // reliably, so that connection closes; a declared length is skipped and the connection kept.
-            boolean keep = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
+            limiter.refuse(Refusals.Cause.BODY_TOO_LARGE, ctx.channel().remoteAddress(),
+                    "413 " + method + " body larger than " + maxContentLength() + " bytes");
+            // The connection closes after the 413: skipping a body the client keeps sending would hold
+            // the connection for as long as it likes, and a body not yet sent may never come.
             ctx.fireChannelRead(new Oversized(
-                    WebrtcHttpReply.text(413, "body larger than " + maxContentLength() + " bytes"), keep));
+                    WebrtcHttpReply.text(413, "body larger than " + maxContentLength() + " bytes"), false));
         }
     }
 }

@@ -6,13 +6,16 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.conf.Addresses;
+import io.sluice.conf.LimitsConf;
+import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
+import io.sluice.net.http.HttpListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -33,14 +36,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebrtcHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebrtcHttpServer.class);
-    /** An SDP offer with many candidates is a few KiB; this leaves room without inviting abuse. */
-    static final int MAX_BODY = 64 << 10;
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String address;
     private final NetLoops loops;
     private final WebrtcHttpRouter router;
     private final Duration idleTimeout;
+    /** Replaced by a closing one in {@link #useTls}: a plain-text 503 means nothing to a TLS client. */
+    private ConnectionLimiter limiter;
     private final ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
             .name("sluice-webrtc-http-", 0)
             .uncaughtExceptionHandler((t, e) -> LOG.error("uncaught in {}", t.getName(), e))
@@ -57,8 +60,16 @@ public final class WebrtcHttpServer implements AutoCloseable {
         this(address, loops, sessions, IDLE_TIMEOUT);
     }
 
-    /** With another idle timeout, for tests. */
+    /** With another idle timeout and the default limits counted on their own, for tests. */
     WebrtcHttpServer(String address, NetLoops loops, WebrtcSessions sessions, Duration idleTimeout) {
+        this(address, loops, sessions, idleTimeout, HttpListener.limiter("webrtc", () -> LimitsConf.DEFAULT,
+                new Refusals()));
+    }
+
+    /** @param limiter the listener's connection limits, request deadline and size limits */
+    WebrtcHttpServer(String address, NetLoops loops, WebrtcSessions sessions, Duration idleTimeout,
+            ConnectionLimiter limiter) {
+        this.limiter = limiter;
         this.address = address;
         this.loops = loops;
         this.router = new WebrtcHttpRouter(sessions);
@@ -74,6 +85,7 @@ public final class WebrtcHttpServer implements AutoCloseable {
             throw new IllegalStateException("WebRTC HTTP server on " + address + " already started");
         }
         this.tls = java.util.Objects.requireNonNull(context, "context");
+        this.limiter = limiter.withRefusal(ConnectionLimiter.Refusal.CLOSE);
         this.handshakeTimeout = java.util.Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     }
 
@@ -96,15 +108,17 @@ public final class WebrtcHttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            limiter.install(ch);
                             conns.add(ch);
                             if (tls != null) {
                                 ch.pipeline().addLast(ServerTls.handler(tls, ch, handshakeTimeout));
                             }
+                            LimitsConf l = limiter.limits();
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                                    new HttpServerCodec(),
-                                    new WebrtcHttpHandler.BodyLimit(MAX_BODY),
-                                    new WebrtcHttpHandler(router, calls));
+                                    HttpListener.codec(l),
+                                    new WebrtcHttpHandler.BodyLimit(limiter, l.maxBodyBytes()),
+                                    new WebrtcHttpHandler(router, calls, limiter));
                         }
                     }).bind(addr).sync().channel();
         } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import io.sluice.conf.TlsServerConf;
 import io.sluice.net.ServerTls;
 import io.sluice.conf.PathConf;
 import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
+import io.sluice.net.http.HttpListener;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
 import io.sluice.net.webrtc.WebrtcTransport;
@@ -48,6 +50,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private final PathManager paths;
     private final DtlsCertificate cert;
     private final Supplier<Authorizer> auth;
+    private final Refusals refusals;
     private final Map<String, WebrtcPeerSession> sessions = new ConcurrentHashMap<>();
     private final List<String> iceLinks;
     private WebrtcUdpMux mux;
@@ -55,8 +58,10 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private volatile boolean closed;
 
     /** @param auth the authorizer in force, asked on every WHIP/WHEP offer (a reload may replace it) */
-    public WebrtcServer(Conf conf, NetLoops loops, PathManager paths, DtlsCertificate cert, Supplier<Authorizer> auth) {
+    public WebrtcServer(Conf conf, NetLoops loops, PathManager paths, DtlsCertificate cert, Supplier<Authorizer> auth,
+            Refusals refusals) {
         this.conf = conf;
+        this.refusals = refusals;
         this.loops = loops;
         this.paths = paths;
         this.cert = cert;
@@ -75,7 +80,8 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         SslContext tls = https.encryption().tls() ? ServerTls.context("webrtc", https) : null;
         mux = new WebrtcUdpMux(conf.webrtc().localUdpAddress(), conf.webrtc().additionalHosts());
         mux.start();
-        http = new WebrtcHttpServer(conf.webrtc().address(), loops, this);
+        http = new WebrtcHttpServer(conf.webrtc().address(), loops, this, WebrtcHttpServer.IDLE_TIMEOUT,
+                HttpListener.limiter("webrtc", () -> this.conf.limits(), refusals));
         if (tls != null) {
             http.useTls(tls, conf.limits().handshakeTimeout());
         }
@@ -144,6 +150,12 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private WebrtcAnswer open(WebrtcPeerSession s, WebrtcSession offer) throws WebrtcHttpException {
         if (closed) {
             throw new WebrtcHttpException(503, "server is stopping");
+        }
+        int max = conf.limits().maxSessions();
+        if (max > 0 && sessions.size() >= max) { // a check, not a reservation: concurrent offers may pass it together
+            refusals.refuse("webrtc", Refusals.Cause.MAX_SESSIONS, s.remote,
+                    "server already holds " + max + " WebRTC sessions (maxSessions)");
+            throw new WebrtcHttpException(503, "too many sessions");
         }
         WebrtcTransport t = WebrtcTransport.forServer(mux, cert, s);
         String answer;

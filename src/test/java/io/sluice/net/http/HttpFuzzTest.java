@@ -3,6 +3,9 @@ package io.sluice.net.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.sluice.conf.LimitsConf;
+import io.sluice.net.ConnectionLimiter;
+import io.sluice.net.Refusals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -49,8 +52,9 @@ class HttpFuzzTest {
         };
         EmbeddedChannel ch = new TcpLikeChannel();
         ch.config().setAllocator(alloc);
-        ch.pipeline().addLast(new HttpServerCodec(), new HttpConn.BodyLimit("fuzz", MAX_BODY),
-                new HttpConn("fuzz", handler, Runnable::run));
+        ConnectionLimiter limiter = HttpListener.limiter("fuzz", () -> LimitsConf.DEFAULT, new Refusals());
+        ch.pipeline().addLast(new HttpServerCodec(), new HttpConn.BodyLimit(limiter, MAX_BODY),
+                new HttpConn("fuzz", handler, Runnable::run, limiter));
         ch.writeInbound(Unpooled.wrappedBuffer(data));
         ch.runPendingTasks();
         ch.checkException();

@@ -234,8 +234,8 @@ class RtspCodecTest {
                 Arguments.of("OPTIONS * RTSP/1.0\r\nno colon here\r\n\r\n", "invalid header line \"no colon here\"", 400),
                 Arguments.of("OPTIONS * RTSP/1.0\r\nX: " + "a".repeat(9000), "header exceeds 8192", 400),
                 Arguments.of("ANNOUNCE * RTSP/1.0\r\nContent-Length: -1\r\n\r\n", "invalid Content-Length \"-1\"", 400),
-                Arguments.of("ANNOUNCE * RTSP/1.0\r\nContent-Length: 99999999999\r\n\r\n", "exceeds limit of 65536", 400),
-                Arguments.of("ANNOUNCE * RTSP/1.0\r\nContent-Length: 65537\r\n\r\n", "Content-Length 65537 exceeds", 400),
+                Arguments.of("ANNOUNCE * RTSP/1.0\r\nContent-Length: 99999999999\r\n\r\n", "exceeds limit of 65536", 413),
+                Arguments.of("ANNOUNCE * RTSP/1.0\r\nContent-Length: 65537\r\n\r\n", "Content-Length 65537 exceeds", 413),
                 Arguments.of("RTSP/1.0 2x0 OK\r\n\r\n", "invalid status code \"2x0\"", 400),
                 Arguments.of("RTSP/1.0\r\n\r\n", "invalid status line", 400));
     }

@@ -131,11 +131,11 @@ class WebrtcHttpServerTest {
 
     @Test
     void oversizedBodyIs413AndTheConnectionStaysUsable() throws Exception {
-        var res = send("POST", "/cam/whip", SDP, "a".repeat(WebrtcHttpServer.MAX_BODY + 1));
+        var res = send("POST", "/cam/whip", SDP, "a".repeat(io.sluice.conf.LimitsConf.DEFAULT.maxBodyBytes() + 1));
         assertThat(res.statusCode()).isEqualTo(413);
         assertCors(res);
         assertThat(fake.calls).isEmpty();
-        assertThat(send("POST", "/cam/whip", SDP, "v".repeat(WebrtcHttpServer.MAX_BODY)).statusCode()).isEqualTo(201);
+        assertThat(send("POST", "/cam/whip", SDP, "v".repeat(io.sluice.conf.LimitsConf.DEFAULT.maxBodyBytes())).statusCode()).isEqualTo(201);
     }
 
     @Test
