@@ -11,11 +11,11 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.conf.Addresses;
 import io.sluice.net.NetLoops;
+import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -71,10 +71,7 @@ public final class HttpListener implements AutoCloseable {
         this.handler = handler;
         this.maxBody = maxBody;
         this.idleTimeout = idleTimeout;
-        this.calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
-                .name("sluice-" + name + "-http-", 0)
-                .uncaughtExceptionHandler((t, e) -> LOG.error("{}: uncaught in {}", name, t.getName(), e))
-                .factory());
+        this.calls = SluiceThreads.perTaskVirtual(name + "-http");
         this.conns = new DefaultChannelGroup(name + "-http", GlobalEventExecutor.INSTANCE);
     }
 

@@ -2,6 +2,7 @@ package io.sluice.net.webrtc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.slf4j.Logger;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebrtcTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebrtcTransport.class);
-    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     /** Waiting for a nominated pair; ice4j reports FAILED sooner when every pair has failed. */
     static final long ICE_TIMEOUT_MILLIS = 30_000;
     /** RFC 7675 §5.1: consent expires 30 s after the last confirmation; media from the peer counts too. */
@@ -145,9 +144,7 @@ public final class WebrtcTransport implements AutoCloseable {
         }
         ice.start(remoteUfrag, remotePwd, remoteCandidates);
         state = "checking";
-        thread = Thread.ofPlatform().daemon().name("sluice-webrtc-" + THREAD_IDS.incrementAndGet())
-                .uncaughtExceptionHandler((t, e) -> LOG.error("{} died", t.getName(), e))
-                .start(() -> run(dtlsClient, fingerprint));
+        thread = SluiceThreads.startPlatform("webrtc", true, () -> run(dtlsClient, fingerprint));
     }
 
     /** Adds a trickled candidate (WHIP PATCH). */

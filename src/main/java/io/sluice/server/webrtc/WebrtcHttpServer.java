@@ -11,11 +11,11 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.conf.Addresses;
 import io.sluice.net.NetLoops;
+import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -39,10 +39,7 @@ public final class WebrtcHttpServer implements AutoCloseable {
     private final NetLoops loops;
     private final WebrtcHttpRouter router;
     private final Duration idleTimeout;
-    private final ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
-            .name("sluice-webrtc-http-", 0)
-            .uncaughtExceptionHandler((t, e) -> LOG.error("uncaught in {}", t.getName(), e))
-            .factory());
+    private final ExecutorService calls = SluiceThreads.perTaskVirtual("webrtc-http");
     private final ChannelGroup conns = new DefaultChannelGroup("webrtc-http", GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel listener;
