@@ -2,6 +2,8 @@ package io.sluice.net.webrtc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.protocol.sdp.SdpException;
+import io.sluice.protocol.webrtc.DtlsFingerprint;
 import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,7 +128,12 @@ public final class WebrtcTransport implements AutoCloseable {
      */
     public void start(String remoteUfrag, String remotePwd, String remoteFingerprint, String remoteSetup,
             List<String> remoteCandidates) {
-        DtlsFingerprint fingerprint = DtlsFingerprint.parse(remoteFingerprint);
+        DtlsFingerprint fingerprint;
+        try {
+            fingerprint = DtlsFingerprint.parse(remoteFingerprint).checkedHash();
+        } catch (SdpException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         boolean dtlsClient = switch (Objects.requireNonNull(remoteSetup, "remoteSetup")) {
             // RFC 8842 §5.3: the answerer picks; as answerer Sluice says passive unless the offer did
             case "active" -> false;
