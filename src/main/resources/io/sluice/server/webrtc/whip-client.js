@@ -1,5 +1,5 @@
-// Shared by publish.html and read.html: WebrtcPages puts this file in place of the line
-// "// @include whip-client.js" when it loads a page, so the browser still gets one self-contained page.
+// Shared by publish.html and read.html: WebrtcPages puts this file in place of their include line
+// when it loads a page, so the browser still gets one self-contained page.
 // It uses the page's globals endpoint (the WHIP or WHEP URL), params (the page's query) and statusText.
 
 function setStatus(text) {
