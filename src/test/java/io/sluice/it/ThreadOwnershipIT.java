@@ -21,6 +21,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class ThreadOwnershipIT {
     static final int SECONDS = 12;
+    /**
+     * Threads ice4j starts and names itself for one ICE agent or harvester, with no way to pass it a factory:
+     * the single-port harvester's reader (WebrtcServer's UDP port), an agent's connector and its merged
+     * socket's reader. Unlike ice4j's static pools (ThreadCensus) they belong to an object Sluice closes, so
+     * they must still end at close, which SluiceUnderTest checks.
+     */
+    static final List<String> ICE4J_PER_SESSION = List.of("org.ice4j.", "IceConnector@",
+            "MergingDatagramSocket reader thread");
 
     @Test
     void everyThreadTheServerStartsIsNamedAndEndsAtClose() throws Exception {
@@ -57,6 +65,7 @@ class ThreadOwnershipIT {
             assertThat(during).as(during.toString()).extracting(DestStats::state)
                     .containsOnly(DestState.FORWARDING).hasSize(3);
             assertThat(running).as("threads that do not follow sluice-<role>-<n>: %s", running)
+                    .filteredOn(t -> ICE4J_PER_SESSION.stream().noneMatch(t.name()::startsWith))
                     .allSatisfy(t -> assertThat(t.name()).matches(SluiceThreads.NAME));
             List<String> names = running.stream().map(ThreadCensus.Seen::name).toList();
             // the kinds this relay must have started: a check that the census sees them at all
