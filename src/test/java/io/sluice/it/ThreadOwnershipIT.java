@@ -69,7 +69,7 @@ class ThreadOwnershipIT {
                     .allSatisfy(t -> assertThat(t.name()).matches(SluiceThreads.NAME));
             List<String> names = running.stream().map(ThreadCensus.Seen::name).toList();
             // the kinds this relay must have started: a check that the census sees them at all
-            for (String role : List.of("sluice-loop-", "sluice-path-timer-", "sluice-fwd-live_threads-",
+            for (String role : List.of("sluice-loop-", "sluice-fwd-live_threads-",
                     "sluice-srt-", "sluice-webrtc-")) {
                 assertThat(names).as(names.toString()).anyMatch(n -> n.startsWith(role));
             }
