@@ -7,6 +7,7 @@ import io.sluice.core.ConfWatcher;
 import io.sluice.core.LogLevels;
 import io.sluice.core.Server;
 import io.sluice.net.srt.Srt;
+import io.sluice.threads.SluiceThreads;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class Main {
 
     private void run(Path confFile) throws InterruptedException {
         try {
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("sluice-shutdown").unstarted(this::shutdown));
+            Runtime.getRuntime().addShutdownHook(SluiceThreads.platform("shutdown", false).newThread(this::shutdown));
         } catch (IllegalStateException e) {
             // SIGTERM before anything was opened: the JVM is already exiting (with 143), nothing to close
             return;
@@ -111,7 +112,7 @@ public final class Main {
         }
         // Server.close() is bounded by its components' own timeouts; the bound here makes sure a bug in
         // one of them cannot keep the process alive: it then ends without waiting for it.
-        Thread closer = Thread.ofPlatform().name("sluice-close").start(server::close);
+        Thread closer = SluiceThreads.startPlatform("close", false, server::close);
         try {
             closer.join(CLOSE_WAIT_MS);
         } catch (InterruptedException e) {

@@ -104,6 +104,14 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /** The thread factory is used by every layer (STYLE §11), so it may use none of them. */
+    @Test
+    void threadFactoryKnowsNoComponent() {
+        noClasses().that().resideInAPackage("io.sluice.threads..").should().dependOnClassesThat()
+                .resideOutsideOfPackages("io.sluice.threads..", "java..", "org.slf4j..")
+                .check(CLASSES);
+    }
+
     @Test
     void noPackageCycles() {
         slices().matching("io.sluice.(*)..").should().beFreeOfCycles().check(CLASSES);

@@ -1,5 +1,6 @@
 package io.sluice.core;
 
+import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -38,7 +39,7 @@ public final class ConfWatcher implements AutoCloseable {
         this.file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE,
                 StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
         this.last = read();
-        this.thread = Thread.ofPlatform().daemon().name("sluice-conf-watch").start(this::run);
+        this.thread = SluiceThreads.startPlatform("conf-watch", true, this::run);
         LOG.info("watching {} for changes", this.file);
     }
 
@@ -89,5 +90,9 @@ public final class ConfWatcher implements AutoCloseable {
             LOG.debug("closing the watch service", e);
         }
         thread.interrupt();
+        // a reload in progress finishes first (it is bounded by the server's own start/stop timeouts)
+        if (!SluiceThreads.join(thread, Duration.ofSeconds(10))) {
+            LOG.warn("{} did not end within 10 s", thread.getName());
+        }
     }
 }

@@ -31,6 +31,8 @@ import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import io.sluice.server.srt.SrtServer;
 import io.sluice.server.webrtc.WebrtcServer;
+import io.sluice.threads.SluiceThreads;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +76,10 @@ public final class Server implements AutoCloseable {
     /** RTSP targets in automatic mode that UDP failed for, per publisher (see RtspUdpFallbacks). */
     private final RtspUdpFallbacks rtspUdpFallbacks = new RtspUdpFallbacks();
     private boolean started;
+    /** The SRTP warm-up thread if this server started it (once per process), joined on close. Guarded by this. */
+    private Thread warmUp;
+    /** The thread of a delayed API restart (see apply), joined on close. Guarded by this. */
+    private Thread apiRestart;
     /** Set by {@link #close()} before it waits for the lock, so that a start in progress stops early. */
     private volatile boolean closing;
 
@@ -92,7 +98,7 @@ public final class Server implements AutoCloseable {
         try {
             abortIfClosing(); // closed before it even began (SIGTERM at the very start)
             started = true;
-            SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
+            warmUp = SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
             paths = new PathManager(conf, this::dest, InstantSource.system(), refusals);
@@ -213,7 +219,7 @@ public final class Server implements AutoCloseable {
             // The change may come through the API itself: its listener waits for its request threads when
             // it closes, so restarting it on this thread would wait for itself. Restart it a moment later,
             // once the reply to the request that asked for it is out.
-            Thread.ofVirtual().name("sluice-api-restart").start(() -> {
+            apiRestart = SluiceThreads.startVirtual("api-restart", () -> {
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
@@ -350,6 +356,7 @@ public final class Server implements AutoCloseable {
         // The lock only hands the components over: closing the API waits for its request threads, and
         // one of them may be waiting for this lock in apply(), so nothing is closed while holding it.
         List<AutoCloseable> order = new ArrayList<>();
+        Thread[] threads;
         synchronized (this) {
             if (!started) {
                 return;
@@ -369,6 +376,21 @@ public final class Server implements AutoCloseable {
             srt = null;
             rtmp = null;
             rtsp = null;
+            threads = new Thread[] {apiRestart, warmUp};
+            apiRestart = null;
+            warmUp = null;
+        }
+        // A pending API restart sees started == false and ends without starting anything; the SRTP warm-up is
+        // a second or two of CPU that no interrupt shortens, so it is waited for.
+        if (threads[0] != null) {
+            threads[0].interrupt(); // it may be sleeping its 200 ms
+        }
+        for (Thread t : threads) {
+            if (t != null) {
+                if (!SluiceThreads.join(t, Duration.ofSeconds(10))) {
+                    LOG.warn("{} did not end within 10 s", t.getName());
+                }
+            }
         }
         Exception failure = null;
         for (AutoCloseable c : order) {

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.sluice.conf.ForwardDest;
 import io.sluice.stream.MediaDesc;
 import io.sluice.stream.Stream;
+import io.sluice.threads.SluiceThreads;
 import java.time.InstantSource;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +73,7 @@ public final class ForwardManager implements AutoCloseable {
         this.defaultQueue = defaultQueue;
         this.clock = clock;
         this.readers = readers;
-        this.executor = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("sluice-fwd-" + pathName.replace('/', '_') + "-", 0).factory());
+        this.executor = SluiceThreads.perTaskVirtual("fwd-" + pathName.replace('/', '_'));
         for (ForwardDest d : dests) {
             runners.put(d.id(), new DestRunner(pathName, d, factory, clock));
         }

@@ -16,7 +16,9 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import io.sluice.threads.SluiceThreads;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +42,9 @@ public final class NetLoops implements AutoCloseable {
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        this.group = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("sluice-loop", true), io);
+        // FastThreadLocalThread, as Netty's own factory makes: Netty's thread-locals (buffer caches) are faster on it
+        ThreadFactory named = r -> SluiceThreads.adopt(new FastThreadLocalThread(r), "loop", true);
+        this.group = new MultiThreadIoEventLoopGroup(n, named, io);
         LOG.debug("{} event loops ({})", n, epoll ? "epoll" : "nio");
     }
 

@@ -11,6 +11,7 @@ import io.sluice.forward.ForwardManager;
 import io.sluice.net.Refusals;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
+import io.sluice.threads.SluiceThreads;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +45,7 @@ public final class PathManager implements AutoCloseable {
     /** Guarded by this. */
     private final Map<String, Path> paths = new TreeMap<>();
     /** Closes dropped paths off the publisher's event loop (closing waits for forwarder threads). */
-    private final ExecutorService closer = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("sluice-path-close-", 0).factory());
+    private final ExecutorService closer = SluiceThreads.perTaskVirtual("path-close");
     private boolean closed;
     /** Ends the grace of paths whose publisher left (publisherGrace, unless a test injects its own timer) and
      * ticks the forward rules of every path; stopped by close() after the paths. */
@@ -75,7 +75,7 @@ public final class PathManager implements AutoCloseable {
         this.sessions = new SessionRegistry(clock);
         // One timer thread per manager: publisher graces and the forward rules of every path.
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("sluice-path-timer").factory());
+                SluiceThreads.platform("path-timer", true));
         this.timer = ex;
         this.graceTimer = graceTimer != null ? graceTimer : (delay, task) -> {
             ScheduledFuture<?> f = ex.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);

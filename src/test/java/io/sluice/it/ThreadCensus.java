@@ -56,9 +56,7 @@ final class ThreadCensus {
             // ice4j's static pools (Agent.agentTasksScheduler/agentTasksExecutor, StunStack.tasksScheduler,
             // NetAccessManager.messageProcessingExecutor, StunClientTransaction.retransmissionTimer/Executor):
             // static final fields with idle timeouts and no shutdown API, shared by every ICE agent of the JVM
-            "ice4j.",
-            // Sluice's once-per-process SRTP warm-up (SrtpWarmUp: static, runs ~1 s once, owned by no server)
-            "sluice-srtp-warmup");
+            "ice4j.");
 
     private ThreadCensus() {
     }

@@ -13,6 +13,7 @@ import io.sluice.net.srt.SrtSocket;
 import io.sluice.net.srt.SrtStats;
 import io.sluice.net.srt.SrtStreamSender;
 import io.sluice.protocol.mpegts.TsFromStream;
+import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -124,7 +125,7 @@ public final class SrtDest implements Dest {
         InetSocketAddress remote = new InetSocketAddress(url.host(), url.port());
         SrtOptions o = options();
         Handover handover = new Handover();
-        Thread.ofPlatform().daemon().name("sluice-srt-connect-" + conf.id()).start(() -> {
+        Thread connecting = SluiceThreads.startPlatform("srt-connect-" + conf.id(), true, () -> {
             try {
                 handover.offer(SrtSocket.connect(remote, o, () -> closed || handover.abandoned()));
             } catch (SrtException | RuntimeException e) {
@@ -135,6 +136,11 @@ public final class SrtDest implements Dest {
             return handover.take();
         } finally {
             handover.abandon(); // no-op once taken; otherwise the connect thread closes what it gets
+            // The runner owns the connect thread: it waits for it (at most one slice after an abandon), so
+            // that the forward manager's close, which waits for the runner, also waits for this thread.
+            if (!SluiceThreads.join(connecting, Duration.ofMillis(2L * SrtSocket.CONNECT_SLICE_MS))) {
+                LOG.warn("{} did not end within {} ms", connecting.getName(), 2L * SrtSocket.CONNECT_SLICE_MS);
+            }
         }
     }
 

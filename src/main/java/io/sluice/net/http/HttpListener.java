@@ -16,11 +16,11 @@ import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
+import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -105,10 +105,7 @@ public final class HttpListener implements AutoCloseable {
         this.maxBody = maxBody;
         this.idleTimeout = idleTimeout;
         this.limiter = limiter;
-        this.calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
-                .name("sluice-" + name + "-http-", 0)
-                .uncaughtExceptionHandler((t, e) -> LOG.error("{}: uncaught in {}", name, t.getName(), e))
-                .factory());
+        this.calls = SluiceThreads.perTaskVirtual(name + "-http");
         this.conns = new DefaultChannelGroup(name + "-http", GlobalEventExecutor.INSTANCE);
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.net.srt;
 
+import io.sluice.threads.SluiceThreads;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
@@ -32,7 +33,7 @@ public final class Srt {
     private static final String REASON;
     private static final String VERSION;
     private static volatile boolean exiting;
-    private static final Thread HOOK = Thread.ofPlatform().name("sluice-srt-cleanup").unstarted(() -> {
+    private static final Thread HOOK = SluiceThreads.platform("srt-cleanup", false).newThread(() -> {
         if (!shutdown()) {
             halt(1);
         }

@@ -1,17 +1,16 @@
 package io.sluice.net.webrtc;
 
+import io.sluice.protocol.webrtc.DtlsFingerprint;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HexFormat;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -73,12 +72,7 @@ public final class DtlsCertificate {
     }
 
     static String fingerprintSha256(byte[] der) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(der);
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return DtlsFingerprint.of("sha-256", der).value();
     }
 
     /** The certificate chain (of one) for the DTLS handshake. */

@@ -21,7 +21,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * and accepts a server certificate only when it matches the SDP fingerprint. Used by one handshake on
  * the transport's thread only.
  */
-final class DtlsClientPeer extends DefaultTlsClient implements DtlsHandshake.Peer {
+final class DtlsClientPeer extends DefaultTlsClient {
     /** ECDSA and RSA suites: the server's certificate decides (GStreamer's webrtcbin uses RSA). */
     private static final int[] SUITES = {
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -34,23 +34,16 @@ final class DtlsClientPeer extends DefaultTlsClient implements DtlsHandshake.Pee
         CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
     };
 
-    private final DtlsCertificate certificate;
-    private final DtlsFingerprint remote;
-    private final BcTlsCrypto bc;
-    private SrtpProfile profile;
-    private DtlsSrtpKeys keys;
-    private boolean peerClosed;
+    private final DtlsPeerState state;
 
-    DtlsClientPeer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint remote) {
+    DtlsClientPeer(BcTlsCrypto crypto, DtlsPeerState state) {
         super(crypto);
-        this.bc = crypto;
-        this.certificate = certificate;
-        this.remote = remote;
+        this.state = state;
     }
 
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-        return ProtocolVersion.DTLSv12.only();
+        return DtlsPeerState.VERSIONS;
     }
 
     @Override
@@ -77,7 +70,8 @@ final class DtlsClientPeer extends DefaultTlsClient implements DtlsHandshake.Pee
         UseSRTPData chosen = serverExtensions == null ? null : TlsSRTPUtils.getUseSRTPExtension(serverExtensions);
         int[] ids = chosen == null ? new int[0] : chosen.getProtectionProfiles();
         // RFC 5764 §4.1.1: the server answers exactly one of the offered profiles
-        profile = ids.length == 1 ? SrtpProfile.of(ids[0]) : null;
+        SrtpProfile profile = ids.length == 1 ? SrtpProfile.of(ids[0]) : null;
+        state.profile(profile);
         if (profile == null) {
             throw new TlsFatalAlert(AlertDescription.illegal_parameter, "DTLS server selected no usable SRTP profile"
                     + " (got " + java.util.Arrays.toString(ids) + ")");
@@ -89,12 +83,12 @@ final class DtlsClientPeer extends DefaultTlsClient implements DtlsHandshake.Pee
         return new TlsAuthentication() {
             @Override
             public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                remote.verify(serverCertificate.getCertificate(), "server");
+                state.verify(serverCertificate.getCertificate(), "server");
             }
 
             @Override
             public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                return certificate.signer(context, bc);
+                return state.signer(context);
             }
         };
     }
@@ -102,27 +96,16 @@ final class DtlsClientPeer extends DefaultTlsClient implements DtlsHandshake.Pee
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        keys = DtlsSrtpKeys.export(context, profile, true);
+        state.complete(context, true);
     }
 
     @Override
     public void notifyAlertRaised(short level, short description, String message, Throwable cause) {
-        DtlsHandshake.logAlert("raised", level, description, message);
+        state.alertRaised(level, description, message);
     }
 
     @Override
     public void notifyAlertReceived(short level, short description) {
-        peerClosed |= description == AlertDescription.close_notify;
-        DtlsHandshake.logAlert("received", level, description, null);
-    }
-
-    @Override
-    public DtlsSrtpKeys keys() {
-        return keys;
-    }
-
-    @Override
-    public boolean peerClosed() {
-        return peerClosed;
+        state.alertReceived(level, description);
     }
 }

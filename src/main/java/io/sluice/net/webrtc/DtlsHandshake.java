@@ -1,5 +1,6 @@
 package io.sluice.net.webrtc;
 
+import io.sluice.protocol.webrtc.DtlsFingerprint;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.security.SecureRandom;
@@ -29,13 +30,6 @@ final class DtlsHandshake implements DatagramTransport {
     static final int MTU = 1200;
     private static final int POLL_MILLIS = 250;
 
-    /** What the transport needs from the DTLS server or client peer. */
-    interface Peer {
-        DtlsSrtpKeys keys();
-
-        boolean peerClosed();
-    }
-
     private final IceSession ice;
     private final BooleanSupplier closing;
     private final DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
@@ -43,7 +37,7 @@ final class DtlsHandshake implements DatagramTransport {
     private byte[] pending;
     private int pendingLength;
     private DTLSTransport dtls;
-    private Peer peer;
+    private DtlsPeerState peer;
     private final byte[] scratch = new byte[2048];
 
     DtlsHandshake(IceSession ice, BooleanSupplier closing) {
@@ -54,14 +48,12 @@ final class DtlsHandshake implements DatagramTransport {
     /** Handshakes as DTLS client or server; fails with a message naming a fingerprint mismatch or timeout. */
     DtlsSrtpKeys run(boolean client, DtlsCertificate cert, DtlsFingerprint remote) throws IOException {
         BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+        peer = new DtlsPeerState(cert, crypto, remote);
         try {
             if (client) {
-                DtlsClientPeer p = new DtlsClientPeer(crypto, cert, remote);
-                peer = p;
-                dtls = new DTLSClientProtocol().connect(p, this);
+                dtls = new DTLSClientProtocol().connect(new DtlsClientPeer(crypto, peer), this);
             } else {
-                DtlsServerPeer p = new DtlsServerPeer(crypto, cert, remote);
-                peer = p;
+                DtlsServerPeer p = new DtlsServerPeer(crypto, peer);
                 DTLSServerProtocol proto = new DTLSServerProtocol();
                 // No HelloVerifyRequest cookie round trip: ICE connectivity checks have already proven
                 // the peer's address (RFC 8842 §4.2 leaves the cookie to the implementation)
@@ -72,8 +64,8 @@ final class DtlsHandshake implements DatagramTransport {
             throw new WebrtcException("DTLS handshake did not finish within " + TIMEOUT_MILLIS / 1000 + " s",
                     new TimeoutException(e.getMessage()));
         } catch (IOException e) {
-            if (remote.mismatch() != null) {
-                throw new WebrtcException(remote.mismatch(), e);
+            if (peer.mismatch() != null) {
+                throw new WebrtcException(peer.mismatch(), e);
             }
             throw closing.getAsBoolean() ? new WebrtcException("closed during the DTLS handshake", e)
                     : new WebrtcException("DTLS handshake failed (as " + (client ? "client" : "server") + "): "

@@ -21,7 +21,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * our P-256 certificate, a required client certificate checked against the SDP fingerprint, and
  * use_srtp (RFC 5764). Used by one handshake on the transport's thread only.
  */
-final class DtlsServerPeer extends DefaultTlsServer implements DtlsHandshake.Peer {
+final class DtlsServerPeer extends DefaultTlsServer {
     /**
      * GCM first (Chromium and OpenSSL prefer it), then CBC for older OpenSSL builds. Only ECDSA suites:
      * the certificate is ECDSA; the client's certificate (RSA from GStreamer, ECDSA from browsers) is
@@ -34,23 +34,16 @@ final class DtlsServerPeer extends DefaultTlsServer implements DtlsHandshake.Pee
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
     };
 
-    private final DtlsCertificate certificate;
-    private final DtlsFingerprint remote;
-    private final BcTlsCrypto bc;
-    private SrtpProfile profile;
-    private DtlsSrtpKeys keys;
-    private boolean peerClosed;
+    private final DtlsPeerState state;
 
-    DtlsServerPeer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint remote) {
+    DtlsServerPeer(BcTlsCrypto crypto, DtlsPeerState state) {
         super(crypto);
-        this.bc = crypto;
-        this.certificate = certificate;
-        this.remote = remote;
+        this.state = state;
     }
 
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-        return ProtocolVersion.DTLSv12.only();
+        return DtlsPeerState.VERSIONS;
     }
 
     @Override
@@ -60,7 +53,7 @@ final class DtlsServerPeer extends DefaultTlsServer implements DtlsHandshake.Pee
 
     @Override
     protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-        return certificate.signer(context, bc);
+        return state.signer(context);
     }
 
     @Override
@@ -77,7 +70,7 @@ final class DtlsServerPeer extends DefaultTlsServer implements DtlsHandshake.Pee
 
     @Override
     public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-        remote.verify(clientCertificate, "client");
+        state.verify(clientCertificate, "client");
     }
 
     @Override
@@ -90,7 +83,7 @@ final class DtlsServerPeer extends DefaultTlsServer implements DtlsHandshake.Pee
         for (SrtpProfile p : SrtpProfile.values()) {
             for (int id : offered.getProtectionProfiles()) {
                 if (id == p.id) {
-                    profile = p;
+                    state.profile(p);
                     return;
                 }
             }
@@ -103,34 +96,23 @@ final class DtlsServerPeer extends DefaultTlsServer implements DtlsHandshake.Pee
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Hashtable getServerExtensions() throws IOException {
         Hashtable ext = super.getServerExtensions();
-        TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(new int[] {profile.id}, TlsUtils.EMPTY_BYTES));
+        TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(new int[] {state.profile().id}, TlsUtils.EMPTY_BYTES));
         return ext;
     }
 
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        keys = DtlsSrtpKeys.export(context, profile, false);
+        state.complete(context, false);
     }
 
     @Override
     public void notifyAlertRaised(short level, short description, String message, Throwable cause) {
-        DtlsHandshake.logAlert("raised", level, description, message);
+        state.alertRaised(level, description, message);
     }
 
     @Override
     public void notifyAlertReceived(short level, short description) {
-        peerClosed |= description == AlertDescription.close_notify;
-        DtlsHandshake.logAlert("received", level, description, null);
-    }
-
-    @Override
-    public DtlsSrtpKeys keys() {
-        return keys;
-    }
-
-    @Override
-    public boolean peerClosed() {
-        return peerClosed;
+        state.alertReceived(level, description);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.net.webrtc;
 
+import io.sluice.threads.SluiceThreads;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * knows (Bouncy Castle included): 1–2 s of CPU in a cold JVM. Left to the first real session, that
  * happens on the event loop sending its first packet and stalls every stream on that loop for as long
  * (bench/fanout-webrtc.sh measured queues overflowing). Started when the server starts, it runs on a
- * thread of its own while the listeners bind.
+ * thread of its own while the listeners bind; the server that started it joins it on close.
  */
 public final class SrtpWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(SrtpWarmUp.class);
@@ -22,11 +23,15 @@ public final class SrtpWarmUp {
     private SrtpWarmUp() {
     }
 
-    /** Starts the warm-up once per process; returns at once. */
-    public static void startInBackground() {
+    /**
+     * Starts the warm-up once per process; returns at once, with the thread it started, which the caller owns
+     * and joins on close, or null if an earlier call started it already.
+     */
+    public static Thread startInBackground() {
         if (STARTED.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("sluice-srtp-warmup").start(SrtpWarmUp::run);
+            return SluiceThreads.startPlatform("srtp-warmup", true, SrtpWarmUp::run);
         }
+        return null;
     }
 
     static void run() {

@@ -2,6 +2,9 @@ package io.sluice.net.webrtc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.protocol.sdp.SdpException;
+import io.sluice.protocol.webrtc.DtlsFingerprint;
+import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
@@ -9,7 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.slf4j.Logger;
@@ -26,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebrtcTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebrtcTransport.class);
-    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     /** Waiting for a nominated pair; ice4j reports FAILED sooner when every pair has failed. */
     static final long ICE_TIMEOUT_MILLIS = 30_000;
     /** RFC 7675 §5.1: consent expires 30 s after the last confirmation; media from the peer counts too. */
@@ -127,7 +128,12 @@ public final class WebrtcTransport implements AutoCloseable {
      */
     public void start(String remoteUfrag, String remotePwd, String remoteFingerprint, String remoteSetup,
             List<String> remoteCandidates) {
-        DtlsFingerprint fingerprint = DtlsFingerprint.parse(remoteFingerprint);
+        DtlsFingerprint fingerprint;
+        try {
+            fingerprint = DtlsFingerprint.parse(remoteFingerprint).checkedHash();
+        } catch (SdpException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         boolean dtlsClient = switch (Objects.requireNonNull(remoteSetup, "remoteSetup")) {
             // RFC 8842 §5.3: the answerer picks; as answerer Sluice says passive unless the offer did
             case "active" -> false;
@@ -145,9 +151,7 @@ public final class WebrtcTransport implements AutoCloseable {
         }
         ice.start(remoteUfrag, remotePwd, remoteCandidates);
         state = "checking";
-        thread = Thread.ofPlatform().daemon().name("sluice-webrtc-" + THREAD_IDS.incrementAndGet())
-                .uncaughtExceptionHandler((t, e) -> LOG.error("{} died", t.getName(), e))
-                .start(() -> run(dtlsClient, fingerprint));
+        thread = SluiceThreads.startPlatform("webrtc", true, () -> run(dtlsClient, fingerprint));
     }
 
     /** Adds a trickled candidate (WHIP PATCH). */

@@ -4,12 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.sluice.protocol.rtp.AudioSpecificConfig;
 import io.sluice.protocol.rtp.RtpFormatException;
 import io.sluice.protocol.rtp.RtpFormats;
-import io.sluice.stream.AccessUnit;
 import io.sluice.stream.Format;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -18,11 +15,10 @@ import java.util.function.Consumer;
  * the AudioSpecificConfig; frames whose header says another configuration are dropped, because the
  * RTP format of a running stream cannot change.
  */
-final class TsAacTrack extends TsTrack {
+final class TsAacTrack extends TsFramedAudioTrack<AdtsHeader> {
 
     private byte[] config;
     private AudioSpecificConfig asc;
-    private AudioClock clock;
     private boolean changeReported;
 
     TsAacTrack(TsElementaryStream stream, Consumer<String> problems) {
@@ -50,45 +46,38 @@ final class TsAacTrack extends TsTrack {
     }
 
     @Override
-    List<AccessUnit> accessUnits(PesPacket pes, long pts, long dts) {
-        ByteBuf d = pes.data();
-        int pos = d.readerIndex();
-        int end = d.writerIndex();
-        List<AccessUnit> out = new ArrayList<>();
-        boolean first = true;
-        try {
-            while (pos < end) {
-                if (end - pos < AdtsHeader.MIN_SIZE) {
-                    throw new TsFormatException((end - pos) + " stray bytes after the last ADTS frame");
-                }
-                AdtsHeader h = AdtsHeader.parse(d, pos);
-                if (h.frameLength() > end - pos) {
-                    throw new TsFormatException("ADTS frame of " + h.frameLength() + " bytes with " + (end - pos)
-                            + " left in the PES");
-                }
-                int at = pos;
-                pos += h.frameLength();
-                if (h.rawBlocks() != 1) {
-                    problem("ADTS frame with " + h.rawBlocks() + " raw data blocks dropped (not supported)");
-                    continue;
-                }
-                if (!accept(h)) {
-                    continue;
-                }
-                if (first && pts != PesHeader.NONE) {
-                    clock.sync(pts, asc.frameLength());
-                }
-                first = false;
-                if (clock.started()) {
-                    long ts = clock.next(asc.frameLength());
-                    ByteBuf raw = d.retainedSlice(at + h.headerSize(), h.frameLength() - h.headerSize());
-                    out.add(new AccessUnit(ts & TIMESTAMP_MASK, List.of(raw), true));
-                }
-            }
-        } catch (TsFormatException e) {
-            problem(e.getMessage() + "; rest of the PES dropped");
+    String frameName() {
+        return "ADTS frame";
+    }
+
+    @Override
+    int minHeaderSize() {
+        return AdtsHeader.MIN_SIZE;
+    }
+
+    @Override
+    AdtsHeader parse(ByteBuf d, int pos) throws TsFormatException {
+        return AdtsHeader.parse(d, pos);
+    }
+
+    @Override
+    int frameLength(AdtsHeader h) {
+        return h.frameLength();
+    }
+
+    @Override
+    int samples(AdtsHeader h) {
+        if (h.rawBlocks() != 1) {
+            problem("ADTS frame with " + h.rawBlocks() + " raw data blocks dropped (not supported)");
+            return 0;
         }
-        return out;
+        return accept(h) ? asc.frameLength() : 0;
+    }
+
+    /** The access unit is the raw AAC frame, ADTS header stripped (RFC 3640 carries none). */
+    @Override
+    int unitOffset(AdtsHeader h) {
+        return h.headerSize();
     }
 
     /** Learns the configuration from the first header; false for a frame that does not match it. */

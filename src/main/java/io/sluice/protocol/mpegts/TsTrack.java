@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: the thread that feeds {@link TsToStream}.
  */
-abstract sealed class TsTrack permits TsVideoTrack, TsAacTrack, TsOpusTrack, TsMpegAudioTrack {
+abstract sealed class TsTrack permits TsVideoTrack, TsFramedAudioTrack, TsOpusTrack {
 
     static final long TIMESTAMP_MASK = 0xffffffffL;
 

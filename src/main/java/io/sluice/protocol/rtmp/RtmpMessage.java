@@ -2,7 +2,7 @@ package io.sluice.protocol.rtmp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ReferenceCounted;
+import io.sluice.protocol.PayloadRefCounted;
 
 /**
  * RtmpMessage is one reassembled RTMP message: its header fields and its payload.
@@ -22,7 +22,7 @@ import io.netty.util.ReferenceCounted;
  * @see <a href="https://rtmp.veriskope.com/docs/spec/#54-protocol-control-messages">RTMP spec §5.4</a>
  */
 public record RtmpMessage(int chunkStreamId, int typeId, long timestamp, int messageStreamId, ByteBuf payload)
-        implements ReferenceCounted {
+        implements PayloadRefCounted<RtmpMessage> {
     /** Chunk stream reserved for protocol control messages (spec §5.4). */
     public static final int CONTROL_CHUNK_STREAM = 2;
 
@@ -113,45 +113,6 @@ public record RtmpMessage(int chunkStreamId, int typeId, long timestamp, int mes
     /** A message with the same header and another payload (e.g. to re-send on another connection). */
     public RtmpMessage withPayload(ByteBuf newPayload) {
         return new RtmpMessage(chunkStreamId, typeId, timestamp, messageStreamId, newPayload);
-    }
-
-    @Override
-    public int refCnt() {
-        return payload.refCnt();
-    }
-
-    @Override
-    public RtmpMessage retain() {
-        payload.retain();
-        return this;
-    }
-
-    @Override
-    public RtmpMessage retain(int increment) {
-        payload.retain(increment);
-        return this;
-    }
-
-    @Override
-    public RtmpMessage touch() {
-        payload.touch();
-        return this;
-    }
-
-    @Override
-    public RtmpMessage touch(Object hint) {
-        payload.touch(hint);
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        return payload.release();
-    }
-
-    @Override
-    public boolean release(int decrement) {
-        return payload.release(decrement);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.sluice.protocol.rtsp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ReferenceCounted;
+import io.sluice.protocol.PayloadRefCounted;
 
 /**
  * InterleavedFrame is one RTP or RTCP packet carried inside the RTSP TCP connection
@@ -14,7 +14,7 @@ import io.netty.util.ReferenceCounted;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc2326#section-10.12">RFC 2326 §10.12</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7826#section-14">RFC 7826 §14</a>
  */
-public final class InterleavedFrame implements RtspMessage, ReferenceCounted {
+public final class InterleavedFrame implements RtspMessage, PayloadRefCounted<InterleavedFrame> {
     private final int channel;
     private final ByteBuf payload;
 
@@ -39,47 +39,9 @@ public final class InterleavedFrame implements RtspMessage, ReferenceCounted {
     }
 
     /** The packet bytes; do not change them, other readers may share them. */
+    @Override
     public ByteBuf payload() {
         return payload;
-    }
-
-    @Override
-    public int refCnt() {
-        return payload.refCnt();
-    }
-
-    @Override
-    public InterleavedFrame retain() {
-        payload.retain();
-        return this;
-    }
-
-    @Override
-    public InterleavedFrame retain(int increment) {
-        payload.retain(increment);
-        return this;
-    }
-
-    @Override
-    public InterleavedFrame touch() {
-        payload.touch();
-        return this;
-    }
-
-    @Override
-    public InterleavedFrame touch(Object hint) {
-        payload.touch(hint);
-        return this;
-    }
-
-    @Override
-    public boolean release() {
-        return payload.release();
-    }
-
-    @Override
-    public boolean release(int decrement) {
-        return payload.release(decrement);
     }
 
     @Override

@@ -1,12 +1,17 @@
 package io.sluice.protocol.webrtc;
 
 import io.sluice.protocol.sdp.SdpException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * DtlsFingerprint is the certificate fingerprint of an {@code a=fingerprint} line (RFC 8122 §5), e.g.
- * "sha-256 AB:CD:...": DTLS-SRTP checks the peer's certificate against it.
+ * "sha-256 AB:CD:...": DTLS-SRTP checks the peer's certificate against it. It is the one fingerprint type:
+ * the SDP parser reads it, the answer writes it, and the DTLS transport pins the peer's certificate with it
+ * ({@link #matches}); in WebRTC that check is the whole authentication of the media path.
  *
  * @param algorithm the hash function name in lower case, e.g. "sha-256"
  * @param value the colon-separated upper-case hex bytes
@@ -40,6 +45,42 @@ public record DtlsFingerprint(String algorithm, String value) {
             }
         }
         return new DtlsFingerprint(p[0], p[1]);
+    }
+
+    /**
+     * The fingerprint of a DER-encoded certificate under one hash function.
+     *
+     * @param algorithm the RFC 8122 hash function name, e.g. "sha-256"
+     * @throws IllegalArgumentException naming the algorithm when the JDK does not compute it
+     */
+    public static DtlsFingerprint of(String algorithm, byte[] der) {
+        byte[] d = digest(algorithm).digest(der);
+        return new DtlsFingerprint(algorithm, HexFormat.ofDelimiter(":").withUpperCase().formatHex(d));
+    }
+
+    /**
+     * This fingerprint, once its hash function is known to be one the JDK computes: a fingerprint that cannot
+     * be checked would fail every handshake later, with a less clear message.
+     *
+     * @throws IllegalArgumentException naming the algorithm otherwise
+     */
+    public DtlsFingerprint checkedHash() {
+        digest(algorithm);
+        return this;
+    }
+
+    /** Whether {@code der} is the certificate this fingerprint pins. */
+    public boolean matches(byte[] der) {
+        return of(algorithm, der).equals(this);
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            // RFC 8122 names ("sha-256") are the JDK's ("SHA-256") in lower case
+            return MessageDigest.getInstance(algorithm.toUpperCase(Locale.ROOT));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalArgumentException("DTLS fingerprint hash function " + algorithm + " is not supported", e);
+        }
     }
 
     /** The {@code a=fingerprint} value. */

@@ -20,12 +20,12 @@ import io.sluice.path.PathException;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.srt.SrtStreamId;
+import io.sluice.threads.SluiceThreads;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +57,7 @@ public final class SrtServer implements AutoCloseable {
     private final NetLoops loops;
     private final PathManager paths;
     private final Supplier<Authorizer> auth;
-    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
-            Thread.ofPlatform().name("sluice-srt-", 0).daemon().factory());
+    private final ExecutorService threads = SluiceThreads.perTaskPlatform("srt", true);
     private final Set<SrtConn> conns = ConcurrentHashMap.newKeySet();
     /** Counts accepted sockets per listener and per address; refusals go out in the handshake (OVERLOAD). */
     private final ConnectionLimiter limiter;

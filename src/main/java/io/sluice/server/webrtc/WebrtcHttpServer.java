@@ -16,11 +16,11 @@ import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
 import io.sluice.net.http.HttpListener;
+import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -44,10 +44,7 @@ public final class WebrtcHttpServer implements AutoCloseable {
     private final Duration idleTimeout;
     /** Replaced by a closing one in {@link #useTls}: a plain-text 503 means nothing to a TLS client. */
     private ConnectionLimiter limiter;
-    private final ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
-            .name("sluice-webrtc-http-", 0)
-            .uncaughtExceptionHandler((t, e) -> LOG.error("uncaught in {}", t.getName(), e))
-            .factory());
+    private final ExecutorService calls = SluiceThreads.perTaskVirtual("webrtc-http");
     private final ChannelGroup conns = new DefaultChannelGroup("webrtc-http", GlobalEventExecutor.INSTANCE);
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel listener;

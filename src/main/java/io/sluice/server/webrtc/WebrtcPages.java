@@ -7,12 +7,16 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * WebrtcPages holds the static browser pages, read once from the classpath: the pages find their
- * WHIP/WHEP endpoint from their own URL, so one copy serves every path.
+ * WHIP/WHEP endpoint from their own URL, so one copy serves every path. What the publish and read pages
+ * share (status line, credentials, ICE servers from Link headers, candidate gathering) is one file,
+ * whip-client.js, put in place of their {@value #INCLUDE} line here, so each page is still served whole,
+ * with no extra route.
  */
 final class WebrtcPages {
+    static final String INCLUDE = "// @include whip-client.js";
     static final String INDEX = load("index.html");
-    static final String READ = load("read.html");
-    static final String PUBLISH = load("publish.html");
+    static final String READ = load("read.html").replace(INCLUDE, load("whip-client.js"));
+    static final String PUBLISH = load("publish.html").replace(INCLUDE, load("whip-client.js"));
 
     private WebrtcPages() {
     }

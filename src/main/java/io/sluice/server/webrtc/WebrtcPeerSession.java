@@ -8,6 +8,7 @@ import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
 import io.sluice.protocol.webrtc.WebrtcSession;
+import io.sluice.threads.SluiceThreads;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -105,7 +106,8 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
         try {
             loop.execute(this::close);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            Thread.ofVirtual().start(this::close);
+            // the loop has stopped (server closing): a short-lived thread, ended by close() itself
+            SluiceThreads.startVirtual("webrtc-close", this::close);
         }
     }
 

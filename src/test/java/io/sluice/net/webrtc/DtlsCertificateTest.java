@@ -3,6 +3,7 @@ package io.sluice.net.webrtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.protocol.webrtc.DtlsFingerprint;
 import org.junit.jupiter.api.Test;
 
 class DtlsCertificateTest {
@@ -17,10 +18,21 @@ class DtlsCertificateTest {
     }
 
     @Test
-    void remoteFingerprintsAreParsedStrictly() {
-        assertThat(DtlsFingerprint.parse("sha-256 ab:cd:EF").toString()).isEqualTo("sha-256 AB:CD:EF");
+    void remoteFingerprintsAreParsedStrictly() throws Exception {
+        assertThat(DtlsFingerprint.parse("sha-256 ab:cd:EF").checkedHash().sdp()).isEqualTo("sha-256 AB:CD:EF");
         assertThatThrownBy(() -> DtlsFingerprint.parse("AB:CD")).hasMessageContaining("\"AB:CD\"");
-        assertThatThrownBy(() -> DtlsFingerprint.parse("md5x AB:CD")).hasMessageContaining("md5x");
+        assertThatThrownBy(() -> DtlsFingerprint.parse("md5x AB:CD").checkedHash()).hasMessageContaining("md5x");
+    }
+
+    @Test
+    void aCertificateMatchesItsOwnFingerprintOnly() throws Exception {
+        DtlsCertificate c = DtlsCertificate.generate();
+        byte[] der = c.chain(new org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto(new java.security.SecureRandom()))
+                .getCertificateAt(0).getEncoded();
+        DtlsFingerprint pinned = DtlsFingerprint.parse("sha-256 " + c.fingerprintSha256());
+        assertThat(pinned.matches(der)).isTrue();
+        assertThat(pinned.matches(new byte[] {1, 2, 3})).isFalse();
+        assertThat(DtlsFingerprint.parse("sha-1 00:01").matches(der)).isFalse();
     }
 
     @Test
