@@ -67,6 +67,7 @@ soak_cleanup() {
 trap soak_cleanup EXIT
 
 build_sluice || { echo "build failed" >&2; exit 1; }
+COMMIT="$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo '+uncommitted')"
 mkdir -p "$OUT/app" && cp "$REPO/target/sluice.jar" "$OUT/app/" && rm -rf "$OUT/app/lib" && cp -r "$REPO/target/lib" "$OUT/app/lib" \
   || { echo "cannot copy the jar to $OUT/app" >&2; exit 1; }
 
@@ -148,6 +149,10 @@ SJ=$(java_pid_of "$SP")
 wait_port "$MET_P" 300 && wait_port "$RTMP_P" 100 && wait_port "$RTSP_P" 100 && wait_udp_port "$SRT_P" 100 \
   || { echo "sluice did not start: $(tail -5 "$OUT/sluice.log")" >&2; exit 1; }
 
+# The JVM starts its Attach Listener thread (and socket) at the first jcmd and keeps it: start it now,
+# or the mid-run class histogram would show up as a +1 thread / +1 fd step in the slopes.
+timeout 60 jcmd "$SJ" VM.uptime > /dev/null 2>&1
+
 # --- publishers --------------------------------------------------------------------------------------------
 PROTO=(rtsp rtmp srt)
 start_pub() { # S (1-based)
@@ -227,7 +232,7 @@ cp "$W/metrics" "$OUT/metrics-end.txt" 2>/dev/null
 # least-squares slope per hour of a column over the samples after WARMUP_S (all samples if none are left)
 SUMMARY=$(awk -F, -v w="$WARMUP_S" -v ns="$STREAMS" -v dur="$DURATION" '
   NR == 1 { next }
-  { n++; t[n] = $1; rss[n] = $3; hg[n] = $5; th[n] = $6; fd[n] = $8; dr[n] = $10; rc[n] = $11; pf = $14; tf = $15 }
+  { n++; t[n] = $1; rss[n] = $3; hg[n] = $5; th[n] = $6; fd[n] = $8; dr[n] = $10; rc[n] = $11; by[n] = $12; pf = $14; tf = $15 }
   function slope(a, scale,   i, m, sx, sy, sxx, sxy, x, y) {
     m = 0; sx = sy = sxx = sxy = 0
     for (i = 1; i <= n; i++) {
@@ -238,18 +243,32 @@ SUMMARY=$(awk -F, -v w="$WARMUP_S" -v ns="$STREAMS" -v dur="$DURATION" '
     if (m < 3 || m * sxx - sx * sx == 0) return "NA"
     return sprintf("%.2f", (m * sxy - sx * sy) / (m * sxx - sx * sx))
   }
+  function slope_from(a, scale, from,   i, m, sx, sy, sxx, sxy, x, y) {
+    m = 0; sx = sy = sxx = sxy = 0
+    for (i = 1; i <= n; i++) {
+      if (t[i] < from || a[i] == "NA" || a[i] == "") continue
+      x = t[i] / 3600; y = a[i] / scale; m++; sx += x; sy += y; sxx += x * x; sxy += x * y
+    }
+    if (m < 3 || m * sxx - sx * sx == 0) return "NA"
+    return sprintf("%.2f", (m * sxy - sx * sy) / (m * sxx - sx * sx))
+  }
   function firstnum(a,   i) { for (i = 1; i <= n; i++) if (a[i] != "NA") return a[i]; return 0 }
   END {
     if (n == 0) { print "SOAK no samples"; exit }
-    printf "SOAK duration=%s streams=%d targets=%d rss_start=%.0fMB rss_end=%.0fMB rss_slope_mb_per_h=%s threads_slope_per_h=%s fd_slope_per_h=%s heap_after_gc_slope=%sMB/h drops=%s reconnects=%s publisher_flaps=%d target_flaps=%d samples=%d\n",
+    printf "SOAK duration=%s streams=%d targets=%d rss_start=%.0fMB rss_end=%.0fMB rss_slope_mb_per_h=%s threads_slope_per_h=%s fd_slope_per_h=%s heap_after_gc_slope=%sMB/h drops=%s reconnects=%s publisher_flaps=%d target_flaps=%d samples=%d",
       dur, ns, ns * 4, rss[1] / 1024, rss[n] / 1024, slope(rss, 1024), slope(th, 1), slope(fd, 1), slope(hg, 1048576),
       (dr[n] == "NA" ? "NA" : dr[n] - firstnum(dr)), (rc[n] == "NA" ? "NA" : rc[n] - firstnum(rc)), pf, tf, n
+    # the second half alone: by then the collector has sized its heap (ZGC grows it, then uncommits)
+    h = t[n] / 2
+    printf " half2_rss_slope_mb_per_h=%s half2_threads_slope_per_h=%s half2_fd_slope_per_h=%s half2_heap_after_gc_slope=%sMB/h fwd_mbit_s=%.1f\n",
+      slope_from(rss, 1024, h), slope_from(th, 1, h), slope_from(fd, 1, h), slope_from(hg, 1048576, h),
+      (by[n] != "NA" && t[n] > t[1]) ? (by[n] - by[1]) * 8 / (t[n] - t[1]) / 1e6 : 0
   }' "$CSV")
 {
   echo "$SUMMARY"
   echo "cpu_pct_mean=$(awk -F, 'NR > 2 && $13 != "NA" { s += $13; n++ } END { if (n) printf "%.1f", s / n; else print "NA" }' "$CSV") (Sluice JVM, % of one core, mean of the samples)"
   echo "host: $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine: other builds ran too)"
-  echo "commit: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)"
+  echo "commit: $COMMIT (the tree the jar was built from, at the start of the run)"
 } > "$OUT/summary.txt"
 
 # --- plot --------------------------------------------------------------------------------------------------
