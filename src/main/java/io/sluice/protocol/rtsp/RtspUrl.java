@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * RtspUrl is a parsed {@code rtsp://} or {@code rtsps://} URL: credentials, host, port, path and
@@ -15,6 +16,9 @@ import java.util.Locale;
 public final class RtspUrl {
     public static final int DEFAULT_PORT = 554;
     public static final int DEFAULT_TLS_PORT = 322;
+    /** A query parameter that carries a secret, and its value up to the next separator. */
+    private static final Pattern SECRET_PARAM =
+            Pattern.compile("(?i)([?&;](?:pass|password|passphrase|token)=)[^&;#\\s]*");
 
     private final String scheme;
     private final String user;
@@ -155,15 +159,21 @@ public final class RtspUrl {
         return withoutCredentials();
     }
 
-    /** The string with any URL credentials removed; non-URLs are returned unchanged. */
+    /**
+     * The string with any URL credentials removed and the values of pass, password, passphrase and token
+     * query parameters masked ("pass=***": clients put mediamtx-style credentials in the query, and request
+     * URIs reach the log); anything else is returned unchanged. (conf.Redact does the same for
+     * configured URLs; protocol code does not depend on conf.)
+     */
     public static String redact(String maybeUrl) {
-        int sep = maybeUrl.indexOf("://");
-        if (sep < 0) {
-            return maybeUrl;
+        String s = maybeUrl;
+        int sep = s.indexOf("://");
+        if (sep >= 0) {
+            int end = s.indexOf('/', sep + 3);
+            int at = s.lastIndexOf('@', end < 0 ? s.length() - 1 : end);
+            s = at > sep ? s.substring(0, sep + 3) + s.substring(at + 1) : s;
         }
-        int end = maybeUrl.indexOf('/', sep + 3);
-        int at = maybeUrl.lastIndexOf('@', end < 0 ? maybeUrl.length() - 1 : end);
-        return at > sep ? maybeUrl.substring(0, sep + 3) + maybeUrl.substring(at + 1) : maybeUrl;
+        return s.indexOf('=') < 0 ? s : SECRET_PARAM.matcher(s).replaceAll("$1***");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.sluice.protocol.srt;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * SrtStreamId is what an SRT caller asks for in its stream id: publish to or read a path, with
@@ -43,6 +44,9 @@ public record SrtStreamId(boolean publish, String path, String user, String pass
         }
     }
 
+    /** s=VALUE in an access-control stream id; VALUE runs to the next ",key=" or the end. */
+    private static final Pattern ACCESS_CONTROL_SECRET = Pattern.compile("([:,]s=).*?(?=,[A-Za-z]{1,16}=|$)");
+
     static final String ACCEPTED = "publish:PATH, read:PATH, publish:PATH:USER:PASS or #!::r=PATH,m=publish|request";
 
     public static SrtStreamId parse(String id) throws BadStreamIdException {
@@ -57,7 +61,7 @@ public record SrtStreamId(boolean publish, String path, String user, String pass
         boolean publish = switch (parts[0]) {
             case "publish" -> true;
             case "read" -> false;
-            default -> throw new BadStreamIdException("streamid '" + id + "' starts with neither publish: nor read:; "
+            default -> throw new BadStreamIdException("streamid '" + redact(id) + "' starts with neither publish: nor read:; "
                     + "expected " + ACCEPTED, false);
         };
         if (parts.length != 2 && parts.length != 4 || parts[1].isEmpty()) {
@@ -73,8 +77,9 @@ public record SrtStreamId(boolean publish, String path, String user, String pass
         for (String item : id.substring(4).split(",")) {
             int eq = item.indexOf('=');
             if (eq <= 0) {
-                throw new BadStreamIdException("streamid item '" + item + "' is not key=value; expected " + ACCEPTED,
-                        false);
+                // not the item itself: a password with a ',' in it splits into items
+                throw new BadStreamIdException("streamid '" + redact(id) + "' has an item that is not key=value; "
+                        + "expected " + ACCEPTED, false);
             }
             kv.put(item.substring(0, eq), item.substring(eq + 1));
         }
@@ -92,10 +97,23 @@ public record SrtStreamId(boolean publish, String path, String user, String pass
         return new SrtStreamId(publish, path, kv.getOrDefault("u", ""), kv.getOrDefault("s", ""));
     }
 
-    /** The stream id without its password, for logs and errors. */
-    private static String redact(String id) {
+    /**
+     * The stream id without its password, for logs and errors. The mediamtx form keeps ACTION:PATH and the
+     * user and masks everything after them, whatever the number of ':' (a malformed id may be a password in
+     * the wrong place, and a password may contain ':'). The access-control form masks the value of s= up to
+     * the next ",key=" item (a password may contain ','). Anything else is shown as is: it holds no
+     * ':'-separated credentials.
+     */
+    static String redact(String id) {
+        if (id.startsWith("#!::")) {
+            return ACCESS_CONTROL_SECRET.matcher(id).replaceAll("$1***");
+        }
         String[] parts = id.split(":", -1);
-        return parts.length >= 4 ? parts[0] + ":" + parts[1] + ":" + parts[2] + ":***" : id;
+        return switch (parts.length) {
+            case 1, 2 -> id;
+            case 3 -> parts[0] + ":" + parts[1] + ":***";
+            default -> parts[0] + ":" + parts[1] + ":" + parts[2] + ":***";
+        };
     }
 
     @Override

@@ -43,6 +43,16 @@ class RtspUrlTest {
     }
 
     @Test
+    void redactMasksQueryCredentials() {
+        assertThat(RtspUrl.redact("rtsp://u:S3cr3t@127.0.0.1:8554/live/a?user=u&pass=Pw-1&x=1"))
+                .isEqualTo("rtsp://127.0.0.1:8554/live/a?user=u&pass=***&x=1");
+        assertThat(RtspUrl.redact("/live/a?token=T0k;Password=P2 RTSP/1.0")).isEqualTo("/live/a?token=***;Password=*** RTSP/1.0");
+        assertThat(RtspUrl.redact("rtsp://h/live/a?passphrase=abc#frag")).isEqualTo("rtsp://h/live/a?passphrase=***#frag");
+        assertThat(RtspUrl.redact("rtsp://h/live/a?bypass=1&compass=2")).isEqualTo("rtsp://h/live/a?bypass=1&compass=2");
+        assertThat(RtspUrl.redact("not a url")).isEqualTo("not a url");
+    }
+
+    @Test
     void rejectsBadUrls() {
         assertThatThrownBy(() -> RtspUrl.parse("http://h/x")).isInstanceOf(RtspProtocolException.class)
                 .hasMessageContaining("expected rtsp://");

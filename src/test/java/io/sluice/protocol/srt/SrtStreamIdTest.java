@@ -37,6 +37,22 @@ class SrtStreamIdTest {
     }
 
     @Test
+    void errorsNeverQuoteAPassword() {
+        // a typo in the action, a password without a user, a password with ':' or ',' in it
+        for (String id : new String[] {"Publish:cam1:alice:S3cr3t", "publish:cam1:S3cr3t", "publish:cam1:alice:S3:cr3t",
+                "play:cam1:S3cr3t", "#!::r=cam1,m=publish,u=alice,s=S3cr3t,junk",
+                "#!::r=cam1,u=alice,s=S3c,r3t,m=bidirectional", "#!::s=S3cr3t,m=publish"}) {
+            assertThatThrownBy(() -> SrtStreamId.parse(id)).as(id).hasMessageNotContaining("S3").hasMessageNotContaining("cr3t");
+        }
+        // what is left still says what was sent
+        assertThatThrownBy(() -> SrtStreamId.parse("Publish:cam1:alice:S3cr3t"))
+                .hasMessageContaining("'Publish:cam1:alice:***'");
+        assertThat(SrtStreamId.redact("#!::r=cam1,u=alice,s=S3c,r3t,m=publish")).isEqualTo("#!::r=cam1,u=alice,s=***,m=publish");
+        assertThat(SrtStreamId.redact("publish:cam1")).isEqualTo("publish:cam1");
+        assertThat(SrtStreamId.redact("publish:cam1:S3cr3t")).isEqualTo("publish:cam1:***");
+    }
+
+    @Test
     void toStringHidesThePassword() throws Exception {
         assertThat(SrtStreamId.parse("publish:cam1:alice:s3cret").toString()).doesNotContain("s3cret");
     }
