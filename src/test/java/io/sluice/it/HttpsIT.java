@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,22 +24,7 @@ class HttpsIT {
     @TempDir
     Path dir;
 
-    private String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
 
-    private String[] selfSigned(String name) throws Exception {
-        Path key = dir.resolve(name + "-key.pem");
-        Path cert = dir.resolve(name + "-cert.pem");
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1");
-        return new String[] {cert.toString(), key.toString()};
-    }
 
     /** curl's exit status, HTTP status and body for url ("curl: (N)" when it failed), bounded in time. */
     private record Curl(int rc, String status, String body) {
@@ -60,8 +44,8 @@ class HttpsIT {
 
     @Test
     void apiMetricsAndWebrtcServeHttpsOnlyWithTheConfiguredCertificate() throws Exception {
-        String[] pair = selfSigned("srv");
-        String[] other = selfSigned("other");
+        TestCert pair = TestCert.selfSigned(dir, "srv");
+        TestCert other = TestCert.selfSigned(dir, "other");
         String yaml = """
                 apiEncryption: yes
                 apiServerKey: %2$s
@@ -72,30 +56,30 @@ class HttpsIT {
                 webrtcEncryption: yes
                 webrtcServerKey: %2$s
                 webrtcServerCert: %1$s
-                """.formatted(pair[0], pair[1]);
+                """.formatted(pair.cert(), pair.key());
         try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
             String api = "127.0.0.1:" + sluice.server().apiPort();
             String metrics = "127.0.0.1:" + sluice.server().metricsPort();
             String webrtc = "127.0.0.1:" + sluice.webrtcPort;
 
-            Curl paths = curl("https://" + api + "/v3/paths/list", "--cacert", pair[0]);
+            Curl paths = curl("https://" + api + "/v3/paths/list", "--cacert", pair.cert());
             assertThat(paths.rc()).as(paths.toString()).isZero();
             assertThat(paths.status()).as(paths.toString()).contains("200");
             assertThat(paths.body()).contains("\"items\"");
 
-            Curl m = curl("https://" + metrics + "/metrics", "--cacert", pair[0]);
+            Curl m = curl("https://" + metrics + "/metrics", "--cacert", pair.cert());
             assertThat(m.rc()).as(m.toString()).isZero();
             assertThat(m.status()).contains("200");
             assertThat(m.body()).contains("sluice_");
 
-            Curl page = curl("https://" + webrtc + "/", "--cacert", pair[0]);
+            Curl page = curl("https://" + webrtc + "/", "--cacert", pair.cert());
             assertThat(page.rc()).as(page.toString()).isZero();
             assertThat(page.status()).contains("200");
 
             for (String hostPort : List.of(api, metrics, webrtc)) {
                 Curl plain = curl("http://" + hostPort + "/");
                 assertThat(plain.rc()).as("plain HTTP to an HTTPS port: %s", plain).isNotZero();
-                Curl wrongCa = curl("https://" + hostPort + "/", "--cacert", other[0]);
+                Curl wrongCa = curl("https://" + hostPort + "/", "--cacert", other.cert());
                 assertThat(wrongCa.rc()).as("curl trusting another CA: %s", wrongCa).isEqualTo(60);
             }
         }

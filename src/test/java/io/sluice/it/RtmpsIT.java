@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,36 +31,19 @@ class RtmpsIT {
     @TempDir
     Path dir;
 
-    private String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
 
-    /** A self-signed P-256 certificate for CN=localhost: [cert, key, SHA-256 fingerprint "AA:BB:…"]. */
-    private String[] selfSigned(String name) throws Exception {
-        Path key = dir.resolve(name + "-key.pem");
-        Path cert = dir.resolve(name + "-cert.pem");
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1");
-        String fp = run("openssl", "x509", "-in", cert.toString(), "-noout", "-fingerprint", "-sha256").trim();
-        return new String[] {cert.toString(), key.toString(), fp.substring(fp.indexOf('=') + 1)};
-    }
 
     @Test
     void rtmpsPublisherToAnRtmpsTargetPinnedByFingerprint() throws Exception {
-        String[] a = selfSigned("a");
-        String[] b = selfSigned("b");
+        TestCert a = TestCert.selfSigned(dir, "a");
+        TestCert b = TestCert.selfSigned(dir, "b");
         String tlsB = """
                 rtmpEncryption: strict
                 rtmpServerCert: %s
                 rtmpServerKey: %s
                 paths:
                   all_others: {}
-                """.formatted(b[0], b[1]);
+                """.formatted(b.cert(), b.key());
         try (SluiceUnderTest sluiceB = SluiceUnderTest.start(tlsB)) {
             String tlsA = """
                     rtmpEncryption: optional
@@ -78,7 +60,7 @@ class RtmpsIT {
                             url: rtmps://127.0.0.1:%d/live/wrong
                             reconnectDelay: 500ms
                             rtmpConfig: {fingerprint: "%s"}
-                    """.formatted(a[0], a[1], sluiceB.rtmpsPort, b[2], sluiceB.rtmpsPort, a[2]);
+                    """.formatted(a.cert(), a.key(), sluiceB.rtmpsPort, b.fingerprint(), sluiceB.rtmpsPort, a.fingerprint());
             try (SluiceUnderTest sluiceA = SluiceUnderTest.start(tlsA);
                     Peer pub = FfmpegPeer.publishRtmp(sluiceA.rtmps("live/test"), SECONDS)) {
                 Thread.sleep(2500);
@@ -113,12 +95,12 @@ class RtmpsIT {
 
     @Test
     void strictModeHasNoPlainListener() throws Exception {
-        String[] a = selfSigned("s");
+        TestCert a = TestCert.selfSigned(dir, "s");
         String yaml = """
                 rtmpEncryption: strict
                 rtmpServerCert: %s
                 rtmpServerKey: %s
-                """.formatted(a[0], a[1]);
+                """.formatted(a.cert(), a.key());
         try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
                 Peer plain = Peer.start("publish-rtmp.sh", sluice.rtmp("live/test"), "2")) {
             assertThat(plain.await(Duration.ofSeconds(30))).as("plain RTMP refused: " + plain.output()).isNotZero();

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,22 +23,13 @@ class RtspsForwardIT {
     @TempDir
     Path dir;
 
-    private String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
 
     @Test
     void pinnedSelfSignedTargetForwardsAndAWrongPinIsRefused() throws Exception {
-        Path key = dir.resolve("key.pem");
-        Path cert = dir.resolve("cert.pem");
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost");
-        String fp = run("openssl", "x509", "-in", cert.toString(), "-noout", "-fingerprint", "-sha256").trim();
-        fp = fp.substring(fp.indexOf('=') + 1);
+        TestCert tc = TestCert.selfSigned(dir, "target");
+        String fp = tc.fingerprint();
+        Path cert = Path.of(tc.cert());
+        Path key = Path.of(tc.key());
         assertThat(Files.size(cert)).isPositive();
         int sinkPort = Ports.tcp();
         int tlsPort = Ports.tcp();

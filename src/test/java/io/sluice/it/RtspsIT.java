@@ -35,31 +35,15 @@ class RtspsIT {
     @TempDir
     Path dir;
 
-    private String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
 
-    /** [cert, key] of a self-signed P-256 certificate for 127.0.0.1. */
-    private String[] selfSigned(String name) throws Exception {
-        Path key = dir.resolve(name + "-key.pem");
-        Path cert = dir.resolve(name + "-cert.pem");
-        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1");
-        return new String[] {cert.toString(), key.toString()};
-    }
 
-    private static String tlsYaml(String encryption, int rtspsPort, String[] pair) {
+    private static String tlsYaml(String encryption, int rtspsPort, String cert, String key) {
         return """
                 rtspEncryption: %s
                 rtspsAddress: 127.0.0.1:%d
                 rtspServerCert: %s
                 rtspServerKey: %s
-                """.formatted(encryption, rtspsPort, pair[0], pair[1]);
+                """.formatted(encryption, rtspsPort, cert, key);
     }
 
     /**
@@ -121,10 +105,10 @@ class RtspsIT {
     @Test
     void cameraPublishedAndReadOverRtspsArrivesWholeAndPlainRtspStillWorks() throws Exception {
         CameraClip.file(); // encoded before any peer's clock starts
-        String[] pair = selfSigned("a");
+        TestCert pair = TestCert.selfSigned(dir, "a");
         int rtsps = Ports.tcp();
         try (LogCapture logs = new LogCapture();
-                SluiceUnderTest sluice = SluiceUnderTest.start(tlsYaml("optional", rtsps, pair))) {
+                SluiceUnderTest sluice = SluiceUnderTest.start(tlsYaml("optional", rtsps, pair.cert(), pair.key()))) {
             String url = "rtsps://127.0.0.1:" + rtsps + "/cam";
             try (Peer pub = CameraClip.publishRtsp(url, SECONDS)) {
                 assertThat(Wait.until(() -> {
@@ -165,8 +149,8 @@ class RtspsIT {
                     assertThat(Integer.parseInt(p.get("frames"))).as(plain.output()).isPositive();
                 }
             }
-            String keyBody = Files.readAllLines(Path.of(pair[1])).get(1);
-            assertThat(logs.messages(Level.INFO, "RTSPS listener")).singleElement().asString().contains(pair[1]);
+            String keyBody = Files.readAllLines(Path.of(pair.key())).get(1);
+            assertThat(logs.messages(Level.INFO, "RTSPS listener")).singleElement().asString().contains(pair.key());
             for (Level l : List.of(Level.ERROR, Level.WARN, Level.INFO, Level.DEBUG)) {
                 assertThat(logs.messages(l, keyBody)).as("key material in the log").isEmpty();
             }
@@ -192,9 +176,9 @@ class RtspsIT {
 
     @Test
     void strictBindsOnlyRtsps() throws Exception {
-        String[] pair = selfSigned("s");
+        TestCert pair = TestCert.selfSigned(dir, "s");
         int rtsps = Ports.tcp();
-        try (SluiceUnderTest sluice = SluiceUnderTest.start(tlsYaml("strict", rtsps, pair))) {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(tlsYaml("strict", rtsps, pair.cert(), pair.key()))) {
             assertThat(refused(sluice.rtspPort)).as("plain RTSP port refuses connections").isTrue();
             // the UDP pair is free: nothing of Sluice's is bound to it
             try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress("127.0.0.1", sluice.rtpPort))) {
@@ -214,12 +198,12 @@ class RtspsIT {
     /** Turning RTSPS on through the API's config patch (as a hot reload would) restarts the RTSP server with it. */
     @Test
     void rtspsTurnedOnAtRunTime() throws Exception {
-        String[] pair = selfSigned("r");
+        TestCert pair = TestCert.selfSigned(dir, "r");
         int rtsps = Ports.tcp();
         try (SluiceUnderTest sluice = SluiceUnderTest.start("")) {
             assertThat(refused(rtsps)).isTrue();
             String patch = JSON.writeValueAsString(Map.of("rtspEncryption", "optional",
-                    "rtspsAddress", "127.0.0.1:" + rtsps, "rtspServerKey", pair[1], "rtspServerCert", pair[0]));
+                    "rtspsAddress", "127.0.0.1:" + rtsps, "rtspServerKey", pair.key(), "rtspServerCert", pair.cert()));
             var r = HTTP.send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(sluice.api() + "/v3/config/global/patch")).timeout(Duration.ofSeconds(20))
                     .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(patch)).build(),
@@ -237,10 +221,10 @@ class RtspsIT {
 
     @Test
     void aMissingKeyFileStopsStartUpNamingIt() throws Exception {
-        String[] pair = selfSigned("m");
+        TestCert pair = TestCert.selfSigned(dir, "m");
         String missing = dir.resolve("missing-key.pem").toString();
         Throwable t = catchThrowable(() -> SluiceUnderTest.start(
-                tlsYaml("optional", Ports.tcp(), new String[] {pair[0], missing})).close());
+                tlsYaml("optional", Ports.tcp(), pair.cert(), missing)).close());
         assertThat(t).isInstanceOf(TlsFileException.class)
                 .hasMessage("rtspServerKey '" + missing + "': no such file");
     }
@@ -248,7 +232,7 @@ class RtspsIT {
     /** The real launcher (its own JVM): a key given as the certificate exits 1 naming the setting and the file. */
     @Test
     void theLauncherNamesAnUnusableCertificateAndNeverQuotesTheKey() throws Exception {
-        String[] pair = selfSigned("l");
+        TestCert pair = TestCert.selfSigned(dir, "l");
         Path conf = dir.resolve("bad-cert.yml");
         Files.writeString(conf, """
                 rtspAddress: 127.0.0.1:0
@@ -260,7 +244,7 @@ class RtspsIT {
                 webrtcLocalUDPAddress: 127.0.0.1:0
                 apiAddress: 127.0.0.1:0
                 metricsAddress: 127.0.0.1:0
-                """ + tlsYaml("strict", 0, new String[] {pair[1], pair[1]}));
+                """ + tlsYaml("strict", 0, pair.key(), pair.key()));
         Path out = dir.resolve("launcher.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
@@ -273,7 +257,7 @@ class RtspsIT {
         }
         String log = Files.readString(out);
         assertThat(p.exitValue()).as(log).isEqualTo(1);
-        assertThat(log).contains("rtspServerCert '" + pair[1] + "': not a PEM certificate chain");
-        assertThat(log).doesNotContain(Files.readAllLines(Path.of(pair[1])).get(1));
+        assertThat(log).contains("rtspServerCert '" + pair.key() + "': not a PEM certificate chain");
+        assertThat(log).doesNotContain(Files.readAllLines(Path.of(pair.key())).get(1));
     }
 }
