@@ -4,9 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -14,15 +14,16 @@ import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.conf.RtspTransport;
 import io.sluice.forward.Dest;
+import io.sluice.forward.DestConnector;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
 import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
+import io.sluice.net.rtsp.RtspMediaOut;
+import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.protocol.rtp.ReceiverReportStats;
 import io.sluice.protocol.rtp.RtpPacketException;
-import io.sluice.protocol.rtp.SenderReports;
-import io.sluice.protocol.rtsp.InterleavedFrame;
 import io.sluice.protocol.rtsp.RtspAuth;
 import io.sluice.protocol.rtsp.RtspDecoder;
 import io.sluice.protocol.rtsp.RtspEncoder;
@@ -35,7 +36,6 @@ import io.sluice.stream.MediaDesc;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
-import io.sluice.stream.Unit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class RtspDest implements Dest {
     private static final Logger LOG = LoggerFactory.getLogger(RtspDest.class);
     static final int KEEPALIVE_SECONDS = 20;
-    static final int SENDER_REPORT_SECONDS = 5;
 
     /** Thrown when the server refuses UDP, so that automatic mode retries with TCP. */
     static class UdpRefused extends IOException {
@@ -204,17 +203,16 @@ public final class RtspDest implements Dest {
             MediaDesc m = desc.medias().get(i);
             tracks.add(TrackStatus.forwarded(i, m.format().codec().name()));
         }
-        SenderReports reports = new SenderReports(rates, stream.senderClock());
-        ReaderQueue.Sink sink = tcp ? new RtspTcpSink(ch, reports) : new RtspUdpSink(udpRtp, udpRtpTo, reports);
+        RtspStreamWriter writer = new RtspStreamWriter(tcp ? interleaved(ch, n)
+                : RtspMediaOut.udp(udpRtp, udpRtcp, udpRtpTo, udpRtcpTo), desc, stream.senderClock());
         ReaderQueue queue = new ReaderQueue("[forward " + conf.id() + " " + conf.redactedUrl() + "]", ctx.loop(),
-                ctx.queueCapacity(), stream.keyframeMedia(), true, sink, LOG);
+                ctx.queueCapacity(), stream.keyframeMedia(), true, writer, LOG);
         conn.onWritable(queue::drain);
         ScheduledFuture<?> keepalive = ch.eventLoop().scheduleAtFixedRate(() -> keepalive(ch, base),
                 KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
         WriteStallCheck stall = new WriteStallCheck(ch, writeTimeout);
         ScheduledFuture<?> stallCheck = ch.eventLoop().scheduleAtFixedRate(stall, 1, 1, TimeUnit.SECONDS);
-        ScheduledFuture<?> srTimer = ch.eventLoop().scheduleAtFixedRate(
-                () -> sendReports(ch, tcp, reports, udpRtcp, udpRtcpTo, n), 1, SENDER_REPORT_SECONDS, TimeUnit.SECONDS);
+        writer.startReports(ctx.loop());
         java.time.Duration rrTimeout = conf.rtspConfig().udpReceiverReportTimeout();
         // set on the event loop, read here after the connection closed
         java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
@@ -233,7 +231,7 @@ public final class RtspDest implements Dest {
             stream.removeReader(queue);
             queue.close();
             keepalive.cancel(false);
-            srTimer.cancel(false);
+            writer.close();
             stallCheck.cancel(false);
             if (rrCheck != null) {
                 rrCheck.cancel(false);
@@ -256,32 +254,16 @@ public final class RtspDest implements Dest {
 
     private Channel connect(DestContext ctx, RtspClientConn conn) throws Exception {
         SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtspConfig().fingerprint()) : null;
-        ChannelFuture f = new Bootstrap().group(ctx.loop()).channel(loops.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, io.netty.channel.WriteBufferWaterMark.DEFAULT)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel c) {
-                        if (ssl != null) {
-                            c.pipeline().addLast(ssl.newHandler(c.alloc(), url.host(), url.port()));
-                        }
-                        c.pipeline().addLast(new RtspDecoder(), new RtspEncoder(), conn);
-                    }
-                }).connect(url.host(), url.port());
+        return new DestConnector(loops, url.host(), url.port(), timeoutMs, WriteBufferWaterMark.DEFAULT)
+                .connect(ctx.loop(), ssl, this::opened, () -> closed, new RtspDecoder(), new RtspEncoder(), conn);
+    }
+
+    /** The control connection, as soon as it exists: close() must be able to close it. */
+    private void opened(Channel c) {
         synchronized (channels) {
-            channels.add(f.channel());
+            channels.add(c);
         }
-        control = f.channel();
-        if (closed) {
-            f.channel().close();
-            throw new InterruptedException("closed");
-        }
-        f.await();
-        if (!f.isSuccess()) {
-            throw new IOException("connect " + url.host() + ":" + url.port() + ": " + f.cause().getMessage());
-        }
-        return f.channel();
+        control = c;
     }
 
     private Channel[] bindUdpPair(DestContext ctx, int media, ReceiverReportStats rr) throws Exception {
@@ -389,25 +371,20 @@ public final class RtspDest implements Dest {
         ch.writeAndFlush(new RtspRequest("OPTIONS", base, h, new byte[0]));
     }
 
-    private static void sendReports(Channel ch, boolean tcp, SenderReports reports, Channel[] rtcp,
-            InetSocketAddress[] rtcpTo, int n) {
+    /** Media i goes interleaved on channels 2i (RTP) and 2i+1 (RTCP), as SETUP asked. */
+    private static RtspMediaOut interleaved(Channel ch, int n) {
+        int[] rtp = new int[n];
+        int[] rtcp = new int[n];
         for (int i = 0; i < n; i++) {
-            ByteBuf sr = reports.report(i, ch.alloc());
-            if (sr == null) {
-                continue;
-            }
-            if (tcp) {
-                ch.writeAndFlush(new InterleavedFrame(2 * i + 1, sr), ch.voidPromise());
-            } else {
-                rtcp[i].writeAndFlush(new DatagramPacket(sr, rtcpTo[i]), rtcp[i].voidPromise());
-            }
+            rtp[i] = 2 * i;
+            rtcp[i] = 2 * i + 1;
         }
+        return RtspMediaOut.interleaved(ch, rtp, rtcp);
     }
 
     private String baseUrl() {
         return "rtsp" + (url.tls() ? "s" : "") + "://" + url.authority() + url.pathAndQuery();
     }
-
 
     private static String localHost(Channel ch) {
         return ((InetSocketAddress) ch.localAddress()).getAddress().getHostAddress();

@@ -2,6 +2,7 @@ package io.sluice.server.rtsp;
 
 import io.sluice.path.Path;
 import io.sluice.path.Publisher;
+import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.path.SessionRegistry;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.StreamDesc;
@@ -35,6 +36,8 @@ final class RtspSession {
     Publisher publisher;
     Path readPath;
     ReaderQueue readerQueue;
+    /** A reader's writer (its sender reports), set at PLAY. */
+    RtspStreamWriter writer;
     /** The stream readerQueue reads: the path's stream may have ended or changed by the time the session closes. */
     io.sluice.stream.Stream readStream;
     AutoCloseable streamEndHook;
