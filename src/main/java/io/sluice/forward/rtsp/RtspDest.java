@@ -24,11 +24,9 @@ import io.sluice.net.rtsp.RtspMediaOut;
 import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.protocol.rtp.ReceiverReportStats;
 import io.sluice.protocol.rtp.RtpPacketException;
-import io.sluice.protocol.rtsp.RtspAuth;
 import io.sluice.protocol.rtsp.RtspDecoder;
 import io.sluice.protocol.rtsp.RtspEncoder;
 import io.sluice.protocol.rtsp.RtspHeaders;
-import io.sluice.protocol.rtsp.RtspRequest;
 import io.sluice.protocol.rtsp.RtspResponse;
 import io.sluice.protocol.rtsp.RtspTransportHeader;
 import io.sluice.protocol.sdp.SdpStreamMapper;
@@ -82,11 +80,8 @@ public final class RtspDest implements Dest {
     private final String pass;
     private final List<Channel> channels = new ArrayList<>();
     private volatile boolean closed;
-    private volatile Channel control;
-    private int cseq;
-    private String session;
-    private String authorization;
-    private List<String> challenges = List.of();
+    /** The session with the target now, or null before the connection; close() tears it down. */
+    private volatile RtspClientSession client;
 
     private final java.time.Duration writeTimeout;
     private final RtspUdpFallbacks fallbacks;
@@ -139,19 +134,18 @@ public final class RtspDest implements Dest {
     }
 
     private void session(DestContext ctx, boolean tcp) throws Exception {
-        cseq = 0;
-        session = null;
-        authorization = null;
         Stream stream = ctx.stream();
         StreamDesc desc = stream.desc();
         RtspClientConn conn = new RtspClientConn();
         Channel ch = connect(ctx, conn);
+        RtspClientSession cs = new RtspClientSession(conn, ch, user, pass, timeoutMs);
+        client = cs;
         String base = baseUrl();
 
         String sdp = SdpStreamMapper.fromStream(desc, "Sluice", localHost(ch), i -> "trackID=" + i).format();
         RtspHeaders ah = new RtspHeaders();
         ah.set("Content-Type", "application/sdp");
-        expectOk(request(conn, "ANNOUNCE", base, ah, sdp.getBytes(StandardCharsets.UTF_8)), "ANNOUNCE");
+        cs.requestOk("ANNOUNCE", base, ah, sdp.getBytes(StandardCharsets.UTF_8));
 
         int n = desc.medias().size();
         int[] rates = new int[n];
@@ -176,15 +170,12 @@ public final class RtspDest implements Dest {
                 int p = ((InetSocketAddress) pair[0].localAddress()).getPort();
                 h.set("Transport", "RTP/AVP;unicast;client_port=" + p + "-" + (p + 1) + ";mode=record");
             }
-            RtspResponse r = request(conn, "SETUP", base + "/trackID=" + i, h, null);
+            RtspResponse r = cs.request("SETUP", base + "/trackID=" + i, h, null);
             if (!tcp && (r.status() == 461 || r.status() == 400 || r.status() == 406)) {
                 throw new UdpRefused("server refused UDP (" + r.status() + " " + r.reason() + ")");
             }
-            expectOk(r, "SETUP");
-            String sh = r.headers().get("Session");
-            if (sh != null && session == null) {
-                session = sh.split(";", 2)[0].trim();
-            }
+            RtspClientSession.expectOk(r, "SETUP");
+            cs.takeId(r);
             if (!tcp) {
                 String th = r.headers().get("Transport");
                 RtspTransportHeader rt = th == null ? null : RtspTransportHeader.parseAll(th).getFirst();
@@ -196,7 +187,7 @@ public final class RtspDest implements Dest {
                 udpRtcpTo[i] = new InetSocketAddress(host, rt.serverPort().rtcp());
             }
         }
-        expectOk(request(conn, "RECORD", base, new RtspHeaders(), null), "RECORD");
+        cs.requestOk("RECORD", base, new RtspHeaders(), null);
 
         List<TrackStatus> tracks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -208,7 +199,7 @@ public final class RtspDest implements Dest {
         ReaderQueue queue = new ReaderQueue("[forward " + conf.id() + " " + conf.redactedUrl() + "]", ctx.loop(),
                 ctx.queueCapacity(), stream.keyframeMedia(), true, writer, LOG);
         conn.onWritable(queue::drain);
-        ScheduledFuture<?> keepalive = ch.eventLoop().scheduleAtFixedRate(() -> keepalive(ch, base),
+        ScheduledFuture<?> keepalive = ch.eventLoop().scheduleAtFixedRate(() -> cs.keepalive(base),
                 KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
         WriteStallCheck stall = new WriteStallCheck(ch, writeTimeout);
         ScheduledFuture<?> stallCheck = ch.eventLoop().scheduleAtFixedRate(stall, 1, 1, TimeUnit.SECONDS);
@@ -263,7 +254,6 @@ public final class RtspDest implements Dest {
         synchronized (channels) {
             channels.add(c);
         }
-        control = c;
     }
 
     private Channel[] bindUdpPair(DestContext ctx, int media, ReceiverReportStats rr) throws Exception {
@@ -322,55 +312,6 @@ public final class RtspDest implements Dest {
         return rr == null ? java.util.Map.of() : rr.figures();
     }
 
-    private RtspResponse request(RtspClientConn conn, String method, String uri, RtspHeaders h, byte[] body)
-            throws Exception {
-        RtspResponse r = send(conn, method, uri, h, body);
-        if (r.status() == 401 && user != null && !user.isEmpty()) {
-            challenges = r.headers().getAll("WWW-Authenticate");
-            authorization = "";
-            r = send(conn, method, uri, h, body);
-            if (r.status() == 401) {
-                throw new IOException(method + ": authentication failed (401) for user '" + user + "'");
-            }
-        }
-        return r;
-    }
-
-    private RtspResponse send(RtspClientConn conn, String method, String uri, RtspHeaders h, byte[] body)
-            throws Exception {
-        RtspHeaders headers = h.copy();
-        headers.set("CSeq", Integer.toString(++cseq));
-        headers.set("User-Agent", "Sluice");
-        if (session != null) {
-            headers.set("Session", session);
-        }
-        if (authorization != null && !challenges.isEmpty()) {
-            headers.set("Authorization", RtspAuth.authorization(challenges, user, pass, method, uri));
-        }
-        Channel ch = control;
-        ch.writeAndFlush(new RtspRequest(method, uri, headers, body == null ? new byte[0] : body));
-        return conn.next(timeoutMs);
-    }
-
-    private void expectOk(RtspResponse r, String method) throws IOException {
-        if (r.status() != 200) {
-            throw new IOException(method + " refused: " + r.status() + " " + r.reason());
-        }
-    }
-
-    private void keepalive(Channel ch, String base) {
-        RtspHeaders h = new RtspHeaders();
-        h.set("CSeq", Integer.toString(1_000_000 + (int) (System.nanoTime() & 0xffff)));
-        if (session != null) {
-            h.set("Session", session);
-        }
-        if (authorization != null && !challenges.isEmpty()) {
-            h.set("Authorization", RtspAuth.authorization(challenges, user, pass, "OPTIONS", base));
-        }
-        // OPTIONS is what every server accepts as keepalive; its response is read and dropped.
-        ch.writeAndFlush(new RtspRequest("OPTIONS", base, h, new byte[0]));
-    }
-
     /** Media i goes interleaved on channels 2i (RTP) and 2i+1 (RTCP), as SETUP asked. */
     private static RtspMediaOut interleaved(Channel ch, int n) {
         int[] rtp = new int[n];
@@ -404,12 +345,9 @@ public final class RtspDest implements Dest {
     @Override
     public void close() {
         closed = true;
-        Channel c = control;
-        if (c != null && c.isActive() && session != null) {
-            RtspHeaders h = new RtspHeaders();
-            h.set("CSeq", Integer.toString(cseq + 1));
-            h.set("Session", session);
-            c.writeAndFlush(new RtspRequest("TEARDOWN", baseUrl(), h, new byte[0]));
+        RtspClientSession cs = client;
+        if (cs != null) {
+            cs.teardown(baseUrl());
         }
         closeChannels();
     }
