@@ -247,37 +247,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
 
     private void closeSession(String why) {
         RtspSession s = session;
-        if (s == null) {
-            return;
-        }
-        session = null;
-        server.releaseSession();
-        if (s.registration != null) {
-            s.registration.close();
-        }
-        server.udp().removeSession(s);
-        if (s.writer != null) {
-            s.writer.close();
-        }
-        if (s.readerQueue != null) {
-            if (s.readStream != null) {
-                s.readStream.removeReader(s.readerQueue);
-            }
-            s.readerQueue.close();
-        }
-        if (s.streamEndHook != null) {
-            try {
-                s.streamEndHook.close();
-            } catch (Exception e) {
-                LOG.debug("stream end hook", e);
-            }
-        }
-        if (s.publisher != null) {
-            s.publisher.close();
-            LOG.info("[rtsp session {}] publisher of '{}' gone ({})", s.id, s.pathName, why);
-        } else if (s.playing) {
-            LOG.info("[rtsp session {}] reader of '{}' gone ({}), dropped {} packets", s.id, s.pathName, why,
-                    s.readerQueue.dropped());
+        if (s != null) {
+            session = null;
+            s.close(server, why);
         }
     }
 

@@ -8,6 +8,8 @@ import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.StreamDesc;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * RtspSession is the state of one RTSP session (RFC 2326 §3): a publisher (ANNOUNCE/RECORD) or a
@@ -17,6 +19,8 @@ import java.util.Arrays;
  * {@link #touch()} and {@link #lastActivityNanos}, which UDP sockets update.
  */
 final class RtspSession {
+    private static final Logger LOG = LoggerFactory.getLogger(RtspSession.class);
+
     enum Mode { PUBLISH, READ }
 
     /** How one media travels: interleaved in the TCP connection, or UDP to the client's ports. */
@@ -90,5 +94,40 @@ final class RtspSession {
             }
         }
         return n;
+    }
+
+    /**
+     * Releases what the session holds: its slot in the server's count, its registration, UDP routes,
+     * reader queue and writer, or its publisher. On the connection's loop, once.
+     */
+    void close(RtspServer server, String why) {
+        server.releaseSession();
+        if (registration != null) {
+            registration.close();
+        }
+        server.udp().removeSession(this);
+        if (writer != null) {
+            writer.close();
+        }
+        if (readerQueue != null) {
+            if (readStream != null) {
+                readStream.removeReader(readerQueue);
+            }
+            readerQueue.close();
+        }
+        if (streamEndHook != null) {
+            try {
+                streamEndHook.close();
+            } catch (Exception e) {
+                LOG.debug("stream end hook", e);
+            }
+        }
+        if (publisher != null) {
+            publisher.close();
+            LOG.info("[rtsp session {}] publisher of '{}' gone ({})", id, pathName, why);
+        } else if (playing) {
+            LOG.info("[rtsp session {}] reader of '{}' gone ({}), dropped {} packets", id, pathName, why,
+                    readerQueue.dropped());
+        }
     }
 }
