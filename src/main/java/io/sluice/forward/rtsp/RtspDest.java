@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 /**
  * RtspDest pushes a stream to a remote RTSP server (RFC 2326 §10: ANNOUNCE, SETUP with
  * mode=record, RECORD) and then passes the publisher's RTP packets through unchanged, interleaved in
- * the TCP connection or over UDP.
+ * the TCP connection or over UDP, with the same {@link RtspStreamWriter} as local RTSP readers.
  *
  * <p>Its sockets live on the publisher's event loop, so every packet is written inline by the thread
  * that read it.
@@ -155,38 +155,7 @@ public final class RtspDest implements Dest {
         ReceiverReportStats rr = new ReceiverReportStats(rates, System.nanoTime());
         receiverReports = rr;
         conn.onRtcp((channel, rtcp) -> receiverReport(rr, channel / 2, rtcp));
-        InetSocketAddress[] udpRtpTo = new InetSocketAddress[n];
-        InetSocketAddress[] udpRtcpTo = new InetSocketAddress[n];
-        Channel[] udpRtp = new Channel[n];
-        Channel[] udpRtcp = new Channel[n];
-        for (int i = 0; i < n; i++) {
-            RtspHeaders h = new RtspHeaders();
-            if (tcp) {
-                h.set("Transport", "RTP/AVP/TCP;unicast;interleaved=" + (2 * i) + "-" + (2 * i + 1) + ";mode=record");
-            } else {
-                Channel[] pair = bindUdpPair(ctx, i, rr);
-                udpRtp[i] = pair[0];
-                udpRtcp[i] = pair[1];
-                int p = ((InetSocketAddress) pair[0].localAddress()).getPort();
-                h.set("Transport", "RTP/AVP;unicast;client_port=" + p + "-" + (p + 1) + ";mode=record");
-            }
-            RtspResponse r = cs.request("SETUP", base + "/trackID=" + i, h, null);
-            if (!tcp && (r.status() == 461 || r.status() == 400 || r.status() == 406)) {
-                throw new UdpRefused("server refused UDP (" + r.status() + " " + r.reason() + ")");
-            }
-            RtspClientSession.expectOk(r, "SETUP");
-            cs.takeId(r);
-            if (!tcp) {
-                String th = r.headers().get("Transport");
-                RtspTransportHeader rt = th == null ? null : RtspTransportHeader.parseAll(th).getFirst();
-                if (rt == null || rt.serverPort() == null) {
-                    throw new UdpRefused("server answered SETUP without server_port");
-                }
-                var host = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-                udpRtpTo[i] = new InetSocketAddress(host, rt.serverPort().rtp());
-                udpRtcpTo[i] = new InetSocketAddress(host, rt.serverPort().rtcp());
-            }
-        }
+        RtspMediaOut out = setUp(ctx, cs, ch, base, tcp, rr, n);
         cs.requestOk("RECORD", base, new RtspHeaders(), null);
 
         List<TrackStatus> tracks = new ArrayList<>();
@@ -194,8 +163,7 @@ public final class RtspDest implements Dest {
             MediaDesc m = desc.medias().get(i);
             tracks.add(TrackStatus.forwarded(i, m.format().codec().name()));
         }
-        RtspStreamWriter writer = new RtspStreamWriter(tcp ? interleaved(ch, n)
-                : RtspMediaOut.udp(udpRtp, udpRtcp, udpRtpTo, udpRtcpTo), desc, stream.senderClock());
+        RtspStreamWriter writer = new RtspStreamWriter(out, desc, stream.senderClock());
         ReaderQueue queue = new ReaderQueue("[forward " + conf.id() + " " + conf.redactedUrl() + "]", ctx.loop(),
                 ctx.queueCapacity(), stream.keyframeMedia(), true, writer, LOG);
         conn.onWritable(queue::drain);
@@ -241,6 +209,44 @@ public final class RtspDest implements Dest {
                 throw new IOException("connection failed: " + f.getMessage(), f);
             }
         }
+    }
+
+    /** SETUP of every media (RFC 2326 §10.4, mode=record); returns where their packets go. */
+    private RtspMediaOut setUp(DestContext ctx, RtspClientSession cs, Channel ch, String base, boolean tcp,
+            ReceiverReportStats rr, int n) throws Exception {
+        InetSocketAddress[] udpRtpTo = new InetSocketAddress[n];
+        InetSocketAddress[] udpRtcpTo = new InetSocketAddress[n];
+        Channel[] udpRtp = new Channel[n];
+        Channel[] udpRtcp = new Channel[n];
+        for (int i = 0; i < n; i++) {
+            RtspHeaders h = new RtspHeaders();
+            if (tcp) {
+                h.set("Transport", "RTP/AVP/TCP;unicast;interleaved=" + (2 * i) + "-" + (2 * i + 1) + ";mode=record");
+            } else {
+                Channel[] pair = bindUdpPair(ctx, i, rr);
+                udpRtp[i] = pair[0];
+                udpRtcp[i] = pair[1];
+                int p = ((InetSocketAddress) pair[0].localAddress()).getPort();
+                h.set("Transport", "RTP/AVP;unicast;client_port=" + p + "-" + (p + 1) + ";mode=record");
+            }
+            RtspResponse r = cs.request("SETUP", base + "/trackID=" + i, h, null);
+            if (!tcp && (r.status() == 461 || r.status() == 400 || r.status() == 406)) {
+                throw new UdpRefused("server refused UDP (" + r.status() + " " + r.reason() + ")");
+            }
+            RtspClientSession.expectOk(r, "SETUP");
+            cs.takeId(r);
+            if (!tcp) {
+                String th = r.headers().get("Transport");
+                RtspTransportHeader rt = th == null ? null : RtspTransportHeader.parseAll(th).getFirst();
+                if (rt == null || rt.serverPort() == null) {
+                    throw new UdpRefused("server answered SETUP without server_port");
+                }
+                var host = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                udpRtpTo[i] = new InetSocketAddress(host, rt.serverPort().rtp());
+                udpRtcpTo[i] = new InetSocketAddress(host, rt.serverPort().rtcp());
+            }
+        }
+        return tcp ? interleaved(ch, n) : RtspMediaOut.udp(udpRtp, udpRtcp, udpRtpTo, udpRtcpTo);
     }
 
     private Channel connect(DestContext ctx, RtspClientConn conn) throws Exception {
