@@ -5,9 +5,9 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.stream.ReaderQueue;
+import io.sluice.stream.SenderClock;
 import io.sluice.stream.StreamDesc;
 import io.sluice.stream.Unit;
-import io.sluice.stream.SenderClock;
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -1,8 +1,8 @@
 package io.sluice.server.rtsp;
 
+import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.path.Path;
 import io.sluice.path.Publisher;
-import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.path.SessionRegistry;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.StreamDesc;
@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * reader (DESCRIBE/PLAY), the medias it set up and how each travels.
  *
  * <p>Owned by its connection's event loop: every field is touched only there, except
- * {@link #touch()} and {@link #lastActivityNanos}, which UDP sockets update.
+ * {@link #touch()} and {@link #lastActivityNanos}, which UDP sockets update. A reader's
+ * {@link #writer} then runs on its reader queue's loop (the UDP loop for a UDP reader).
  */
 final class RtspSession {
     private static final Logger LOG = LoggerFactory.getLogger(RtspSession.class);
