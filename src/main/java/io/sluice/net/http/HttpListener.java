@@ -20,6 +20,7 @@ import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,7 +49,7 @@ public final class HttpListener implements AutoCloseable {
     private final NetLoops loops;
     private final HttpHandler handler;
     private final int maxBody;
-    private final Duration idleTimeout;
+    private Duration idleTimeout;
     /** Replaced by a closing one in {@link #useTls}: a plain-text 503 means nothing to a TLS client. */
     private ConnectionLimiter limiter;
     private final ExecutorService calls;
@@ -95,15 +96,12 @@ public final class HttpListener implements AutoCloseable {
         if (maxBody < 0) {
             throw new IllegalArgumentException("maxBody " + maxBody + " is negative");
         }
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout " + idleTimeout + " is not positive");
-        }
         this.name = name;
         this.address = address;
         this.loops = loops;
         this.handler = handler;
         this.maxBody = maxBody;
-        this.idleTimeout = idleTimeout;
+        this.idleTimeout = checkedIdle(idleTimeout);
         this.limiter = limiter;
         this.calls = SluiceThreads.perTaskVirtual(name + "-http");
         this.conns = new DefaultChannelGroup(name + "-http", GlobalEventExecutor.INSTANCE);
@@ -118,10 +116,29 @@ public final class HttpListener implements AutoCloseable {
         if (listener != null) {
             throw new IllegalStateException(name + " HTTP listener on " + address + " already started");
         }
-        this.tls = java.util.Objects.requireNonNull(context, "context");
+        this.tls = Objects.requireNonNull(context, "context");
         this.limiter = limiter.withRefusal(ConnectionLimiter.Refusal.CLOSE);
-        this.handshakeTimeout = java.util.Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         return this;
+    }
+
+    /**
+     * Closes connections idle this long instead of {@link #IDLE_TIMEOUT} (a request in flight is not
+     * idleness). Call before {@link #start()}.
+     */
+    public HttpListener idleTimeout(Duration timeout) {
+        if (listener != null) {
+            throw new IllegalStateException(name + " HTTP listener on " + address + " already started");
+        }
+        this.idleTimeout = checkedIdle(timeout);
+        return this;
+    }
+
+    private static Duration checkedIdle(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout " + timeout + " is not positive");
+        }
+        return timeout;
     }
 
     /** Whether this listener serves HTTPS. */
