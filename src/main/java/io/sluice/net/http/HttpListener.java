@@ -29,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HttpListener is a small HTTP/1.1 server on one address: keep-alive, bodies aggregated up to a limit,
- * idle connections closed, and each request answered by a {@link HttpHandler} on a virtual thread.
+ * HttpListener is Sluice's one HTTP/1.1 server, on one address: keep-alive, bodies aggregated up to a limit,
+ * idle connections closed, and each request answered by a {@link HttpHandler} on a virtual thread. The API,
+ * the metrics and WebRTC (WHIP/WHEP and its pages) each run one, with their own handler, name and threads.
  *
  * <p>Threads: connections live on the shared event loops, which must never block; the handler runs on a
  * virtual thread this listener owns (it may block, e.g. on a config change), and the reply is written back
@@ -86,7 +87,7 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** An HTTP listener's limiter: 503 with Connection: close, and a deadline for every request. */
-    public static ConnectionLimiter limiter(String name, Supplier<LimitsConf> limits, Refusals refusals) {
+    static ConnectionLimiter limiter(String name, Supplier<LimitsConf> limits, Refusals refusals) {
         return new ConnectionLimiter(name, limits, refusals, ConnectionLimiter.Refusal.HTTP_503,
                 ConnectionLimiter.Deadline.EACH_REQUEST);
     }
@@ -188,7 +189,7 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** A server codec whose request line and header section are each bounded by maxHeaderBytes (431 past it). */
-    public static HttpServerCodec codec(LimitsConf l) {
+    private static HttpServerCodec codec(LimitsConf l) {
         return new HttpServerCodec(l.maxHeaderBytes(), l.maxHeaderBytes(), 8192);
     }
 
