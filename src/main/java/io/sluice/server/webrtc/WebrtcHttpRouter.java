@@ -71,7 +71,7 @@ final class WebrtcHttpRouter implements HttpHandler {
         WebrtcRoute route;
         try {
             route = WebrtcRoute.parse(HttpPaths.decode(req.path()));
-        } catch (IllegalArgumentException e) { // bad percent-encoding
+        } catch (IllegalArgumentException e) { // bad percent-encoding, or escaped bytes that are not UTF-8
             return refused(req, "?", new WebrtcHttpException(400, "malformed URL"));
         }
         String path = switch (route) {
@@ -112,11 +112,11 @@ final class WebrtcHttpRouter implements HttpHandler {
     }
 
     private static HttpReply page(HttpRequest req, String path, String html) {
-        return req.method().equals("GET") ? HttpReply.of(200, HttpReply.HTML, html).with("Cache-Control", "no-cache") : notAllowed(req, path, "GET");
+        return req.method().equals("GET") ? HttpReply.of(200, HttpReply.HTML, html).with("Cache-Control", "no-cache")
+                : notAllowed(req, path, "GET");
     }
 
-    private HttpReply endpoint(HttpRequest req, Endpoint e)
-            throws WebrtcHttpException {
+    private HttpReply endpoint(HttpRequest req, Endpoint e) throws WebrtcHttpException {
         return switch (req.method()) {
             case "OPTIONS" -> HttpReply.empty(204).withAll("Link", sessions.iceServerLinks());
             case "POST" -> create(req, e);
@@ -124,8 +124,7 @@ final class WebrtcHttpRouter implements HttpHandler {
         };
     }
 
-    private HttpReply create(HttpRequest req, Endpoint e)
-            throws WebrtcHttpException {
+    private HttpReply create(HttpRequest req, Endpoint e) throws WebrtcHttpException {
         requireType(req, SDP);
         WebrtcCredentials creds = WebrtcCredentials.parse(req.header("Authorization"), req.query());
         String offer = new String(req.body(), StandardCharsets.UTF_8);
