@@ -45,21 +45,12 @@ final class DestRunner implements AutoCloseable {
     private volatile String lastError = "";
     private volatile Instant nextRetry;
     private volatile List<TrackStatus> tracks = List.of();
-    private volatile ReaderQueue queue;
-    /** The current session's transport figures; after it ends, a snapshot of its last ones. */
-    private volatile Supplier<Map<String, Number>> link = Map::of;
+    private final DestTraffic traffic = new DestTraffic();
     private volatile long reconnects;
     /** Set while the path's publisher is away and the runner keeps its session for the next one. */
     private volatile boolean bridging;
     private volatile long bridgedGaps;
     private long sessions;
-    private long bytesDone;
-    private long packetsDone;
-    private long droppedDone;
-    // bitrate sampling, guarded by this
-    private long rateSampleNanos;
-    private long rateSampleBytes;
-    private long rateKbps;
 
     private Future<?> task;
     private Dest current;
@@ -192,20 +183,8 @@ final class DestRunner implements AutoCloseable {
     /** Moves the finished session's counters into the totals. */
     private void finishSession(Context ctx) {
         synchronized (lock) {
-            ReaderQueue q = ctx.queue;
-            if (q != null) {
-                bytesDone += q.bytesOut();
-                packetsDone += q.packetsOut();
-                droppedDone += q.dropped();
-                ctx.queue = null;
-            }
-            if (queue == q) {
-                queue = null;
-            }
-            if (ctx.link != null && link == ctx.link) {
-                Map<String, Number> last = ctx.link.get();
-                link = () -> last;
-            }
+            traffic.sessionEnded(ctx.queue, ctx.link);
+            ctx.queue = null;
             if (ctx.generation == generation) {
                 current = null;
             }
@@ -297,43 +276,10 @@ final class DestRunner implements AutoCloseable {
     }
 
     DestStats stats() {
-        long bytes;
-        long packets;
-        long dropped;
-        synchronized (lock) {
-            bytes = bytesDone;
-            packets = packetsDone;
-            dropped = droppedDone;
-        }
-        ReaderQueue q = queue;
-        if (q != null) {
-            bytes += q.bytesOut();
-            packets += q.packetsOut();
-            dropped += q.dropped();
-        }
-        Map<String, Number> figures = new java.util.TreeMap<>(link.get());
-        figures.put("queuedPackets", q == null ? 0 : q.queued());
-        figures.put("bitrateKbps", bitrateKbps(bytes));
+        DestTraffic.Snapshot t = traffic.snapshot(state == DestState.FORWARDING);
         DestState shown = bridging && state == DestState.FORWARDING ? DestState.BRIDGING : state;
-        return new DestStats(conf.id(), conf.redactedUrl(), protocol(conf.url()), shown, since, bytes, packets,
-                dropped, reconnects, lastError, nextRetry, tracks, figures, bridgedGaps);
-    }
-
-    /**
-     * The send rate over the last second or more, from the byte counter; any protocol has it. Recomputed at
-     * most once a second, whoever reads the stats (API, metrics, status page) and however often.
-     */
-    private synchronized long bitrateKbps(long bytes) {
-        long now = System.nanoTime();
-        if (rateSampleNanos == 0) {
-            rateSampleNanos = now;
-            rateSampleBytes = bytes;
-        } else if (now - rateSampleNanos >= 1_000_000_000L) {
-            rateKbps = Math.max(0, (bytes - rateSampleBytes) * 8_000_000L / (now - rateSampleNanos));
-            rateSampleNanos = now;
-            rateSampleBytes = bytes;
-        }
-        return state == DestState.FORWARDING ? rateKbps : 0;
+        return new DestStats(conf.id(), conf.redactedUrl(), protocol(conf.url()), shown, since, t.bytes(),
+                t.packets(), t.dropped(), reconnects, lastError, nextRetry, tracks, t.figures(), bridgedGaps);
     }
 
     static String protocol(DestUrl url) {
@@ -381,7 +327,7 @@ final class DestRunner implements AutoCloseable {
             synchronized (lock) {
                 this.link = figures;
                 if (generation == DestRunner.this.generation) {
-                    DestRunner.this.link = figures;
+                    traffic.link(figures);
                 }
             }
         }
@@ -393,7 +339,7 @@ final class DestRunner implements AutoCloseable {
                 if (generation != DestRunner.this.generation) {
                     return;
                 }
-                DestRunner.this.queue = q;
+                traffic.forwarding(q);
             }
             List<TrackStatus> old = tracks;
             tracks = List.copyOf(t);

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * LinkFigures maps the transport figures of {@code DestStats.link()} to metrics with a unit. The names
- * come from {@code SrtDest.link()} (libsrt's {@code srt_bstats}) and {@code WebrtcStreamSender.figures()}
+ * come from {@code SrtDest.link()} (libsrt's {@code srt_bstats}) and {@code WebrtcStreamWriter.figures()}
  * (RTCP receiver reports, NACK/PLI/FIR) and {@code RtspDest} (RTCP receiver reports); RTMP targets
  * report none. Each figure name becomes at
  * most one series per target, so a transport that grows new figures never adds label values: figures

@@ -34,6 +34,12 @@ import org.slf4j.Logger;
  * packets, far more than a live queue should hold, and the units are shared with the stream's cache
  * anyway. Once the GOP is out and the backlog is back under {@code capacity}, the reader is live:
  * packet limit, drops, and the inline fast path as above.
+ *
+ * <p>Why one class of ~400 lines: the live queue, the GOP replay and its pacing are one state machine
+ * over one queue (the replay's end sets the live backlog bound, the paced backlog decides when the
+ * reader is live again, and the publisher's inline fast path reads {@code catchingUp} and the queue's
+ * size on every packet). Split in two, that state would be shared between classes on the per-packet
+ * path; kept together it is read in one place.
  */
 public final class ReaderQueue implements StreamReader, AutoCloseable {
     private static final long WARN_INTERVAL_NANOS = 1_000_000_000L;

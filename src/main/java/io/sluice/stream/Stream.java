@@ -2,13 +2,10 @@ package io.sluice.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.sluice.conf.GopCacheConf;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Stream is one publisher's media, fanned out to every reader and forwarder of its path.
@@ -19,41 +16,27 @@ import org.slf4j.LoggerFactory;
  * {@link ReaderQueue}). Adding and removing readers may happen on any thread.
  *
  * <p>GOP cache: the stream keeps the packets of every media since the last keyframe of its main video
- * media, so that a reader or forward target that joins mid-stream starts at that keyframe and the
- * remote can decode at once instead of waiting up to a GOP. It is bounded by {@link GopCacheConf}
- * (bytes and media time); a GOP past either bound is not cached, counted in {@link #gopCacheStats}.
- * A joining reader gets a retained snapshot of it through {@link StreamReader#onReplay} and sends it
- * from its own loop ({@link ReaderQueue}): the publisher never waits for it.
+ * media ({@link GopCache}), so that a reader or forward target that joins mid-stream starts at that
+ * keyframe. A joining reader gets a retained snapshot of it through {@link StreamReader#onReplay} and
+ * sends it from its own loop ({@link ReaderQueue}): the publisher never waits for it. Readers that need
+ * whole frames get them from one {@link AccessUnitAssembly} for the stream.
+ *
+ * <p>The cache and the assembly are their own classes but live under this class's lock: caching,
+ * depacketizing and fan-out of one packet, and a reader's snapshot plus registration, are each one
+ * atomic step, with one uncontended lock per packet.
  */
 public final class Stream implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
-    private static final long GOP_WARN_INTERVAL_NANOS = 10_000_000_000L;
-
     private final StreamDesc desc;
     private final KeyframeTest[] keyframeTests;
     private final int keyframeMedia;
-    private final IntFunction<? extends AuAssembler> assemblerFor;
-    /** Guarded by this: one assembler per media (null entries for media without), or null while no
-     * reader needs access units: RTP-only streams never pay for depacketizing. */
-    private AuAssembler[] assemblers;
-    private final LongAdder badPackets = new LongAdder();
-    private long lastBadWarnNanos;
+    /** Guarded by this. */
+    private final AccessUnitAssembly accessUnits;
     private final CopyOnWriteArrayList<StreamReader> readers = new CopyOnWriteArrayList<>();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder packetsIn = new LongAdder();
-    /** Guarded by this: the GOP cache, in arrival order. */
-    private final ArrayList<Unit> gop = new ArrayList<>();
-    private long gopBytes;
-    private boolean gopOverflow;
+    /** Guarded by this. */
+    private final GopCache gop;
     private final GopCacheConf gopLimits;
-    /** gopCacheMaxDuration in clock ticks of the keyframe media. */
-    private final long gopMaxTicks;
-    private final int gopClockRate;
-    /** Guarded by this: RTP timestamp of the cached keyframe, and how far past it the cache reaches. */
-    private long gopStartTs;
-    private long gopSpanTicks;
-    private long gopOverflows;
-    private long lastGopWarnNanos;
     /** Timestamp of the current access unit of the keyframe media, and whether a keyframe was seen in it. */
     private long auTimestamp = -1;
     private boolean auKeyframeSeen;
@@ -107,15 +90,14 @@ public final class Stream implements AutoCloseable {
             IntFunction<? extends AuAssembler> assemblerFor, GopCacheConf gopLimits) {
         this.desc = desc;
         this.gopLimits = gopLimits;
-        this.assemblerFor = assemblerFor;
+        this.accessUnits = new AccessUnitAssembly(desc.medias().size(), assemblerFor);
         this.keyframeTests = new KeyframeTest[desc.medias().size()];
         for (int i = 0; i < keyframeTests.length; i++) {
             keyframeTests[i] = keyframeTestFor.apply(i);
         }
         int km = desc.keyframeMedia();
         this.keyframeMedia = km >= 0 && keyframeTests[km] != null ? km : -1;
-        this.gopClockRate = keyframeMedia >= 0 ? Math.max(1, desc.medias().get(keyframeMedia).format().clockRate()) : 1;
-        this.gopMaxTicks = gopLimits.maxDuration().toMillis() * gopClockRate / 1000;
+        this.gop = new GopCache(desc, keyframeMedia, gopLimits);
         this.continuity = new RtpContinuity(desc);
     }
 
@@ -186,12 +168,12 @@ public final class Stream implements AutoCloseable {
         if (pendingAu != null) {
             unit.attach(List.of(pendingAu));
             pendingAu = null;
-        } else if (assemblers != null && assemblers[media] != null) {
-            assemble(assemblers[media], unit);
+        } else {
+            accessUnits.push(unit);
         }
         try {
             if (keyframeMedia >= 0 && gopLimits.enabled()) {
-                cache(unit);
+                gop.add(unit);
             }
             for (StreamReader r : readers) {
                 r.onUnit(unit);
@@ -226,92 +208,11 @@ public final class Stream implements AutoCloseable {
     /** Access unit handed over by {@link #write(int, List, AccessUnit, long)} for its last packet. */
     private AccessUnit pendingAu;
 
-    private void assemble(AuAssembler a, Unit unit) {
-        try {
-            List<AccessUnit> aus = a.push(unit.rtp());
-            if (!aus.isEmpty()) {
-                unit.attach(aus);
-            }
-        } catch (RuntimeException e) {
-            badPackets.increment();
-            long now = System.nanoTime();
-            if (now - lastBadWarnNanos > 1_000_000_000L) {
-                lastBadWarnNanos = now;
-                LOG.warn("media {}: cannot rebuild access units ({} bad packets so far): {}", unit.media(),
-                        badPackets.sum(), e.getMessage());
-            }
-        }
-    }
-
     /** The publisher finished a batch of reads; readers flush. */
     public void batchEnd() {
         for (StreamReader r : readers) {
             r.onBatchEnd();
         }
-    }
-
-    private void cache(Unit unit) {
-        if (unit.keyframe()) {
-            // The packets of this access unit that came before the keyframe packet (SPS/PPS, AUD)
-            // have the same timestamp: keep them, drop everything older.
-            int keep = gop.size();
-            for (int i = gop.size() - 1; i >= 0; i--) {
-                Unit u = gop.get(i);
-                if (u.media() == unit.media()) {
-                    if (u.timestamp() != unit.timestamp()) {
-                        break;
-                    }
-                    keep = i;
-                }
-            }
-            List<Unit> old = gop.subList(0, keep);
-            for (Unit u : old) {
-                gopBytes -= u.size();
-                u.release();
-            }
-            old.clear();
-            gopOverflow = false;
-            gopStartTs = unit.timestamp();
-            gopSpanTicks = 0;
-        } else if (gopOverflow || gop.isEmpty()) {
-            // nothing is cached until the first keyframe: a reader could not start before it anyway
-            return;
-        }
-        if (unit.media() == keyframeMedia) {
-            // signed: B-frames carry presentation times a little before the keyframe's in open GOPs
-            int ahead = (int) (unit.timestamp() - gopStartTs);
-            gopSpanTicks = Math.max(gopSpanTicks, ahead);
-        }
-        if (gopBytes + unit.size() > gopLimits.maxBytes() || gopSpanTicks > gopMaxTicks) {
-            gopOverflowed(unit);
-            return;
-        }
-        gop.add(unit.retain());
-        gopBytes += unit.size();
-    }
-
-    /** Drops a GOP past the bounds: readers joining before the next keyframe wait for it. */
-    private void gopOverflowed(Unit unit) {
-        gopOverflows++;
-        long now = System.nanoTime();
-        if (now - lastGopWarnNanos >= GOP_WARN_INTERVAL_NANOS || gopOverflows == 1) {
-            lastGopWarnNanos = now;
-            LOG.warn("GOP cache: the GOP passed gopCacheMaxBytes {} or gopCacheMaxDuration {} ({} packets, {} bytes, "
-                    + "{} ms): not cached until the next keyframe; readers joining now wait for it ({} GOPs so far)",
-                    gopLimits.maxBytes(), gopLimits.maxDuration(), gop.size() + 1, gopBytes + unit.size(),
-                    gopSpanTicks * 1000 / gopClockRate, gopOverflows);
-        }
-        clearGop();
-        gopOverflow = true;
-    }
-
-    private void clearGop() {
-        for (Unit u : gop) {
-            u.release();
-        }
-        gop.clear();
-        gopBytes = 0;
-        gopSpanTicks = 0;
     }
 
     /**
@@ -334,41 +235,14 @@ public final class Stream implements AutoCloseable {
         // ~20,000 packets: about a millisecond); the reader sends them from its own loop, so the
         // publisher never waits for a reader's socket.
         synchronized (this) {
-            if (needsAccessUnits && assemblers == null && !closed) {
-                startAssembling();
+            if (needsAccessUnits && !accessUnits.started() && !closed) {
+                accessUnits.start(gop.units()); // the cached GOP too, so a late reader starts at once
             }
-            if (fromKeyframe && hasCachedKeyframe()) {
-                List<Unit> snapshot = new ArrayList<>(gop.size());
-                for (Unit u : gop) {
-                    snapshot.add(u.retain());
-                }
-                reader.onReplay(snapshot, gopLimits.maxBytes());
+            if (fromKeyframe && gop.hasKeyframe()) {
+                reader.onReplay(gop.retainedSnapshot(), gop.maxBytes());
             }
             readers.add(reader);
         }
-    }
-
-    /** Creates the assemblers and runs the cached GOP through them, so a late reader starts at once. */
-    private void startAssembling() {
-        AuAssembler[] a = new AuAssembler[desc.medias().size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = assemblerFor.apply(i);
-        }
-        for (Unit u : gop) {
-            if (a[u.media()] != null && u.accessUnits().isEmpty()) {
-                assemble(a[u.media()], u);
-            }
-        }
-        assemblers = a;
-    }
-
-    private boolean hasCachedKeyframe() {
-        for (Unit u : gop) {
-            if (u.keyframe()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public void removeReader(StreamReader reader) {
@@ -394,7 +268,7 @@ public final class Stream implements AutoCloseable {
 
     /** What the GOP cache holds now, and how many GOPs were too large for it. */
     public synchronized GopCacheStats gopCacheStats() {
-        return new GopCacheStats(gop.size(), gopBytes, gopSpanTicks * 1000 / gopClockRate, gopOverflows);
+        return gop.stats();
     }
 
     /** Ends the stream: readers are dropped and the GOP cache is released. Idempotent. */
@@ -403,15 +277,8 @@ public final class Stream implements AutoCloseable {
         closed = true;
         readers.clear();
         synchronized (this) {
-            clearGop();
-            if (assemblers != null) {
-                for (AuAssembler a : assemblers) {
-                    if (a != null) {
-                        a.close();
-                    }
-                }
-                assemblers = null;
-            }
+            gop.clear();
+            accessUnits.close();
             if (pendingAu != null) {
                 pendingAu.release();
                 pendingAu = null;
@@ -435,8 +302,7 @@ public final class Stream implements AutoCloseable {
         if (clock != null) {
             clock.clear(); // the old publisher's clock says nothing of the new one's
         }
-        clearGop();
-        gopOverflow = false;
+        gop.restart();
         auTimestamp = -1;
         auKeyframeSeen = false;
         awaitingKeyframe = keyframeMedia >= 0;
@@ -444,14 +310,7 @@ public final class Stream implements AutoCloseable {
             pendingAu.release();
             pendingAu = null;
         }
-        if (assemblers != null) {
-            for (AuAssembler a : assemblers) {
-                if (a != null) {
-                    a.close();
-                }
-            }
-            startAssembling(); // the cache is empty: fresh assemblers, nothing replayed
-        }
+        accessUnits.restart(gop.units()); // the cache is empty: fresh assemblers, nothing replayed
     }
 
     /**
@@ -484,7 +343,7 @@ public final class Stream implements AutoCloseable {
 
     /** RTP packets the access-unit assemblers could not parse. */
     public long badPackets() {
-        return badPackets.sum();
+        return accessUnits.badPackets();
     }
 
     /** How far {@link RtpContinuity} moves a media's timestamps, for the publisher's sender reports. */

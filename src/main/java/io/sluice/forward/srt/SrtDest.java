@@ -11,7 +11,7 @@ import io.sluice.net.srt.SrtException;
 import io.sluice.net.srt.SrtOptions;
 import io.sluice.net.srt.SrtSocket;
 import io.sluice.net.srt.SrtStats;
-import io.sluice.net.srt.SrtStreamSender;
+import io.sluice.net.srt.SrtStreamWriter;
 import io.sluice.protocol.mpegts.TsFromStream;
 import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
@@ -83,28 +83,28 @@ public final class SrtDest implements Dest {
             throw new InterruptedException("closed");
         }
         String name = "[forward " + conf.id() + " " + conf.redactedUrl() + "]";
-        SrtStreamSender sender = new SrtStreamSender(name, s, ctx.stream(), ctx.loop(), ctx.queueCapacity(),
+        SrtStreamWriter writer = new SrtStreamWriter(name, s, ctx.stream(), ctx.loop(), ctx.queueCapacity(),
                 writeTimeout, LOG);
         try {
             List<TrackStatus> tracks = new ArrayList<>();
-            for (TsFromStream.Track t : sender.mapper().tracks()) {
+            for (TsFromStream.Track t : writer.mapper().tracks()) {
                 tracks.add(t.carried() ? TrackStatus.forwarded(t.media(), t.codec())
                         : TrackStatus.skipped(t.media(), t.codec(), t.reason()));
             }
-            if (!sender.mapper().carriesAnything()) {
+            if (!writer.mapper().carriesAnything()) {
                 throw new IOException("no track of the stream can be carried over MPEG-TS: " + tracks);
             }
             ctx.linkStats(this::link);
-            ctx.forwarding(tracks, sender.queue());
-            sender.start();
-            waitUntilBroken(s, sender);
+            ctx.forwarding(tracks, writer.queue());
+            writer.start();
+            waitUntilBroken(s, writer);
             link(); // keep the last figures for the stats
         } finally {
-            sender.close();
+            writer.close();
             s.close();
         }
-        if (!closed && sender.failure() != null) {
-            throw sender.failure();
+        if (!closed && writer.failure() != null) {
+            throw writer.failure();
         }
     }
 
@@ -202,9 +202,9 @@ public final class SrtDest implements Dest {
      * Waits until the connection breaks or sending failed, polling libsrt's socket state: a blocking
      * srt_recvmsg here would pin the runner's virtual thread to a carrier for the whole session.
      */
-    private void waitUntilBroken(SrtSocket s, SrtStreamSender sender) throws IOException, InterruptedException {
+    private void waitUntilBroken(SrtSocket s, SrtStreamWriter writer) throws IOException, InterruptedException {
         while (!closed) {
-            if (sender.failure() != null) {
+            if (writer.failure() != null) {
                 return;
             }
             if (s.isBroken()) {

@@ -8,7 +8,7 @@ import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
-import io.sluice.net.webrtc.WebrtcStreamSender;
+import io.sluice.net.webrtc.WebrtcStreamWriter;
 import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.protocol.sdp.SdpException;
 import io.sluice.protocol.webrtc.DtlsFingerprint;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * WhipDest pushes a stream to a remote WHIP server (RFC 9725): an SDP offer with the tracks WebRTC can
  * carry, ICE as the controlling agent, DTLS, then the stream's RTP packets as received with only SSRC,
- * payload type and sequence number rewritten — the same sender local WHEP readers use. The resource is
+ * payload type and sequence number rewritten — the same writer local WHEP readers use. The resource is
  * DELETEd when the session stops.
  */
 public final class WhipDest implements Dest {
@@ -61,7 +61,7 @@ public final class WhipDest implements Dest {
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
     private volatile WebrtcTransport transport;
-    private volatile WebrtcStreamSender sender;
+    private volatile WebrtcStreamWriter writer;
     private volatile Map<String, Number> lastLink = Map.of();
 
     /**
@@ -96,7 +96,7 @@ public final class WhipDest implements Dest {
             try {
                 session(ctx, http, t);
             } finally {
-                WebrtcStreamSender s = sender;
+                WebrtcStreamWriter s = writer;
                 if (s != null) {
                     remember(ctx.loop(), s);
                     lastLink = s.figures();
@@ -148,9 +148,9 @@ public final class WhipDest implements Dest {
             tracks.add(TrackStatus.skipped(s.streamMedia(), s.codec(), s.reason()));
         }
         tracks.sort(java.util.Comparator.comparingInt(TrackStatus::media));
-        WebrtcStreamSender s = new WebrtcStreamSender(name, t, ctx.stream(), ctx.loop(), egress.tracks(),
+        WebrtcStreamWriter s = new WebrtcStreamWriter(name, t, ctx.stream(), ctx.loop(), egress.tracks(),
                 sequences.get(conf), ctx.queueCapacity(), LOG);
-        sender = s;
+        writer = s;
         ctx.linkStats(this::link);
         ctx.forwarding(tracks, s.queue());
         s.start();
@@ -196,7 +196,7 @@ public final class WhipDest implements Dest {
     }
 
     /** Keeps the next sequence numbers for this target's next session (read on the loop that writes them). */
-    private void remember(EventLoop loop, WebrtcStreamSender s) {
+    private void remember(EventLoop loop, WebrtcStreamWriter s) {
         try {
             sequences.put(conf, loop.submit(s::nextSequences).get(1, TimeUnit.SECONDS));
         } catch (Exception e) {
@@ -205,7 +205,7 @@ public final class WhipDest implements Dest {
     }
 
     private Map<String, Number> link() {
-        WebrtcStreamSender s = sender;
+        WebrtcStreamWriter s = writer;
         if (s == null) {
             return lastLink;
         }
@@ -237,7 +237,7 @@ public final class WhipDest implements Dest {
 
         @Override
         public void onRtcp(io.netty.buffer.ByteBuf rtcp, long receivedNanos) {
-            WebrtcStreamSender s = sender;
+            WebrtcStreamWriter s = writer;
             if (s == null) {
                 rtcp.release();
             } else {

@@ -6,12 +6,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.AuthAction;
-import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.Refusals;
-import io.sluice.path.Path;
 import io.sluice.path.PathException;
-import io.sluice.path.PathManager;
-import io.sluice.path.Publisher;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpAckWindow;
 import io.sluice.protocol.rtmp.RtmpCommand;
@@ -19,23 +15,20 @@ import io.sluice.protocol.rtmp.RtmpHandshake;
 import io.sluice.protocol.rtmp.RtmpMessage;
 import io.sluice.protocol.rtmp.RtmpMessageType;
 import io.sluice.protocol.rtmp.RtmpProtocolException;
-import io.sluice.protocol.rtmp.RtmpStreamWriter;
-import io.sluice.protocol.rtmp.RtmpToStream;
-import io.sluice.stream.ReaderQueue;
-import io.sluice.stream.Stream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RtmpConn is one RTMP connection after the handshake: the NetConnection commands, then either a
- * publisher (FLV in, written to the path's stream) or a reader (the stream out as FLV).
+ * RtmpConn is one RTMP connection after the handshake: the NetConnection commands (connect,
+ * createStream, delete), the replies and refusals, the read timeout, and then one of its two roles:
+ * {@link RtmpPublishSession} (FLV in, written to the path's stream) or {@link RtmpPlaySession} (the
+ * stream out as FLV).
  *
  * <p>Everything runs on the connection's event loop; forward targets of a published path put their
  * sockets on the same loop, so a frame goes from this socket to theirs without a thread hand-off.
@@ -48,7 +41,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     static final int OUT_CHUNK_SIZE = 65536;
     static final int STREAM_ID = 1;
 
-    private enum State { HANDSHAKE, CONNECTED, PUBLISH_PROBING, PUBLISHING, PLAYING, CLOSED }
+    enum State { HANDSHAKE, CONNECTED, PUBLISH_PROBING, PUBLISHING, PLAYING, CLOSED }
 
     private final RtmpServer server;
     private final boolean tls;
@@ -59,25 +52,45 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     private String pathName;
     private final RtmpAckWindow ackWindow = new RtmpAckWindow();
     private long lastReadNanos = System.nanoTime();
-    private long unwritableSinceNanos;
     private ScheduledFuture<?> timer;
-    private RtmpToStream ingest;
-    private Publisher publisher;
-    private boolean batchPending;
-    private ReaderQueue readerQueue;
-    private Stream readStream;
-    private AutoCloseable streamEndHook;
+    private RtmpPublishSession publishing;
+    private RtmpPlaySession playing;
     /** The user the publisher or reader authenticated as, "" when it needed no credentials. */
     private String user = "";
-    private SessionRegistry.Registration registration;
 
     RtmpConn(RtmpServer server, boolean tls) {
         this.server = server;
         this.tls = tls;
     }
 
-    private String tag() {
+    String tag() {
         return "[rtmp" + (tls ? "s" : "") + " conn " + remote + "]";
+    }
+
+    RtmpServer server() {
+        return server;
+    }
+
+    ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    String remote() {
+        return remote;
+    }
+
+    /** "rtmp" or "rtmps". */
+    String scheme() {
+        return tls ? "rtmps" : "rtmp";
+    }
+
+    /** Moves to a state of a role's session (publish probing, publishing, playing). */
+    void enter(State s) {
+        state = s;
+    }
+
+    void user(String u) {
+        user = u;
     }
 
     @Override
@@ -127,10 +140,9 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (batchPending && publisher != null) {
-            publisher.stream().batchEnd();
+        if (publishing != null) {
+            publishing.readComplete();
         }
-        batchPending = false;
         ctx.flush();
     }
 
@@ -142,6 +154,14 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
                 // answered by the ack window after every message (channelRead)
             }
             default -> LOG.debug("{} ignoring message type {}", tag(), m.typeId());
+        }
+    }
+
+    private void onMedia(RtmpMessage m) throws RtmpProtocolException {
+        if (state == State.PUBLISHING) {
+            publishing.write(m);
+        } else if (state == State.PUBLISH_PROBING) {
+            publishing.probe(m);
         }
     }
 
@@ -168,7 +188,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
 
     private void connect(RtmpCommand c) {
         String a = c.property("app");
-        app = a == null ? "" : stripSlashes(a);
+        app = a == null ? "" : RtmpStreamName.stripSlashes(a);
         ctx.write(RtmpMessage.windowAckSize(WINDOW));
         ctx.write(RtmpMessage.setPeerBandwidth(WINDOW, 2));
         ctx.write(RtmpMessage.setChunkSize(OUT_CHUNK_SIZE));
@@ -180,16 +200,39 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         ctx.write(new RtmpCommand("_result", c.transactionId(), props, info).encode(ctx.alloc(), 0));
     }
 
+    private void publish(RtmpCommand c) {
+        if (state != State.CONNECTED) {
+            refuse("NetStream.Publish.BadName", "publish in state " + state);
+            return;
+        }
+        RtmpStreamName name = RtmpStreamName.of(app, c.stringArg(0));
+        pathName = name.path();
+        publishing = RtmpPublishSession.open(this, name);
+    }
+
+    private void play(RtmpCommand c) {
+        if (state != State.CONNECTED) {
+            refuse("NetStream.Play.Failed", "play in state " + state);
+            return;
+        }
+        RtmpStreamName name = RtmpStreamName.of(app, c.stringArg(0));
+        pathName = name.path();
+        playing = RtmpPlaySession.open(this, name);
+        if (playing != null) {
+            playing.start();
+        }
+    }
+
     private void reply(RtmpCommand c, int streamId, Object commandObject, Object... args) {
         ctx.write(new RtmpCommand("_result", c.transactionId(), commandObject, args).encode(ctx.alloc(), streamId));
     }
 
-    private void status(String level, String code, String description) {
+    void status(String level, String code, String description) {
         ctx.write(new RtmpCommand("onStatus", 0, null, RtmpCommand.status(level, code, description))
                 .encode(ctx.alloc(), STREAM_ID));
     }
 
-    private void refuse(String code, String description) {
+    void refuse(String code, String description) {
         refuse(code, description, false);
     }
 
@@ -209,76 +252,28 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
      * Refuses for a reason of the path layer; bad names and limits are counted and logged (at most once a
      * second) by the path manager's Refusals, so they are logged here only at debug level.
      */
-    private void refuse(String code, PathException e) {
-        refuse(code, e.getMessage(), server.paths().countRefusal(tls ? "rtmps" : "rtmp", remote, e));
-    }
-
-    /** Splits "key?user=a&pass=b" into the path (app/key) and the query. */
-    private record Target(String path, Map<String, String> query) {
-    }
-
-    private Target target(String streamName) {
-        String name = streamName == null ? "" : streamName;
-        Map<String, String> q = new HashMap<>();
-        String appPart = app;
-        int qi = appPart.indexOf('?');
-        if (qi >= 0) {
-            parseQuery(appPart.substring(qi + 1), q);
-            appPart = appPart.substring(0, qi);
-        }
-        qi = name.indexOf('?');
-        if (qi >= 0) {
-            parseQuery(name.substring(qi + 1), q);
-            name = name.substring(0, qi);
-        }
-        String path = stripSlashes(appPart.isEmpty() ? name : name.isEmpty() ? appPart : appPart + "/" + name);
-        return new Target(path, q);
-    }
-
-    private static void parseQuery(String s, Map<String, String> out) {
-        for (String kv : s.split("&")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                try {
-                    out.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
-                    // a malformed %-escape: the parameter is ignored, so credentials count as missing
-                    LOG.debug("ignoring query parameter with a bad escape: {}", e.getMessage());
-                }
-            }
-        }
-    }
-
-    private static String stripSlashes(String s) {
-        int a = 0;
-        int b = s.length();
-        while (a < b && s.charAt(a) == '/') {
-            a++;
-        }
-        while (b > a && s.charAt(b - 1) == '/') {
-            b--;
-        }
-        return s.substring(a, b);
+    void refuse(String code, PathException e) {
+        refuse(code, e.getMessage(), server.paths().countRefusal(scheme(), remote, e));
     }
 
     /**
-     * The user the credentials authenticate as for the action ("" when none are needed), or null.
-     * Credentials come as mediamtx takes them for RTMP: ?user=..&pass=.. on the app or stream name.
+     * The user the credentials authenticate as for the action on {@code path} ("" when none are
+     * needed), or null. Credentials come as mediamtx takes them for RTMP: ?user=..&pass=.. on the app
+     * or stream name.
      */
-    private String authenticate(AuthAction action, Map<String, String> q) {
+    String authenticate(AuthAction action, String path, Map<String, String> q) {
         String given = q.getOrDefault("user", "");
-        String u = server.auth().authenticate(action, pathName, given, q.getOrDefault("pass", ""),
+        String u = server.auth().authenticate(action, path, given, q.getOrDefault("pass", ""),
                 ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
         if (u == null && (!given.isEmpty() || q.containsKey("pass"))) {
-            LOG.warn("{} wrong credentials (user '{}') to {} '{}'", tag(), given, action.yaml(), pathName);
+            LOG.warn("{} wrong credentials (user '{}') to {} '{}'", tag(), given, action.yaml(), path);
         }
         return u;
     }
 
-    private void register(SessionRegistry.Role role, java.util.function.LongSupplier bytes) {
-        registration = server.sessions().register(tls ? "rtmps" : "rtmp", role, pathName, remote, user, bytes,
-                this::kick);
+    /** Registers the role's session (kicking it closes this connection); the caller closes the registration. */
+    SessionRegistry.Registration register(SessionRegistry.Role role, String path, LongSupplier bytes) {
+        return server.sessions().register(scheme(), role, path, remote, user, bytes, this::kick);
     }
 
     /** Ends the connection and so its session; any thread, returns at once. */
@@ -287,147 +282,10 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         ctx.channel().close();
     }
 
-    private void publish(RtmpCommand c) {
-        if (state != State.CONNECTED) {
-            refuse("NetStream.Publish.BadName", "publish in state " + state);
-            return;
-        }
-        Target t = target(c.stringArg(0));
-        pathName = t.path();
-        try {
-            PathManager.checkName(pathName);
-        } catch (PathException e) {
-            refuse("NetStream.Publish.BadName", e);
-            return;
-        }
-        if (server.paths().confFor(pathName) == null) {
-            refuse("NetStream.Publish.BadName", "path '" + pathName + "' is not configured");
-            return;
-        }
-        String u = authenticate(AuthAction.PUBLISH, t.query());
-        if (u == null) {
-            refuse("NetStream.Publish.Unauthorized", "wrong or missing credentials to publish to '" + pathName + "'");
-            return;
-        }
-        try {
-            server.paths().checkPublish(pathName); // maxPaths: refused before Publish.Start, not after probing
-        } catch (PathException e) {
-            refuse("NetStream.Publish.Failed", e);
-            return;
-        }
-        user = u;
-        ctx.write(RtmpMessage.streamBegin(STREAM_ID));
-        status("status", "NetStream.Publish.Start", pathName + " is now published.");
-        ingest = new RtmpToStream(ctx.alloc());
-        state = State.PUBLISH_PROBING;
-        ConnectionLimiter.passed(ctx.pipeline());
-        LOG.info("{} publishing to '{}'", tag(), pathName);
-    }
-
-    private void onMedia(RtmpMessage m) throws RtmpProtocolException {
-        if (state == State.PUBLISH_PROBING) {
-            if (ingest.probe(m) || ingest.probeExpired()) {
-                startStream();
-            }
-        } else if (state == State.PUBLISHING) {
-            ingest.write(publisher.stream(), m, System.nanoTime());
-            batchPending = true;
-        }
-    }
-
-    private void startStream() throws RtmpProtocolException {
-        try {
-            publisher = server.paths().publish(pathName, ingest.desc(), ctx.channel().eventLoop(),
-                    "rtmp" + (tls ? "s" : "") + "Conn " + remote);
-        } catch (PathException e) {
-            refuse(switch (e.reason()) {
-                case BUSY, BAD_NAME -> "NetStream.Publish.BadName";
-                case NOT_CONFIGURED, NO_STREAM, MAX_PATHS, MAX_READERS -> "NetStream.Publish.Failed";
-            }, e);
-            return;
-        }
-        state = State.PUBLISHING;
-        register(SessionRegistry.Role.PUBLISH, publisher.stream()::bytesIn); // the stream counts what it gets
-        if (ingest.skipped() != null) {
-            LOG.warn("{} publisher of '{}': {}", tag(), pathName, ingest.skipped());
-        }
-        long now = System.nanoTime();
-        for (RtmpMessage held : ingest.takeProbed()) {
-            try {
-                ingest.write(publisher.stream(), held, now);
-            } finally {
-                held.release();
-            }
-        }
-        batchPending = true;
-    }
-
-    private void play(RtmpCommand c) {
-        if (state != State.CONNECTED) {
-            refuse("NetStream.Play.Failed", "play in state " + state);
-            return;
-        }
-        Target t = target(c.stringArg(0));
-        pathName = t.path();
-        try {
-            PathManager.checkName(pathName);
-        } catch (PathException e) {
-            refuse("NetStream.Play.StreamNotFound", e);
-            return;
-        }
-        if (server.paths().confFor(pathName) != null) {
-            String u = authenticate(AuthAction.READ, t.query());
-            if (u == null) {
-                refuse("NetStream.Play.Unauthorized", "wrong or missing credentials to read '" + pathName + "'");
-                return;
-            }
-            user = u;
-        }
-        Path path;
-        try {
-            path = server.paths().readable(pathName);
-        } catch (PathException e) {
-            refuse(e.reason() == PathException.Reason.MAX_READERS ? "NetStream.Play.Failed"
-                    : "NetStream.Play.StreamNotFound", e);
-            return;
-        }
-        Stream stream = path.stream();
-        if (stream == null) {
-            refuse("NetStream.Play.StreamNotFound", "the stream of '" + pathName + "' ended");
-            return;
-        }
-        RtmpStreamWriter writer = new RtmpStreamWriter(ctx.channel(), stream.desc(), STREAM_ID);
-        if (!writer.mapper().carriesAnything()) {
-            refuse("NetStream.Play.Failed", "no track of '" + pathName + "' can be carried over RTMP: "
-                    + writer.mapper().tracks());
-            return;
-        }
-        for (var tr : writer.mapper().tracks()) {
-            if (!tr.carried()) {
-                LOG.warn("{} reader of '{}': {} track skipped: {}", tag(), pathName, tr.codec(), tr.reason());
-            }
-        }
-        ctx.write(RtmpMessage.streamBegin(STREAM_ID));
-        status("status", "NetStream.Play.Reset", "Playing and resetting " + pathName + ".");
-        status("status", "NetStream.Play.Start", "Started playing " + pathName + ".");
-        ctx.write(writer.mapper().metadata(ctx.alloc(), false));
-        ctx.flush();
-        state = State.PLAYING;
-        ConnectionLimiter.passed(ctx.pipeline());
-        readStream = stream;
-        readerQueue = new ReaderQueue(tag() + " reader of '" + pathName + "'", ctx.executor(),
-                server.conf().writeQueueSize(), stream.keyframeMedia(), true, writer, LOG);
-        streamEndHook = path.onStreamEnd(() -> ctx.channel().close());
-        stream.addReader(readerQueue, true, true);
-        ReaderQueue q = readerQueue;
-        register(SessionRegistry.Role.READ, q::bytesOut);
-        LOG.info("{} reading '{}'", tag(), pathName);
-    }
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && readerQueue != null) {
-            readerQueue.drain();
+        if (ctx.channel().isWritable() && playing != null) {
+            playing.writable();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -441,14 +299,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state == State.PLAYING) {
-            if (ctx.channel().isWritable()) {
-                unwritableSinceNanos = 0;
-            } else if (unwritableSinceNanos == 0) {
-                unwritableSinceNanos = now;
-            } else if (now - unwritableSinceNanos > server.conf().writeTimeout().toNanos()) {
-                LOG.info("{} closing: reader took no data for {} (writeTimeout)", tag(), server.conf().writeTimeout());
-                ctx.close();
-            }
+            playing.tick(now);
         }
     }
 
@@ -456,7 +307,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof RtmpProtocolException pe && pe.tooLarge()) {
-            server.refusals().refuse(tls ? "rtmps" : "rtmp", Refusals.Cause.BODY_TOO_LARGE, remote, pe.getMessage());
+            server.refusals().refuse(scheme(), Refusals.Cause.BODY_TOO_LARGE, remote, pe.getMessage());
         } else if (c instanceof RtmpProtocolException) {
             LOG.warn("{} protocol error, closing: {}", tag(), c.getMessage());
         } else if (c instanceof IOException) {
@@ -473,29 +324,13 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
-        if (registration != null) {
-            registration.close();
-            registration = null;
+        if (publishing != null) {
+            publishing.close();
+            publishing = null;
         }
-        if (ingest != null) {
-            ingest.close();
-        }
-        if (publisher != null) {
-            LOG.info("{} stopped publishing '{}'", tag(), pathName);
-            publisher.close();
-            publisher = null;
-        }
-        if (readerQueue != null) {
-            readStream.removeReader(readerQueue);
-            readerQueue.close();
-            readerQueue = null;
-        }
-        if (streamEndHook != null) {
-            try {
-                streamEndHook.close();
-            } catch (Exception e) {
-                LOG.debug("{} {}", tag(), e.toString());
-            }
+        if (playing != null) {
+            playing.close();
+            playing = null;
         }
         LOG.debug("{} closed", tag());
         ctx.fireChannelInactive();

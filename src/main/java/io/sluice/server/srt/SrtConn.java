@@ -5,7 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.sluice.net.srt.SrtException;
 import io.sluice.net.srt.SrtSocket;
-import io.sluice.net.srt.SrtStreamSender;
+import io.sluice.net.srt.SrtStreamWriter;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.Publisher;
@@ -231,33 +231,33 @@ final class SrtConn implements Runnable, AutoCloseable {
             LOG.info("{} refused: the stream of '{}' ended", tag, id.path());
             return;
         }
-        SrtStreamSender sender = new SrtStreamSender(tag + " reader of '" + id.path() + "'", socket, stream,
+        SrtStreamWriter writer = new SrtStreamWriter(tag + " reader of '" + id.path() + "'", socket, stream,
                 publisherLoop, server.conf().writeQueueSize(), server.conf().writeTimeout(), LOG);
         AutoCloseable hook = path.onStreamEnd(socket::close);
         try {
-            if (!sender.mapper().carriesAnything()) {
+            if (!writer.mapper().carriesAnything()) {
                 LOG.warn("{} refused: no track of '{}' can be carried over MPEG-TS: {}", tag, id.path(),
-                        sender.mapper().tracks());
+                        writer.mapper().tracks());
                 return;
             }
-            for (TsFromStream.Track t : sender.mapper().tracks()) {
+            for (TsFromStream.Track t : writer.mapper().tracks()) {
                 if (!t.carried()) {
                     LOG.warn("{} reader of '{}': {} track skipped: {}", tag, id.path(), t.codec(), t.reason());
                 }
             }
-            sender.start();
-            registration = register(SessionRegistry.Role.READ, sender.queue()::bytesOut);
+            writer.start();
+            registration = register(SessionRegistry.Role.READ, writer.queue()::bytesOut);
             LOG.info("{} reading '{}'", tag, id.path());
             waitUntilBroken();
-            if (sender.failure() != null && !closed) {
-                LOG.info("{} reader of '{}' closed: {}", tag, id.path(), sender.failure().getMessage());
+            if (writer.failure() != null && !closed) {
+                LOG.info("{} reader of '{}' closed: {}", tag, id.path(), writer.failure().getMessage());
             }
         } finally {
             if (registration != null) {
                 registration.close();
                 registration = null;
             }
-            sender.close();
+            writer.close();
             try {
                 hook.close();
             } catch (Exception e) {

@@ -2,7 +2,7 @@ package io.sluice.server.webrtc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.sluice.net.webrtc.WebrtcStreamSender;
+import io.sluice.net.webrtc.WebrtcStreamWriter;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.SessionRegistry;
@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class WebrtcReadSession extends WebrtcPeerSession {
     private Stream stream;
-    private WebrtcStreamSender sender;
+    private WebrtcStreamWriter writer;
     private AutoCloseable endHook;
 
     WebrtcReadSession(WebrtcServer server, String id, String path, String remote, String user) {
@@ -62,7 +62,7 @@ final class WebrtcReadSession extends WebrtcPeerSession {
         for (SkippedMedia s : out.skipped()) {
             LOG.warn("{} reader of '{}': {} track skipped: {}", tag, path, s.codec(), s.reason());
         }
-        sender = new WebrtcStreamSender(tag + " reader of '" + path + "'", transport, stream, loop, out.tracks(),
+        writer = new WebrtcStreamWriter(tag + " reader of '" + path + "'", transport, stream, loop, out.tracks(),
                 Map.of(), server.conf().writeQueueSize(), LOG);
         endHook = p.onStreamEnd(this::close);
         return out.sdp();
@@ -70,28 +70,28 @@ final class WebrtcReadSession extends WebrtcPeerSession {
 
     @Override
     void started() {
-        sender.start();
+        writer.start();
         LOG.info("{} reading '{}'", tag, path);
     }
 
     @Override
     public void onRtcp(ByteBuf rtcp, long receivedNanos) {
-        if (sender == null) {
+        if (writer == null) {
             rtcp.release();
             return;
         }
-        sender.onRtcp(rtcp);
+        writer.onRtcp(rtcp);
     }
 
     @Override
     long nanosSinceHeard() {
-        return sender == null ? 0 : sender.nanosSinceRemoteRtcp();
+        return writer == null ? 0 : writer.nanosSinceRemoteRtcp();
     }
 
     @Override
     void tearDown() {
-        if (sender != null) {
-            sender.close();
+        if (writer != null) {
+            writer.close();
         }
         if (endHook != null) {
             try {

@@ -74,7 +74,7 @@ class WebrtcSenderReportTest {
                 server.localCandidates());
         WebrtcLoopbackTest.Pair p = new WebrtcLoopbackTest.Pair(server, sl, client, cl);
         DefaultEventLoop loop = new DefaultEventLoop();
-        WebrtcStreamSender sender = new WebrtcStreamSender("[test]", p.server(), stream, loop, List.of(
+        WebrtcStreamWriter writer = new WebrtcStreamWriter("[test]", p.server(), stream, loop, List.of(
                 new EgressTrack(0, "0", 100, VIDEO_SSRC, vp8, false, false, false),
                 new EgressTrack(1, "1", 101, AUDIO_SSRC, opus, false, false, false)), Map.of(), 256,
                 LoggerFactory.getLogger(WebrtcSenderReportTest.class));
@@ -82,7 +82,7 @@ class WebrtcSenderReportTest {
         try {
             p.s().connected.get(15, TimeUnit.SECONDS);
             p.c().connected.get(15, TimeUnit.SECONDS);
-            sender.start();
+            writer.start();
             long start = System.nanoTime();
             int seq = 0;
             for (long ms = 0; ms < 2300; ms += 20) {
@@ -96,9 +96,9 @@ class WebrtcSenderReportTest {
                 Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000L));
             }
             Thread.sleep(300);
-            sent = sender.figures() + ", queue out " + sender.queue().packetsOut();
+            sent = writer.figures() + ", queue out " + writer.queue().packetsOut();
         } finally {
-            sender.close();
+            writer.close();
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
             stream.close();
             p.client().close();

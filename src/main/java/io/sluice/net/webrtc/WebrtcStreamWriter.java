@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 
 /**
- * WebrtcStreamSender sends a stream's RTP packets over a connected {@link WebrtcTransport}, SFU style:
- * each packet as received, with only SSRC, payload type and sequence number rewritten. Local WHEP
+ * WebrtcStreamWriter is the reader-queue sink that sends a stream's RTP packets over a connected
+ * {@link WebrtcTransport}, SFU style: each packet as received, with only SSRC, payload type and
+ * sequence number rewritten; it owns its queue ({@link #start()} attaches it, {@link #close()} detaches). Local WHEP
  * readers and WHIP forward targets both use it, so both behave the same.
  *
  * <p>It also answers the remote's RTCP: NACKs from a per-track retransmission buffer, PLI/FIR passed
@@ -33,7 +34,7 @@ import org.slf4j.Logger;
  * <p>Threads: units are written on the given event loop (the publisher's); RTCP arrives on the
  * transport's thread and is handed to the loop, because the writers are single-threaded.
  */
-public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable {
+public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable {
     static final long SR_INTERVAL_MS = 1000;
 
     private final WebrtcTransport transport;
@@ -78,7 +79,7 @@ public final class WebrtcStreamSender implements ReaderQueue.Sink, AutoCloseable
      * @param initialSequences per stream media, the first sequence number to write (continuing an
      *     earlier session so the remote sees no jump), or absent for a random start
      */
-    public WebrtcStreamSender(String name, WebrtcTransport transport, Stream stream, EventLoop loop,
+    public WebrtcStreamWriter(String name, WebrtcTransport transport, Stream stream, EventLoop loop,
             List<EgressTrack> tracks, Map<Integer, Integer> initialSequences, int queueCapacity, Logger log) {
         this.transport = transport;
         this.stream = stream;

@@ -1,6 +1,8 @@
-package io.sluice.protocol.rtmp;
+package io.sluice.net.rtmp;
 
 import io.netty.channel.Channel;
+import io.sluice.protocol.rtmp.RtmpFromStream;
+import io.sluice.protocol.rtmp.RtmpMessage;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.StreamDesc;
 import io.sluice.stream.Unit;
@@ -13,6 +15,11 @@ import java.util.function.Consumer;
  * <p>Messages are written without flushing; the queue flushes once per publisher read batch, so a
  * burst of chunks leaves in one write (TCP relays are only fast when they write in batches).
  * Called only on the channel's event loop.
+ *
+ * <p>It lives in {@code net/} beside the SRT and WebRTC writers because it writes to a channel it was
+ * given; {@code protocol/rtmp} keeps the pure mapping. Unlike them it does not own its queue: the RTMP
+ * connection and the RTMP target each build the {@link ReaderQueue} around it, since both send the
+ * mapper's metadata first and attach at a moment of their own command exchange.
  */
 public final class RtmpStreamWriter implements ReaderQueue.Sink {
     private final Channel ch;
