@@ -43,7 +43,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             "OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, PAUSE, GET_PARAMETER, SET_PARAMETER, TEARDOWN";
 
     private final RtspServer server;
-    /** Came in on the RTSPS listener: sessions are labelled rtsps, and RTP may only go interleaved in the TLS stream. */
+    /** Came in on the RTSPS listener: sessions are labelled rtsps, and RTP goes only interleaved in the TLS stream. */
     private final boolean tls;
     private final RtspRecord record;
     private final RtspPlay play;

@@ -78,8 +78,8 @@ final class RtspRecord {
         }
         boolean udp = s.usesUdp();
         try {
-            s.publisher = server.paths().publish(s.pathName, s.desc,
-                    udp ? server.udp().loop() : conn.channel().eventLoop(), conn.protocol() + "Session " + conn.remote());
+            s.publisher = server.paths().publish(s.pathName, s.desc, udp ? server.udp().loop()
+                    : conn.channel().eventLoop(), conn.protocol() + "Session " + conn.remote());
         } catch (PathException e) {
             throw conn.paths().refusal(e);
         }
