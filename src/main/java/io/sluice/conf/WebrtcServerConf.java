@@ -1,34 +1,71 @@
 package io.sluice.conf;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * WebrtcServerConf holds the settings of the WebRTC (WHIP/WHEP) server: its HTTP address, the one UDP
- * port every peer connection shares, and what it tells peers about reaching it.
+ * port every peer connection shares, what it tells peers about reaching it, and HTTPS.
  *
- * @param address listen address of the HTTP server (WHIP, WHEP, pages)
+ * @param address listen address of the HTTP server (WHIP, WHEP, pages), webrtcAddress
  * @param localUdpAddress the single UDP address all ICE sessions share (ufrag-demultiplexed)
  * @param additionalHosts extra host names or IPs to advertise as ICE host candidates, e.g. a public IP
  *     in front of a NAT; the addresses of the local interfaces are always advertised
  * @param iceServers STUN/TURN servers offered to WHIP/WHEP clients in Link headers, in the form of
  *     {@link WebrtcDestConf#iceServers()}
+ * @param tls webrtcEncryption (yes: HTTPS only, no: HTTP only), webrtcServerKey, webrtcServerCert
  */
 public record WebrtcServerConf(String address, String localUdpAddress, List<String> additionalHosts,
-                               List<String> iceServers) {
+                               List<String> iceServers, TlsServerConf tls) {
 
-    static final WebrtcServerConf DEFAULT = new WebrtcServerConf(":8889", ":8189", List.of(), List.of());
+    static final Key<String> ADDRESS = Key.address("webrtcAddress", ":8889");
+    static final Key<String> LOCAL_UDP_ADDRESS = Key.address("webrtcLocalUDPAddress", ":8189");
+    static final Key<List<String>> ADDITIONAL_HOSTS = Key.read("webrtcAdditionalHosts", List.of(),
+            (n, key, def) -> strings(n, key, def, "a list of host names or IPs", WebrtcServerConf::checkHost));
+    static final Key<List<String>> ICE_SERVERS = Key.read("webrtcICEServers", List.of(),
+            (n, key, def) -> strings(n, key, def, WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer));
+    static final TlsServerConf.Keys TLS = TlsServerConf.Keys.http("webrtc");
+
+    static final KeyTable<WebrtcServerConf> KEYS = new KeyTable<>(List.of(ADDRESS, LOCAL_UDP_ADDRESS,
+            ADDITIONAL_HOSTS, ICE_SERVERS, TLS.encryption(), TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
+            v -> new WebrtcServerConf(v.get(ADDRESS), v.get(LOCAL_UDP_ADDRESS), v.get(ADDITIONAL_HOSTS),
+                    v.get(ICE_SERVERS), TLS.from(v)));
+
+    public static final WebrtcServerConf DEFAULT = KEYS.defaults();
 
     public WebrtcServerConf {
         Addresses.check(Objects.requireNonNull(address, "address"));
         Addresses.check(Objects.requireNonNull(localUdpAddress, "localUdpAddress"));
         additionalHosts = List.copyOf(additionalHosts);
-        for (String h : additionalHosts) {
-            if (h.isBlank() || h.contains(" ") || h.contains("/")) {
-                throw new BadValue("invalid additional host '" + h + "'", "a host name or an IP address");
-            }
-        }
+        additionalHosts.forEach(WebrtcServerConf::checkHost);
         iceServers = List.copyOf(iceServers);
         iceServers.forEach(WebrtcDestConf::checkIceServer);
+        Objects.requireNonNull(tls, "tls").check("webrtc");
+    }
+
+    private static void checkHost(String h) {
+        if (h.isBlank() || h.contains(" ") || h.contains("/")) {
+            throw new BadValue("invalid additional host '" + h + "'", "a host name or an IP address");
+        }
+    }
+
+    /** A list of strings, each checked and reported at its own index; absent or null gives def. */
+    private static List<String> strings(ConfNode n, String key, List<String> def, String accepted,
+            java.util.function.Consumer<String> check) {
+        if (!n.has(key)) {
+            return def;
+        }
+        List<String> out = new ArrayList<>();
+        for (ConfNode.Element e : n.list(key, accepted)) {
+            try {
+                String s = ConfNode.text(e.node());
+                check.accept(s);
+                out.add(s);
+            } catch (BadValue b) {
+                n.problems().add(e.path(), b);
+            }
+        }
+        return out;
     }
 }

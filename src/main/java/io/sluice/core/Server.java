@@ -169,18 +169,18 @@ public final class Server implements AutoCloseable {
     }
 
     private ApiServer startApi(Conf c) throws Exception {
-        SslContext tls = https("api", c.tls().api());
-        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuthorizer, this::limits, refusals, tls),
+        SslContext tls = https("api", c.api().tls());
+        ApiServer s = started(new ApiServer(c.api().address(), loops, control, apiAuthorizer, this::limits, refusals, tls),
                 ApiServer::start);
-        LOG.info("API and status page on {}://{}/ (port {})", tls != null ? "https" : "http", c.apiAddress(), s.port());
+        LOG.info("API and status page on {}://{}/ (port {})", tls != null ? "https" : "http", c.api().address(), s.port());
         return s;
     }
 
     private MetricsServer startMetrics(Conf c) throws Exception {
-        SslContext tls = https("metrics", c.tls().metrics());
-        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, apiAuthorizer),
+        SslContext tls = https("metrics", c.metrics().tls());
+        MetricsServer s = started(new MetricsServer(c.metrics().address(), loops, new MetricsEndpoint(metrics, apiAuthorizer),
                 this::limits, refusals, tls), MetricsServer::start);
-        LOG.info("Prometheus metrics on {}://{}/metrics (port {})", tls != null ? "https" : "http", c.metricsAddress(),
+        LOG.info("Prometheus metrics on {}://{}/metrics (port {})", tls != null ? "https" : "http", c.metrics().address(),
                 s.port());
         return s;
     }
@@ -206,7 +206,7 @@ public final class Server implements AutoCloseable {
             return failures;
         }
         LOG.info("applying configuration change: {}", parts);
-        LogLevels.set(next.logLevel());
+        LogLevels.set(next.log().level());
         currentAuth = ConfAuthorizer.of(next);
         rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, this::startRtsp, RtspServer::update,
                 failures);
@@ -276,10 +276,10 @@ public final class Server implements AutoCloseable {
     private Dest dest(ForwardDest d) {
         Conf c = conf;
         return switch (d.url()) {
-            case DestUrl.Rtsp r -> new RtspDest(d, loops, c.readTimeout(), c.writeTimeout(), rtspUdpFallbacks);
-            case DestUrl.Rtmp r -> new RtmpDest(d, loops, c.readTimeout(), c.writeTimeout());
-            case DestUrl.Srt s -> new SrtDest(d, c.readTimeout(), c.writeTimeout());
-            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, c.readTimeout(), null);
+            case DestUrl.Rtsp r -> new RtspDest(d, loops, c.io().readTimeout(), c.io().writeTimeout(), rtspUdpFallbacks);
+            case DestUrl.Rtmp r -> new RtmpDest(d, loops, c.io().readTimeout(), c.io().writeTimeout());
+            case DestUrl.Srt s -> new SrtDest(d, c.io().readTimeout(), c.io().writeTimeout());
+            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, c.io().readTimeout(), null);
         };
     }
 

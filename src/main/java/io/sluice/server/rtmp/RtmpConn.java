@@ -416,7 +416,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         ConnectionLimiter.passed(ctx.pipeline());
         readStream = stream;
         readerQueue = new ReaderQueue(tag() + " reader of '" + pathName + "'", ctx.executor(),
-                server.conf().writeQueueSize(), stream.keyframeMedia(), true, writer, LOG);
+                server.conf().io().writeQueueSize(), stream.keyframeMedia(), true, writer, LOG);
         streamEndHook = path.onStreamEnd(() -> ctx.channel().close());
         stream.addReader(readerQueue, true, true);
         ReaderQueue q = readerQueue;
@@ -434,7 +434,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
 
     private void tick() {
         long now = System.nanoTime();
-        long readTimeout = server.conf().readTimeout().toNanos();
+        long readTimeout = server.conf().io().readTimeout().toNanos();
         if (state != State.PLAYING && now - lastReadNanos > readTimeout) {
             LOG.info("{} closing: nothing received for {} ms (readTimeout)", tag(), readTimeout / 1_000_000);
             ctx.close();
@@ -445,8 +445,8 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
                 unwritableSinceNanos = 0;
             } else if (unwritableSinceNanos == 0) {
                 unwritableSinceNanos = now;
-            } else if (now - unwritableSinceNanos > server.conf().writeTimeout().toNanos()) {
-                LOG.info("{} closing: reader took no data for {} (writeTimeout)", tag(), server.conf().writeTimeout());
+            } else if (now - unwritableSinceNanos > server.conf().io().writeTimeout().toNanos()) {
+                LOG.info("{} closing: reader took no data for {} (writeTimeout)", tag(), server.conf().io().writeTimeout());
                 ctx.close();
             }
         }
