@@ -50,14 +50,18 @@ public final class ConfLoader {
 
     static final String PATHS = "paths";
 
+    /** Every top-level key but paths: the components' keys, then the ignored mediamtx keys. */
+    static final List<Key<?>> TOP = Stream.concat(TABLES.stream().flatMap(t -> t.keys().stream()),
+            IGNORED_MEDIAMTX_KEYS.stream()).toList();
+
     /** The top-level keys Sluice reads, as the "unknown key" message lists them. */
-    static final List<String> TOP_KEYS = Stream.concat(TABLES.stream().flatMap(t -> t.keys().stream()).map(Key::name),
-            Stream.of(PATHS)).toList();
+    static final List<String> TOP_KEYS = Stream.concat(TOP.stream().filter(k -> k.support() == Key.Support.USED)
+            .map(Key::name), Stream.of(PATHS)).toList();
 
     /** Accepted at the top level besides TOP_KEYS: the ignored mediamtx keys and older names of known keys. */
     private static final Set<String> TOP_IGNORED_OR_ALIASED = Stream.concat(
-            IGNORED_MEDIAMTX_KEYS.stream().map(Key::name), TABLES.stream().flatMap(t -> t.keys().stream())
-                    .map(Key::olderName).filter(n -> !n.isEmpty())).collect(Collectors.toUnmodifiableSet());
+            TOP.stream().filter(k -> k.support() == Key.Support.IGNORED).map(Key::name),
+            TOP.stream().map(Key::olderName).filter(n -> !n.isEmpty())).collect(Collectors.toUnmodifiableSet());
 
     /** Accepted in a path entry besides its keys. */
     private static final Set<String> PATH_IGNORED = IGNORED_MEDIAMTX_KEYS.stream().map(Key::name)

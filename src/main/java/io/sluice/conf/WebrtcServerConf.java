@@ -1,6 +1,5 @@
 package io.sluice.conf;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,9 +21,11 @@ public record WebrtcServerConf(String address, String localUdpAddress, List<Stri
     static final Key<String> ADDRESS = Key.address("webrtcAddress", ":8889");
     static final Key<String> LOCAL_UDP_ADDRESS = Key.address("webrtcLocalUDPAddress", ":8189");
     static final Key<List<String>> ADDITIONAL_HOSTS = Key.read("webrtcAdditionalHosts", List.of(),
-            (n, key, def) -> strings(n, key, def, "a list of host names or IPs", WebrtcServerConf::checkHost));
+            (n, key, def) -> n.has(key)
+                    ? n.strings(key, "a list of host names or IPs", WebrtcServerConf::checkHost) : def);
     static final Key<List<String>> ICE_SERVERS = Key.read("webrtcICEServers", List.of(),
-            (n, key, def) -> strings(n, key, def, WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer));
+            (n, key, def) -> n.has(key)
+                    ? n.strings(key, WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer) : def);
     static final TlsServerConf.Keys TLS = TlsServerConf.Keys.http("webrtc");
 
     static final KeyTable<WebrtcServerConf> KEYS = new KeyTable<>(List.of(ADDRESS, LOCAL_UDP_ADDRESS,
@@ -48,24 +49,5 @@ public record WebrtcServerConf(String address, String localUdpAddress, List<Stri
         if (h.isBlank() || h.contains(" ") || h.contains("/")) {
             throw new BadValue("invalid additional host '" + h + "'", "a host name or an IP address");
         }
-    }
-
-    /** A list of strings, each checked and reported at its own index; absent or null gives def. */
-    private static List<String> strings(ConfNode n, String key, List<String> def, String accepted,
-            java.util.function.Consumer<String> check) {
-        if (!n.has(key)) {
-            return def;
-        }
-        List<String> out = new ArrayList<>();
-        for (ConfNode.Element e : n.list(key, accepted)) {
-            try {
-                String s = ConfNode.text(e.node());
-                check.accept(s);
-                out.add(s);
-            } catch (BadValue b) {
-                n.problems().add(e.path(), b);
-            }
-        }
-        return out;
     }
 }

@@ -26,14 +26,15 @@ class ReferenceFileTest {
     @Test
     void everyTopLevelKeyIsWrittenWithItsDefault() throws Exception {
         JsonNode root = tree();
-        for (KeyTable<?> table : ConfLoader.TABLES) {
-            for (Key<?> key : table.keys()) {
-                assertThat(root.has(key.name())).as("sluice.yml writes %s", key.name()).isTrue();
-                Problems problems = new Problems("sluice.yml");
-                Object written = key.read(new ConfNode(root, "", problems));
-                assertThat(problems.size()).as("%s in sluice.yml reads", key.name()).isZero();
-                assertThat(written).as("sluice.yml's %s is its default", key.name()).isEqualTo(key.def());
+        for (Key<?> key : ConfLoader.TOP) {
+            if (key.support() != Key.Support.USED) {
+                continue; // named in the header instead (below)
             }
+            assertThat(root.has(key.name())).as("sluice.yml writes %s", key.name()).isTrue();
+            Problems problems = new Problems("sluice.yml");
+            Object written = key.read(new ConfNode(root, "", problems));
+            assertThat(problems.size()).as("%s in sluice.yml reads", key.name()).isZero();
+            assertThat(written).as("sluice.yml's %s is its default", key.name()).isEqualTo(key.def());
         }
     }
 
@@ -60,10 +61,11 @@ class ReferenceFileTest {
     @Test
     void ignoredMediamtxKeysAndOlderNamesAreNamedInTheHeader() {
         String header = TEXT.substring(0, TEXT.indexOf("# General"));
-        for (Key<Void> key : ConfLoader.IGNORED_MEDIAMTX_KEYS) {
-            assertThat(header).as("header names ignored key %s", key.name()).containsPattern("\\b" + key.name() + "\\b");
+        for (Key<?> key : ConfLoader.TOP.stream().filter(k -> k.support() == Key.Support.IGNORED).toList()) {
+            assertThat(header).as("header names ignored key %s", key.name())
+                    .containsPattern("\\b" + key.name() + "\\b");
         }
-        ConfLoader.TABLES.stream().flatMap(t -> t.keys().stream()).map(Key::olderName).filter(n -> !n.isEmpty())
+        ConfLoader.TOP.stream().map(Key::olderName).filter(n -> !n.isEmpty())
                 .forEach(older -> assertThat(TEXT).as("sluice.yml names the older name %s", older)
                         .containsPattern("\\b" + older + "\\b"));
     }
