@@ -63,6 +63,9 @@ public final class ConfLoader {
             TOP.stream().filter(k -> k.support() == Key.Support.IGNORED).map(Key::name),
             TOP.stream().map(Key::olderName).filter(n -> !n.isEmpty())).collect(Collectors.toUnmodifiableSet());
 
+    /** The keys of a path entry, as the "unknown key" message lists them. */
+    private static final List<String> PATH_KEYS = PathConf.KEYS.stream().map(Key::name).toList();
+
     /** Accepted in a path entry besides its keys. */
     private static final Set<String> PATH_IGNORED = IGNORED_MEDIAMTX_KEYS.stream().map(Key::name)
             .collect(Collectors.toUnmodifiableSet());
@@ -188,7 +191,7 @@ public final class ConfLoader {
     }
 
     private static List<PathConf> paths(ConfNode n, List<PathConf> def) {
-        ConfNode paths = n.object("paths");
+        ConfNode paths = n.object(PATHS);
         if (paths == null || paths.keys().isEmpty()) {
             return def; // like mediamtx: no paths written means every path is allowed
         }
@@ -214,7 +217,7 @@ public final class ConfLoader {
             if (p == null) {
                 continue;
             }
-            p.checkKeys(PathConf.KEYS.stream().map(Key::name).toList(), PATH_IGNORED);
+            p.checkKeys(PATH_KEYS, PATH_IGNORED);
             try {
                 out.add(PathConf.read(name, p));
             } catch (BadValue e) {
