@@ -31,7 +31,8 @@ public record AuthConf(List<AuthUser> internalUsers) {
      * Absent or null keeps mediamtx's default users; an empty list is kept as written (then only path
      * entries with publishUser/readUser let anyone in, as in mediamtx).
      */
-    static final Key<List<AuthUser>> INTERNAL_USERS = Key.read("authInternalUsers", DEFAULT_USERS, AuthConf::users);
+    static final Key<List<AuthUser>> INTERNAL_USERS =
+            Key.withReader("authInternalUsers", DEFAULT_USERS, AuthConf::users);
 
     static final KeyTable<AuthConf> KEYS = new KeyTable<>(List.of(INTERNAL_USERS), INTERNAL_USERS,
             v -> new AuthConf(v.get(INTERNAL_USERS)));

@@ -5,10 +5,11 @@ import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Key is one top-level key of the configuration file: its name as written, its default, how a written
- * value is read and checked, and whether Sluice acts on it. The keys of one component are the rows of its
- * {@link KeyTable}, next to the record they fill, so a new setting is a row there, a component of that
- * record and its line in sluice.yml (ReferenceFileTest keeps the file and the tables in step).
+ * Key is one key of the configuration file, at the top level or in a path entry: its name as written, its
+ * default, how a written value is read and checked, and whether Sluice acts on it. The top-level keys of one
+ * component are the rows of its {@link KeyTable}, next to the record they fill (a path entry's are listed in
+ * {@link PathConf}), so a new setting is a row there, a component of that record and its line in sluice.yml
+ * (ReferenceFileTest keeps the file and the definitions in step).
  *
  * @param name as written in the file, e.g. "rtspAddress"
  * @param def the value when the file leaves the key out (or writes null)
@@ -41,7 +42,7 @@ record Key<T>(String name, T def, Reader<T> reader, String olderName, Support su
     }
 
     /** A key read by hand (lists whose elements are reported one by one). */
-    static <T> Key<T> read(String name, T def, Reader<T> reader) {
+    static <T> Key<T> withReader(String name, T def, Reader<T> reader) {
         return new Key<>(name, def, reader, "", Support.USED);
     }
 

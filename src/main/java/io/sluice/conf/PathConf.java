@@ -51,10 +51,10 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     static final Key<Integer> SRT_LATENCY = Key.of("srtLatency", SrtDestConf.DEFAULT_LATENCY_MS,
             v -> ConfNode.integer(v, "0.." + SrtDestConf.MAX_LATENCY_MS + " (milliseconds)"));
     /** Reads forwardTargets and then mediamtx's forward entries into one list (ids are unique across both). */
-    static final Key<List<ForwardDest>> FORWARD_TARGETS = Key.read("forwardTargets", List.of(),
+    static final Key<List<ForwardDest>> FORWARD_TARGETS = Key.withReader("forwardTargets", List.of(),
             (n, key, def) -> ForwardDestReader.read(n));
     /** mediamtx v1.20's "- dest: URL" entries, read with {@link #FORWARD_TARGETS}. */
-    static final Key<List<ForwardDest>> FORWARD = Key.read("forward", List.of(), (n, key, def) -> def);
+    static final Key<List<ForwardDest>> FORWARD = Key.withReader("forward", List.of(), (n, key, def) -> def);
     static final Key<Duration> PUBLISHER_GRACE = Key.of("publisherGrace", DEFAULT_PUBLISHER_GRACE, v -> {
         Duration d = ConfNode.duration(v);
         checkPublisherGrace(d);

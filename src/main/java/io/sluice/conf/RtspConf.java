@@ -25,7 +25,7 @@ public record RtspConf(String address, String rtpAddress, String rtcpAddress, Se
     static final Key<String> ADDRESS = Key.address("rtspAddress", ":8554");
     static final Key<String> RTP_ADDRESS = Key.address("rtpAddress", ":8000");
     static final Key<String> RTCP_ADDRESS = Key.address("rtcpAddress", ":8001");
-    static final Key<Set<RtspTransport>> TRANSPORTS = Key.read("rtspTransports",
+    static final Key<Set<RtspTransport>> TRANSPORTS = Key.withReader("rtspTransports",
             EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), RtspConf::readTransports);
     static final Key<String> RTSPS_ADDRESS = Key.address("rtspsAddress", ":8322");
     private static final TlsServerConf.Keys TLS_KEYS = TlsServerConf.Keys.listener("rtsp");

@@ -20,10 +20,10 @@ public record WebrtcServerConf(String address, String localUdpAddress, List<Stri
 
     static final Key<String> ADDRESS = Key.address("webrtcAddress", ":8889");
     static final Key<String> LOCAL_UDP_ADDRESS = Key.address("webrtcLocalUDPAddress", ":8189");
-    static final Key<List<String>> ADDITIONAL_HOSTS = Key.read("webrtcAdditionalHosts", List.of(),
+    static final Key<List<String>> ADDITIONAL_HOSTS = Key.withReader("webrtcAdditionalHosts", List.of(),
             (n, key, def) -> n.has(key)
                     ? n.strings(key, "a list of host names or IPs", WebrtcServerConf::checkHost) : def);
-    static final Key<List<String>> ICE_SERVERS = Key.read("webrtcICEServers", List.of(),
+    static final Key<List<String>> ICE_SERVERS = Key.withReader("webrtcICEServers", List.of(),
             (n, key, def) -> n.has(key)
                     ? n.strings(key, WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer) : def);
     static final TlsServerConf.Keys TLS = TlsServerConf.Keys.http("webrtc");
