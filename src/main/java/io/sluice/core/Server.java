@@ -1,6 +1,5 @@
 package io.sluice.core;
 
-import io.netty.handler.ssl.SslContext;
 import io.sluice.api.ApiServer;
 import io.sluice.auth.Authorizer;
 import io.sluice.auth.ConfAuthorizer;
@@ -8,7 +7,6 @@ import io.sluice.conf.Conf;
 import io.sluice.conf.ConfDocument;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
-import io.sluice.conf.TlsServerConf;
 import io.sluice.control.Control;
 import io.sluice.core.ConfChanges.Part;
 import io.sluice.forward.Dest;
@@ -18,12 +16,9 @@ import io.sluice.forward.rtsp.RtspUdpFallbacks;
 import io.sluice.forward.srt.SrtDest;
 import io.sluice.forward.whip.WhipDest;
 import io.sluice.forward.whip.WhipSequences;
-import io.sluice.metrics.MetricsEndpoint;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
-import io.sluice.net.ServerTls;
-import io.sluice.net.TlsFileException;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
@@ -53,6 +48,8 @@ public final class Server implements AutoCloseable {
     private final ConfDocument initial;
     private NetLoops loops;
     private PathManager paths;
+    /** Makes each listening component; set once the loops, paths and certificate exist. */
+    private Listeners listeners;
     /** Counts and rate-limits the logging of every refused connection, request or session; lives as long as the server. */
     private final Refusals refusals = new Refusals();
     private RtspServer rtsp;
@@ -103,14 +100,15 @@ public final class Server implements AutoCloseable {
             dtlsCert = DtlsCertificate.generate();
             paths = new PathManager(conf, this::dest, InstantSource.system(), refusals);
             paths.start();
+            listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
             abortIfClosing();
-            rtsp = startRtsp(conf);
+            rtsp = listeners.rtsp(conf);
             abortIfClosing();
-            rtmp = startRtmp(conf);
+            rtmp = listeners.rtmp(conf);
             abortIfClosing();
-            srt = startSrt(conf);
+            srt = listeners.srt(conf);
             abortIfClosing();
-            webrtc = startWebrtc(conf);
+            webrtc = listeners.webrtc(conf);
             abortIfClosing();
             control = new ControlImpl(this, initial);
             metrics = new SluiceMetrics(control, true);
@@ -137,57 +135,12 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private RtspServer startRtsp(Conf c) throws Exception {
-        return started(new RtspServer(c, loops, paths, this::authorizer, refusals), RtspServer::start);
-    }
-
-    private RtmpServer startRtmp(Conf c) throws Exception {
-        return started(new RtmpServer(c, loops, paths, this::authorizer, refusals), RtmpServer::start);
-    }
-
-    private SrtServer startSrt(Conf c) throws Exception {
-        return started(new SrtServer(c, loops, paths, this::authorizer, refusals), SrtServer::start);
-    }
-
-    private WebrtcServer startWebrtc(Conf c) throws Exception {
-        return started(new WebrtcServer(c, loops, paths, dtlsCert, this::authorizer, refusals), WebrtcServer::start);
-    }
-
-    private interface Start<T> {
-        void start(T component) throws Exception;
-    }
-
-    /** Starts a component; if that fails, closes what it opened and rethrows. */
-    private static <T extends AutoCloseable> T started(T component, Start<T> start) throws Exception {
-        try {
-            start.start(component);
-        } catch (Exception e) {
-            component.close();
-            throw e;
-        }
-        return component;
-    }
-
     private ApiServer startApi(Conf c) throws Exception {
-        SslContext tls = https("api", c.api().tls());
-        ApiServer s = started(new ApiServer(c.api().address(), loops, control, apiAuthorizer, this::limits, refusals, tls),
-                ApiServer::start);
-        LOG.info("API and status page on {}://{}/ (port {})", tls != null ? "https" : "http", c.api().address(), s.port());
-        return s;
+        return listeners.api(c, control, apiAuthorizer);
     }
 
     private MetricsServer startMetrics(Conf c) throws Exception {
-        SslContext tls = https("metrics", c.metrics().tls());
-        MetricsServer s = started(new MetricsServer(c.metrics().address(), loops, new MetricsEndpoint(metrics, apiAuthorizer),
-                this::limits, refusals, tls), MetricsServer::start);
-        LOG.info("Prometheus metrics on {}://{}/metrics (port {})", tls != null ? "https" : "http", c.metrics().address(),
-                s.port());
-        return s;
-    }
-
-    /** The TLS context of an HTTP server whose encryption is on, else null; prefix names its keys ("api"). */
-    private static SslContext https(String prefix, TlsServerConf tls) throws TlsFileException {
-        return tls.encryption().tls() ? ServerTls.context(prefix, tls) : null;
+        return listeners.metrics(c, metrics, apiAuthorizer);
     }
 
     /**
@@ -208,12 +161,12 @@ public final class Server implements AutoCloseable {
         LOG.info("applying configuration change: {}", parts);
         LogLevels.set(next.log().level());
         currentAuth = ConfAuthorizer.of(next);
-        rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, this::startRtsp, RtspServer::update,
+        rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, listeners::rtsp, RtspServer::update,
                 failures);
-        rtmp = restartIf(parts.contains(Part.RTMP), "RTMP", rtmp, next, this::startRtmp, RtmpServer::update,
+        rtmp = restartIf(parts.contains(Part.RTMP), "RTMP", rtmp, next, listeners::rtmp, RtmpServer::update,
                 failures);
-        srt = restartIf(parts.contains(Part.SRT), "SRT", srt, next, this::startSrt, SrtServer::update, failures);
-        webrtc = restartIf(parts.contains(Part.WEBRTC), "WebRTC", webrtc, next, this::startWebrtc,
+        srt = restartIf(parts.contains(Part.SRT), "SRT", srt, next, listeners::srt, SrtServer::update, failures);
+        webrtc = restartIf(parts.contains(Part.WEBRTC), "WebRTC", webrtc, next, listeners::webrtc,
                 WebrtcServer::update, failures);
         if (parts.contains(Part.API)) {
             // The change may come through the API itself: its listener waits for its request threads when
@@ -302,11 +255,6 @@ public final class Server implements AutoCloseable {
         return control;
     }
 
-    /** The limits in force now: listeners read them at each accept, so a reload applies without a restart. */
-    private io.sluice.conf.LimitsConf limits() {
-        return conf.limits();
-    }
-
     public Refusals refusals() {
         return refusals;
     }
@@ -327,12 +275,12 @@ public final class Server implements AutoCloseable {
         return srt;
     }
 
-    /** The API's bound port (tests use port 0), or -1 when it is not running. */
     /** SRT connections the SRT listener holds now (its connection-limit count); 0 when SRT is off. */
     public synchronized int srtConnections() {
         return srt == null ? 0 : srt.connections();
     }
 
+    /** The API's bound port (tests use port 0), or -1 when it is not running. */
     public synchronized int apiPort() {
         return api == null ? -1 : api.port();
     }

@@ -146,6 +146,7 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
                     ctx.executor().execute(() -> respond(ctx, reply, p.keepAlive()));
                 } catch (RejectedExecutionException e) { // the loops are shutting down
                     LOG.debug("{} HTTP: loop closed, reply to {} dropped", name, p.req());
+                    runUndo(reply); // already on a handler thread
                 }
             });
         } catch (RejectedExecutionException e) { // the listener is closing
@@ -180,11 +181,38 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
 
     private void respond(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {
         ChannelFuture f = ctx.writeAndFlush(toNetty(reply, keepAlive));
+        if (reply.undelivered() != null) {
+            f.addListener(done -> {
+                if (!done.isSuccess()) {
+                    undelivered(reply);
+                }
+            });
+        }
         if (keepAlive) {
             next(ctx);
         } else {
             pending.clear();
             f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Hands the reply's undo to a handler thread: it may block, and this is the connection's loop. */
+    private void undelivered(HttpReply reply) {
+        try {
+            calls.execute(() -> runUndo(reply));
+        } catch (RejectedExecutionException e) { // closing: whoever made the reply cleans up on its own close
+            LOG.debug("{} HTTP: listener closing, undelivered reply to {} not undone", name, HttpRequest.text(remote));
+        }
+    }
+
+    private void runUndo(HttpReply reply) {
+        if (reply.undelivered() == null) {
+            return;
+        }
+        try {
+            reply.undelivered().run();
+        } catch (RuntimeException e) {
+            LOG.error("{} HTTP: undoing an undelivered reply to {} failed", name, HttpRequest.text(remote), e);
         }
     }
 
@@ -241,8 +269,9 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            String method = oversized instanceof io.netty.handler.codec.http.HttpRequest r ? r.method().name() : "?";
             limiter.refuse(Refusals.Cause.BODY_TOO_LARGE, ctx.channel().remoteAddress(),
-                    "413 body larger than " + maxContentLength() + " bytes");
+                    "413 " + method + " body larger than " + maxContentLength() + " bytes");
             // The connection closes after the 413: skipping a body the client keeps sending would hold
             // the connection for as long as it likes, and a body not yet sent may never come.
             ctx.fireChannelRead(new Oversized("body larger than " + maxContentLength() + " bytes", false));

@@ -20,6 +20,7 @@ import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HttpListener is a small HTTP/1.1 server on one address: keep-alive, bodies aggregated up to a limit,
- * idle connections closed, and each request answered by a {@link HttpHandler} on a virtual thread.
+ * HttpListener is Sluice's one HTTP/1.1 server, on one address: keep-alive, bodies aggregated up to a limit,
+ * idle connections closed, and each request answered by a {@link HttpHandler} on a virtual thread. The API,
+ * the metrics and WebRTC (WHIP/WHEP and its pages) each run one, with their own handler, name and threads.
  *
  * <p>Threads: connections live on the shared event loops, which must never block; the handler runs on a
  * virtual thread this listener owns (it may block, e.g. on a config change), and the reply is written back
@@ -48,7 +50,7 @@ public final class HttpListener implements AutoCloseable {
     private final NetLoops loops;
     private final HttpHandler handler;
     private final int maxBody;
-    private final Duration idleTimeout;
+    private Duration idleTimeout;
     /** Replaced by a closing one in {@link #useTls}: a plain-text 503 means nothing to a TLS client. */
     private ConnectionLimiter limiter;
     private final ExecutorService calls;
@@ -85,7 +87,7 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** An HTTP listener's limiter: 503 with Connection: close, and a deadline for every request. */
-    public static ConnectionLimiter limiter(String name, Supplier<LimitsConf> limits, Refusals refusals) {
+    static ConnectionLimiter limiter(String name, Supplier<LimitsConf> limits, Refusals refusals) {
         return new ConnectionLimiter(name, limits, refusals, ConnectionLimiter.Refusal.HTTP_503,
                 ConnectionLimiter.Deadline.EACH_REQUEST);
     }
@@ -95,15 +97,12 @@ public final class HttpListener implements AutoCloseable {
         if (maxBody < 0) {
             throw new IllegalArgumentException("maxBody " + maxBody + " is negative");
         }
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout " + idleTimeout + " is not positive");
-        }
         this.name = name;
         this.address = address;
         this.loops = loops;
         this.handler = handler;
         this.maxBody = maxBody;
-        this.idleTimeout = idleTimeout;
+        this.idleTimeout = checkedIdle(idleTimeout);
         this.limiter = limiter;
         this.calls = SluiceThreads.perTaskVirtual(name + "-http");
         this.conns = new DefaultChannelGroup(name + "-http", GlobalEventExecutor.INSTANCE);
@@ -118,10 +117,29 @@ public final class HttpListener implements AutoCloseable {
         if (listener != null) {
             throw new IllegalStateException(name + " HTTP listener on " + address + " already started");
         }
-        this.tls = java.util.Objects.requireNonNull(context, "context");
+        this.tls = Objects.requireNonNull(context, "context");
         this.limiter = limiter.withRefusal(ConnectionLimiter.Refusal.CLOSE);
-        this.handshakeTimeout = java.util.Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         return this;
+    }
+
+    /**
+     * Closes connections idle this long instead of {@link #IDLE_TIMEOUT} (a request in flight is not
+     * idleness). Call before {@link #start()}.
+     */
+    public HttpListener idleTimeout(Duration timeout) {
+        if (listener != null) {
+            throw new IllegalStateException(name + " HTTP listener on " + address + " already started");
+        }
+        this.idleTimeout = checkedIdle(timeout);
+        return this;
+    }
+
+    private static Duration checkedIdle(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout " + timeout + " is not positive");
+        }
+        return timeout;
     }
 
     /** Whether this listener serves HTTPS. */
@@ -171,7 +189,7 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /** A server codec whose request line and header section are each bounded by maxHeaderBytes (431 past it). */
-    public static HttpServerCodec codec(LimitsConf l) {
+    private static HttpServerCodec codec(LimitsConf l) {
         return new HttpServerCodec(l.maxHeaderBytes(), l.maxHeaderBytes(), 8192);
     }
 

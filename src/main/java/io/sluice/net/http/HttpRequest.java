@@ -37,6 +37,11 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
         return v == null || v.isEmpty() ? null : v.getFirst();
     }
 
+    /** The client's address as "ip:port" ("[v6]:port" for IPv6), the form log lines and sessions use. */
+    public String remoteText() {
+        return text(remote);
+    }
+
     /** Without the body and the header values, which may hold credentials. */
     @Override
     public String toString() {

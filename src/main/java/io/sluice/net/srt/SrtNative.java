@@ -28,6 +28,11 @@ import java.lang.invoke.MethodHandle;
  * The exceptions are the two upcall stubs (log handler, listen callback), which libsrt keeps
  * forever: they live in the global arena.
  *
+ * <p>The wrappers below repeat one shape (enter the ledger, {@code invokeExact}, classify, exit) on
+ * purpose: {@code invokeExact} is signature-polymorphic, so each call site must spell out its exact
+ * types, and one generic wrapper would need a capturing lambda per call on the per-packet
+ * {@code srt_sendmsg}/{@code srt_recvmsg} path (or {@code invoke}, which adapts types at every call).
+ *
  * <p>No handle uses {@code Linker.Option.critical}: libsrt may call the log handler upcall from
  * inside any of these functions, and critical downcalls must not upcall.
  */

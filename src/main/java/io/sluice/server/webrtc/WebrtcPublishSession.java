@@ -16,6 +16,7 @@ import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
 import io.sluice.protocol.webrtc.WebrtcNegotiator;
 import io.sluice.protocol.webrtc.WebrtcSession;
+import io.sluice.protocol.webrtc.WebrtcToStream;
 import io.sluice.stream.Stream;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -39,7 +40,7 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
     private final KeyframeRequestLimiter limiter =
             new KeyframeRequestLimiter(InstantSource.system(), KEYFRAME_REQUEST_INTERVAL);
     private List<IngestTrack> tracks;
-    private WebrtcIngest ingest;
+    private WebrtcToStream ingest;
     private Publisher publisher;
     private ScheduledFuture<?> feedback;
     private int feedbackTicks;
@@ -65,7 +66,7 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
         tracks = in.tracks();
         publisher = server.paths().publish(path, in.desc(), loop, "webrtcSession " + remote);
         Stream stream = publisher.stream();
-        ingest = new WebrtcIngest(stream, tracks, alloc);
+        ingest = new WebrtcToStream(stream, tracks, alloc);
         stream.setKeyframeRequester(this::requestKeyframe);
         LOG.info("{} publishing to '{}': {}", tag, path, in.desc().medias().stream()
                 .map(m -> m.format().rtpmap()).toList());

@@ -54,7 +54,8 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private final Map<String, WebrtcPeerSession> sessions = new ConcurrentHashMap<>();
     private final List<String> iceLinks;
     private WebrtcUdpMux mux;
-    private WebrtcHttpServer http;
+    /** WHIP/WHEP and the pages, answered by a {@link WebrtcHttpRouter}. */
+    private HttpListener http;
     private volatile boolean closed;
 
     /** @param auth the authorizer in force, asked on every WHIP/WHEP offer (a reload may replace it) */
@@ -80,8 +81,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         SslContext tls = https.encryption().tls() ? ServerTls.context("webrtc", https) : null;
         mux = new WebrtcUdpMux(conf.webrtc().localUdpAddress(), conf.webrtc().additionalHosts());
         mux.start();
-        http = new WebrtcHttpServer(conf.webrtc().address(), loops, this, WebrtcHttpServer.IDLE_TIMEOUT,
-                HttpListener.limiter("webrtc", () -> this.conf.limits(), refusals));
+        http = WebrtcHttpRouter.listener(conf.webrtc().address(), loops, this, () -> this.conf.limits(), refusals);
         if (tls != null) {
             http.useTls(tls, conf.limits().handshakeTimeout());
         }

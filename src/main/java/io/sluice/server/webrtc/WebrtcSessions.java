@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * WebrtcSessions is what the HTTP layer needs from the WebRTC session layer.
  *
- * <p>Every method is called on a virtual thread of {@link WebrtcHttpServer}, never on an event loop,
- * so it may block (e.g. while ICE candidates are gathered). The thread is interrupted when the
- * server closes. A path name has been checked against the path-name rule ({@code PathNames}) with no
+ * <p>Every method is called on a virtual thread of the WebRTC HTTP listener ({@link WebrtcHttpRouter}),
+ * never on an event loop, so it may block (e.g. while ICE candidates are gathered). The thread is
+ * interrupted when the listener closes. A path name has been checked against the path-name rule ({@code PathNames}) with no
  * "..", no empty or "." segment, and a session id against {@code [A-Za-z0-9_.~-]{1,128}}.
  */
 interface WebrtcSessions {

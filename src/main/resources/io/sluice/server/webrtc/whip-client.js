@@ -1,6 +1,7 @@
 // Shared by publish.html and read.html: WebrtcPages puts this file in place of their include line
 // when it loads a page, so the browser still gets one self-contained page.
-// It uses the page's globals endpoint (the WHIP or WHEP URL), params (the page's query) and statusText.
+// It uses the page's globals endpoint (the WHIP or WHEP URL), params (the page's query), statusText,
+// pc (the page's current RTCPeerConnection), session (its session URL) and the page's fail(reason).
 
 function setStatus(text) {
   statusText.textContent = text;
@@ -54,4 +55,45 @@ function gathered(peer) {
     peer.addEventListener('icegatheringstatechange', check);
     check();
   });
+}
+
+// The WHIP/WHEP exchange (RFC 9725 §4.2): the offer with its candidates goes out, the answer comes back and
+// the Location becomes the page's session. Shows connectedStatus once media flows. Returns false when the
+// page moved on to another connection meanwhile (stopped, or retrying): that session is deleted at once.
+async function exchange(peer, connectedStatus) {
+  peer.onconnectionstatechange = () => {
+    if (peer !== pc) return;
+    if (peer.connectionState === 'connected') setStatus(connectedStatus);
+    if (peer.connectionState === 'failed') fail('connection failed');
+  };
+  await peer.setLocalDescription(await peer.createOffer());
+  await gathered(peer);
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: { ...authHeaders(), 'Content-Type': 'application/sdp' },
+    body: peer.localDescription.sdp,
+  });
+  if (res.status !== 201) {
+    throw new Error(res.status + ' ' + (await res.text()).trim());
+  }
+  const url = new URL(res.headers.get('Location'), location.href).href;
+  if (peer !== pc) { // stopped while the answer was on its way: end the session nobody will use
+    fetch(url, { method: 'DELETE', headers: authHeaders() }).catch(() => {});
+    return false;
+  }
+  session = url;
+  await peer.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  return true;
+}
+
+// Ends the page's session (DELETE, keepalive so that it survives the page going away) and its connection.
+function disconnect() {
+  if (session) {
+    fetch(session, { method: 'DELETE', headers: authHeaders(), keepalive: true }).catch(() => {});
+    session = null;
+  }
+  if (pc) {
+    pc.close();
+    pc = null;
+  }
 }

@@ -36,6 +36,8 @@ class HttpListenerTest {
     private volatile CountDownLatch gate;
     private volatile boolean interrupted;
     private final CountDownLatch entered = new CountDownLatch(1);
+    /** "path thread" of each reply whose undo ran because it could not be written. */
+    private final List<String> undone = new CopyOnWriteArrayList<>();
     private NetLoops loops;
     private HttpListener listener;
     private final HttpClient client = HttpClient.newHttpClient();
@@ -60,7 +62,8 @@ class HttpListenerTest {
             }
         }
         return HttpReply.text(200, req.method() + " " + req.path() + " " + req.query() + " body="
-                + new String(req.body(), StandardCharsets.UTF_8)).with("X-Seen", "yes");
+                + new String(req.body(), StandardCharsets.UTF_8)).with("X-Seen", "yes")
+                .onUndelivered(() -> undone.add(req.path() + " " + Thread.currentThread().getName()));
     }
 
     @BeforeEach
@@ -163,6 +166,35 @@ class HttpListenerTest {
         HttpResponse<String> next = client.send(java.net.http.HttpRequest.newBuilder(uri("/ok")).build(),
                 BodyHandlers.ofString());
         assertThat(next.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aReplyThatCannotBeWrittenRunsItsUndoOnAHandlerThread() throws Exception {
+        gate = new CountDownLatch(1);
+        try (Socket s = connect()) {
+            s.getOutputStream().write(get("/slow").getBytes(StandardCharsets.US_ASCII));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        Thread.sleep(200); // let the listener see the close before the reply is ready
+        gate.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (undone.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(undone).singleElement().asString().startsWith("/slow sluice-t-http-");
+        HttpResponse<String> delivered = client.send(java.net.http.HttpRequest.newBuilder(uri("/ok")).build(),
+                BodyHandlers.ofString());
+        assertThat(delivered.statusCode()).isEqualTo(200);
+        Thread.sleep(100);
+        assertThat(undone).as("a delivered reply is not undone").hasSize(1);
+    }
+
+    @Test
+    void idleTimeoutIsSetBeforeStartOnly() {
+        assertThatThrownBy(() -> listener.idleTimeout(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
+        try (HttpListener other = new HttpListener("t4", "127.0.0.1:0", loops, r -> HttpReply.empty(204))) {
+            assertThatThrownBy(() -> other.idleTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.sluice.server.webrtc;
 
+import io.sluice.conf.LimitsConf;
+import io.sluice.net.NetLoops;
+import io.sluice.net.Refusals;
+import io.sluice.net.http.HttpListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -81,6 +85,11 @@ final class FakeWebrtcSessions implements WebrtcSessions {
         if (refuse != null) {
             throw refuse;
         }
+    }
+
+    /** The WebRTC HTTP listener over these fake sessions, with the default limits; not started. */
+    HttpListener listener(String address, NetLoops loops) {
+        return WebrtcHttpRouter.listener(address, loops, this, () -> LimitsConf.DEFAULT, new Refusals());
     }
 
     Call last() {

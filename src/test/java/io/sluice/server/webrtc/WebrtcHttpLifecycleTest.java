@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.net.NetLoops;
+import io.sluice.net.http.HttpListener;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,12 +29,12 @@ class WebrtcHttpLifecycleTest {
 
     private final FakeWebrtcSessions fake = new FakeWebrtcSessions();
     private NetLoops loops;
-    private WebrtcHttpServer server;
+    private HttpListener server;
 
     @BeforeEach
     void start() throws Exception {
         loops = new NetLoops(1);
-        server = new WebrtcHttpServer("127.0.0.1:0", loops, fake, Duration.ofMillis(500));
+        server = fake.listener("127.0.0.1:0", loops).idleTimeout(Duration.ofMillis(500));
         server.start();
     }
 
@@ -170,10 +171,10 @@ class WebrtcHttpLifecycleTest {
     @Test
     void aTakenAddressFailsStartNamingIt() throws Exception {
         String address = "127.0.0.1:" + server.port();
-        try (WebrtcHttpServer second = new WebrtcHttpServer(address, loops, fake)) {
+        try (HttpListener second = fake.listener(address, loops)) {
             assertThatThrownBy(second::start).isInstanceOf(IOException.class).hasMessageContaining(address);
         }
-        try (WebrtcHttpServer bad = new WebrtcHttpServer("nope", loops, fake)) {
+        try (HttpListener bad = fake.listener("nope", loops)) {
             assertThatThrownBy(bad::start).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
         }
     }

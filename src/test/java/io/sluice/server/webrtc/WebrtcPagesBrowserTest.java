@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.net.NetLoops;
+import io.sluice.net.http.HttpListener;
 import io.sluice.testing.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebrtcPagesBrowserTest {
     private final FakeWebrtcSessions fake = new FakeWebrtcSessions();
     private NetLoops loops;
-    private WebrtcHttpServer server;
+    private HttpListener server;
     @TempDir
     Path profile;
 
@@ -34,7 +35,7 @@ class WebrtcPagesBrowserTest {
     void start() throws Exception {
         assumeTrue(Files.isExecutable(HeadlessChromium.BINARY), "no " + HeadlessChromium.BINARY);
         loops = new NetLoops(1);
-        server = new WebrtcHttpServer("127.0.0.1:0", loops, fake);
+        server = fake.listener("127.0.0.1:0", loops);
         server.start();
     }
 

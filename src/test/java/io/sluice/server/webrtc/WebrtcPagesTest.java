@@ -10,8 +10,8 @@ class WebrtcPagesTest {
         for (String page : new String[] {WebrtcPages.READ, WebrtcPages.PUBLISH}) {
             assertThat(page).doesNotContain(WebrtcPages.INCLUDE)
                     .contains("function setStatus(", "function authHeaders(", "async function iceServers(",
-                            "function gathered(")
-                    .containsOnlyOnce("function setStatus(");
+                            "function gathered(", "async function exchange(", "function disconnect(")
+                    .containsOnlyOnce("function setStatus(").containsOnlyOnce("method: 'POST'");
         }
         assertThat(WebrtcPages.READ).contains("/whep'").doesNotContain("getUserMedia");
         assertThat(WebrtcPages.PUBLISH).contains("/whip'", "getUserMedia");

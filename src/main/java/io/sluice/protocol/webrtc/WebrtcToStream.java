@@ -1,24 +1,24 @@
-package io.sluice.server.webrtc;
+package io.sluice.protocol.webrtc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sluice.protocol.rtp.PublisherSenderReports;
 import io.sluice.protocol.rtp.ReceptionStats;
 import io.sluice.protocol.rtp.RtcpFeedback;
-import io.sluice.protocol.webrtc.IngestTrack;
 import io.sluice.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * WebrtcIngest routes a WHIP publisher's decrypted RTP packets to the media of its stream: by SSRC, or
+ * WebrtcToStream is WebRTC's protocol→stream mapper (as RtmpToStream and TsToStream are for theirs): it
+ * routes a WHIP publisher's decrypted RTP packets to the media of its stream: by SSRC, or
  * by payload type for a source the offer did not announce; RTX packets (RFC 4588) are turned back into
  * the packets they repair. It keeps the reception statistics behind NACKs and receiver reports.
  *
  * <p>Threads: {@link #write} is called on the transport's receive thread, the feedback methods on an
  * event loop; the statistics are guarded by this object's lock (uncontended in practice).
  */
-final class WebrtcIngest {
+public final class WebrtcToStream {
     /** Packets further back than this are not NACKed any more: too late for a live reader. */
     static final int NACK_WINDOW = 256;
 
@@ -47,7 +47,7 @@ final class WebrtcIngest {
         }
     }
 
-    WebrtcIngest(Stream stream, List<IngestTrack> tracks, ByteBufAllocator alloc) {
+    public WebrtcToStream(Stream stream, List<IngestTrack> tracks, ByteBufAllocator alloc) {
         this.stream = stream;
         this.alloc = alloc;
         this.tracks = new Track[tracks.size()];
@@ -59,7 +59,7 @@ final class WebrtcIngest {
     }
 
     /** Takes ownership of {@code rtp}. */
-    void write(ByteBuf rtp, long receivedNanos) {
+    public void write(ByteBuf rtp, long receivedNanos) {
         int start = rtp.readerIndex();
         int len = rtp.readableBytes();
         if (len < 12) {
@@ -153,7 +153,7 @@ final class WebrtcIngest {
         rtp.release();
     }
 
-    synchronized void senderReport(long ssrc, long ntpTime, long rtpTimestamp, long receivedNanos) {
+    public synchronized void senderReport(long ssrc, long ntpTime, long rtpTimestamp, long receivedNanos) {
         for (Track t : tracks) {
             if (t.seen && t.ssrc == ssrc) {
                 t.stats.senderReport(ntpTime, receivedNanos);
@@ -163,7 +163,7 @@ final class WebrtcIngest {
         }
     }
 
-    synchronized List<Long> videoSsrcs() {
+    public synchronized List<Long> videoSsrcs() {
         List<Long> out = new ArrayList<>();
         for (Track t : tracks) {
             if (t.video && t.seen) {
@@ -174,7 +174,7 @@ final class WebrtcIngest {
     }
 
     /** NACKs for what is missing now, for tracks that negotiated nack. The caller owns the buffers. */
-    synchronized List<ByteBuf> nacks(long ourSsrc) {
+    public synchronized List<ByteBuf> nacks(long ourSsrc) {
         List<ByteBuf> out = new ArrayList<>();
         for (Track t : tracks) {
             if (!t.seen || !t.conf.nack()) {
@@ -189,7 +189,7 @@ final class WebrtcIngest {
         return out;
     }
 
-    synchronized List<ByteBuf> receiverReports(long ourSsrc) {
+    public synchronized List<ByteBuf> receiverReports(long ourSsrc) {
         List<ByteBuf> out = new ArrayList<>();
         long now = System.nanoTime();
         for (Track t : tracks) {
@@ -201,11 +201,11 @@ final class WebrtcIngest {
         return out;
     }
 
-    synchronized long packets() {
+    public synchronized long packets() {
         return packets;
     }
 
-    synchronized long dropped() {
+    public synchronized long dropped() {
         return dropped;
     }
 }

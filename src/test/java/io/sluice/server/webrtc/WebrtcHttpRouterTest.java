@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.sluice.net.NetLoops;
+import io.sluice.net.http.HttpListener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
-/** Every route and status of the WHIP/WHEP HTTP server, through a real HTTP client. */
+/** Every route and status of the WHIP/WHEP router on its HTTP listener, through a real HTTP client. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class WebrtcHttpServerTest {
+class WebrtcHttpRouterTest {
     static final String OFFER = "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n";
     static final String SDP = "application/sdp";
     static final String FRAG = "application/trickle-ice-sdpfrag";
@@ -34,7 +35,7 @@ class WebrtcHttpServerTest {
     private final Logger log = (Logger) LoggerFactory.getLogger("io.sluice.server.webrtc");
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private NetLoops loops;
-    private WebrtcHttpServer server;
+    private HttpListener server;
     private HttpClient client;
 
     @BeforeEach
@@ -42,7 +43,7 @@ class WebrtcHttpServerTest {
         logs.start();
         log.addAppender(logs);
         loops = new NetLoops(1);
-        server = new WebrtcHttpServer("127.0.0.1:0", loops, fake);
+        server = fake.listener("127.0.0.1:0", loops);
         server.start();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
