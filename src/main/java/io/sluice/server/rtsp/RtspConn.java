@@ -227,8 +227,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             sendReports();
         }
         if (s.mode == RtspSession.Mode.PUBLISH && s.publisher != null
-                && s.idleNanos() > server.conf().readTimeout().toNanos()) {
-            LOG.warn("[rtsp session {}] publisher sent nothing for {}; closing", s.id, server.conf().readTimeout());
+                && s.idleNanos() > server.conf().io().readTimeout().toNanos()) {
+            LOG.warn("[rtsp session {}] publisher sent nothing for {}; closing", s.id, server.conf().io().readTimeout());
             ctx.close();
             return;
         }
@@ -237,9 +237,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
                 unwritableSinceNanos = 0;
             } else if (unwritableSinceNanos == 0) {
                 unwritableSinceNanos = System.nanoTime();
-            } else if (System.nanoTime() - unwritableSinceNanos > server.conf().writeTimeout().toNanos()) {
+            } else if (System.nanoTime() - unwritableSinceNanos > server.conf().io().writeTimeout().toNanos()) {
                 LOG.warn("[rtsp session {}] reader took no data for {} (writeTimeout); closing", s.id,
-                        server.conf().writeTimeout());
+                        server.conf().io().writeTimeout());
                 ctx.close();
                 return;
             }
@@ -492,7 +492,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         boolean udp = s.usesUdp();
         ReaderQueue.Sink sink = udp ? new UdpSink(s) : new TcpSink(s);
         s.readerQueue = new ReaderQueue("[rtsp session " + s.id + "] reader of '" + s.pathName + "'",
-                udp ? server.udp().loop() : ctx.executor(), server.conf().writeQueueSize(), stream.keyframeMedia(),
+                udp ? server.udp().loop() : ctx.executor(), server.conf().io().writeQueueSize(), stream.keyframeMedia(),
                 false, sink, LOG);
         if (udp) {
             for (RtspSession.MediaTransport t : s.transports) {
