@@ -61,7 +61,7 @@ public final class Main {
             return;
         }
         Conf conf = doc.conf();
-        LogLevels.set(conf.logLevel());
+        LogLevels.set(conf.log().level());
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Sluice {} using {}", version(), args.length == 1 ? args[0] : "the embedded default configuration");
         new Main(new Server(doc), log).run(args.length == 1 ? Path.of(args[0]) : null);

@@ -20,7 +20,7 @@ public final class ConfAuthorizer implements Authorizer {
 
     private ConfAuthorizer(Conf conf) {
         this.conf = conf;
-        this.users = new InternalUsers(conf.authInternalUsers());
+        this.users = new InternalUsers(conf.auth().internalUsers());
     }
 
     public static Authorizer of(Conf conf) {
@@ -75,6 +75,6 @@ public final class ConfAuthorizer implements Authorizer {
 
     @Override
     public String toString() {
-        return "ConfAuthorizer[" + conf.authInternalUsers().size() + " internal users]";
+        return "ConfAuthorizer[" + conf.auth().internalUsers().size() + " internal users]";
     }
 }

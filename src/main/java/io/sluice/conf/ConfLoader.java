@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -26,30 +26,49 @@ public final class ConfLoader {
     /** Name of the embedded default config on the classpath, also the reference of every key. */
     static final String EMBEDDED = "sluice.yml";
 
-    static final List<String> TOP_KEYS = Stream.of(List.of("logLevel", "rtspAddress", "rtpAddress", "rtcpAddress",
-            "rtmpAddress", "rtmpEncryption", "rtmpsAddress", "rtmpServerKey", "rtmpServerCert", "srtAddress", "webrtcAddress",
-            "webrtcLocalUDPAddress", "webrtcAdditionalHosts", "webrtcICEServers", "apiAddress", "metricsAddress", "rtspTransports",
-            "readTimeout", "writeTimeout", "writeQueueSize", "authInternalUsers",
-            "paths", "gopCacheMaxBytes", "gopCacheMaxDuration"), LimitsConf.KEYS, TlsConf.KEYS)
-            .flatMap(List::stream).toList();
-    static final List<String> AUTH_USER_KEYS = List.of("user", "pass", "ips", "permissions");
-    static final List<String> AUTH_PERMISSION_KEYS = List.of("action", "path");
-    static final List<String> PATH_KEYS =
-            List.of("publishUser", "publishPass", "readUser", "readPass", "srtPublishPassphrase",
-                    "srtReadPassphrase", "srtLatency", "forwardTargets", "forward", "publisherGrace", "maxReaders");
-
     /**
      * mediamtx keys that are accepted and ignored, at the top level and in paths, so that an existing
      * mediamtx.yml keeps loading. Their features (HLS, recording, pulling sources, toggles) do not
      * exist in Sluice; anything not listed here or in the known keys is an error.
      */
-    static final Set<String> IGNORED_MEDIAMTX_KEYS = Set.of("rtsp", "rtmp", "srt", "webrtc", "api", "metrics", "hls",
-            "hlsAddress", "playback", "pprof", "source", "sourceOnDemand",
-            "record", "authMethod");
+    static final List<Key<Void>> IGNORED_MEDIAMTX_KEYS = Stream.concat(Stream.of("rtsp", "rtmp", "srt", "webrtc",
+            "api", "metrics", "hls", "hlsAddress", "playback", "pprof", "source", "sourceOnDemand", "record")
+            .map(k -> Key.ignored(k, null)), Stream.of(Key.ignored("authMethod", v -> {
+                // a file asking for HTTP or JWT authentication must not silently run with authInternalUsers'
+                // open default instead
+                String s = ConfNode.text(v);
+                if (!s.strip().equals("internal")) {
+                    throw new BadValue("authMethod '" + s + "' is not supported", "internal (authInternalUsers)");
+                }
+                return null;
+            }))).toList();
+
+    /** Each component's keys, in the order the "unknown key" message lists them; then paths. */
+    static final List<KeyTable<?>> TABLES = List.of(LogConf.KEYS, RtspConf.KEYS, RtmpConf.KEYS, SrtConf.KEYS,
+            WebrtcServerConf.KEYS, HttpServerConf.API, HttpServerConf.METRICS, IoConf.KEYS, GopCacheConf.KEYS,
+            LimitsConf.KEYS, AuthConf.KEYS);
+
+    static final String PATHS = "paths";
+
+    /** Every top-level key but paths: the components' keys, then the ignored mediamtx keys. */
+    static final List<Key<?>> TOP = Stream.concat(TABLES.stream().flatMap(t -> t.keys().stream()),
+            IGNORED_MEDIAMTX_KEYS.stream()).toList();
+
+    /** The top-level keys Sluice reads, as the "unknown key" message lists them. */
+    static final List<String> TOP_KEYS = Stream.concat(TOP.stream().filter(k -> k.support() == Key.Support.USED)
+            .map(Key::name), Stream.of(PATHS)).toList();
 
     /** Accepted at the top level besides TOP_KEYS: the ignored mediamtx keys and older names of known keys. */
-    private static final Set<String> TOP_IGNORED_OR_ALIASED = Stream.concat(IGNORED_MEDIAMTX_KEYS.stream(),
-            TlsConf.ALIASES.keySet().stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> TOP_IGNORED_OR_ALIASED = Stream.concat(
+            TOP.stream().filter(k -> k.support() == Key.Support.IGNORED).map(Key::name),
+            TOP.stream().map(Key::olderName).filter(n -> !n.isEmpty())).collect(Collectors.toUnmodifiableSet());
+
+    /** The keys of a path entry, as the "unknown key" message lists them. */
+    private static final List<String> PATH_KEYS = PathConf.KEYS.stream().map(Key::name).toList();
+
+    /** Accepted in a path entry besides its keys. */
+    private static final Set<String> PATH_IGNORED = IGNORED_MEDIAMTX_KEYS.stream().map(Key::name)
+            .collect(Collectors.toUnmodifiableSet());
 
     // STRICT_DUPLICATE_DETECTION: YAML allows a key twice and keeps the last; a repeated path name is always a slip.
     static final YAMLMapper MAPPER =
@@ -158,222 +177,21 @@ public final class ConfLoader {
     }
 
     private static Conf top(ConfNode n) {
-        Conf d = Conf.DEFAULT;
         n.checkKeys(TOP_KEYS, TOP_IGNORED_OR_ALIASED);
-        // authMethod is otherwise ignored like other mediamtx keys, but a file asking for HTTP or JWT
-        // authentication must not silently run with authInternalUsers' open default instead.
-        n.get("authMethod", "internal", v -> {
-            String s = ConfNode.text(v);
-            if (!s.strip().equals("internal")) {
-                throw new BadValue("authMethod '" + s + "' is not supported", "internal (authInternalUsers)");
-            }
-            return s;
-        });
-        String logLevel = n.get("logLevel", d.logLevel(), v -> {
-            String s = ConfNode.text(v);
-            Conf.checkLogLevel(s);
-            return s;
-        });
-        String rtsp = address(n, "rtspAddress", d.rtspAddress());
-        String rtp = address(n, "rtpAddress", d.rtpAddress());
-        String rtcp = address(n, "rtcpAddress", d.rtcpAddress());
-        String rtmp = address(n, "rtmpAddress", d.rtmpAddress());
-        Encryption rtmpEncryption = n.get("rtmpEncryption", d.rtmpEncryption(), v -> Encryption.parse("rtmpEncryption",
-                v.isBoolean() ? Boolean.toString(v.booleanValue()) : ConfNode.text(v)));
-        String rtmps = address(n, "rtmpsAddress", d.rtmpsAddress());
-        String rtmpServerKey = n.string("rtmpServerKey", d.rtmpServerKey());
-        String rtmpServerCert = n.string("rtmpServerCert", d.rtmpServerCert());
-        String srt = address(n, "srtAddress", d.srtAddress());
-        WebrtcServerConf webrtc = webrtc(n, d.webrtc());
-        String api = address(n, "apiAddress", d.apiAddress());
-        String metrics = address(n, "metricsAddress", d.metricsAddress());
-        Set<RtspTransport> transports = rtspTransports(n, d.rtspTransports());
-        var readTimeout = n.get("readTimeout", d.readTimeout(), v -> {
-            var t = ConfNode.duration(v);
-            ForwardDest.checkPositive(t);
-            return t;
-        });
-        var writeTimeout = n.get("writeTimeout", d.writeTimeout(), v -> {
-            var t = ConfNode.duration(v);
-            ForwardDest.checkPositive(t);
-            return t;
-        });
-        int writeQueueSize = n.get("writeQueueSize", d.writeQueueSize(), v -> {
-            int q = ConfNode.integer(v, "1.." + Conf.MAX_WRITE_QUEUE_SIZE);
-            Conf.checkWriteQueueSize(q);
-            return q;
-        });
-        List<AuthUser> users = authInternalUsers(n, d.authInternalUsers());
-        List<PathConf> paths = paths(n, d.paths());
-        GopCacheConf gopCache = gopCache(n, d.gopCache());
-        LimitsConf limits = LimitsConf.read(n, d.limits());
-        TlsConf tls = TlsConf.read(n, d.tls());
+        IGNORED_MEDIAMTX_KEYS.forEach(k -> k.read(n));
         try {
-            return new Conf(logLevel, rtsp, rtp, rtcp, rtmp, rtmpEncryption, rtmps, rtmpServerKey,
-                    rtmpServerCert, srt, webrtc, api, metrics, transports, readTimeout,
-                    writeTimeout, writeQueueSize, users, paths, gopCache,
-                    limits, tls);
+            return new Conf(LogConf.KEYS.read(n), RtspConf.KEYS.read(n), RtmpConf.KEYS.read(n), SrtConf.KEYS.read(n),
+                    WebrtcServerConf.KEYS.read(n), HttpServerConf.API.read(n), HttpServerConf.METRICS.read(n),
+                    IoConf.KEYS.read(n), GopCacheConf.KEYS.read(n), LimitsConf.KEYS.read(n), AuthConf.KEYS.read(n),
+                    paths(n, Conf.DEFAULT.paths()));
         } catch (BadValue e) {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
             return null;
         }
     }
 
-    private static GopCacheConf gopCache(ConfNode n, GopCacheConf d) {
-        long maxBytes = n.get("gopCacheMaxBytes", d.maxBytes(), v -> {
-            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw new BadValue("wrong type: expected an integer, got " + ConfNode.describe(v),
-                        "0 (no cache).." + GopCacheConf.MAX_BYTES);
-            }
-            GopCacheConf.checkBytes(v.longValue());
-            return v.longValue();
-        });
-        var maxDuration = n.get("gopCacheMaxDuration", d.maxDuration(), v -> {
-            var t = ConfNode.duration(v);
-            GopCacheConf.checkDuration(t);
-            return t;
-        });
-        return new GopCacheConf(maxBytes, maxDuration);
-    }
-
-    private static WebrtcServerConf webrtc(ConfNode n, WebrtcServerConf d) {
-        String address = address(n, "webrtcAddress", d.address());
-        String udp = address(n, "webrtcLocalUDPAddress", d.localUdpAddress());
-        List<String> hosts = n.has("webrtcAdditionalHosts") ? new ArrayList<>() : d.additionalHosts();
-        for (ConfNode.Element e : n.list("webrtcAdditionalHosts", "a list of host names or IPs")) {
-            try {
-                String h = ConfNode.text(e.node());
-                new WebrtcServerConf(d.address(), d.localUdpAddress(), List.of(h), List.of());
-                hosts.add(h);
-            } catch (BadValue b) {
-                n.problems().add(e.path(), b);
-            }
-        }
-        List<String> ice = n.has("webrtcICEServers") ? new ArrayList<>() : d.iceServers();
-        for (ConfNode.Element e : n.list("webrtcICEServers", WebrtcDestConf.ACCEPTED_ICE)) {
-            try {
-                String s = ConfNode.text(e.node());
-                WebrtcDestConf.checkIceServer(s);
-                ice.add(s);
-            } catch (BadValue b) {
-                n.problems().add(e.path(), b);
-            }
-        }
-        return new WebrtcServerConf(address, udp, hosts, ice);
-    }
-
-    private static String address(ConfNode n, String key, String def) {
-        return n.get(key, def, v -> Addresses.check(ConfNode.text(v)));
-    }
-
-    private static Set<RtspTransport> rtspTransports(ConfNode n, Set<RtspTransport> def) {
-        if (!n.has("rtspTransports")) {
-            return def;
-        }
-        int before = n.problems().size();
-        Set<RtspTransport> out = EnumSet.noneOf(RtspTransport.class);
-        for (ConfNode.Element e : n.list("rtspTransports", "a list of udp, tcp")) {
-            try {
-                String s = ConfNode.text(e.node());
-                // mediamtx's default list has "multicast"; Sluice does not serve multicast, so skip it
-                // rather than break every mediamtx.yml.
-                if (!s.strip().equalsIgnoreCase("multicast")) {
-                    out.add(RtspTransport.fromYaml(s, false));
-                }
-            } catch (BadValue b) {
-                n.problems().add(e.path(), b);
-            }
-        }
-        if (out.isEmpty()) {
-            if (n.problems().size() == before) {
-                n.problems().add(n.keyPath("rtspTransports"), "no transport", "a list of udp, tcp");
-            }
-            return def;
-        }
-        return out;
-    }
-
-    /**
-     * Absent or null keeps mediamtx's default users; an empty list is kept as written (then only path
-     * entries with publishUser/readUser let anyone in, as in mediamtx).
-     */
-    private static List<AuthUser> authInternalUsers(ConfNode n, List<AuthUser> def) {
-        if (!n.has("authInternalUsers")) {
-            return def;
-        }
-        List<AuthUser> out = new ArrayList<>();
-        for (ConfNode.Element e : n.list("authInternalUsers", "a list of users")) {
-            ConfNode u = n.mapping(e, "a mapping with keys " + String.join(", ", AUTH_USER_KEYS));
-            if (u == null) {
-                continue;
-            }
-            int before = n.problems().size();
-            u.checkKeys(AUTH_USER_KEYS, Set.of());
-            String user = u.get("user", "", v -> {
-                String s = ConfNode.text(v);
-                AuthUser.checkUser(s);
-                return s;
-            });
-            if (!u.has("user")) {
-                n.problems().add(u.keyPath("user"), "missing", AuthUser.ACCEPTED_USER);
-            }
-            String pass = u.get("pass", "", v -> {
-                String s = ConfNode.text(v);
-                AuthUser.checkCredential(s, AuthUser.ACCEPTED_PASS);
-                return s;
-            });
-            if (user.equals(AuthUser.ANY) && !pass.isEmpty()) {
-                n.problems().add(u.keyPath("pass"), "user 'any' is anyone, so it cannot have a password",
-                        "an empty pass for any, or a named user");
-            }
-            List<String> ips = new ArrayList<>();
-            for (ConfNode.Element ip : u.list("ips", "a list of IPs and CIDR ranges")) {
-                try {
-                    String s = ConfNode.text(ip.node());
-                    AuthUser.checkIp(s);
-                    ips.add(s.strip());
-                } catch (BadValue b) {
-                    n.problems().add(ip.path(), b);
-                }
-            }
-            List<AuthPermission> permissions = new ArrayList<>();
-            for (ConfNode.Element pe : u.list("permissions", "a list of '- action: ACTION' entries")) {
-                ConfNode p = u.mapping(pe, "a mapping with keys action, path");
-                if (p != null) {
-                    AuthPermission perm = permission(p);
-                    if (perm != null) {
-                        permissions.add(perm);
-                    }
-                }
-            }
-            if (n.problems().size() == before) {
-                try {
-                    out.add(new AuthUser(user, pass, ips, permissions));
-                } catch (BadValue b) {
-                    n.problems().add(e.path(), b); // the reads above check the same rules
-                }
-            }
-        }
-        return out;
-    }
-
-    private static AuthPermission permission(ConfNode p) {
-        int before = p.problems().size();
-        p.checkKeys(AUTH_PERMISSION_KEYS, Set.of());
-        AuthAction action = p.get("action", null, v -> AuthAction.parse(ConfNode.text(v)));
-        if (!p.has("action")) {
-            p.problems().add(p.keyPath("action"), "missing", AuthAction.ACCEPTED);
-        }
-        String path = p.get("path", "", v -> {
-            String s = ConfNode.text(v);
-            AuthPermission.checkPath(s);
-            return s;
-        });
-        return p.problems().size() == before ? new AuthPermission(action, path) : null;
-    }
-
     private static List<PathConf> paths(ConfNode n, List<PathConf> def) {
-        ConfNode paths = n.object("paths");
+        ConfNode paths = n.object(PATHS);
         if (paths == null || paths.keys().isEmpty()) {
             return def; // like mediamtx: no paths written means every path is allowed
         }
@@ -399,23 +217,9 @@ public final class ConfLoader {
             if (p == null) {
                 continue;
             }
-            p.checkKeys(PATH_KEYS, IGNORED_MEDIAMTX_KEYS);
-            List<ForwardDest> targets = ForwardDestReader.read(p);
+            p.checkKeys(PATH_KEYS, PATH_IGNORED);
             try {
-                out.add(new PathConf(name, p.string("publishUser", ""), p.string("publishPass", ""),
-                        p.string("readUser", ""), p.string("readPass", ""),
-                        p.string("srtPublishPassphrase", ""), p.string("srtReadPassphrase", ""),
-                        p.get("srtLatency", SrtDestConf.DEFAULT_LATENCY_MS,
-                                v -> ConfNode.integer(v, "0.." + SrtDestConf.MAX_LATENCY_MS + " (milliseconds)")),
-                        targets, p.get("publisherGrace", PathConf.DEFAULT_PUBLISHER_GRACE, v -> {
-                            java.time.Duration d = ConfNode.duration(v);
-                            PathConf.checkPublisherGrace(d);
-                            return d;
-                        }), p.get("maxReaders", 0, v -> {
-                            int m = ConfNode.integer(v, "0 (no limit).." + PathConf.MAX_READERS);
-                            PathConf.checkMaxReaders(m);
-                            return m;
-                        })));
+                out.add(PathConf.read(name, p));
             } catch (BadValue e) {
                 n.problems().add(keyPath, e);
             }

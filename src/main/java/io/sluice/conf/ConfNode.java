@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -112,6 +113,24 @@ final class ConfNode {
         }
         for (int i = 0; i < v.size(); i++) {
             out.add(new Element(v.get(i), keyPath(key) + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    /**
+     * The strings of the list under key, each checked by check (which throws {@link BadValue}) and reported
+     * at its own index; empty when absent, null or not a list (reported).
+     */
+    List<String> strings(String key, String accepted, Consumer<String> check) {
+        List<String> out = new ArrayList<>();
+        for (Element e : list(key, accepted)) {
+            try {
+                String s = text(e.node());
+                check.accept(s);
+                out.add(s);
+            } catch (BadValue b) {
+                problems.add(e.path(), b);
+            }
         }
         return out;
     }

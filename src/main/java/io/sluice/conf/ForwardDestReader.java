@@ -228,17 +228,7 @@ final class ForwardDestReader {
             return WebrtcDestConf.DEFAULT;
         }
         c.checkKeys(WEBRTC_KEYS, Set.of());
-        List<String> servers = new ArrayList<>();
-        for (ConfNode.Element e : c.list("iceServers", WebrtcDestConf.ACCEPTED_ICE)) {
-            try {
-                String s = ConfNode.text(e.node());
-                WebrtcDestConf.checkIceServer(s);
-                servers.add(s);
-            } catch (BadValue b) {
-                c.problems().add(e.path(), b);
-            }
-        }
-        return new WebrtcDestConf(servers);
+        return new WebrtcDestConf(c.strings("iceServers", WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer));
     }
 
     private static RtmpDestConf rtmpConfig(ConfNode t, DestUrl url) {

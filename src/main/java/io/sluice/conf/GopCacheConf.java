@@ -1,6 +1,7 @@
 package io.sluice.conf;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,25 @@ import java.util.Objects;
 public record GopCacheConf(long maxBytes, Duration maxDuration) {
     static final long MAX_BYTES = 1L << 30;
     static final Duration MAX_DURATION = Duration.ofMinutes(1);
-    public static final GopCacheConf DEFAULT = new GopCacheConf(64L << 20, Duration.ofSeconds(12));
+
+    static final Key<Long> MAX_BYTES_KEY = Key.of("gopCacheMaxBytes", 64L << 20, v -> {
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new BadValue("wrong type: expected an integer, got " + ConfNode.describe(v),
+                    "0 (no cache).." + MAX_BYTES);
+        }
+        checkBytes(v.longValue());
+        return v.longValue();
+    });
+    static final Key<Duration> MAX_DURATION_KEY = Key.of("gopCacheMaxDuration", Duration.ofSeconds(12), v -> {
+        Duration t = ConfNode.duration(v);
+        checkDuration(t);
+        return t;
+    });
+
+    static final KeyTable<GopCacheConf> KEYS = new KeyTable<>(List.of(MAX_BYTES_KEY, MAX_DURATION_KEY), MAX_BYTES_KEY,
+            v -> new GopCacheConf(v.get(MAX_BYTES_KEY), v.get(MAX_DURATION_KEY)));
+
+    public static final GopCacheConf DEFAULT = KEYS.defaults();
 
     public GopCacheConf {
         checkBytes(maxBytes);

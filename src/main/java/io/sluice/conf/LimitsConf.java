@@ -27,16 +27,24 @@ import java.util.Objects;
 public record LimitsConf(int maxConnections, int maxConnectionsPerIP, Duration handshakeTimeout, int maxHeaderBytes,
                          int maxBodyBytes, int maxPaths, int maxSessions) {
 
-    /** The keys, as written at the top level of the file. */
-    static final List<String> KEYS = List.of("maxConnections", "maxConnectionsPerIP", "handshakeTimeout",
-            "maxHeaderBytes", "maxBodyBytes", "maxPaths", "maxSessions");
-
-    public static final LimitsConf DEFAULT =
-            new LimitsConf(2048, 256, Duration.ofSeconds(10), 16 * 1024, 1024 * 1024, 4096, 2048);
-
     static final int MAX_COUNT = 1 << 20;
     static final int MIN_HEADER_BYTES = 1024;
     static final int MAX_SIZE_BYTES = 64 << 20;
+
+    static final Key<Integer> MAX_CONNECTIONS = count("maxConnections", 2048);
+    static final Key<Integer> MAX_CONNECTIONS_PER_IP = count("maxConnectionsPerIP", 256);
+    static final Key<Duration> HANDSHAKE_TIMEOUT = Key.positive("handshakeTimeout", Duration.ofSeconds(10));
+    static final Key<Integer> MAX_HEADER_BYTES = size("maxHeaderBytes", 16 * 1024);
+    static final Key<Integer> MAX_BODY_BYTES = size("maxBodyBytes", 1024 * 1024);
+    static final Key<Integer> MAX_PATHS = count("maxPaths", 4096);
+    static final Key<Integer> MAX_SESSIONS = count("maxSessions", 2048);
+
+    static final KeyTable<LimitsConf> KEYS = new KeyTable<>(List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP,
+            HANDSHAKE_TIMEOUT, MAX_HEADER_BYTES, MAX_BODY_BYTES, MAX_PATHS, MAX_SESSIONS), MAX_CONNECTIONS,
+            v -> new LimitsConf(v.get(MAX_CONNECTIONS), v.get(MAX_CONNECTIONS_PER_IP), v.get(HANDSHAKE_TIMEOUT),
+                    v.get(MAX_HEADER_BYTES), v.get(MAX_BODY_BYTES), v.get(MAX_PATHS), v.get(MAX_SESSIONS)));
+
+    public static final LimitsConf DEFAULT = KEYS.defaults();
 
     public LimitsConf {
         checkCount("maxConnections", maxConnections);
@@ -61,31 +69,16 @@ public record LimitsConf(int maxConnections, int maxConnectionsPerIP, Duration h
         }
     }
 
-    static LimitsConf read(ConfNode n, LimitsConf d) {
-        int maxConnections = count(n, "maxConnections", d.maxConnections());
-        int perIp = count(n, "maxConnectionsPerIP", d.maxConnectionsPerIP());
-        Duration handshake = n.get("handshakeTimeout", d.handshakeTimeout(), v -> {
-            Duration t = ConfNode.duration(v);
-            ForwardDest.checkPositive(t);
-            return t;
-        });
-        int header = size(n, "maxHeaderBytes", d.maxHeaderBytes());
-        int body = size(n, "maxBodyBytes", d.maxBodyBytes());
-        int maxPaths = count(n, "maxPaths", d.maxPaths());
-        int maxSessions = count(n, "maxSessions", d.maxSessions());
-        return new LimitsConf(maxConnections, perIp, handshake, header, body, maxPaths, maxSessions);
-    }
-
-    private static int count(ConfNode n, String key, int d) {
-        return n.get(key, d, v -> {
+    private static Key<Integer> count(String key, int def) {
+        return Key.of(key, def, v -> {
             int c = ConfNode.integer(v, "0 (no limit).." + MAX_COUNT);
             checkCount(key, c);
             return c;
         });
     }
 
-    private static int size(ConfNode n, String key, int d) {
-        return n.get(key, d, v -> {
+    private static Key<Integer> size(String key, int def) {
+        return Key.of(key, def, v -> {
             int c = ConfNode.integer(v, MIN_HEADER_BYTES + ".." + MAX_SIZE_BYTES);
             checkSize(key, c, MIN_HEADER_BYTES);
             return c;

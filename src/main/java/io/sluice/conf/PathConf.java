@@ -42,6 +42,34 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     static final String ALL = "all";
     static final String ACCEPTED_NAME = "a name (" + PathNames.RULE + "), ~regex, all_others, all";
 
+    static final Key<String> PUBLISH_USER = Key.string("publishUser", "");
+    static final Key<String> PUBLISH_PASS = Key.string("publishPass", "");
+    static final Key<String> READ_USER = Key.string("readUser", "");
+    static final Key<String> READ_PASS = Key.string("readPass", "");
+    static final Key<String> SRT_PUBLISH_PASSPHRASE = Key.string("srtPublishPassphrase", "");
+    static final Key<String> SRT_READ_PASSPHRASE = Key.string("srtReadPassphrase", "");
+    static final Key<Integer> SRT_LATENCY = Key.of("srtLatency", SrtDestConf.DEFAULT_LATENCY_MS,
+            v -> ConfNode.integer(v, "0.." + SrtDestConf.MAX_LATENCY_MS + " (milliseconds)"));
+    /** Reads forwardTargets and then mediamtx's forward entries into one list (ids are unique across both). */
+    static final Key<List<ForwardDest>> FORWARD_TARGETS = Key.withReader("forwardTargets", List.of(),
+            (n, key, def) -> ForwardDestReader.read(n));
+    /** mediamtx v1.20's "- dest: URL" entries, read with {@link #FORWARD_TARGETS}. */
+    static final Key<List<ForwardDest>> FORWARD = Key.withReader("forward", List.of(), (n, key, def) -> def);
+    static final Key<Duration> PUBLISHER_GRACE = Key.of("publisherGrace", DEFAULT_PUBLISHER_GRACE, v -> {
+        Duration d = ConfNode.duration(v);
+        checkPublisherGrace(d);
+        return d;
+    });
+    static final Key<Integer> MAX_READERS_KEY = Key.of("maxReaders", 0, v -> {
+        int m = ConfNode.integer(v, "0 (no limit).." + MAX_READERS);
+        checkMaxReaders(m);
+        return m;
+    });
+
+    /** The keys of a path entry, in the order the "unknown key" message lists them. */
+    static final List<Key<?>> KEYS = List.of(PUBLISH_USER, PUBLISH_PASS, READ_USER, READ_PASS, SRT_PUBLISH_PASSPHRASE,
+            SRT_READ_PASSPHRASE, SRT_LATENCY, FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY);
+
     // Records cannot hold a derived field, so compiled regexes live here. Keys are config strings,
     // which only change on reload, so the map stays small.
     private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
@@ -71,6 +99,17 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
             List<ForwardDest> forwardTargets) {
         this(name, publishUser, publishPass, readUser, readPass, "", "", SrtDestConf.DEFAULT_LATENCY_MS,
                 forwardTargets, DEFAULT_PUBLISHER_GRACE, 0);
+    }
+
+    /**
+     * Reads the entry named name from its mapping; a wrong key is reported and read as its default, and the
+     * constructor throws {@link BadValue} for what spans keys (ids unique within the path).
+     */
+    static PathConf read(String name, ConfNode p) {
+        List<ForwardDest> targets = FORWARD_TARGETS.read(p);
+        return new PathConf(name, PUBLISH_USER.read(p), PUBLISH_PASS.read(p), READ_USER.read(p), READ_PASS.read(p),
+                SRT_PUBLISH_PASSPHRASE.read(p), SRT_READ_PASSPHRASE.read(p), SRT_LATENCY.read(p), targets,
+                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p));
     }
 
     static void checkPublisherGrace(Duration d) {

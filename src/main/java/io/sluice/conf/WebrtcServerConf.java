@@ -5,30 +5,49 @@ import java.util.Objects;
 
 /**
  * WebrtcServerConf holds the settings of the WebRTC (WHIP/WHEP) server: its HTTP address, the one UDP
- * port every peer connection shares, and what it tells peers about reaching it.
+ * port every peer connection shares, what it tells peers about reaching it, and HTTPS.
  *
- * @param address listen address of the HTTP server (WHIP, WHEP, pages)
+ * @param address listen address of the HTTP server (WHIP, WHEP, pages), webrtcAddress
  * @param localUdpAddress the single UDP address all ICE sessions share (ufrag-demultiplexed)
  * @param additionalHosts extra host names or IPs to advertise as ICE host candidates, e.g. a public IP
  *     in front of a NAT; the addresses of the local interfaces are always advertised
  * @param iceServers STUN/TURN servers offered to WHIP/WHEP clients in Link headers, in the form of
  *     {@link WebrtcDestConf#iceServers()}
+ * @param tls webrtcEncryption (yes: HTTPS only, no: HTTP only), webrtcServerKey, webrtcServerCert
  */
 public record WebrtcServerConf(String address, String localUdpAddress, List<String> additionalHosts,
-                               List<String> iceServers) {
+                               List<String> iceServers, TlsServerConf tls) {
 
-    static final WebrtcServerConf DEFAULT = new WebrtcServerConf(":8889", ":8189", List.of(), List.of());
+    static final Key<String> ADDRESS = Key.address("webrtcAddress", ":8889");
+    static final Key<String> LOCAL_UDP_ADDRESS = Key.address("webrtcLocalUDPAddress", ":8189");
+    static final Key<List<String>> ADDITIONAL_HOSTS = Key.withReader("webrtcAdditionalHosts", List.of(),
+            (n, key, def) -> n.has(key)
+                    ? n.strings(key, "a list of host names or IPs", WebrtcServerConf::checkHost) : def);
+    static final Key<List<String>> ICE_SERVERS = Key.withReader("webrtcICEServers", List.of(),
+            (n, key, def) -> n.has(key)
+                    ? n.strings(key, WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer) : def);
+    static final TlsServerConf.Keys TLS = TlsServerConf.Keys.http("webrtc");
+
+    static final KeyTable<WebrtcServerConf> KEYS = new KeyTable<>(List.of(ADDRESS, LOCAL_UDP_ADDRESS,
+            ADDITIONAL_HOSTS, ICE_SERVERS, TLS.encryption(), TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
+            v -> new WebrtcServerConf(v.get(ADDRESS), v.get(LOCAL_UDP_ADDRESS), v.get(ADDITIONAL_HOSTS),
+                    v.get(ICE_SERVERS), TLS.from(v)));
+
+    public static final WebrtcServerConf DEFAULT = KEYS.defaults();
 
     public WebrtcServerConf {
         Addresses.check(Objects.requireNonNull(address, "address"));
         Addresses.check(Objects.requireNonNull(localUdpAddress, "localUdpAddress"));
         additionalHosts = List.copyOf(additionalHosts);
-        for (String h : additionalHosts) {
-            if (h.isBlank() || h.contains(" ") || h.contains("/")) {
-                throw new BadValue("invalid additional host '" + h + "'", "a host name or an IP address");
-            }
-        }
+        additionalHosts.forEach(WebrtcServerConf::checkHost);
         iceServers = List.copyOf(iceServers);
         iceServers.forEach(WebrtcDestConf::checkIceServer);
+        Objects.requireNonNull(tls, "tls").check("webrtc");
+    }
+
+    private static void checkHost(String h) {
+        if (h.isBlank() || h.contains(" ") || h.contains("/")) {
+            throw new BadValue("invalid additional host '" + h + "'", "a host name or an IP address");
+        }
     }
 }

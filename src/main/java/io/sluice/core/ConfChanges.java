@@ -1,7 +1,6 @@
 package io.sluice.core;
 
 import io.sluice.conf.Conf;
-import io.sluice.conf.TlsConf;
 import java.lang.reflect.RecordComponent;
 import java.util.EnumSet;
 import java.util.Map;
@@ -9,10 +8,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * ConfChanges says which parts of the server a configuration change touches. It compares the two
- * {@link Conf} records component by component (found by reflection, so a new setting cannot be forgotten
- * here: every component must be classified, a test checks) and maps each changed one to the parts that
- * must act on it.
+ * ConfChanges says which parts of the server a configuration change touches. Each component of
+ * {@link Conf} is one part's record (the RTSP server's, the API's...); a component whose record changed
+ * touches the part in {@link #EFFECTS}. The components are found by reflection, so a new one cannot be
+ * forgotten here (a test checks that each is classified); a new key inside a component needs nothing here.
  */
 final class ConfChanges {
 
@@ -25,76 +24,74 @@ final class ConfChanges {
         PATHS
     }
 
-    static final Map<String, Set<Part>> EFFECTS = Map.ofEntries(
-            Map.entry("logLevel", EnumSet.of(Part.LIVE)),
-            Map.entry("rtspAddress", EnumSet.of(Part.RTSP)),
-            Map.entry("rtpAddress", EnumSet.of(Part.RTSP)),
-            Map.entry("rtcpAddress", EnumSet.of(Part.RTSP)),
-            Map.entry("rtspTransports", EnumSet.of(Part.LIVE)),
-            Map.entry("rtmpAddress", EnumSet.of(Part.RTMP)),
-            Map.entry("rtmpEncryption", EnumSet.of(Part.RTMP)),
-            Map.entry("rtmpsAddress", EnumSet.of(Part.RTMP)),
-            Map.entry("rtmpServerKey", EnumSet.of(Part.RTMP)),
-            Map.entry("rtmpServerCert", EnumSet.of(Part.RTMP)),
-            Map.entry("srtAddress", EnumSet.of(Part.SRT)),
-            Map.entry("webrtc", EnumSet.of(Part.WEBRTC)),
-            Map.entry("apiAddress", EnumSet.of(Part.API)),
-            Map.entry("metricsAddress", EnumSet.of(Part.METRICS)),
+    /** The part each component of {@link Conf} belongs to. */
+    static final Map<String, Part> EFFECTS = Map.ofEntries(
+            Map.entry("log", Part.LIVE),
+            // a TLS setting restarts only the listener it encrypts; the files' contents are read when a listener
+            // starts, so a renewed certificate written over the same path takes effect on its next restart
+            Map.entry("rtsp", Part.RTSP),
+            Map.entry("rtmp", Part.RTMP),
+            Map.entry("srt", Part.SRT),
+            Map.entry("webrtc", Part.WEBRTC),
+            Map.entry("api", Part.API),
+            Map.entry("metrics", Part.METRICS),
             // read when a session or a forward attempt starts: the next ones get the new value
-            Map.entry("readTimeout", EnumSet.of(Part.LIVE)),
-            Map.entry("writeTimeout", EnumSet.of(Part.LIVE)),
-            Map.entry("writeQueueSize", EnumSet.of(Part.LIVE)),
-            // the authorizer is swapped for every server at once; sessions already admitted stay
-            Map.entry("authInternalUsers", EnumSet.of(Part.LIVE)),
-            Map.entry("paths", EnumSet.of(Part.PATHS)),
+            Map.entry("io", Part.LIVE),
             // read when a stream starts: the next publishers' streams get the new bounds
-            Map.entry("gopCache", EnumSet.of(Part.LIVE)),
+            Map.entry("gopCache", Part.LIVE),
             // read at each accept, request and path creation (servers hold a supplier of the current limits):
             // a lower limit refuses new connections and keeps the ones already open
-            Map.entry("limits", EnumSet.of(Part.LIVE)),
-            // a changed key or certificate file path restarts the listener that serves it (see TLS_EFFECTS)
-            Map.entry("tls", EnumSet.noneOf(Part.class)));
+            Map.entry("limits", Part.LIVE),
+            // the authorizer is swapped for every server at once; sessions already admitted stay
+            Map.entry("auth", Part.LIVE),
+            Map.entry("paths", Part.PATHS));
 
     /**
-     * The parts each TLS setting touches (components of {@link TlsConf}): only the listener it encrypts
-     * restarts. The files' contents are read when a listener starts; a renewed certificate written over the
-     * same path takes effect on the next change that restarts it.
+     * Settings inside a component that its running server applies to the next sessions (its update), so
+     * that changing them alone does not restart it.
      */
-    static final Map<String, Set<Part>> TLS_EFFECTS = Map.of(
-            "rtsp", EnumSet.of(Part.RTSP),
-            "rtspsAddress", EnumSet.of(Part.RTSP),
-            "api", EnumSet.of(Part.API),
-            "metrics", EnumSet.of(Part.METRICS),
-            "webrtc", EnumSet.of(Part.WEBRTC));
+    static final Map<String, Set<String>> APPLIED_LIVE = Map.of("rtsp", Set.of("transports"));
 
     private ConfChanges() {
     }
 
     /** The parts a change from {@code old} to {@code next} touches; an unclassified change touches all. */
     static Set<Part> between(Conf old, Conf next) {
-        Set<Part> out = changed(Conf.class, old, next, EFFECTS);
-        out.addAll(changed(TlsConf.class, old.tls(), next.tls(), TLS_EFFECTS));
-        return out;
-    }
-
-    private static <R extends Record> Set<Part> changed(Class<R> type, R old, R next, Map<String, Set<Part>> effects) {
         Set<Part> out = EnumSet.noneOf(Part.class);
-        for (RecordComponent c : type.getRecordComponents()) {
+        for (RecordComponent c : Conf.class.getRecordComponents()) {
             Object a = value(c, old);
             Object b = value(c, next);
-            if (!Objects.equals(a, b)) {
-                Set<Part> e = effects.get(c.getName());
-                out.addAll(e == null ? EnumSet.allOf(Part.class) : e);
+            if (Objects.equals(a, b)) {
+                continue;
+            }
+            Part p = EFFECTS.get(c.getName());
+            Set<String> live = APPLIED_LIVE.getOrDefault(c.getName(), Set.of());
+            if (p == null) {
+                out.addAll(EnumSet.allOf(Part.class));
+            } else if (!live.isEmpty() && onlyLiveChanged((Record) a, (Record) b, live)) {
+                out.add(Part.LIVE);
+            } else {
+                out.add(p);
             }
         }
         return out;
     }
 
-    private static Object value(RecordComponent c, Record conf) {
+    /** Whether the two records differ only in the named components. */
+    private static boolean onlyLiveChanged(Record a, Record b, Set<String> live) {
+        for (RecordComponent c : a.getClass().getRecordComponents()) {
+            if (!live.contains(c.getName()) && !Objects.equals(value(c, a), value(c, b))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object value(RecordComponent c, Record r) {
         try {
-            return c.getAccessor().invoke(conf);
+            return c.getAccessor().invoke(r);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + conf.getClass().getSimpleName() + "." + c.getName(), e);
+            throw new IllegalStateException("cannot read " + r.getClass().getSimpleName() + "." + c.getName(), e);
         }
     }
 }

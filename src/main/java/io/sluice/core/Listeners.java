@@ -69,19 +69,19 @@ final class Listeners {
 
     /** @param apiAuth an authorizer that follows reloads by itself (the API keeps it for its whole life) */
     ApiServer api(Conf c, Control control, Authorizer apiAuth) throws Exception {
-        SslContext tls = https("api", c.tls().api());
-        ApiServer s = started(new ApiServer(c.apiAddress(), loops, control, apiAuth, limits, refusals, tls),
+        SslContext tls = https("api", c.api().tls());
+        ApiServer s = started(new ApiServer(c.api().address(), loops, control, apiAuth, limits, refusals, tls),
                 ApiServer::start);
-        LOG.info("API and status page on {}://{}/ (port {})", tls != null ? "https" : "http", c.apiAddress(), s.port());
+        LOG.info("API and status page on {}://{}/ (port {})", tls != null ? "https" : "http", c.api().address(), s.port());
         return s;
     }
 
     /** @param apiAuth as for {@link #api} */
     MetricsServer metrics(Conf c, SluiceMetrics metrics, Authorizer apiAuth) throws Exception {
-        SslContext tls = https("metrics", c.tls().metrics());
-        MetricsServer s = started(new MetricsServer(c.metricsAddress(), loops, new MetricsEndpoint(metrics, apiAuth),
+        SslContext tls = https("metrics", c.metrics().tls());
+        MetricsServer s = started(new MetricsServer(c.metrics().address(), loops, new MetricsEndpoint(metrics, apiAuth),
                 limits, refusals, tls), MetricsServer::start);
-        LOG.info("Prometheus metrics on {}://{}/metrics (port {})", tls != null ? "https" : "http", c.metricsAddress(),
+        LOG.info("Prometheus metrics on {}://{}/metrics (port {})", tls != null ? "https" : "http", c.metrics().address(),
                 s.port());
         return s;
     }

@@ -159,7 +159,7 @@ public final class Server implements AutoCloseable {
             return failures;
         }
         LOG.info("applying configuration change: {}", parts);
-        LogLevels.set(next.logLevel());
+        LogLevels.set(next.log().level());
         currentAuth = ConfAuthorizer.of(next);
         rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, listeners::rtsp, RtspServer::update,
                 failures);
@@ -229,10 +229,10 @@ public final class Server implements AutoCloseable {
     private Dest dest(ForwardDest d) {
         Conf c = conf;
         return switch (d.url()) {
-            case DestUrl.Rtsp r -> new RtspDest(d, loops, c.readTimeout(), c.writeTimeout(), rtspUdpFallbacks);
-            case DestUrl.Rtmp r -> new RtmpDest(d, loops, c.readTimeout(), c.writeTimeout());
-            case DestUrl.Srt s -> new SrtDest(d, c.readTimeout(), c.writeTimeout());
-            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, c.readTimeout(), null);
+            case DestUrl.Rtsp r -> new RtspDest(d, loops, c.io().readTimeout(), c.io().writeTimeout(), rtspUdpFallbacks);
+            case DestUrl.Rtmp r -> new RtmpDest(d, loops, c.io().readTimeout(), c.io().writeTimeout());
+            case DestUrl.Srt s -> new SrtDest(d, c.io().readTimeout(), c.io().writeTimeout());
+            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, c.io().readTimeout(), null);
         };
     }
 

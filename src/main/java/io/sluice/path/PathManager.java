@@ -129,7 +129,7 @@ public final class PathManager implements AutoCloseable {
                     it.remove();
                     gone.add(p);
                 } else if (!pc.equals(p.conf())) {
-                    p.reconfigure(pc, next.writeQueueSize());
+                    p.reconfigure(pc, next.io().writeQueueSize());
                 }
             }
             createExactPaths();
@@ -179,7 +179,7 @@ public final class PathManager implements AutoCloseable {
             if (limited) {
                 requireRoomForPath(name);
             }
-            ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.writeQueueSize(),
+            ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.io().writeQueueSize(),
                     clock, () -> sessions.readers(name), timer);
             p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache());
             paths.put(name, p);

@@ -27,7 +27,7 @@ class ApiConfigTest {
         ApiTestClient.Res r = api.patch("/v3/config/global/patch", "{\"rtspAddress\": \":18554\"}");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         assertThat(r.json().get("rtspAddress").asString()).isEqualTo(":18554");
-        assertThat(control.conf().rtspAddress()).isEqualTo(":18554");
+        assertThat(control.conf().rtsp().address()).isEqualTo(":18554");
     }
 
     @Test
@@ -35,7 +35,7 @@ class ApiConfigTest {
         ApiTestClient.Res r = api.patch("/v3/config/global/patch", "{\"rtspAddress\": \"nope\"}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().get("error").asString()).contains("rtspAddress").contains("nope");
-        assertThat(control.conf().rtspAddress()).isEqualTo(":8554");
+        assertThat(control.conf().rtsp().address()).isEqualTo(":8554");
     }
 
     @Test

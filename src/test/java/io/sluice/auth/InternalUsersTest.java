@@ -29,7 +29,7 @@ class InternalUsersTest {
 
     @Test
     void mediamtxDefaultLetsAnyonePublishAndReadButKeepsApiLocal() {
-        Authorizer a = new InternalUsers(ConfLoader.defaults().authInternalUsers());
+        Authorizer a = new InternalUsers(ConfLoader.defaults().auth().internalUsers());
         for (AuthAction act : List.of(PUBLISH, READ, PLAYBACK)) {
             assertThat(a.allows(act, "cam1", "", "", LAN)).as(act.yaml()).isTrue();
             assertThat(a.allows(act, "x/y", "someone", "whatever", ip("2001:db8::1"))).isTrue();

@@ -84,7 +84,7 @@ class ConfDocumentTest {
         assertThat(d.withoutPath("cam", "api").conf().pathEntry("cam")).isNull();
         assertThatThrownBy(() -> d.withGlobalPatched(Map.of("paths", Map.of()), "api"))
                 .hasMessageContaining("not a global setting");
-        assertThat(d.withGlobalPatched(Map.of("readTimeout", "3s"), "api").conf().readTimeout()).hasSeconds(3);
+        assertThat(d.withGlobalPatched(Map.of("readTimeout", "3s"), "api").conf().io().readTimeout()).hasSeconds(3);
         assertThatThrownBy(() -> d.withGlobalPatched(Map.of("readTimeout", "soon"), "api"))
                 .hasMessageStartingWith("api: readTimeout:");
     }

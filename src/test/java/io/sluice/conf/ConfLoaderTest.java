@@ -22,32 +22,32 @@ class ConfLoaderTest {
         // Field by field first, so a drift names the key.
         assertThat(embedded).usingRecursiveComparison().isEqualTo(empty);
         assertThat(embedded).isEqualTo(empty).isEqualTo(blank).isEqualTo(Conf.DEFAULT);
-        assertThat(empty.logLevel()).isEqualTo("info");
-        assertThat(empty.rtspAddress()).isEqualTo(":8554");
-        assertThat(empty.rtspTransports()).containsExactly(RtspTransport.UDP, RtspTransport.TCP);
-        assertThat(empty.readTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(empty.writeQueueSize()).isEqualTo(512);
+        assertThat(empty.log().level()).isEqualTo("info");
+        assertThat(empty.rtsp().address()).isEqualTo(":8554");
+        assertThat(empty.rtsp().transports()).containsExactly(RtspTransport.UDP, RtspTransport.TCP);
+        assertThat(empty.io().readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(empty.io().writeQueueSize()).isEqualTo(512);
         assertThat(empty.paths()).extracting(PathConf::name).containsExactly("all_others");
     }
 
     @Test
     void authInternalUsersDefaultIsMediamtxs() throws Exception {
-        assertThat(Conf.DEFAULT.authInternalUsers()).hasSize(2);
-        AuthUser media = Conf.DEFAULT.authInternalUsers().get(0);
+        assertThat(Conf.DEFAULT.auth().internalUsers()).hasSize(2);
+        AuthUser media = Conf.DEFAULT.auth().internalUsers().get(0);
         assertThat(media.isAny()).isTrue();
         assertThat(media.ips()).isEmpty();
         assertThat(media.permissions()).extracting(AuthPermission::action)
                 .containsExactly(AuthAction.PUBLISH, AuthAction.READ, AuthAction.PLAYBACK);
         assertThat(media.permissions()).allMatch(AuthPermission::anyPath);
-        AuthUser admin = Conf.DEFAULT.authInternalUsers().get(1);
+        AuthUser admin = Conf.DEFAULT.auth().internalUsers().get(1);
         assertThat(admin.ips()).containsExactly("127.0.0.1", "::1");
         assertThat(admin.permissions()).extracting(AuthPermission::action)
                 .containsExactly(AuthAction.API, AuthAction.METRICS, AuthAction.PPROF);
-        assertThat(ConfLoader.parse("authInternalUsers:", "n.yml").authInternalUsers())
-                .isEqualTo(Conf.DEFAULT.authInternalUsers());
-        assertThat(ConfLoader.parse("authInternalUsers: []", "e.yml").authInternalUsers()).isEmpty();
-        assertThat(ConfLoader.parse("authMethod: internal", "m.yml").authInternalUsers())
-                .isEqualTo(Conf.DEFAULT.authInternalUsers());
+        assertThat(ConfLoader.parse("authInternalUsers:", "n.yml").auth().internalUsers())
+                .isEqualTo(Conf.DEFAULT.auth().internalUsers());
+        assertThat(ConfLoader.parse("authInternalUsers: []", "e.yml").auth().internalUsers()).isEmpty();
+        assertThat(ConfLoader.parse("authMethod: internal", "m.yml").auth().internalUsers())
+                .isEqualTo(Conf.DEFAULT.auth().internalUsers());
     }
 
     @Test
@@ -71,13 +71,13 @@ class ConfLoaderTest {
                     pass: 5678
                     permissions: []
                 """, "u.yml");
-        assertThat(c.authInternalUsers()).containsExactly(
+        assertThat(c.auth().internalUsers()).containsExactly(
                 new AuthUser("any", "", List.of(), List.of(new AuthPermission(AuthAction.READ, "~^public/"))),
                 new AuthUser("cam", "sha256:XohImNooBHFR0OVvjcYpJ3NgPQ1qq73WKhHvch0VQtg=",
                         List.of("192.168.1.0/24", "2001:db8::/32", "10.0.0.1"),
                         List.of(new AuthPermission(AuthAction.PUBLISH, "cam1"), new AuthPermission(AuthAction.API, ""))),
                 new AuthUser("1234", "5678", List.of(), List.of()));
-        assertThat(c.authInternalUsers().get(1).hashedPass()).isTrue();
+        assertThat(c.auth().internalUsers().get(1).hashedPass()).isTrue();
         assertThat(c.toString()).doesNotContain("XohImNoo", "5678");
     }
 
@@ -91,7 +91,7 @@ class ConfLoaderTest {
                 """, "w.yml");
         assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf("127.0.0.1:9889", ":9189",
                 List.of("203.0.113.7", "media.example.com"), List.of("stun:stun.example.com:3478",
-                        "turn:u:p@turn.example.com")));
+                        "turn:u:p@turn.example.com"), TlsServerConf.OFF));
         assertThat(Conf.DEFAULT.webrtc().localUdpAddress()).isEqualTo(":8189");
     }
 
@@ -215,15 +215,15 @@ class ConfLoaderTest {
                 serverKey: /etc/k.pem
                 serverCert: /etc/c.pem
                 """, "t.yml");
-        assertThat(conf.logLevel()).isEqualTo("debug");
-        assertThat(conf.rtspAddress()).isEqualTo("127.0.0.1:0");
-        assertThat(conf.rtpAddress()).isEqualTo("[::1]:18000");
-        assertThat(conf.rtspTransports()).containsExactly(RtspTransport.TCP);
-        assertThat(conf.readTimeout()).isEqualTo(Duration.ofMillis(500));
-        assertThat(conf.writeTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(conf.writeQueueSize()).isEqualTo(1024);
-        assertThat(conf.tls().rtsp().serverCert()).isEqualTo("/etc/c.pem");
-        assertThat(conf.rtcpAddress()).isEqualTo(":8001");
+        assertThat(conf.log().level()).isEqualTo("debug");
+        assertThat(conf.rtsp().address()).isEqualTo("127.0.0.1:0");
+        assertThat(conf.rtsp().rtpAddress()).isEqualTo("[::1]:18000");
+        assertThat(conf.rtsp().transports()).containsExactly(RtspTransport.TCP);
+        assertThat(conf.io().readTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(conf.io().writeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(conf.io().writeQueueSize()).isEqualTo(1024);
+        assertThat(conf.rtsp().tls().serverCert()).isEqualTo("/etc/c.pem");
+        assertThat(conf.rtsp().rtcpAddress()).isEqualTo(":8001");
     }
 
     @Test
@@ -251,7 +251,7 @@ class ConfLoaderTest {
         assertThat(fwd).isEqualTo(new ForwardDest("b.example-1935-a3c0", fwd.url(), true, true, Duration.ofSeconds(2),
                 Duration.ofSeconds(30), Duration.ZERO, "", "", RtspDestConf.DEFAULT, SrtDestConf.DEFAULT,
                 WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0, "", ForwardCondition.ALWAYS));
-        assertThat(conf.rtspTransports()).isEqualTo(EnumSet.of(RtspTransport.UDP, RtspTransport.TCP));
+        assertThat(conf.rtsp().transports()).isEqualTo(EnumSet.of(RtspTransport.UDP, RtspTransport.TCP));
     }
 
     @Test

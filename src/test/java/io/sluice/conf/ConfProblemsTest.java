@@ -312,7 +312,7 @@ class ConfProblemsTest {
     @Test
     void goodFileLoads() throws Exception {
         Conf conf = ConfLoader.load(Path.of("src/test/resources/conf/good.yml"));
-        assertThat(conf.rtspAddress()).isEqualTo("127.0.0.1:0");
+        assertThat(conf.rtsp().address()).isEqualTo("127.0.0.1:0");
         assertThat(conf.pathFor("cam1").forwardTargets()).extracting(ForwardDest::id)
                 .containsExactly("second-instance", "127.0.0.1-1935-8fb0");
     }

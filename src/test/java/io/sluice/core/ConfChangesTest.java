@@ -32,9 +32,28 @@ class ConfChangesTest {
     }
 
     @Test
-    void everyTlsSettingSaysWhatItAffects() {
-        assertThat(ConfChanges.TLS_EFFECTS.keySet()).containsExactlyInAnyOrderElementsOf(
-                Arrays.stream(io.sluice.conf.TlsConf.class.getRecordComponents()).map(RecordComponent::getName).toList());
+    void settingsAppliedLiveAreComponentsOfTheirRecord() {
+        ConfChanges.APPLIED_LIVE.forEach((component, live) -> {
+            Class<?> type = Arrays.stream(Conf.class.getRecordComponents())
+                    .filter(c -> c.getName().equals(component)).findFirst().orElseThrow().getType();
+            assertThat(Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList())
+                    .as(component).containsAll(live);
+        });
+    }
+
+    @Test
+    void rtspTransportsApplyWithoutRestartingRtsp() throws Exception {
+        ConfDocument d = ConfDocument.parse("rtspAddress: :8554\n", "t.yml");
+        Conf c = d.conf();
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("rtspTransports", java.util.List.of("tcp")), "t")
+                .conf())).containsExactly(Part.LIVE);
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("rtspTransports", java.util.List.of("tcp"),
+                "rtpAddress", ":9000"), "t").conf())).containsExactly(Part.RTSP);
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("logLevel", "debug", "writeQueueSize", 64,
+                "gopCacheMaxBytes", 0, "maxPaths", 3), "t").conf())).containsExactly(Part.LIVE);
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("srtAddress", ":9890", "apiAddress", ":9000",
+                "metricsAddress", ":9001", "webrtcICEServers", java.util.List.of("stun:h:1")), "t").conf()))
+                .containsExactlyInAnyOrder(Part.SRT, Part.API, Part.METRICS, Part.WEBRTC);
     }
 
     @Test

@@ -292,7 +292,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
 
     private void tick() {
         long now = System.nanoTime();
-        long readTimeout = server.conf().readTimeout().toNanos();
+        long readTimeout = server.conf().io().readTimeout().toNanos();
         if (state != State.PLAYING && now - lastReadNanos > readTimeout) {
             LOG.info("{} closing: nothing received for {} ms (readTimeout)", tag(), readTimeout / 1_000_000);
             ctx.close();

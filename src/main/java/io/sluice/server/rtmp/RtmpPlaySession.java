@@ -38,7 +38,7 @@ final class RtmpPlaySession {
         this.ctx = conn.ctx();
         this.stream = stream;
         this.queue = new ReaderQueue(conn.tag() + " reader of '" + pathName + "'", ctx.executor(),
-                conn.server().conf().writeQueueSize(), stream.keyframeMedia(), true, writer, LOG);
+                conn.server().conf().io().writeQueueSize(), stream.keyframeMedia(), true, writer, LOG);
         this.streamEndHook = path.onStreamEnd(() -> ctx.channel().close());
         this.pathName = pathName;
     }
@@ -123,9 +123,9 @@ final class RtmpPlaySession {
             unwritableSinceNanos = 0;
         } else if (unwritableSinceNanos == 0) {
             unwritableSinceNanos = now;
-        } else if (now - unwritableSinceNanos > conn.server().conf().writeTimeout().toNanos()) {
+        } else if (now - unwritableSinceNanos > conn.server().conf().io().writeTimeout().toNanos()) {
             LOG.info("{} closing: reader took no data for {} (writeTimeout)", conn.tag(),
-                    conn.server().conf().writeTimeout());
+                    conn.server().conf().io().writeTimeout());
             ctx.close();
         }
     }

@@ -45,15 +45,16 @@ public final class RtmpServer implements AutoCloseable {
     /** Binds the listeners; throws when an address is taken or the TLS files cannot be read. */
     public void start() throws InterruptedException, TlsFileException {
         // the files first: a bad key fails start-up before anything is bound
-        SslContext ssl = conf.rtmpEncryption().tls()
-                ? ServerTls.context("rtmpServerKey", conf.rtmpServerKey(), "rtmpServerCert", conf.rtmpServerCert())
+        SslContext ssl = conf.rtmp().tls().encryption().tls()
+                ? ServerTls.context("rtmpServerKey", conf.rtmp().tls().serverKey(), "rtmpServerCert",
+                        conf.rtmp().tls().serverCert())
                 : null;
-        if (conf.rtmpEncryption().plain()) {
-            plain = bind(conf.rtmpAddress(), null);
+        if (conf.rtmp().tls().encryption().plain()) {
+            plain = bind(conf.rtmp().address(), null);
             LOG.info("RTMP listener on {}", plain.localAddress());
         }
         if (ssl != null) {
-            tls = bind(conf.rtmpsAddress(), ssl);
+            tls = bind(conf.rtmp().rtmpsAddress(), ssl);
             LOG.info("RTMPS listener on {}", tls.localAddress());
         }
     }

@@ -171,8 +171,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             return;
         }
         if (s.mode == RtspSession.Mode.PUBLISH && s.publisher != null
-                && s.idleNanos() > server.conf().readTimeout().toNanos()) {
-            LOG.warn("[rtsp session {}] publisher sent nothing for {}; closing", s.id, server.conf().readTimeout());
+                && s.idleNanos() > server.conf().io().readTimeout().toNanos()) {
+            LOG.warn("[rtsp session {}] publisher sent nothing for {}; closing", s.id,
+                    server.conf().io().readTimeout());
             ctx.close();
             return;
         }
@@ -181,9 +182,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
                 unwritableSinceNanos = 0;
             } else if (unwritableSinceNanos == 0) {
                 unwritableSinceNanos = System.nanoTime();
-            } else if (System.nanoTime() - unwritableSinceNanos > server.conf().writeTimeout().toNanos()) {
+            } else if (System.nanoTime() - unwritableSinceNanos > server.conf().io().writeTimeout().toNanos()) {
                 LOG.warn("[rtsp session {}] reader took no data for {} (writeTimeout); closing", s.id,
-                        server.conf().writeTimeout());
+                        server.conf().io().writeTimeout());
                 ctx.close();
                 return;
             }

@@ -84,7 +84,7 @@ final class RtspPlay {
         EventExecutor loop = udp ? server.udp().loop() : conn.loop();
         s.writer = new RtspStreamWriter(udp ? udpOut(s) : interleavedOut(s), s.desc, stream.senderClock());
         s.readerQueue = new ReaderQueue("[rtsp session " + s.id + "] reader of '" + s.pathName + "'",
-                loop, server.conf().writeQueueSize(), stream.keyframeMedia(), false, s.writer, LOG);
+                loop, server.conf().io().writeQueueSize(), stream.keyframeMedia(), false, s.writer, LOG);
         if (udp) {
             for (RtspSession.MediaTransport t : s.transports) {
                 if (t != null) {

@@ -63,22 +63,22 @@ public final class RtspServer implements AutoCloseable {
      * transport is accepted) and/or RTSPS. Throws when an address is taken or the TLS files cannot be used.
      */
     public void start() throws InterruptedException, TlsFileException {
-        Encryption enc = conf.tls().rtsp().encryption();
+        Encryption enc = conf.rtsp().tls().encryption();
         // the files first: a bad key fails start-up before anything is bound
-        SslContext ssl = enc.tls() ? ServerTls.context("rtsp", conf.tls().rtsp()) : null;
+        SslContext ssl = enc.tls() ? ServerTls.context("rtsp", conf.rtsp().tls()) : null;
         // RtspConn and sessions reach the UDP pair through udp() even when it is not bound (TCP only, RTSPS only)
-        udp = new RtspUdp(loops, Addresses.parse(conf.rtpAddress()), Addresses.parse(conf.rtcpAddress()));
+        udp = new RtspUdp(loops, Addresses.parse(conf.rtsp().rtpAddress()), Addresses.parse(conf.rtsp().rtcpAddress()));
         if (enc.plain()) {
             if (udpAllowed()) {
                 udp.start();
             }
-            listener = bind(conf.rtspAddress(), null);
+            listener = bind(conf.rtsp().address(), null);
             LOG.info("RTSP listener on {}", listener.localAddress());
         }
         if (ssl != null) {
-            tlsListener = bind(conf.tls().rtspsAddress(), ssl);
+            tlsListener = bind(conf.rtsp().rtspsAddress(), ssl);
             LOG.info("RTSPS listener on {} (key {}, certificate {})", tlsListener.localAddress(),
-                    conf.tls().rtsp().serverKey(), conf.tls().rtsp().serverCert());
+                    conf.rtsp().tls().serverKey(), conf.rtsp().tls().serverCert());
         }
     }
 
@@ -155,11 +155,11 @@ public final class RtspServer implements AutoCloseable {
     }
 
     boolean tcpAllowed() {
-        return conf.rtspTransports().contains(RtspTransport.TCP);
+        return conf.rtsp().transports().contains(RtspTransport.TCP);
     }
 
     boolean udpAllowed() {
-        return conf.rtspTransports().contains(RtspTransport.UDP);
+        return conf.rtsp().transports().contains(RtspTransport.UDP);
     }
 
     String acceptedTransports() {

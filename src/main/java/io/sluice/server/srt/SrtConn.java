@@ -94,7 +94,7 @@ final class SrtConn implements Runnable, AutoCloseable {
         LOG.info("{} publishing to '{}'", tag, id.path());
         byte[] buf = new byte[1500];
         socket.receiveTimeoutMs(RECEIVE_WAKE_MS);
-        long readTimeout = server.conf().readTimeout().toNanos();
+        long readTimeout = server.conf().io().readTimeout().toNanos();
         long last = System.nanoTime();
         try {
             while (!closed) {
@@ -232,7 +232,7 @@ final class SrtConn implements Runnable, AutoCloseable {
             return;
         }
         SrtStreamWriter writer = new SrtStreamWriter(tag + " reader of '" + id.path() + "'", socket, stream,
-                publisherLoop, server.conf().writeQueueSize(), server.conf().writeTimeout(), LOG);
+                publisherLoop, server.conf().io().writeQueueSize(), server.conf().io().writeTimeout(), LOG);
         AutoCloseable hook = path.onStreamEnd(socket::close);
         try {
             if (!writer.mapper().carriesAnything()) {

@@ -83,7 +83,7 @@ public final class SrtServer implements AutoCloseable {
             LOG.warn("SRT listener not started: {}", Srt.unavailableReason());
             return;
         }
-        InetSocketAddress addr = Addresses.parse(conf.srtAddress());
+        InetSocketAddress addr = Addresses.parse(conf.srt().address());
         listener = SrtListener.bind(addr, SrtOptions.defaults(), this::decide);
         LOG.info("SRT listener on {}:{} (libsrt {})", addr.getHostString(), listener.port(), Srt.version());
         threads.execute(this::acceptLoop);

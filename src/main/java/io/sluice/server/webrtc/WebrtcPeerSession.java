@@ -139,7 +139,7 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
         LOG.info("{} connected on '{}' via {}", tag, path, transport.selectedPair());
         if (!closed.get()) {
             started();
-            long limit = server.conf().readTimeout().toNanos();
+            long limit = server.conf().io().readTimeout().toNanos();
             watchdog = loop.scheduleAtFixedRate(() -> {
                 if (nanosSinceHeard() > limit) {
                     LOG.info("{} closing: nothing heard from the peer for {} ms (readTimeout)", tag, limit / 1_000_000);

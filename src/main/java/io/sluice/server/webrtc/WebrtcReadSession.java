@@ -63,7 +63,7 @@ final class WebrtcReadSession extends WebrtcPeerSession {
             LOG.warn("{} reader of '{}': {} track skipped: {}", tag, path, s.codec(), s.reason());
         }
         writer = new WebrtcStreamWriter(tag + " reader of '" + path + "'", transport, stream, loop, out.tracks(),
-                Map.of(), server.conf().writeQueueSize(), LOG);
+                Map.of(), server.conf().io().writeQueueSize(), LOG);
         endHook = p.onStreamEnd(this::close);
         return out.sdp();
     }

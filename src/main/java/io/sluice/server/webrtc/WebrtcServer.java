@@ -76,7 +76,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
 
     /** Binds the UDP port, then the HTTP server; throws naming the address that is taken. */
     public void start() throws Exception {
-        TlsServerConf https = conf.tls().webrtc();
+        TlsServerConf https = conf.webrtc().tls();
         // the files first: a bad key fails start-up before anything is bound
         SslContext tls = https.encryption().tls() ? ServerTls.context("webrtc", https) : null;
         mux = new WebrtcUdpMux(conf.webrtc().localUdpAddress(), conf.webrtc().additionalHosts());

@@ -5,20 +5,23 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import org.junit.jupiter.api.Test;
 
-class TlsConfTest {
+class TlsServerConfTest {
 
     @Test
     void defaultsAreOffWithMediamtxsRtspsPort() {
-        TlsConf d = ConfLoader.defaults().tls();
-        assertThat(d).isEqualTo(TlsConf.DEFAULT);
-        assertThat(d.rtspsAddress()).isEqualTo(":8322");
-        assertThat(d.rtsp().encryption()).isEqualTo(Encryption.NO);
-        assertThat(d.api()).isEqualTo(TlsServerConf.OFF);
+        Conf d = ConfLoader.defaults();
+        assertThat(d.rtsp()).isEqualTo(RtspConf.DEFAULT);
+        assertThat(d.rtsp().rtspsAddress()).isEqualTo(":8322");
+        assertThat(d.rtsp().tls().encryption()).isEqualTo(Encryption.NO);
+        assertThat(d.api().tls()).isEqualTo(TlsServerConf.OFF);
+        assertThat(d.metrics().tls()).isEqualTo(TlsServerConf.OFF);
+        assertThat(d.webrtc().tls()).isEqualTo(TlsServerConf.OFF);
+        assertThat(d.rtmp().tls()).isEqualTo(TlsServerConf.OFF);
     }
 
     @Test
     void mediamtxNamesAreRead() throws Exception {
-        TlsConf t = ConfLoader.parse("""
+        Conf t = ConfLoader.parse("""
                 rtspEncryption: optional
                 rtspsAddress: 127.0.0.1:18322
                 rtspServerKey: /k.pem
@@ -30,24 +33,26 @@ class TlsConfTest {
                 metricsServerKey: /mk.pem
                 metricsServerCert: /mc.pem
                 webrtcEncryption: no
-                """, "t.yml").tls();
-        assertThat(t).isEqualTo(new TlsConf(new TlsServerConf(Encryption.OPTIONAL, "/k.pem", "/c.pem"),
-                "127.0.0.1:18322", new TlsServerConf(Encryption.STRICT, "/ak.pem", "/ac.pem"),
-                new TlsServerConf(Encryption.STRICT, "/mk.pem", "/mc.pem"), TlsServerConf.OFF));
+                """, "t.yml");
+        assertThat(t.rtsp().tls()).isEqualTo(new TlsServerConf(Encryption.OPTIONAL, "/k.pem", "/c.pem"));
+        assertThat(t.rtsp().rtspsAddress()).isEqualTo("127.0.0.1:18322");
+        assertThat(t.api().tls()).isEqualTo(new TlsServerConf(Encryption.STRICT, "/ak.pem", "/ac.pem"));
+        assertThat(t.metrics().tls()).isEqualTo(new TlsServerConf(Encryption.STRICT, "/mk.pem", "/mc.pem"));
+        assertThat(t.webrtc().tls()).isEqualTo(TlsServerConf.OFF);
     }
 
     @Test
     void olderRtspNamesAreAliases() throws Exception {
-        TlsConf t = ConfLoader.parse("encryption: strict\nserverKey: /k.pem\nserverCert: /c.pem\n", "t.yml").tls();
-        assertThat(t.rtsp()).isEqualTo(new TlsServerConf(Encryption.STRICT, "/k.pem", "/c.pem"));
+        Conf t = ConfLoader.parse("encryption: strict\nserverKey: /k.pem\nserverCert: /c.pem\n", "t.yml");
+        assertThat(t.rtsp().tls()).isEqualTo(new TlsServerConf(Encryption.STRICT, "/k.pem", "/c.pem"));
         // both names with one value is fine (a mediamtx.yml half-migrated)
-        TlsConf both = ConfLoader.parse("""
+        Conf both = ConfLoader.parse("""
                 encryption: "no"
                 rtspEncryption: false
                 serverKey: /k.pem
                 rtspServerKey: /k.pem
-                """, "t.yml").tls();
-        assertThat(both.rtsp()).isEqualTo(new TlsServerConf(Encryption.NO, "/k.pem", ""));
+                """, "t.yml");
+        assertThat(both.rtsp().tls()).isEqualTo(new TlsServerConf(Encryption.NO, "/k.pem", ""));
     }
 
     @Test
@@ -82,8 +87,8 @@ class TlsConfTest {
 
     @Test
     void rtmpEncryptionKeepsItsValues() throws Exception {
-        assertThat(ConfLoader.parse("rtmpEncryption: no", "t.yml").rtmpEncryption()).isEqualTo(Encryption.NO);
+        assertThat(ConfLoader.parse("rtmpEncryption: no", "t.yml").rtmp().tls().encryption()).isEqualTo(Encryption.NO);
         Conf c = ConfLoader.parse("rtmpEncryption: optional\nrtmpServerKey: k\nrtmpServerCert: c\n", "t.yml");
-        assertThat(c.rtmpEncryption()).isEqualTo(Encryption.OPTIONAL);
+        assertThat(c.rtmp().tls()).isEqualTo(new TlsServerConf(Encryption.OPTIONAL, "k", "c"));
     }
 }

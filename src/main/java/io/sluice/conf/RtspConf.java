@@ -1,0 +1,88 @@
+package io.sluice.conf;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * RtspConf is the RTSP server's settings: its TCP listener, the UDP pair of sessions that use UDP, the
+ * transports it accepts, and RTSPS.
+ *
+ * @param address listen address of the RTSP server (TCP), rtspAddress
+ * @param rtpAddress UDP address for RTP of RTSP sessions using UDP
+ * @param rtcpAddress UDP address for RTCP of RTSP sessions using UDP
+ * @param transports transports the server accepts from clients, rtspTransports: UDP and/or TCP; applied
+ *     to the next sessions without a restart
+ * @param rtspsAddress listen address of the RTSPS server (RTSP over TLS, RTP interleaved)
+ * @param tls rtspEncryption, rtspServerKey, rtspServerCert (mediamtx's older names encryption, serverKey,
+ *     serverCert are read as the same settings)
+ */
+public record RtspConf(String address, String rtpAddress, String rtcpAddress, Set<RtspTransport> transports,
+                       String rtspsAddress, TlsServerConf tls) {
+
+    static final Key<String> ADDRESS = Key.address("rtspAddress", ":8554");
+    static final Key<String> RTP_ADDRESS = Key.address("rtpAddress", ":8000");
+    static final Key<String> RTCP_ADDRESS = Key.address("rtcpAddress", ":8001");
+    static final Key<Set<RtspTransport>> TRANSPORTS = Key.withReader("rtspTransports",
+            EnumSet.of(RtspTransport.UDP, RtspTransport.TCP), RtspConf::readTransports);
+    static final Key<String> RTSPS_ADDRESS = Key.address("rtspsAddress", ":8322");
+    private static final TlsServerConf.Keys TLS_KEYS = TlsServerConf.Keys.listener("rtsp");
+    /** mediamtx's names of the RTSP TLS keys before v1.x renamed them. */
+    static final TlsServerConf.Keys TLS = new TlsServerConf.Keys(TLS_KEYS.encryption().withOlderName("encryption"),
+            TLS_KEYS.serverKey().withOlderName("serverKey"), TLS_KEYS.serverCert().withOlderName("serverCert"));
+
+    static final KeyTable<RtspConf> KEYS = new KeyTable<>(List.of(ADDRESS, RTP_ADDRESS, RTCP_ADDRESS, TRANSPORTS,
+            TLS.encryption(), RTSPS_ADDRESS, TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
+            v -> new RtspConf(v.get(ADDRESS), v.get(RTP_ADDRESS), v.get(RTCP_ADDRESS), v.get(TRANSPORTS),
+                    v.get(RTSPS_ADDRESS), TLS.from(v)));
+
+    public static final RtspConf DEFAULT = KEYS.defaults();
+
+    public RtspConf {
+        Addresses.check(address);
+        Addresses.check(rtpAddress);
+        Addresses.check(rtcpAddress);
+        transports = checkTransports(transports);
+        Addresses.check(rtspsAddress);
+        Objects.requireNonNull(tls, "tls").check("rtsp");
+    }
+
+    static Set<RtspTransport> checkTransports(Set<RtspTransport> transports) {
+        if (transports.isEmpty()) {
+            throw new BadValue("no transport", "a list of udp, tcp");
+        }
+        if (transports.contains(RtspTransport.AUTOMATIC)) {
+            throw new BadValue("'automatic' is for forward targets, not the server", "udp, tcp");
+        }
+        return Collections.unmodifiableSet(EnumSet.copyOf(transports));
+    }
+
+    private static Set<RtspTransport> readTransports(ConfNode n, String key, Set<RtspTransport> def) {
+        if (!n.has(key)) {
+            return def;
+        }
+        int before = n.problems().size();
+        Set<RtspTransport> out = EnumSet.noneOf(RtspTransport.class);
+        for (ConfNode.Element e : n.list(key, "a list of udp, tcp")) {
+            try {
+                String s = ConfNode.text(e.node());
+                // mediamtx's default list has "multicast"; Sluice does not serve multicast, so skip it
+                // rather than break every mediamtx.yml.
+                if (!s.strip().equalsIgnoreCase("multicast")) {
+                    out.add(RtspTransport.fromYaml(s, false));
+                }
+            } catch (BadValue b) {
+                n.problems().add(e.path(), b);
+            }
+        }
+        if (out.isEmpty()) {
+            if (n.problems().size() == before) {
+                n.problems().add(n.keyPath(key), "no transport", "a list of udp, tcp");
+            }
+            return def;
+        }
+        return out;
+    }
+}
