@@ -10,6 +10,7 @@ import java.util.Set;
  * RtspConf is the RTSP server's settings: its TCP listener, the UDP pair of sessions that use UDP, the
  * transports it accepts, and RTSPS.
  *
+ * @param enabled rtsp: whether the RTSP server (plain and RTSPS) runs
  * @param address listen address of the RTSP server (TCP), rtspAddress
  * @param rtpAddress UDP address for RTP of RTSP sessions using UDP
  * @param rtcpAddress UDP address for RTCP of RTSP sessions using UDP
@@ -19,9 +20,10 @@ import java.util.Set;
  * @param tls rtspEncryption, rtspServerKey, rtspServerCert (mediamtx's older names encryption, serverKey,
  *     serverCert are read as the same settings)
  */
-public record RtspConf(String address, String rtpAddress, String rtcpAddress, Set<RtspTransport> transports,
+public record RtspConf(boolean enabled, String address, String rtpAddress, String rtcpAddress, Set<RtspTransport> transports,
                        String rtspsAddress, TlsServerConf tls) {
 
+    static final Key<Boolean> ENABLED = Key.toggle("rtsp");
     static final Key<String> ADDRESS = Key.address("rtspAddress", ":8554");
     static final Key<String> RTP_ADDRESS = Key.address("rtpAddress", ":8000");
     static final Key<String> RTCP_ADDRESS = Key.address("rtcpAddress", ":8001");
@@ -33,9 +35,9 @@ public record RtspConf(String address, String rtpAddress, String rtcpAddress, Se
     static final TlsServerConf.Keys TLS = new TlsServerConf.Keys(TLS_KEYS.encryption().withOlderName("encryption"),
             TLS_KEYS.serverKey().withOlderName("serverKey"), TLS_KEYS.serverCert().withOlderName("serverCert"));
 
-    static final KeyTable<RtspConf> KEYS = new KeyTable<>(List.of(ADDRESS, RTP_ADDRESS, RTCP_ADDRESS, TRANSPORTS,
+    static final KeyTable<RtspConf> KEYS = new KeyTable<>(List.of(ENABLED, ADDRESS, RTP_ADDRESS, RTCP_ADDRESS, TRANSPORTS,
             TLS.encryption(), RTSPS_ADDRESS, TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
-            v -> new RtspConf(v.get(ADDRESS), v.get(RTP_ADDRESS), v.get(RTCP_ADDRESS), v.get(TRANSPORTS),
+            v -> new RtspConf(v.get(ENABLED), v.get(ADDRESS), v.get(RTP_ADDRESS), v.get(RTCP_ADDRESS), v.get(TRANSPORTS),
                     v.get(RTSPS_ADDRESS), TLS.from(v)));
 
     public static final RtspConf DEFAULT = KEYS.defaults();

@@ -280,6 +280,7 @@ public final class ControlImpl implements Control {
             LOG.warn("configuration file changed: it replaces the API changes that were not saved");
         }
         LOG.info("configuration file changed: applying the difference");
+        Server.warnAbout(next);
         doc = next;
         unsaved = false;
         List<String> failures = server.apply(next.conf());
@@ -303,6 +304,8 @@ public final class ControlImpl implements Control {
 
     /** Makes {@code next} the running configuration; reports parts that could not be started. */
     private void commit(ConfDocument next) throws ControlException {
+        // a key the change sets to a value Sluice does not act on warns now (the others warned already)
+        next.warnings().stream().filter(w -> !doc.warnings().contains(w)).forEach(w -> LOG.warn("{}", w));
         doc = next;
         unsaved = true;
         List<String> failures = server.apply(next.conf());
