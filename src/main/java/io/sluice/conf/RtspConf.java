@@ -1,8 +1,10 @@
 package io.sluice.conf;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -51,6 +53,9 @@ public record RtspConf(boolean enabled, String address, String rtpAddress, Strin
         Objects.requireNonNull(tls, "tls").check("rtsp");
     }
 
+    private static final String MULTICAST = "multicast";
+    private static final List<String> MEDIAMTX_DEFAULT = List.of("udp", MULTICAST, "tcp");
+
     static Set<RtspTransport> checkTransports(Set<RtspTransport> transports) {
         if (transports.isEmpty()) {
             throw new BadValue("no transport", "a list of udp, tcp");
@@ -67,17 +72,24 @@ public record RtspConf(boolean enabled, String address, String rtpAddress, Strin
         }
         int before = n.problems().size();
         Set<RtspTransport> out = EnumSet.noneOf(RtspTransport.class);
+        List<String> written = new ArrayList<>();
         for (ConfNode.Element e : n.list(key, "a list of udp, tcp")) {
             try {
                 String s = ConfNode.text(e.node());
+                written.add(s.strip().toLowerCase(Locale.ROOT));
                 // mediamtx's default list has "multicast"; Sluice does not serve multicast, so skip it
                 // rather than break every mediamtx.yml.
-                if (!s.strip().equalsIgnoreCase("multicast")) {
+                if (!s.strip().equalsIgnoreCase(MULTICAST)) {
                     out.add(RtspTransport.fromYaml(s, false));
                 }
             } catch (BadValue b) {
                 n.problems().add(e.path(), b);
             }
+        }
+        // mediamtx's default list (a stock mediamtx.yml) starts quietly; any other list asking for multicast warns
+        if (written.contains(MULTICAST) && !written.equals(MEDIAMTX_DEFAULT)) {
+            n.problems().warn(n.keyPath(key), written + " — Sluice serves RTSP over unicast UDP and TCP only:"
+                    + " multicast is not served");
         }
         if (out.isEmpty()) {
             if (n.problems().size() == before) {

@@ -75,6 +75,22 @@ class MediamtxConfTest {
     }
 
     @Test
+    void multicastWarnsOutsideMediamtxsDefaultList() throws Exception {
+        assertThat(ConfDocument.parse("rtspTransports: [udp, multicast, tcp]\n", "m.yml").warnings()).isEmpty();
+        assertThat(ConfDocument.parse("rtspTransports: [multicast, tcp]\n", "m.yml").warnings()).containsExactly(
+                "m.yml: rtspTransports: [multicast, tcp] — Sluice serves RTSP over unicast UDP and TCP only:"
+                        + " multicast is not served");
+    }
+
+    @Test
+    void syslogWarns() throws Exception {
+        ConfDocument doc = ConfDocument.parse("logDestinations: [stdout, syslog]\n", "m.yml");
+        assertThat(doc.warnings()).singleElement().asString().startsWith("m.yml: logDestinations: syslog — ");
+        assertThat(doc.conf().log().toStdout()).isTrue();
+        assertThat(doc.conf().log().toFile()).isFalse();
+    }
+
+    @Test
     void aSecretIsMaskedInItsWarning() throws Exception {
         ConfDocument doc = ConfDocument.parse("pathDefaults:\n  whepBearerToken: s3cret\n", "m.yml");
         assertThat(doc.warnings()).singleElement().asString().contains("whepBearerToken: ***").doesNotContain("s3cret");
