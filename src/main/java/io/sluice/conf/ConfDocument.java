@@ -30,7 +30,7 @@ public final class ConfDocument {
 
     /** Keys whose values are secrets: masked in every redacted view. */
     static final Set<String> SECRET_KEYS = Set.of("pass", "password", "publishPass", "readPass",
-            "srtPublishPassphrase", "srtReadPassphrase", "passphrase", "token");
+            "srtPublishPassphrase", "srtReadPassphrase", "passphrase", "token", "whipBearerToken");
     /** Keys whose values are URLs that may carry credentials. */
     static final Set<String> URL_KEYS = Set.of("url", "dest");
     private static final Pattern ICE_CREDENTIALS = Pattern.compile("^(turns?):[^@]*@");
