@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,36 @@ class MediamtxConfTest {
         assertThat(c.webrtc().enabled()).isTrue();
         assertThat(c.rtsp().transports()).containsExactlyInAnyOrder(RtspTransport.UDP, RtspTransport.TCP);
         assertThat(c.paths()).extracting(PathConf::name).containsExactly("all_others");
+    }
+
+    @Test
+    void documentedSourceExampleLoadsAndSaysThePathWaitsForAPublisher() throws Exception {
+        ConfDocument doc = ConfDocument.parse(fixture("mediamtx/example-source-rtsp.yml"), "s.yml");
+        String noPull = "Sluice does not pull sources (yet): the path waits for a publisher";
+        assertThat(doc.warnings()).containsExactly(
+                "s.yml: paths.proxied.source: rtsp://***@192.168.1.20:554/stream1 — " + noPull,
+                "s.yml: paths.proxied.sourceOnDemand: yes — " + noPull,
+                "s.yml: paths.proxied.rtspTransport: tcp — " + noPull);
+    }
+
+    @Test
+    void documentedRegexExampleMatchesAsMediamtxSays() throws Exception {
+        Conf c = ConfDocument.parse(fixture("mediamtx/example-regex-paths.yml"), "r.yml").conf();
+        assertThat(c.pathFor("test1").readUser()).isEqualTo("viewer");
+        assertThat(c.pathFor("test2").maxReaders()).isEqualTo(10);
+        assertThat(c.pathFor("test3").name()).isEqualTo("all_others");
+        assertThat(c.pathFor("prefix-anything").maxReaders()).isEqualTo(2);
+    }
+
+    @Test
+    void documentedForwardExampleLoads() throws Exception {
+        ConfDocument doc = ConfDocument.parse(fixture("mediamtx/example-forward.yml"), "f.yml");
+        assertThat(doc.warnings()).isEmpty();
+        List<ForwardDest> t = doc.conf().pathFor("cam3").forwardTargetsFor("cam3");
+        assertThat(t).extracting(ForwardDest::redactedUrl).containsExactly("rtmp://live.example.com/app#***",
+                "rtsps://backup.example.com:8322/cams/3", "whips://whip.example.com/cam3/whip",
+                "srt://relay.example.com:9000?streamid=publish:cam3");
+        assertThat(doc.yaml(true)).doesNotContain("secrettoken");
     }
 
     @Test
