@@ -30,9 +30,9 @@ public final class ConfDocument {
 
     /** Keys whose values are secrets: masked in every redacted view. */
     static final Set<String> SECRET_KEYS = Set.of("pass", "password", "publishPass", "readPass",
-            "srtPublishPassphrase", "srtReadPassphrase", "passphrase", "token", "whipBearerToken");
-    /** Keys whose values are URLs that may carry credentials. */
-    static final Set<String> URL_KEYS = Set.of("url", "dest");
+            "srtPublishPassphrase", "srtReadPassphrase", "passphrase", "token", "whipBearerToken", "whepBearerToken");
+    /** Keys whose values are URLs that may carry credentials (source and the auth URLs: mediamtx's keys). */
+    static final Set<String> URL_KEYS = Set.of("url", "dest", "source", "authHTTPAddress", "authJWTJWKS");
     private static final Pattern ICE_CREDENTIALS = Pattern.compile("^(turns?):[^@]*@");
 
     private final ObjectNode tree;

@@ -128,6 +128,13 @@ class MediamtxConfTest {
     }
 
     @Test
+    void mediamtxSecretsAreMaskedInTheDocumentsViews() throws Exception {
+        ConfDocument doc = ConfDocument.parse(fixture("mediamtx/example-source-rtsp.yml")
+                + "    whepBearerToken: wh3p\n", "s.yml");
+        assertThat(doc.yaml(true)).doesNotContain("camerapass").doesNotContain("wh3p");
+    }
+
+    @Test
     void togglesSwitchServersOff() throws Exception {
         Conf c = ConfLoader.parse("rtsp: no\nrtmp: false\nsrt: no\nwebrtc: no\napi: no\nmetrics: no\n", "t.yml");
         assertThat(c.rtsp().enabled() || c.rtmp().enabled() || c.srt().enabled() || c.webrtc().enabled()
