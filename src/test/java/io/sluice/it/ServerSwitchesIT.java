@@ -2,6 +2,7 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -40,6 +41,13 @@ class ServerSwitchesIT {
             Files.writeString(file, on.replace("rtsp: yes\n", "rtsp: false\n"));
             assertThat(sluice.server().reloader().reloadFile()).isTrue();
             assertThat(listening(rtsp)).as("rtsp: false after the second reload").isFalse();
+
+            // a mediamtx key Sluice does not implement changes nothing that runs, and still warns at the reload
+            try (LogCapture log = new LogCapture()) {
+                Files.writeString(file, on.replace("rtsp: yes\n", "rtsp: false\nhls: no\n"));
+                assertThat(sluice.server().reloader().reloadFile()).isTrue();
+                assertThat(log.messages(Level.WARN, "hls: no — Sluice has no HLS server")).hasSize(1);
+            }
         }
     }
 
