@@ -16,7 +16,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * one warning per key, at start and at each reload, naming the key, the value and what Sluice does instead.
  * Nothing is ignored silently, and a key that is in neither this table nor a component's is an error.
  *
- * <p>The rows are grouped by feature: one sentence says what Sluice does instead for the whole group.
+ * <p>The rows are grouped by feature: one sentence says what Sluice does instead for the whole group. They
+ * cover the stock files of two mediamtx releases (fixtures mediamtx-003b535.yml and the older
+ * mediamtx-0b63561.yml): keys only the older one has are rows too, and a default that changed between them
+ * (udpMaxPayloadSize) is quiet at either value.
  */
 final class MediamtxKeys {
 
@@ -33,22 +36,25 @@ final class MediamtxKeys {
             .group("Sluice logs plain text lines", "logStructured", "false")
             .group("Sluice does not log to syslog", "sysLogPrefix", "mediamtx")
             .group("Sluice forwards RTP packets at the size the publisher sent them", "udpMaxPayloadSize", "1452")
-            .group("Sluice keeps the operating system's UDP receive buffer size", "udpReadBufferSize", "0")
+            .alsoQuietAt("udpMaxPayloadSize", "1472")
+            .group("Sluice keeps the operating system's UDP receive buffer size", "udpReadBufferSize", "0",
+                    "rtspUDPReadBufferSize", "0")
             .group(NO_HOOKS, "runOnConnect", "", "runOnConnectRestart", "false", "runOnDisconnect", "")
             .group(AUTH_INTERNAL, "authHTTPAddress", "", "authHTTPFingerprint", "",
                     "authHTTPExclude", "[{action: api}, {action: metrics}, {action: pprof}]", "authJWTJWKS", "",
                     "authJWTJWKSFingerprint", "", "authJWTClaimKey", "mediamtx_permissions", "authJWTExclude", "[]",
                     "authJWTInHTTPQuery", "true")
             .group(NO_CORS_LIST, "apiAllowOrigins", "['*']", "metricsAllowOrigins", "['*']",
-                    "webrtcAllowOrigins", "['*']")
+                    "webrtcAllowOrigins", "['*']", "apiAllowOrigin", "'*'", "metricsAllowOrigin", "'*'",
+                    "webrtcAllowOrigin", "'*'")
             .group(NO_PROXIES, "apiTrustedProxies", "[]", "metricsTrustedProxies", "[]", "webrtcTrustedProxies", "[]")
             .group("Sluice has no pprof server; profile the JVM with JDK Flight Recorder (jcmd PID JFR.start)",
                     "pprof", "false", "pprofAddress", ":9999", "pprofEncryption", "false", "pprofServerKey",
-                    "server.key", "pprofServerCert", "server.crt", "pprofAllowOrigins", "['*']",
+                    "server.key", "pprofServerCert", "server.crt", "pprofAllowOrigins", "['*']", "pprofAllowOrigin", "'*'",
                     "pprofTrustedProxies", "[]")
             .group("Sluice does not record, so it has no playback server", "playback", "false", "playbackAddress",
                     ":9996", "playbackEncryption", "false", "playbackServerKey", "server.key", "playbackServerCert",
-                    "server.crt", "playbackAllowOrigins", "['*']", "playbackTrustedProxies", "[]")
+                    "server.crt", "playbackAllowOrigins", "['*']", "playbackAllowOrigin", "'*'", "playbackTrustedProxies", "[]")
             .group("Sluice serves RTSP over unicast UDP and TCP only, no multicast", "multicastIPRange",
                     "224.1.0.0/16", "multicastRTPPort", "8002", "multicastRTCPPort", "8003", "multicastSRTPPort",
                     "8006", "multicastSRTCPPort", "8007")
@@ -58,7 +64,7 @@ final class MediamtxKeys {
                     "[basic]")
             .group("Sluice has no HLS server; read the stream over RTSP, RTMP, SRT or WHEP", "hls", "true",
                     "hlsAddress", ":8888", "hlsEncryption", "false", "hlsServerKey", "server.key", "hlsServerCert",
-                    "server.crt", "hlsAllowOrigins", "['*']", "hlsTrustedProxies", "[]", "hlsAlwaysRemux", "false",
+                    "server.crt", "hlsAllowOrigins", "['*']", "hlsAllowOrigin", "'*'", "hlsTrustedProxies", "[]", "hlsAlwaysRemux", "false",
                     "hlsVariant", "lowLatency", "hlsSegmentCount", "7", "hlsSegmentDuration", "1s",
                     "hlsPartDuration", "200ms", "hlsSegmentMaxSize", "50M", "hlsDirectory", "''",
                     "hlsMuxerCloseAfter", "60s")
@@ -78,7 +84,8 @@ final class MediamtxKeys {
                     "automatic", "rtspAnyPort", "false", "rtspRangeType", "", "rtspRangeStart", "",
                     "rtspUDPSourcePortRange", "[10000, 65535]", "rtpSDP", "", "whepBearerToken", "''",
                     "whepSTUNGatherTimeout", "5s", "whepHandshakeTimeout", "10s", "whepTrackGatherTimeout", "2s",
-                    "sourceRedirect", "")
+                    "sourceRedirect", "", "rtspUDPReadBufferSize", "0", "mpegtsUDPReadBufferSize", "0",
+                    "rtpUDPReadBufferSize", "0")
             .group("Sluice forwards timestamps relative to the stream's start", "useAbsoluteTimestamp", "false")
             .group("Sluice has no offline segment; readers and targets wait publisherGrace for the publisher",
                     "alwaysAvailable", "false", "alwaysAvailableFile", "''", "alwaysAvailableTracks",
@@ -102,12 +109,19 @@ final class MediamtxKeys {
 
     /** Builds the rows: name/default pairs under one sentence of what Sluice does instead. */
     private static final class Rows {
-        private final List<Key<Void>> keys = new ArrayList<>();
+        /** Per key, in order: what Sluice does instead, and the values (YAML) that leave it quiet. */
+        private final Map<String, Map.Entry<String, List<String>>> rows = new LinkedHashMap<>();
 
         Rows group(String instead, String... nameDefault) {
             for (int i = 0; i < nameDefault.length; i += 2) {
-                keys.add(unimplemented(nameDefault[i], nameDefault[i + 1], instead));
+                rows.put(nameDefault[i], Map.entry(instead, new ArrayList<>(List.of(nameDefault[i + 1]))));
             }
+            return this;
+        }
+
+        /** Another release's default of a row's key: quiet too. */
+        Rows alsoQuietAt(String name, String mediamtxDefault) {
+            rows.get(name).getValue().add(mediamtxDefault);
             return this;
         }
 
@@ -131,20 +145,21 @@ final class MediamtxKeys {
         }
 
         List<Key<Void>> keys() {
-            return List.copyOf(keys);
+            return rows.entrySet().stream().map(r -> unimplemented(r.getKey(), r.getValue().getValue(),
+                    r.getValue().getKey())).toList();
         }
     }
 
     /**
-     * A key Sluice loads and does not implement: a value other than mediamtx's default (written as YAML) is
+     * A key Sluice loads and does not implement: a value other than mediamtx's defaults (written as YAML) is
      * a warning naming the key, the value (secrets and URL credentials masked) and instead.
      */
-    static Key<Void> unimplemented(String name, String mediamtxDefault, String instead) {
-        Object def = normal(parse(mediamtxDefault));
+    static Key<Void> unimplemented(String name, List<String> mediamtxDefaults, String instead) {
+        List<Object> quiet = mediamtxDefaults.stream().map(y -> normal(parse(y))).toList();
         return new Key<>(name, null, (n, key, d) -> {
             JsonNode v = n.raw(key);
             // absent or "key:" (null) leaves mediamtx's default, as in mediamtx
-            if (n.has(key) && !normal(v).equals(def)) {
+            if (n.has(key) && !quiet.contains(normal(v))) {
                 n.problems().warn(n.keyPath(key), shown(key, v) + " — " + instead);
             }
             return d;

@@ -72,6 +72,15 @@ class MediamtxConfTest {
     }
 
     @Test
+    void olderStockFileLoadsWithoutErrorOrWarningToo() throws Exception {
+        ConfDocument doc = ConfDocument.parse(fixture("mediamtx/mediamtx-0b63561.yml"), "old.yml");
+        assertThat(doc.warnings()).isEmpty();
+        assertThat(doc.conf().api().enabled()).isFalse();
+        assertThat(ConfDocument.parse("udpMaxPayloadSize: 1400\n", "m.yml").warnings()).singleElement().asString()
+                .startsWith("m.yml: udpMaxPayloadSize: 1400 — ");
+    }
+
+    @Test
     void aValueOtherThanMediamtxsDefaultWarnsOncePerKeyNamingWhatSluiceDoesInstead() throws Exception {
         String yaml = fixture(STOCK).replace("hls: true", "hls: no").replace("hlsVariant: lowLatency", "hlsVariant: mpegts")
                 .replace("pprof: false", "pprof: yes").replace("  record: false", "  record: yes")
