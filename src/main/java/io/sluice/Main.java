@@ -4,7 +4,7 @@ import io.sluice.conf.Conf;
 import io.sluice.conf.ConfDocument;
 import io.sluice.conf.ConfException;
 import io.sluice.core.ConfWatcher;
-import io.sluice.core.LogLevels;
+import io.sluice.core.LogOutput;
 import io.sluice.core.Server;
 import io.sluice.net.srt.Srt;
 import io.sluice.threads.SluiceThreads;
@@ -61,7 +61,7 @@ public final class Main {
             return;
         }
         Conf conf = doc.conf();
-        LogLevels.set(conf.log().level());
+        LogOutput.apply(conf.log());
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Sluice {} using {}", version(), args.length == 1 ? args[0] : "the embedded default configuration");
         new Main(new Server(doc), log).run(args.length == 1 ? Path.of(args[0]) : null);

@@ -1,5 +1,6 @@
 package io.sluice.api;
 
+import static io.sluice.api.ApiRoute.Tail.ID;
 import static io.sluice.api.ApiRoute.Tail.NAME;
 import static io.sluice.api.ApiRoute.Tail.NAME_ID;
 import static io.sluice.api.ApiRoute.Tail.NONE;
@@ -21,10 +22,14 @@ import java.util.Optional;
 /**
  * ApiTargets shows and changes forward targets by their stable ids: list, get, add, patch, delete under
  * {@code /v3/forwardtargets/}. A target's path entry may contain '/' (and, for a regex entry, anything
- * %-encoded); its id is always the last segment.
+ * %-encoded); its id is always the last segment. mediamtx's {@code /v3/paths/forward/list} and
+ * {@code /v3/paths/forward/get/ID} are aliases of list and get; there, an id alone finds the target when one
+ * path entry has it (ids are unique only within an entry), and ENTRY/ID works as in get.
  */
 final class ApiTargets {
     static final String PREFIX = "/v3/forwardtargets/";
+    /** mediamtx's routes of forward targets. */
+    static final String MEDIAMTX_PREFIX = "/v3/paths/forward/";
 
     /**
      * One target as the API shows it; every figure of {@link DestStats}, flattened.
@@ -63,7 +68,10 @@ final class ApiTargets {
                 ApiRoute.get(PREFIX + "get/", NAME_ID, this::get),
                 ApiRoute.post(PREFIX + "add/", NAME, this::add),
                 ApiRoute.patch(PREFIX + "patch/", NAME_ID, this::patch),
-                ApiRoute.delete(PREFIX + "delete/", NAME_ID, this::delete));
+                ApiRoute.delete(PREFIX + "delete/", NAME_ID, this::delete),
+                ApiRoute.get(MEDIAMTX_PREFIX + "list", NONE, this::list),
+                ApiRoute.get(MEDIAMTX_PREFIX + "get/", ID, this::getById),
+                ApiRoute.get(MEDIAMTX_PREFIX + "get/", NAME_ID, this::get));
     }
 
     private HttpReply list(ApiCall c) throws ApiException {
@@ -75,6 +83,21 @@ final class ApiTargets {
         TargetInfo t = control.target(c.name(), c.id()).orElseThrow(
                 () -> new ApiException(404, "no forward target '" + c.id() + "' in path entry '" + c.name() + "'"));
         return ApiJson.ok(TargetJson.of(t));
+    }
+
+    /** mediamtx's get by id alone: the one target with that id, in whichever path entry. */
+    private HttpReply getById(ApiCall c) throws ApiException {
+        List<TargetInfo> found = control.targets(Optional.empty()).stream().filter(t -> t.stats().id().equals(c.id()))
+                .toList();
+        if (found.isEmpty()) {
+            throw new ApiException(404, "no forward target '" + c.id() + "'");
+        }
+        List<String> entries = found.stream().map(TargetInfo::path).distinct().toList();
+        if (entries.size() > 1) {
+            throw new ApiException(409, "forward target id '" + c.id() + "' is in several paths " + entries
+                    + ": ask for PATH/" + c.id());
+        }
+        return ApiJson.ok(TargetJson.of(found.getFirst()));
     }
 
     private HttpReply add(ApiCall c) throws ApiException, ControlException {

@@ -30,19 +30,21 @@ public final class ConfDocument {
 
     /** Keys whose values are secrets: masked in every redacted view. */
     static final Set<String> SECRET_KEYS = Set.of("pass", "password", "publishPass", "readPass",
-            "srtPublishPassphrase", "srtReadPassphrase", "passphrase", "token");
-    /** Keys whose values are URLs that may carry credentials. */
-    static final Set<String> URL_KEYS = Set.of("url", "dest");
+            "srtPublishPassphrase", "srtReadPassphrase", "passphrase", "token", "whipBearerToken", "whepBearerToken");
+    /** Keys whose values are URLs that may carry credentials (source and the auth URLs: mediamtx's keys). */
+    static final Set<String> URL_KEYS = Set.of("url", "dest", "source", "authHTTPAddress", "authJWTJWKS");
     private static final Pattern ICE_CREDENTIALS = Pattern.compile("^(turns?):[^@]*@");
 
     private final ObjectNode tree;
     private final Conf conf;
     private final Path file;
+    private final List<String> warnings;
 
-    private ConfDocument(ObjectNode tree, Conf conf, Path file) {
+    private ConfDocument(ObjectNode tree, Conf conf, Path file, List<String> warnings) {
         this.tree = tree;
         this.conf = conf;
         this.file = file;
+        this.warnings = List.copyOf(warnings);
     }
 
     /** Reads a file; problems start with the file's path. */
@@ -57,9 +59,10 @@ public final class ConfDocument {
 
     private static ConfDocument parse(String yaml, String sourceName, Path file) throws ConfException {
         JsonNode root = ConfLoader.readTree(yaml, sourceName);
-        Conf conf = ConfLoader.fromTree(root, sourceName); // only reads the tree
+        List<String> warnings = new ArrayList<>();
+        Conf conf = ConfLoader.fromTree(root, sourceName, warnings); // only reads the tree
         ObjectNode tree = root != null && root.isObject() ? (ObjectNode) root : ConfLoader.MAPPER.createObjectNode();
-        return new ConfDocument(tree, conf, file);
+        return new ConfDocument(tree, conf, file, warnings);
     }
 
     /** The embedded sluice.yml: every default, no file to save to or watch. */
@@ -73,6 +76,15 @@ public final class ConfDocument {
 
     public Conf conf() {
         return conf;
+    }
+
+    /**
+     * One line per key that loads but does not act as written (a mediamtx key Sluice does not implement, set
+     * to a value other than mediamtx's default): the key path, the value, what Sluice does instead. Logged
+     * at WARN at start and at each reload; empty for a stock mediamtx.yml.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The file this document was loaded from; empty for the embedded default. */
@@ -139,19 +151,15 @@ public final class ConfDocument {
         int index = list.size() - 1;
         String id = targets.get(index).id();
         if (!target.has("id")) {
-            target.put("id", id);
             // put it first, where people write it: rebuild the node with id in front
             ObjectNode ordered = next.objectNode();
             ordered.put("id", id);
             for (String k : target.propertyNames()) {
-                if (!k.equals("id")) {
-                    ordered.set(k, target.get(k));
-                }
+                ordered.set(k, target.get(k));
             }
             list.set(index, ordered);
-            c = ConfLoader.fromTree(next, source);
         }
-        return new Added(new ConfDocument(next, c, file), id);
+        return new Added(reread(next, source), id);
     }
 
     /** A changed document and the id of the target the change made. */
@@ -255,7 +263,9 @@ public final class ConfDocument {
     // ---- helpers ----
 
     private ConfDocument reread(ObjectNode next, String source) throws ConfException {
-        return new ConfDocument(next, ConfLoader.fromTree(next, source), file);
+        List<String> w = new ArrayList<>();
+        Conf c = ConfLoader.fromTree(next, source, w);
+        return new ConfDocument(next, c, file, w);
     }
 
     private static ObjectNode object(Map<String, Object> body, String source) throws ConfException {

@@ -14,6 +14,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
@@ -27,13 +28,11 @@ public final class ConfLoader {
     static final String EMBEDDED = "sluice.yml";
 
     /**
-     * mediamtx keys that are accepted and ignored, at the top level and in paths, so that an existing
-     * mediamtx.yml keeps loading. Their features (HLS, recording, pulling sources, toggles) do not
-     * exist in Sluice; anything not listed here or in the known keys is an error.
+     * mediamtx keys Sluice loads without implementing them: the table of {@link MediamtxKeys} (a value other
+     * than mediamtx's default warns), and authMethod, whose only accepted value is the one Sluice implements.
      */
-    static final List<Key<Void>> IGNORED_MEDIAMTX_KEYS = Stream.concat(Stream.of("rtsp", "rtmp", "srt", "webrtc",
-            "api", "metrics", "hls", "hlsAddress", "playback", "pprof", "source", "sourceOnDemand", "record")
-            .map(k -> Key.ignored(k, null)), Stream.of(Key.ignored("authMethod", v -> {
+    static final List<Key<Void>> IGNORED_MEDIAMTX_KEYS = Stream.concat(MediamtxKeys.TOP.stream(),
+            Stream.of(Key.ignored("authMethod", v -> {
                 // a file asking for HTTP or JWT authentication must not silently run with authInternalUsers'
                 // open default instead
                 String s = ConfNode.text(v);
@@ -49,6 +48,8 @@ public final class ConfLoader {
             LimitsConf.KEYS, AuthConf.KEYS);
 
     static final String PATHS = "paths";
+    /** mediamtx's settings of every path entry, overridden key by key by the entry's own. */
+    static final String PATH_DEFAULTS = "pathDefaults";
 
     /** Every top-level key but paths: the components' keys, then the ignored mediamtx keys. */
     static final List<Key<?>> TOP = Stream.concat(TABLES.stream().flatMap(t -> t.keys().stream()),
@@ -56,7 +57,7 @@ public final class ConfLoader {
 
     /** The top-level keys Sluice reads, as the "unknown key" message lists them. */
     static final List<String> TOP_KEYS = Stream.concat(TOP.stream().filter(k -> k.support() == Key.Support.USED)
-            .map(Key::name), Stream.of(PATHS)).toList();
+            .map(Key::name), Stream.of(PATH_DEFAULTS, PATHS)).toList();
 
     /** Accepted at the top level besides TOP_KEYS: the ignored mediamtx keys and older names of known keys. */
     private static final Set<String> TOP_IGNORED_OR_ALIASED = Stream.concat(
@@ -67,7 +68,7 @@ public final class ConfLoader {
     private static final List<String> PATH_KEYS = PathConf.KEYS.stream().map(Key::name).toList();
 
     /** Accepted in a path entry besides its keys. */
-    private static final Set<String> PATH_IGNORED = IGNORED_MEDIAMTX_KEYS.stream().map(Key::name)
+    private static final Set<String> PATH_IGNORED = MediamtxKeys.PATH.stream().map(Key::name)
             .collect(Collectors.toUnmodifiableSet());
 
     // STRICT_DUPLICATE_DETECTION: YAML allows a key twice and keeps the last; a repeated path name is always a slip.
@@ -113,6 +114,14 @@ public final class ConfLoader {
 
     /** Reads a parsed YAML (or JSON) tree; sourceName starts every problem message. */
     static Conf fromTree(JsonNode root, String sourceName) throws ConfException {
+        return fromTree(root, sourceName, new ArrayList<>());
+    }
+
+    /**
+     * Reads a parsed YAML (or JSON) tree and adds its warnings (keys that load but do not act as written,
+     * {@link MediamtxKeys}) to warnings; sourceName starts every problem and warning.
+     */
+    static Conf fromTree(JsonNode root, String sourceName, List<String> warnings) throws ConfException {
         Problems problems = new Problems(sourceName);
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = MAPPER.createObjectNode(); // an empty file means all defaults
@@ -123,6 +132,7 @@ public final class ConfLoader {
         }
         Conf conf = top(new ConfNode(root, "", problems));
         problems.throwIfAny();
+        warnings.addAll(problems.warnings());
         return conf;
     }
 
@@ -183,17 +193,24 @@ public final class ConfLoader {
             return new Conf(LogConf.KEYS.read(n), RtspConf.KEYS.read(n), RtmpConf.KEYS.read(n), SrtConf.KEYS.read(n),
                     WebrtcServerConf.KEYS.read(n), HttpServerConf.API.read(n), HttpServerConf.METRICS.read(n),
                     IoConf.KEYS.read(n), GopCacheConf.KEYS.read(n), LimitsConf.KEYS.read(n), AuthConf.KEYS.read(n),
-                    paths(n, Conf.DEFAULT.paths()));
+                    paths(n));
         } catch (BadValue e) {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
             return null;
         }
     }
 
-    private static List<PathConf> paths(ConfNode n, List<PathConf> def) {
+    /**
+     * The path entries, each read over pathDefaults (mediamtx's merge: a key the entry writes replaces the
+     * default's, lists and mappings whole). A key written in pathDefaults warns once, there, not in every entry.
+     */
+    private static List<PathConf> paths(ConfNode n) {
+        ObjectNode defaults = pathDefaults(n);
         ConfNode paths = n.object(PATHS);
         if (paths == null || paths.keys().isEmpty()) {
-            return def; // like mediamtx: no paths written means every path is allowed
+            // like mediamtx: no paths written means every path is allowed
+            return defaults == null ? Conf.DEFAULT.paths() : List.of(PathConf.read(PathConf.ALL_OTHERS,
+                    new ConfNode(defaults, PATH_DEFAULTS, n.problems())));
         }
         List<PathConf> out = new ArrayList<>();
         String catchAll = null;
@@ -218,12 +235,34 @@ public final class ConfLoader {
                 continue;
             }
             p.checkKeys(PATH_KEYS, PATH_IGNORED);
+            MediamtxKeys.PATH.forEach(k -> k.read(p));
+            ConfNode merged = defaults == null ? p : p.over(defaults);
             try {
-                out.add(PathConf.read(name, p));
+                out.add(PathConf.read(name, merged));
             } catch (BadValue e) {
                 n.problems().add(keyPath, e);
             }
         }
         return out;
+    }
+
+    /**
+     * pathDefaults checked as an entry of its own (its problems and warnings are reported at pathDefaults.KEY);
+     * null when it is absent, empty, or has a problem (which is reported, so entries are read without it).
+     */
+    private static ObjectNode pathDefaults(ConfNode n) {
+        ConfNode d = n.object(PATH_DEFAULTS);
+        if (d == null || d.keys().isEmpty()) {
+            return null;
+        }
+        int before = n.problems().size();
+        d.checkKeys(PATH_KEYS, PATH_IGNORED);
+        MediamtxKeys.PATH.forEach(k -> k.read(d));
+        try {
+            PathConf.read(PathConf.ALL_OTHERS, d);
+        } catch (BadValue e) {
+            n.problems().add(PATH_DEFAULTS, e);
+        }
+        return n.problems().size() == before ? d.objectNode() : null;
     }
 }

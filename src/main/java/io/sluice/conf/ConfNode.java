@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * ConfNode is one YAML mapping of the config being walked, with its key path. Every typed read
@@ -45,13 +46,41 @@ final class ConfNode {
         return List.copyOf(node.propertyNames());
     }
 
-    /** Reports keys that are neither in known nor in ignored. */
+    /**
+     * Reports keys that are neither in known nor in ignored. The accepted keys are listed once per
+     * mapping, at its first unknown key; the next ones point back to it.
+     */
     void checkKeys(List<String> known, Set<String> ignored) {
+        String first = null;
         for (String key : node.propertyNames()) {
             if (!known.contains(key) && !ignored.contains(key)) {
-                problems.add(keyPath(key), "unknown key", String.join(", ", known));
+                problems.add(keyPath(key), "unknown key",
+                        first == null ? String.join(", ", known) : "as listed for " + first);
+                if (first == null) {
+                    first = keyPath(key);
+                }
             }
         }
+    }
+
+    /**
+     * This mapping read over defaults: each key written here replaces the default's whole (mediamtx's
+     * pathDefaults merge); problems keep this mapping's key paths.
+     */
+    ConfNode over(ObjectNode defaults) {
+        ObjectNode merged = defaults.deepCopy();
+        node.propertyNames().forEach(k -> merged.set(k, node.get(k)));
+        return new ConfNode(merged, path, problems);
+    }
+
+    /** The mapping itself (a copy), e.g. to merge it under others. */
+    ObjectNode objectNode() {
+        return (ObjectNode) node.deepCopy();
+    }
+
+    /** The YAML node of key, or null when absent. */
+    JsonNode raw(String key) {
+        return node.get(key);
     }
 
     /** Whether key is written with a non-null value. */

@@ -40,6 +40,12 @@ final class DestUrlParser {
             case "webrtc" -> 8889;
             default -> throw new BadValue("unknown scheme '" + raw.substring(0, sep) + "'", DestUrl.ACCEPTED_SCHEMES);
         };
+        int hash = raw.indexOf('#');
+        if (hash > 0 && (scheme.equals("rtmp") || scheme.equals("rtmps"))) {
+            // mediamtx's rtmp://host/app#streamKey: the fragment is the stream key, the whole path the app
+            Parts p = split(raw.substring(0, hash), scheme, sep + 3, defaultPort);
+            return rtmpWithKey(raw, scheme.equals("rtmps"), p, raw.substring(hash + 1));
+        }
         Parts p = split(raw, scheme, sep + 3, defaultPort);
         return switch (scheme) {
             case "rtsp", "rtsps" -> new DestUrl.Rtsp(raw, scheme.equals("rtsps"), p.host, p.port,
@@ -92,7 +98,8 @@ final class DestUrlParser {
         if (host.isEmpty()) {
             throw new BadValue("missing host in '" + Redact.url(raw) + "'", scheme + "://host[:port]/...");
         }
-        if (!host.contains(":") && !host.matches("[A-Za-z0-9._-]{1,253}")) {
+        // '$' for a host written with $G1 or $MTX_PATH, substituted per path (PathConf.forwardTargetsFor)
+        if (!host.contains(":") && !host.matches("[A-Za-z0-9._$-]{1,253}")) {
             throw new BadValue("invalid host '" + host + "'", "host name, IPv4 address or [IPv6 address]");
         }
         int port = defaultPort;
@@ -123,6 +130,16 @@ final class DestUrlParser {
         if (p.query != null) {
             key = key + "?" + p.query;
         }
+        return new DestUrl.Rtmp(raw, tls, p.host, p.port, app, key, p.user, p.pass);
+    }
+
+    private static DestUrl.Rtmp rtmpWithKey(String raw, boolean tls, Parts p, String streamKey) {
+        String app = p.path.replaceAll("^/+|/+$", "");
+        if (app.isEmpty()) {
+            throw new BadValue("missing application name in '" + Redact.url(raw) + "'",
+                    "rtmp[s]://host[:port]/app#streamKey");
+        }
+        String key = p.query == null ? streamKey : streamKey + "?" + p.query;
         return new DestUrl.Rtmp(raw, tls, p.host, p.port, app, key, p.user, p.pass);
     }
 

@@ -49,6 +49,21 @@ public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconn
         Objects.requireNonNull(when, "when");
     }
 
+    /**
+     * This target with its URL written differently (a variable expanded); a URL that does not parse leaves
+     * the target as it is, so that its connection attempt reports the unexpanded part.
+     */
+    ForwardDest withUrl(String raw) {
+        DestUrl next;
+        try {
+            next = DestUrl.parse(raw);
+        } catch (BadValue e) {
+            return this;
+        }
+        return new ForwardDest(id, next, enable, reconnect, reconnectDelay, reconnectMaxDelay, maxReconnectTime,
+                username, password, rtspConfig, srtConfig, webrtcConfig, rtmpConfig, queueSize, group, when);
+    }
+
     static void checkGroup(String g) {
         if (!g.isEmpty() && !ID.matcher(g).matches()) {
             throw new BadValue("invalid group '" + g + "'", ACCEPTED_ID);

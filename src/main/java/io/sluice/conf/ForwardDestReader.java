@@ -18,10 +18,11 @@ final class ForwardDestReader {
     static final List<String> TARGET_KEYS = List.of("id", "url", "enable", "reconnect", "reconnectDelay",
             "reconnectMaxDelay", "maxReconnectTime", "group", "when", "username", "password", "rtspConfig", "srtConfig",
             "webrtcConfig", "rtmpConfig", "queueSize");
-    static final List<String> FORWARD_KEYS = List.of("dest");
+    /** mediamtx's forward entry: dest, the TLS certificate pin of rtsps/rtmps/whips, the WHIP Bearer token. */
+    static final List<String> FORWARD_KEYS = List.of("dest", "destFingerprint", "whipBearerToken");
     static final List<String> RTSP_KEYS = List.of("transport", "fingerprint", "udpReceiverReportTimeout");
     static final List<String> SRT_KEYS = List.of("passphrase", "latency", "pbkeylen", "streamid");
-    static final List<String> WEBRTC_KEYS = List.of("iceServers");
+    static final List<String> WEBRTC_KEYS = List.of("iceServers", "fingerprint");
     static final List<String> RTMP_KEYS = List.of("fingerprint");
 
     private ForwardDestReader() {
@@ -43,7 +44,7 @@ final class ForwardDestReader {
             drafts.add(t == null ? null : target(t));
         }
         for (ConfNode.Element e : pathNode.list("forward", "a list of '- dest: URL' entries")) {
-            ConfNode t = pathNode.mapping(e, "a mapping with key dest");
+            ConfNode t = pathNode.mapping(e, "a mapping with keys " + String.join(", ", FORWARD_KEYS));
             drafts.add(t == null ? null : forward(t));
         }
         return build(drafts, pathNode.problems());
@@ -134,13 +135,48 @@ final class ForwardDestReader {
         return c;
     }
 
-    /** A mediamtx v1.20 "forward: - dest: URL" entry: only dest maps, everything else takes the defaults. */
+    /**
+     * A mediamtx v1.20 "forward: - dest: URL" entry: dest (with $MTX_PATH, $G1... and rtmp's #streamKey),
+     * destFingerprint (the rtsps/rtmps/whips server certificate's SHA-256, into that protocol's fingerprint)
+     * and whipBearerToken (sent as the WHIP target's password is: "Authorization: Bearer"); everything
+     * else takes the defaults.
+     */
     private static Draft forward(ConfNode t) {
         t.checkKeys(FORWARD_KEYS, Set.of());
         DestUrl url = url(t, "dest");
+        String fingerprint = t.get("destFingerprint", "", v -> {
+            String fp = normalizedFingerprint(ConfNode.text(v));
+            if (!fp.isEmpty() && url != null && !tlsUrl(url)) {
+                throw new BadValue("a certificate fingerprint for a URL without TLS", "rtsps, rtmps, whips or https"
+                        + " URLs only");
+            }
+            return fp;
+        });
+        String token = t.get("whipBearerToken", "", v -> {
+            String s = ConfNode.text(v);
+            if (!s.isEmpty() && url != null && !(url instanceof DestUrl.Whip)) {
+                throw new BadValue("a WHIP token for a URL that is not WHIP", "whip, whips, webrtc, http, https URLs");
+            }
+            return s;
+        });
+        RtspDestConf rtsp = url instanceof DestUrl.Rtsp
+                ? new RtspDestConf(RtspTransport.AUTOMATIC, fingerprint, RtspDestConf.DEFAULT_UDP_RECEIVER_REPORT_TIMEOUT)
+                : RtspDestConf.DEFAULT;
+        RtmpDestConf rtmp = url instanceof DestUrl.Rtmp ? new RtmpDestConf(fingerprint) : RtmpDestConf.DEFAULT;
+        WebrtcDestConf webrtc = url instanceof DestUrl.Whip ? new WebrtcDestConf(List.of(), fingerprint)
+                : WebrtcDestConf.DEFAULT;
         return new Draft(t.path(), null, url, true, true, ForwardDest.DEFAULT_RECONNECT_DELAY,
-                ForwardDest.DEFAULT_RECONNECT_MAX_DELAY, Duration.ZERO, "", "", RtspDestConf.DEFAULT,
-                SrtDestConf.DEFAULT, WebrtcDestConf.DEFAULT, RtmpDestConf.DEFAULT, 0, "", ForwardCondition.ALWAYS);
+                ForwardDest.DEFAULT_RECONNECT_MAX_DELAY, Duration.ZERO, "", token, rtsp, SrtDestConf.DEFAULT, webrtc,
+                rtmp, 0, "", ForwardCondition.ALWAYS);
+    }
+
+    private static boolean tlsUrl(DestUrl url) {
+        return switch (url) {
+            case DestUrl.Rtsp r -> r.tls();
+            case DestUrl.Rtmp r -> r.tls();
+            case DestUrl.Whip w -> w.tls();
+            case DestUrl.Srt s -> false;
+        };
     }
 
     private static DestUrl url(ConfNode t, String key) {
@@ -184,13 +220,15 @@ final class ForwardDestReader {
     }
 
     private static String fingerprint(ConfNode c) {
-        return c.get("fingerprint", "", v -> {
-            try {
-                return RtspDestConf.normalizeFingerprint(ConfNode.text(v));
-            } catch (IllegalArgumentException e) {
-                throw new BadValue(e.getMessage(), RtspDestConf.ACCEPTED_FINGERPRINT);
-            }
-        });
+        return c.get("fingerprint", "", v -> normalizedFingerprint(ConfNode.text(v)));
+    }
+
+    private static String normalizedFingerprint(String s) {
+        try {
+            return RtspDestConf.normalizeFingerprint(s);
+        } catch (IllegalArgumentException e) {
+            throw new BadValue(e.getMessage(), RtspDestConf.ACCEPTED_FINGERPRINT);
+        }
     }
 
     private static SrtDestConf srtConfig(ConfNode t, DestUrl url) {
@@ -228,7 +266,9 @@ final class ForwardDestReader {
             return WebrtcDestConf.DEFAULT;
         }
         c.checkKeys(WEBRTC_KEYS, Set.of());
-        return new WebrtcDestConf(c.strings("iceServers", WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer));
+        String fingerprint = fingerprint(c);
+        return new WebrtcDestConf(c.strings("iceServers", WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer),
+                fingerprint == null ? "" : fingerprint);
     }
 
     private static RtmpDestConf rtmpConfig(ConfNode t, DestUrl url) {

@@ -24,9 +24,8 @@ record Key<T>(String name, T def, Reader<T> reader, String olderName, Support su
         /** Read into a record and used. */
         USED,
         /**
-         * A mediamtx key accepted and ignored, so that a mediamtx.yml keeps loading; it is not listed among
-         * the accepted keys of an "unknown key" error. (The mediamtx drop-in work turns these into a warning
-         * when the value differs from mediamtx's default.)
+         * A mediamtx key that Sluice loads but does not implement ({@link MediamtxKeys}): a value other than
+         * mediamtx's default is a warning; it is not listed among the accepted keys of an "unknown key" error.
          */
         IGNORED
     }
@@ -44,6 +43,14 @@ record Key<T>(String name, T def, Reader<T> reader, String olderName, Support su
     /** A key read by hand (lists whose elements are reported one by one). */
     static <T> Key<T> withReader(String name, T def, Reader<T> reader) {
         return new Key<>(name, def, reader, "", Support.USED);
+    }
+
+    /**
+     * mediamtx's switch of a server ("rtsp: no"): off, the server's listeners are not bound. Sluice's default
+     * is on for every server, also the API and metrics, which mediamtx defaults to off (see sluice.yml).
+     */
+    static Key<Boolean> toggle(String name) {
+        return of(name, true, ConfNode::bool);
     }
 
     static Key<String> string(String name, String def) {

@@ -124,6 +124,24 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         }
     }
 
+    /**
+     * The forward targets of one stream path under this entry: {@link #forwardTargets()} with mediamtx's
+     * $MTX_PATH and $G1... in their URLs expanded for pathName (see {@link PathVariables}); ids stay those of
+     * the entry, so the API and reloads find a target under the same id on every path.
+     */
+    public List<ForwardDest> forwardTargetsFor(String pathName) {
+        if (forwardTargets.stream().noneMatch(d -> PathVariables.hasVariables(d.url().raw()))) {
+            return forwardTargets;
+        }
+        List<String> groups = isRegex() ? PathVariables.groups(pattern(), pathName) : List.of();
+        return forwardTargets.stream().map(d -> PathVariables.hasVariables(d.url().raw())
+                ? d.withUrl(PathVariables.expand(d.url().raw(), pathName, groups)) : d).toList();
+    }
+
+    private Pattern pattern() {
+        return COMPILED.computeIfAbsent(name, n -> Pattern.compile(n.substring(1)));
+    }
+
     /** Whether this entry is a "~regex" entry. */
     public boolean isRegex() {
         return name.startsWith("~");
@@ -143,7 +161,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
             return true;
         }
         if (isRegex()) {
-            return COMPILED.computeIfAbsent(name, n -> Pattern.compile(n.substring(1))).matcher(pathName).find();
+            return pattern().matcher(pathName).find();
         }
         return name.equals(pathName);
     }

@@ -3,11 +3,15 @@ package io.sluice.conf;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Problems collects every error of one config source so the user can fix them all in one go. */
+/**
+ * Problems collects every error of one config source so the user can fix them all in one go, and the
+ * warnings of the keys that load but do not act as written (mediamtx keys Sluice does not implement).
+ */
 final class Problems {
 
     private final String source;
     private final List<String> list = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     Problems(String source) {
         this.source = source;
@@ -21,6 +25,16 @@ final class Problems {
         add(keyPath, e.what(), e.accepted());
     }
 
+    /** A key that loads but does not act as written: keyPath, the value, and what Sluice does instead. */
+    void warn(String keyPath, String what) {
+        warnings.add(source + ": " + keyPath + ": " + what);
+    }
+
+    List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** The number of errors (warnings do not count). */
     int size() {
         return list.size();
     }

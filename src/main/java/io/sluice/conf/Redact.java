@@ -9,6 +9,8 @@ public final class Redact {
 
     // userinfo = everything between "://" and the last '@' of the authority (before the first '/' or '?').
     private static final Pattern USERINFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?]*@");
+    /** mediamtx's rtmp://host/app#streamKey: the fragment is a stream key, a secret. */
+    private static final Pattern RTMP_FRAGMENT = Pattern.compile("(?i)^(rtmps?://[^#]*#)[^?]+");
     private static final Pattern SECRET_PARAM =
             Pattern.compile("(?i)([?&;](?:pass|password|passphrase|token)=)[^&;#]*");
 
@@ -31,7 +33,7 @@ public final class Redact {
     }
 
     /**
-     * Returns raw with "user:pass@" replaced by "***@" and the values of pass, password, passphrase
+     * Returns raw with "user:pass@" replaced by "***@", an rtmp(s) stream key written as "#key" by "#***", and the values of pass, password, passphrase
      * and token query parameters replaced by "***". Works on any string, valid URL or not, because
      * it is also used to print URLs that failed to parse.
      */
@@ -40,6 +42,7 @@ public final class Redact {
             return "null";
         }
         String s = USERINFO.matcher(raw).replaceFirst("$1" + MASK + "@");
+        s = RTMP_FRAGMENT.matcher(s).replaceFirst("$1" + MASK);
         return SECRET_PARAM.matcher(s).replaceAll("$1" + MASK);
     }
 

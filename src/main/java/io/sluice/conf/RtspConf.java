@@ -1,8 +1,10 @@
 package io.sluice.conf;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -10,6 +12,7 @@ import java.util.Set;
  * RtspConf is the RTSP server's settings: its TCP listener, the UDP pair of sessions that use UDP, the
  * transports it accepts, and RTSPS.
  *
+ * @param enabled rtsp: whether the RTSP server (plain and RTSPS) runs
  * @param address listen address of the RTSP server (TCP), rtspAddress
  * @param rtpAddress UDP address for RTP of RTSP sessions using UDP
  * @param rtcpAddress UDP address for RTCP of RTSP sessions using UDP
@@ -19,9 +22,10 @@ import java.util.Set;
  * @param tls rtspEncryption, rtspServerKey, rtspServerCert (mediamtx's older names encryption, serverKey,
  *     serverCert are read as the same settings)
  */
-public record RtspConf(String address, String rtpAddress, String rtcpAddress, Set<RtspTransport> transports,
+public record RtspConf(boolean enabled, String address, String rtpAddress, String rtcpAddress, Set<RtspTransport> transports,
                        String rtspsAddress, TlsServerConf tls) {
 
+    static final Key<Boolean> ENABLED = Key.toggle("rtsp");
     static final Key<String> ADDRESS = Key.address("rtspAddress", ":8554");
     static final Key<String> RTP_ADDRESS = Key.address("rtpAddress", ":8000");
     static final Key<String> RTCP_ADDRESS = Key.address("rtcpAddress", ":8001");
@@ -33,9 +37,9 @@ public record RtspConf(String address, String rtpAddress, String rtcpAddress, Se
     static final TlsServerConf.Keys TLS = new TlsServerConf.Keys(TLS_KEYS.encryption().withOlderName("encryption"),
             TLS_KEYS.serverKey().withOlderName("serverKey"), TLS_KEYS.serverCert().withOlderName("serverCert"));
 
-    static final KeyTable<RtspConf> KEYS = new KeyTable<>(List.of(ADDRESS, RTP_ADDRESS, RTCP_ADDRESS, TRANSPORTS,
+    static final KeyTable<RtspConf> KEYS = new KeyTable<>(List.of(ENABLED, ADDRESS, RTP_ADDRESS, RTCP_ADDRESS, TRANSPORTS,
             TLS.encryption(), RTSPS_ADDRESS, TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
-            v -> new RtspConf(v.get(ADDRESS), v.get(RTP_ADDRESS), v.get(RTCP_ADDRESS), v.get(TRANSPORTS),
+            v -> new RtspConf(v.get(ENABLED), v.get(ADDRESS), v.get(RTP_ADDRESS), v.get(RTCP_ADDRESS), v.get(TRANSPORTS),
                     v.get(RTSPS_ADDRESS), TLS.from(v)));
 
     public static final RtspConf DEFAULT = KEYS.defaults();
@@ -48,6 +52,9 @@ public record RtspConf(String address, String rtpAddress, String rtcpAddress, Se
         Addresses.check(rtspsAddress);
         Objects.requireNonNull(tls, "tls").check("rtsp");
     }
+
+    private static final String MULTICAST = "multicast";
+    private static final List<String> MEDIAMTX_DEFAULT = List.of("udp", MULTICAST, "tcp");
 
     static Set<RtspTransport> checkTransports(Set<RtspTransport> transports) {
         if (transports.isEmpty()) {
@@ -65,17 +72,24 @@ public record RtspConf(String address, String rtpAddress, String rtcpAddress, Se
         }
         int before = n.problems().size();
         Set<RtspTransport> out = EnumSet.noneOf(RtspTransport.class);
+        List<String> written = new ArrayList<>();
         for (ConfNode.Element e : n.list(key, "a list of udp, tcp")) {
             try {
                 String s = ConfNode.text(e.node());
+                written.add(s.strip().toLowerCase(Locale.ROOT));
                 // mediamtx's default list has "multicast"; Sluice does not serve multicast, so skip it
                 // rather than break every mediamtx.yml.
-                if (!s.strip().equalsIgnoreCase("multicast")) {
+                if (!s.strip().equalsIgnoreCase(MULTICAST)) {
                     out.add(RtspTransport.fromYaml(s, false));
                 }
             } catch (BadValue b) {
                 n.problems().add(e.path(), b);
             }
+        }
+        // mediamtx's default list (a stock mediamtx.yml) starts quietly; any other list asking for multicast warns
+        if (written.contains(MULTICAST) && !written.equals(MEDIAMTX_DEFAULT)) {
+            n.problems().warn(n.keyPath(key), written + " — Sluice serves RTSP over unicast UDP and TCP only:"
+                    + " multicast is not served");
         }
         if (out.isEmpty()) {
             if (n.problems().size() == before) {

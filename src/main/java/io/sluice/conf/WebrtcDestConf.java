@@ -7,10 +7,12 @@ import java.util.regex.Pattern;
  * WebrtcDestConf holds the WebRTC-specific settings of a WHIP forward target.
  *
  * @param iceServers STUN/TURN servers as "stun:host:port" or "turn:user:pass@host:port" (also turns:)
+ * @param fingerprint for whips/https endpoints: the SHA-256 fingerprint of the HTTPS server's certificate,
+ *     trusted instead of the system's CAs (a self-signed server); "" = the system's CAs
  */
-public record WebrtcDestConf(List<String> iceServers) {
+public record WebrtcDestConf(List<String> iceServers, String fingerprint) {
 
-    static final WebrtcDestConf DEFAULT = new WebrtcDestConf(List.of());
+    static final WebrtcDestConf DEFAULT = new WebrtcDestConf(List.of(), "");
     static final String ACCEPTED_ICE = "stun:host[:port], turn:user:pass@host[:port], turns:user:pass@host[:port]";
 
     private static final Pattern ICE =
@@ -20,6 +22,12 @@ public record WebrtcDestConf(List<String> iceServers) {
     public WebrtcDestConf {
         iceServers = List.copyOf(iceServers);
         iceServers.forEach(WebrtcDestConf::checkIceServer);
+        fingerprint = RtspDestConf.normalizeFingerprint(fingerprint);
+    }
+
+    /** Settings with ICE servers only. */
+    public WebrtcDestConf(List<String> iceServers) {
+        this(iceServers, "");
     }
 
     static void checkIceServer(String s) {
@@ -30,7 +38,8 @@ public record WebrtcDestConf(List<String> iceServers) {
 
     @Override
     public String toString() {
-        return "WebrtcDestConf[iceServers=" + iceServers.stream().map(WebrtcDestConf::redact).toList() + "]";
+        return "WebrtcDestConf[iceServers=" + iceServers.stream().map(WebrtcDestConf::redact).toList()
+                + ", fingerprint=" + fingerprint + "]";
     }
 
     /** TURN URLs carry credentials before '@'; they have no "//", so {@link Redact#url} does not apply. */

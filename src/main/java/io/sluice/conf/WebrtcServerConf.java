@@ -7,6 +7,7 @@ import java.util.Objects;
  * WebrtcServerConf holds the settings of the WebRTC (WHIP/WHEP) server: its HTTP address, the one UDP
  * port every peer connection shares, what it tells peers about reaching it, and HTTPS.
  *
+ * @param enabled webrtc: whether the WebRTC server (its HTTP listener and UDP port) runs
  * @param address listen address of the HTTP server (WHIP, WHEP, pages), webrtcAddress
  * @param localUdpAddress the single UDP address all ICE sessions share (ufrag-demultiplexed)
  * @param additionalHosts extra host names or IPs to advertise as ICE host candidates, e.g. a public IP
@@ -15,9 +16,10 @@ import java.util.Objects;
  *     {@link WebrtcDestConf#iceServers()}
  * @param tls webrtcEncryption (yes: HTTPS only, no: HTTP only), webrtcServerKey, webrtcServerCert
  */
-public record WebrtcServerConf(String address, String localUdpAddress, List<String> additionalHosts,
+public record WebrtcServerConf(boolean enabled, String address, String localUdpAddress, List<String> additionalHosts,
                                List<String> iceServers, TlsServerConf tls) {
 
+    static final Key<Boolean> ENABLED = Key.toggle("webrtc");
     static final Key<String> ADDRESS = Key.address("webrtcAddress", ":8889");
     static final Key<String> LOCAL_UDP_ADDRESS = Key.address("webrtcLocalUDPAddress", ":8189");
     static final Key<List<String>> ADDITIONAL_HOSTS = Key.withReader("webrtcAdditionalHosts", List.of(),
@@ -28,9 +30,9 @@ public record WebrtcServerConf(String address, String localUdpAddress, List<Stri
                     ? n.strings(key, WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer) : def);
     static final TlsServerConf.Keys TLS = TlsServerConf.Keys.http("webrtc");
 
-    static final KeyTable<WebrtcServerConf> KEYS = new KeyTable<>(List.of(ADDRESS, LOCAL_UDP_ADDRESS,
+    static final KeyTable<WebrtcServerConf> KEYS = new KeyTable<>(List.of(ENABLED, ADDRESS, LOCAL_UDP_ADDRESS,
             ADDITIONAL_HOSTS, ICE_SERVERS, TLS.encryption(), TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
-            v -> new WebrtcServerConf(v.get(ADDRESS), v.get(LOCAL_UDP_ADDRESS), v.get(ADDITIONAL_HOSTS),
+            v -> new WebrtcServerConf(v.get(ENABLED), v.get(ADDRESS), v.get(LOCAL_UDP_ADDRESS), v.get(ADDITIONAL_HOSTS),
                     v.get(ICE_SERVERS), TLS.from(v)));
 
     public static final WebrtcServerConf DEFAULT = KEYS.defaults();

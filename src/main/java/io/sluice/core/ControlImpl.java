@@ -273,13 +273,17 @@ public final class ControlImpl implements Control {
             return false;
         }
         if (next.conf().equals(doc.conf())) {
-            doc = next; // same meaning (e.g. comments edited, or our own save): nothing to restart
+            // same meaning (e.g. comments edited, or our own save): nothing to restart; a mediamtx key Sluice
+            // does not implement may have changed, though, and is not ignored silently
+            warnNew(next);
+            doc = next;
             return true;
         }
         if (unsaved) {
             LOG.warn("configuration file changed: it replaces the API changes that were not saved");
         }
         LOG.info("configuration file changed: applying the difference");
+        Server.warnAbout(next);
         doc = next;
         unsaved = false;
         List<String> failures = server.apply(next.conf());
@@ -301,8 +305,15 @@ public final class ControlImpl implements Control {
         }
     }
 
+    /** Logs the warnings of next that the running configuration did not have (the others were logged). */
+    private void warnNew(ConfDocument next) {
+        next.warnings().stream().filter(w -> !doc.warnings().contains(w)).forEach(w -> LOG.warn("{}", w));
+    }
+
     /** Makes {@code next} the running configuration; reports parts that could not be started. */
     private void commit(ConfDocument next) throws ControlException {
+        // a key the change sets to a value Sluice does not act on warns now (the others warned already)
+        warnNew(next);
         doc = next;
         unsaved = true;
         List<String> failures = server.apply(next.conf());

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Listeners makes and starts each listening component of a {@link Server} from a configuration: the four
  * protocol servers, the API and the metrics listener, with what they share for the server's whole life (the
  * event loops, the paths, the authorizer in force, the refusal counts, the DTLS certificate). {@link Server}
- * decides when each one starts, restarts and stops; this class only knows how to make one.
+ * decides when each one starts, restarts and stops; this class only knows how to make one. A server switched
+ * off in the configuration (mediamtx's {@code rtsp: no}, {@code api: no}...) is not made: its listeners are
+ * not bound, and the method returns null.
  */
 final class Listeners {
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
@@ -52,23 +54,38 @@ final class Listeners {
     }
 
     RtspServer rtsp(Conf c) throws Exception {
+        if (off("RTSP", "rtsp", c.rtsp().enabled())) {
+            return null;
+        }
         return started(new RtspServer(c, loops, paths, auth, refusals), RtspServer::start);
     }
 
     RtmpServer rtmp(Conf c) throws Exception {
+        if (off("RTMP", "rtmp", c.rtmp().enabled())) {
+            return null;
+        }
         return started(new RtmpServer(c, loops, paths, auth, refusals), RtmpServer::start);
     }
 
     SrtServer srt(Conf c) throws Exception {
+        if (off("SRT", "srt", c.srt().enabled())) {
+            return null;
+        }
         return started(new SrtServer(c, loops, paths, auth, refusals), SrtServer::start);
     }
 
     WebrtcServer webrtc(Conf c) throws Exception {
+        if (off("WebRTC", "webrtc", c.webrtc().enabled())) {
+            return null;
+        }
         return started(new WebrtcServer(c, loops, paths, dtlsCert, auth, refusals), WebrtcServer::start);
     }
 
     /** @param apiAuth an authorizer that follows reloads by itself (the API keeps it for its whole life) */
     ApiServer api(Conf c, Control control, Authorizer apiAuth) throws Exception {
+        if (off("API", "api", c.api().enabled())) {
+            return null;
+        }
         SslContext tls = https("api", c.api().tls());
         ApiServer s = started(new ApiServer(c.api().address(), loops, control, apiAuth, limits, refusals, tls),
                 ApiServer::start);
@@ -78,12 +95,23 @@ final class Listeners {
 
     /** @param apiAuth as for {@link #api} */
     MetricsServer metrics(Conf c, SluiceMetrics metrics, Authorizer apiAuth) throws Exception {
+        if (off("metrics", "metrics", c.metrics().enabled())) {
+            return null;
+        }
         SslContext tls = https("metrics", c.metrics().tls());
         MetricsServer s = started(new MetricsServer(c.metrics().address(), loops, new MetricsEndpoint(metrics, apiAuth),
                 limits, refusals, tls), MetricsServer::start);
         LOG.info("Prometheus metrics on {}://{}/metrics (port {})", tls != null ? "https" : "http", c.metrics().address(),
                 s.port());
         return s;
+    }
+
+    /** Whether a server is switched off by its key; says so in the log, once per start or restart. */
+    private static boolean off(String name, String key, boolean enabled) {
+        if (!enabled) {
+            LOG.info("{} server off ({}: no): not listening", name, key);
+        }
+        return !enabled;
     }
 
     private interface Start<T> {

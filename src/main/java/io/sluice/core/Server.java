@@ -95,6 +95,7 @@ public final class Server implements AutoCloseable {
         try {
             abortIfClosing(); // closed before it even began (SIGTERM at the very start)
             started = true;
+            warnAbout(initial);
             warmUp = SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
@@ -120,6 +121,14 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         LOG.info("Sluice started");
+    }
+
+    /**
+     * Logs a configuration's warnings, one WARN line per key that loads but does not act as written; at
+     * start and at each reload or change, so that a key is never ignored silently.
+     */
+    static void warnAbout(ConfDocument doc) {
+        doc.warnings().forEach(w -> LOG.warn("{}", w));
     }
 
     /** Thrown by {@link #start()} when {@link #close()} was called while it ran. */
@@ -159,7 +168,7 @@ public final class Server implements AutoCloseable {
             return failures;
         }
         LOG.info("applying configuration change: {}", parts);
-        LogLevels.set(next.log().level());
+        LogOutput.apply(next.log());
         currentAuth = ConfAuthorizer.of(next);
         rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, listeners::rtsp, RtspServer::update,
                 failures);

@@ -2,6 +2,8 @@ package io.sluice.net;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.net.Socket;
+import java.security.KeyManagementException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -9,7 +11,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * FingerprintTrust builds the TLS client context of a forward target: the system's CAs by default,
@@ -29,8 +34,27 @@ public final class FingerprintTrust {
         return b.build();
     }
 
-    /** Accepts a chain only when its leaf certificate has the pinned fingerprint. */
-    private static final class Pinned implements X509TrustManager {
+    /**
+     * The same pin for the JDK's HTTP client (WHIP targets): exactly the certificate with this SHA-256, and
+     * no host name check, since a pinned certificate is trusted as itself.
+     *
+     * @param sha256Hex lower-case hex SHA-256 of the server certificate (not empty)
+     */
+    public static SSLContext jdkContext(String sha256Hex) throws SSLException {
+        try {
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(null, new TrustManager[] {new Pinned(sha256Hex)}, null);
+            return c;
+        } catch (NoSuchAlgorithmException | KeyManagementException e) {
+            throw new SSLException("cannot make a TLS context pinned to " + sha256Hex, e);
+        }
+    }
+
+    /**
+     * Accepts a chain only when its leaf certificate has the pinned fingerprint. Extended, so that the JDK
+     * does not add its host name check around it (the JDK HTTP client's case; Netty's checks none here).
+     */
+    private static final class Pinned extends X509ExtendedTrustManager {
         private final String expected;
 
         Pinned(String expected) {
@@ -50,8 +74,32 @@ public final class FingerprintTrust {
         }
 
         @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("client certificates are not accepted");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
         }
 
         @Override

@@ -228,7 +228,7 @@ public final class Path implements AutoCloseable {
     /** Takes a changed entry: new settings for the next sessions, and the target list diffed by id. */
     void reconfigure(PathConf next, int writeQueueSize) {
         conf = next;
-        forwards.reload(next.forwardTargets(), writeQueueSize);
+        forwards.reload(next.forwardTargetsFor(name), writeQueueSize);
     }
 
     /** Why an enabled target of this path does not run now, "" when it runs. */

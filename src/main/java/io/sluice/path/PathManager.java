@@ -179,7 +179,7 @@ public final class PathManager implements AutoCloseable {
             if (limited) {
                 requireRoomForPath(name);
             }
-            ForwardManager fm = new ForwardManager(name, pc.forwardTargets(), destFactory, conf.io().writeQueueSize(),
+            ForwardManager fm = new ForwardManager(name, pc.forwardTargetsFor(name), destFactory, conf.io().writeQueueSize(),
                     clock, () -> sessions.readers(name), timer);
             p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache());
             paths.put(name, p);

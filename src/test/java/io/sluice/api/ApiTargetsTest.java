@@ -58,6 +58,16 @@ class ApiTargetsTest {
     }
 
     @Test
+    void mediamtxsForwardRoutesAreAliases() throws Exception {
+        assertThat(api.get("/v3/paths/forward/list").json()).isEqualTo(api.get("/v3/forwardtargets/list").json());
+        assertThat(api.get("/v3/paths/forward/get/rtmp1").json().get("path").asString()).isEqualTo("live/cam");
+        assertThat(api.get("/v3/paths/forward/get/live/cam/srt1").json().get("id").asString()).isEqualTo("srt1");
+        ApiTestClient.Res none = api.get("/v3/paths/forward/get/nope");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.json().get("error").asString()).isEqualTo("no forward target 'nope'");
+    }
+
+    @Test
     void anUnknownTargetIs404NamingIt() throws Exception {
         ApiTestClient.Res r = api.get("/v3/forwardtargets/get/live/cam/nope");
         assertThat(r.status()).isEqualTo(404);

@@ -89,7 +89,7 @@ class ConfLoaderTest {
                 webrtcAdditionalHosts: [203.0.113.7, media.example.com]
                 webrtcICEServers: ["stun:stun.example.com:3478", "turn:u:p@turn.example.com"]
                 """, "w.yml");
-        assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf("127.0.0.1:9889", ":9189",
+        assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf(true, "127.0.0.1:9889", ":9189",
                 List.of("203.0.113.7", "media.example.com"), List.of("stun:stun.example.com:3478",
                         "turn:u:p@turn.example.com"), TlsServerConf.OFF));
         assertThat(Conf.DEFAULT.webrtc().localUdpAddress()).isEqualTo(":8189");

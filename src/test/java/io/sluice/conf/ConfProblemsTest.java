@@ -16,7 +16,7 @@ class ConfProblemsTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 Arguments.of("unknown top-level key", "rtspAdress: :8554",
-                        "bad.yml: rtspAdress: unknown key; accepted: logLevel, rtspAddress,"),
+                        "bad.yml: rtspAdress: unknown key; accepted: logLevel, logDestinations, logFile, rtsp, rtspAddress,"),
                 Arguments.of("unknown key in a target", """
                         paths:
                           cam1:

@@ -58,12 +58,21 @@ class ReferenceFileTest {
         assertThat(fromTables).as("tables that fill no component of Conf").isEmpty();
     }
 
+    /**
+     * The mediamtx keys Sluice loads without implementing them are too many to list one by one (about 150):
+     * the header names their families and the table that holds them, with mediamtx's defaults.
+     */
     @Test
     void ignoredMediamtxKeysAndOlderNamesAreNamedInTheHeader() {
         String header = TEXT.substring(0, TEXT.indexOf("# General"));
+        assertThat(header).contains("io.sluice.conf.MediamtxKeys").contains("authMethod");
+        for (String family : List.of("hls*", "pprof*", "playback*", "record*", "multicast*", "rpiCamera*", "runOn*",
+                "authHTTP*", "authJWT*", "source", "udpMaxPayloadSize")) {
+            assertThat(header).as("header names the family %s", family).contains(family);
+        }
         for (Key<?> key : ConfLoader.TOP.stream().filter(k -> k.support() == Key.Support.IGNORED).toList()) {
-            assertThat(header).as("header names ignored key %s", key.name())
-                    .containsPattern("\\b" + key.name() + "\\b");
+            assertThat(MediamtxKeys.names().anyMatch(key.name()::equals) || key.name().equals("authMethod"))
+                    .as("ignored key %s is a row of MediamtxKeys", key.name()).isTrue();
         }
         ConfLoader.TOP.stream().map(Key::olderName).filter(n -> !n.isEmpty())
                 .forEach(older -> assertThat(TEXT).as("sluice.yml names the older name %s", older)

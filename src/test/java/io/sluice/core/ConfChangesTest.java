@@ -57,6 +57,14 @@ class ConfChangesTest {
     }
 
     @Test
+    void aServerSwitchTouchesOnlyThatServer() throws Exception {
+        ConfDocument d = ConfDocument.parse("rtspAddress: :8554\n", "t.yml");
+        Conf c = d.conf();
+        assertThat(ConfChanges.between(c, d.withGlobalPatched(Map.of("rtsp", "no", "api", false), "t").conf()))
+                .containsExactlyInAnyOrder(Part.RTSP, Part.API);
+    }
+
+    @Test
     void aTlsSettingRestartsOnlyTheListenerItEncrypts() throws Exception {
         ConfDocument d = ConfDocument.parse("rtspAddress: :8554\n", "t.yml");
         Conf c = d.conf();

@@ -1,5 +1,6 @@
 package io.sluice.forward.whip;
 
+import io.sluice.net.FingerprintTrust;
 import io.sluice.net.webrtc.IceServer;
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,20 +30,33 @@ final class WhipClient implements AutoCloseable {
     private final HttpClient http;
     private URI resource;
 
-    WhipClient(URI uri, String token, Duration timeout) {
+    /**
+     * @param fingerprint SHA-256 (lower-case hex) of the HTTPS server's certificate to trust instead of the
+     *     system's CAs (mediamtx's destFingerprint), or "" for the system's CAs
+     */
+    WhipClient(URI uri, String token, Duration timeout, String fingerprint) throws SSLException {
         this.uri = uri;
         this.token = token;
         this.timeout = timeout;
-        this.http = CLIENTS.computeIfAbsent(timeout, t -> HttpClient.newBuilder().connectTimeout(t)
-                .followRedirects(HttpClient.Redirect.NORMAL).build());
+        SSLContext pinned = fingerprint.isEmpty() ? null : FingerprintTrust.jdkContext(fingerprint);
+        this.http = CLIENTS.computeIfAbsent(new ClientKey(timeout, fingerprint), k -> {
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(k.timeout())
+                    .followRedirects(HttpClient.Redirect.NORMAL);
+            return pinned == null ? b.build() : b.sslContext(pinned).build();
+        });
+    }
+
+    /** What makes two WHIP targets' HTTP clients differ. */
+    private record ClientKey(Duration timeout, String fingerprint) {
     }
 
     /**
-     * One HTTP client per connect timeout for the whole process, shared by every WHIP target: a client
-     * owns a selector thread and workers, and a session needs HTTP only to set up and to DELETE, so a
-     * client per target kept ~3 idle threads per target for the session's life (bench/fanout-webrtc.sh).
+     * One HTTP client per connect timeout (and pinned certificate) for the whole process, shared by every
+     * WHIP target: a client owns a selector thread and workers, and a session needs HTTP only to set up and
+     * to DELETE, so a client per target kept ~3 idle threads per target for the session's life
+     * (bench/fanout-webrtc.sh).
      */
-    private static final java.util.concurrent.ConcurrentMap<Duration, HttpClient> CLIENTS =
+    private static final java.util.concurrent.ConcurrentMap<ClientKey, HttpClient> CLIENTS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     URI uri() {

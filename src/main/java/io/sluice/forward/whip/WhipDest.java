@@ -85,7 +85,8 @@ public final class WhipDest implements Dest {
             LOG.warn("{} {}", name, endpoint.warning());
         }
         String token = !url.token().isEmpty() ? url.token() : conf.password();
-        try (WhipClient http = new WhipClient(endpoint.uri(), token, connectTimeout)) {
+        try (WhipClient http = new WhipClient(endpoint.uri(), token, connectTimeout,
+                conf.webrtcConfig().fingerprint())) {
             List<IceServer> ice = new ArrayList<>();
             for (String s : conf.webrtcConfig().iceServers()) {
                 ice.add(IceServer.parse(s));
