@@ -1,16 +1,13 @@
 package io.sluice.forward.rtmp;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.forward.Dest;
+import io.sluice.forward.DestConnector;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
@@ -200,31 +197,10 @@ public final class RtmpDest implements Dest {
 
     private Channel connect(DestContext ctx, RtmpClientConn conn) throws Exception {
         SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtmpConfig().fingerprint()) : null;
-        ChannelFuture f = new Bootstrap().group(ctx.loop()).channel(loops.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel c) {
-                        if (ssl != null) {
-                            c.pipeline().addLast(ssl.newHandler(c.alloc(), url.host(), url.port()));
-                        }
-                        c.pipeline().addLast(new RtmpClientHandshaker(), new RtmpChunkEncoder(), conn);
-                    }
-                }).connect(url.host(), url.port());
-        ch = f.channel();
-        if (closed) {
-            f.channel().close();
-            throw new InterruptedException("closed");
-        }
-        f.await();
-        if (!f.isSuccess()) {
-            throw new IOException("connect " + url.host() + ":" + url.port() + ": " + f.cause().getMessage());
-        }
-        return f.channel();
+        WriteBufferWaterMark marks = new WriteBufferWaterMark(256 << 10, 1 << 20);
+        return new DestConnector(loops, url.host(), url.port(), timeoutMs, marks).connect(ctx.loop(), ssl, c -> ch = c,
+                () -> closed, new RtmpClientHandshaker(), new RtmpChunkEncoder(), conn);
     }
-
 
     @Override
     public void close() {

@@ -4,9 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -14,20 +14,19 @@ import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.conf.RtspTransport;
 import io.sluice.forward.Dest;
+import io.sluice.forward.DestConnector;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
 import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
+import io.sluice.net.rtsp.RtspMediaOut;
+import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.protocol.rtp.ReceiverReportStats;
 import io.sluice.protocol.rtp.RtpPacketException;
-import io.sluice.protocol.rtp.SenderReports;
-import io.sluice.protocol.rtsp.InterleavedFrame;
-import io.sluice.protocol.rtsp.RtspAuth;
 import io.sluice.protocol.rtsp.RtspDecoder;
 import io.sluice.protocol.rtsp.RtspEncoder;
 import io.sluice.protocol.rtsp.RtspHeaders;
-import io.sluice.protocol.rtsp.RtspRequest;
 import io.sluice.protocol.rtsp.RtspResponse;
 import io.sluice.protocol.rtsp.RtspTransportHeader;
 import io.sluice.protocol.sdp.SdpStreamMapper;
@@ -35,7 +34,6 @@ import io.sluice.stream.MediaDesc;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
-import io.sluice.stream.Unit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +46,7 @@ import org.slf4j.LoggerFactory;
 /**
  * RtspDest pushes a stream to a remote RTSP server (RFC 2326 §10: ANNOUNCE, SETUP with
  * mode=record, RECORD) and then passes the publisher's RTP packets through unchanged, interleaved in
- * the TCP connection or over UDP.
+ * the TCP connection or over UDP, with the same {@link RtspStreamWriter} as local RTSP readers.
  *
  * <p>Its sockets live on the publisher's event loop, so every packet is written inline by the thread
  * that read it.
@@ -56,7 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class RtspDest implements Dest {
     private static final Logger LOG = LoggerFactory.getLogger(RtspDest.class);
     static final int KEEPALIVE_SECONDS = 20;
-    static final int SENDER_REPORT_SECONDS = 5;
 
     /** Thrown when the server refuses UDP, so that automatic mode retries with TCP. */
     static class UdpRefused extends IOException {
@@ -83,11 +80,8 @@ public final class RtspDest implements Dest {
     private final String pass;
     private final List<Channel> channels = new ArrayList<>();
     private volatile boolean closed;
-    private volatile Channel control;
-    private int cseq;
-    private String session;
-    private String authorization;
-    private List<String> challenges = List.of();
+    /** The session with the target now, or null before the connection; close() tears it down. */
+    private volatile RtspClientSession client;
 
     private final java.time.Duration writeTimeout;
     private final RtspUdpFallbacks fallbacks;
@@ -140,19 +134,18 @@ public final class RtspDest implements Dest {
     }
 
     private void session(DestContext ctx, boolean tcp) throws Exception {
-        cseq = 0;
-        session = null;
-        authorization = null;
         Stream stream = ctx.stream();
         StreamDesc desc = stream.desc();
         RtspClientConn conn = new RtspClientConn();
         Channel ch = connect(ctx, conn);
+        RtspClientSession cs = new RtspClientSession(conn, ch, user, pass, timeoutMs);
+        client = cs;
         String base = baseUrl();
 
         String sdp = SdpStreamMapper.fromStream(desc, "Sluice", localHost(ch), i -> "trackID=" + i).format();
         RtspHeaders ah = new RtspHeaders();
         ah.set("Content-Type", "application/sdp");
-        expectOk(request(conn, "ANNOUNCE", base, ah, sdp.getBytes(StandardCharsets.UTF_8)), "ANNOUNCE");
+        cs.requestOk("ANNOUNCE", base, ah, sdp.getBytes(StandardCharsets.UTF_8));
 
         int n = desc.medias().size();
         int[] rates = new int[n];
@@ -162,59 +155,23 @@ public final class RtspDest implements Dest {
         ReceiverReportStats rr = new ReceiverReportStats(rates, System.nanoTime());
         receiverReports = rr;
         conn.onRtcp((channel, rtcp) -> receiverReport(rr, channel / 2, rtcp));
-        InetSocketAddress[] udpRtpTo = new InetSocketAddress[n];
-        InetSocketAddress[] udpRtcpTo = new InetSocketAddress[n];
-        Channel[] udpRtp = new Channel[n];
-        Channel[] udpRtcp = new Channel[n];
-        for (int i = 0; i < n; i++) {
-            RtspHeaders h = new RtspHeaders();
-            if (tcp) {
-                h.set("Transport", "RTP/AVP/TCP;unicast;interleaved=" + (2 * i) + "-" + (2 * i + 1) + ";mode=record");
-            } else {
-                Channel[] pair = bindUdpPair(ctx, i, rr);
-                udpRtp[i] = pair[0];
-                udpRtcp[i] = pair[1];
-                int p = ((InetSocketAddress) pair[0].localAddress()).getPort();
-                h.set("Transport", "RTP/AVP;unicast;client_port=" + p + "-" + (p + 1) + ";mode=record");
-            }
-            RtspResponse r = request(conn, "SETUP", base + "/trackID=" + i, h, null);
-            if (!tcp && (r.status() == 461 || r.status() == 400 || r.status() == 406)) {
-                throw new UdpRefused("server refused UDP (" + r.status() + " " + r.reason() + ")");
-            }
-            expectOk(r, "SETUP");
-            String sh = r.headers().get("Session");
-            if (sh != null && session == null) {
-                session = sh.split(";", 2)[0].trim();
-            }
-            if (!tcp) {
-                String th = r.headers().get("Transport");
-                RtspTransportHeader rt = th == null ? null : RtspTransportHeader.parseAll(th).getFirst();
-                if (rt == null || rt.serverPort() == null) {
-                    throw new UdpRefused("server answered SETUP without server_port");
-                }
-                var host = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-                udpRtpTo[i] = new InetSocketAddress(host, rt.serverPort().rtp());
-                udpRtcpTo[i] = new InetSocketAddress(host, rt.serverPort().rtcp());
-            }
-        }
-        expectOk(request(conn, "RECORD", base, new RtspHeaders(), null), "RECORD");
+        RtspMediaOut out = setUp(ctx, cs, ch, base, tcp, rr, n);
+        cs.requestOk("RECORD", base, new RtspHeaders(), null);
 
         List<TrackStatus> tracks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             MediaDesc m = desc.medias().get(i);
             tracks.add(TrackStatus.forwarded(i, m.format().codec().name()));
         }
-        SenderReports reports = new SenderReports(rates, stream.senderClock());
-        ReaderQueue.Sink sink = tcp ? new RtspTcpSink(ch, reports) : new RtspUdpSink(udpRtp, udpRtpTo, reports);
+        RtspStreamWriter writer = new RtspStreamWriter(out, desc, stream.senderClock());
         ReaderQueue queue = new ReaderQueue("[forward " + conf.id() + " " + conf.redactedUrl() + "]", ctx.loop(),
-                ctx.queueCapacity(), stream.keyframeMedia(), true, sink, LOG);
+                ctx.queueCapacity(), stream.keyframeMedia(), true, writer, LOG);
         conn.onWritable(queue::drain);
-        ScheduledFuture<?> keepalive = ch.eventLoop().scheduleAtFixedRate(() -> keepalive(ch, base),
+        ScheduledFuture<?> keepalive = ch.eventLoop().scheduleAtFixedRate(() -> cs.keepalive(base),
                 KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
         WriteStallCheck stall = new WriteStallCheck(ch, writeTimeout);
         ScheduledFuture<?> stallCheck = ch.eventLoop().scheduleAtFixedRate(stall, 1, 1, TimeUnit.SECONDS);
-        ScheduledFuture<?> srTimer = ch.eventLoop().scheduleAtFixedRate(
-                () -> sendReports(ch, tcp, reports, udpRtcp, udpRtcpTo, n), 1, SENDER_REPORT_SECONDS, TimeUnit.SECONDS);
+        writer.startReports(ctx.loop());
         java.time.Duration rrTimeout = conf.rtspConfig().udpReceiverReportTimeout();
         // set on the event loop, read here after the connection closed
         java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
@@ -233,7 +190,7 @@ public final class RtspDest implements Dest {
             stream.removeReader(queue);
             queue.close();
             keepalive.cancel(false);
-            srTimer.cancel(false);
+            writer.close();
             stallCheck.cancel(false);
             if (rrCheck != null) {
                 rrCheck.cancel(false);
@@ -254,34 +211,55 @@ public final class RtspDest implements Dest {
         }
     }
 
+    /** SETUP of every media (RFC 2326 §10.4, mode=record); returns where their packets go. */
+    private RtspMediaOut setUp(DestContext ctx, RtspClientSession cs, Channel ch, String base, boolean tcp,
+            ReceiverReportStats rr, int n) throws Exception {
+        InetSocketAddress[] udpRtpTo = new InetSocketAddress[n];
+        InetSocketAddress[] udpRtcpTo = new InetSocketAddress[n];
+        Channel[] udpRtp = new Channel[n];
+        Channel[] udpRtcp = new Channel[n];
+        for (int i = 0; i < n; i++) {
+            RtspHeaders h = new RtspHeaders();
+            if (tcp) {
+                h.set("Transport", "RTP/AVP/TCP;unicast;interleaved=" + (2 * i) + "-" + (2 * i + 1) + ";mode=record");
+            } else {
+                Channel[] pair = bindUdpPair(ctx, i, rr);
+                udpRtp[i] = pair[0];
+                udpRtcp[i] = pair[1];
+                int p = ((InetSocketAddress) pair[0].localAddress()).getPort();
+                h.set("Transport", "RTP/AVP;unicast;client_port=" + p + "-" + (p + 1) + ";mode=record");
+            }
+            RtspResponse r = cs.request("SETUP", base + "/trackID=" + i, h, null);
+            if (!tcp && (r.status() == 461 || r.status() == 400 || r.status() == 406)) {
+                throw new UdpRefused("server refused UDP (" + r.status() + " " + r.reason() + ")");
+            }
+            RtspClientSession.expectOk(r, "SETUP");
+            cs.takeId(r);
+            if (!tcp) {
+                String th = r.headers().get("Transport");
+                RtspTransportHeader rt = th == null ? null : RtspTransportHeader.parseAll(th).getFirst();
+                if (rt == null || rt.serverPort() == null) {
+                    throw new UdpRefused("server answered SETUP without server_port");
+                }
+                var host = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                udpRtpTo[i] = new InetSocketAddress(host, rt.serverPort().rtp());
+                udpRtcpTo[i] = new InetSocketAddress(host, rt.serverPort().rtcp());
+            }
+        }
+        return tcp ? interleaved(ch, n) : RtspMediaOut.udp(udpRtp, udpRtcp, udpRtpTo, udpRtcpTo);
+    }
+
     private Channel connect(DestContext ctx, RtspClientConn conn) throws Exception {
         SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtspConfig().fingerprint()) : null;
-        ChannelFuture f = new Bootstrap().group(ctx.loop()).channel(loops.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, io.netty.channel.WriteBufferWaterMark.DEFAULT)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel c) {
-                        if (ssl != null) {
-                            c.pipeline().addLast(ssl.newHandler(c.alloc(), url.host(), url.port()));
-                        }
-                        c.pipeline().addLast(new RtspDecoder(), new RtspEncoder(), conn);
-                    }
-                }).connect(url.host(), url.port());
+        return new DestConnector(loops, url.host(), url.port(), timeoutMs, WriteBufferWaterMark.DEFAULT)
+                .connect(ctx.loop(), ssl, this::opened, () -> closed, new RtspDecoder(), new RtspEncoder(), conn);
+    }
+
+    /** The control connection, as soon as it exists: close() must be able to close it. */
+    private void opened(Channel c) {
         synchronized (channels) {
-            channels.add(f.channel());
+            channels.add(c);
         }
-        control = f.channel();
-        if (closed) {
-            f.channel().close();
-            throw new InterruptedException("closed");
-        }
-        f.await();
-        if (!f.isSuccess()) {
-            throw new IOException("connect " + url.host() + ":" + url.port() + ": " + f.cause().getMessage());
-        }
-        return f.channel();
     }
 
     private Channel[] bindUdpPair(DestContext ctx, int media, ReceiverReportStats rr) throws Exception {
@@ -340,74 +318,20 @@ public final class RtspDest implements Dest {
         return rr == null ? java.util.Map.of() : rr.figures();
     }
 
-    private RtspResponse request(RtspClientConn conn, String method, String uri, RtspHeaders h, byte[] body)
-            throws Exception {
-        RtspResponse r = send(conn, method, uri, h, body);
-        if (r.status() == 401 && user != null && !user.isEmpty()) {
-            challenges = r.headers().getAll("WWW-Authenticate");
-            authorization = "";
-            r = send(conn, method, uri, h, body);
-            if (r.status() == 401) {
-                throw new IOException(method + ": authentication failed (401) for user '" + user + "'");
-            }
-        }
-        return r;
-    }
-
-    private RtspResponse send(RtspClientConn conn, String method, String uri, RtspHeaders h, byte[] body)
-            throws Exception {
-        RtspHeaders headers = h.copy();
-        headers.set("CSeq", Integer.toString(++cseq));
-        headers.set("User-Agent", "Sluice");
-        if (session != null) {
-            headers.set("Session", session);
-        }
-        if (authorization != null && !challenges.isEmpty()) {
-            headers.set("Authorization", RtspAuth.authorization(challenges, user, pass, method, uri));
-        }
-        Channel ch = control;
-        ch.writeAndFlush(new RtspRequest(method, uri, headers, body == null ? new byte[0] : body));
-        return conn.next(timeoutMs);
-    }
-
-    private void expectOk(RtspResponse r, String method) throws IOException {
-        if (r.status() != 200) {
-            throw new IOException(method + " refused: " + r.status() + " " + r.reason());
-        }
-    }
-
-    private void keepalive(Channel ch, String base) {
-        RtspHeaders h = new RtspHeaders();
-        h.set("CSeq", Integer.toString(1_000_000 + (int) (System.nanoTime() & 0xffff)));
-        if (session != null) {
-            h.set("Session", session);
-        }
-        if (authorization != null && !challenges.isEmpty()) {
-            h.set("Authorization", RtspAuth.authorization(challenges, user, pass, "OPTIONS", base));
-        }
-        // OPTIONS is what every server accepts as keepalive; its response is read and dropped.
-        ch.writeAndFlush(new RtspRequest("OPTIONS", base, h, new byte[0]));
-    }
-
-    private static void sendReports(Channel ch, boolean tcp, SenderReports reports, Channel[] rtcp,
-            InetSocketAddress[] rtcpTo, int n) {
+    /** Media i goes interleaved on channels 2i (RTP) and 2i+1 (RTCP), as SETUP asked. */
+    private static RtspMediaOut interleaved(Channel ch, int n) {
+        int[] rtp = new int[n];
+        int[] rtcp = new int[n];
         for (int i = 0; i < n; i++) {
-            ByteBuf sr = reports.report(i, ch.alloc());
-            if (sr == null) {
-                continue;
-            }
-            if (tcp) {
-                ch.writeAndFlush(new InterleavedFrame(2 * i + 1, sr), ch.voidPromise());
-            } else {
-                rtcp[i].writeAndFlush(new DatagramPacket(sr, rtcpTo[i]), rtcp[i].voidPromise());
-            }
+            rtp[i] = 2 * i;
+            rtcp[i] = 2 * i + 1;
         }
+        return RtspMediaOut.interleaved(ch, rtp, rtcp);
     }
 
     private String baseUrl() {
         return "rtsp" + (url.tls() ? "s" : "") + "://" + url.authority() + url.pathAndQuery();
     }
-
 
     private static String localHost(Channel ch) {
         return ((InetSocketAddress) ch.localAddress()).getAddress().getHostAddress();
@@ -427,12 +351,9 @@ public final class RtspDest implements Dest {
     @Override
     public void close() {
         closed = true;
-        Channel c = control;
-        if (c != null && c.isActive() && session != null) {
-            RtspHeaders h = new RtspHeaders();
-            h.set("CSeq", Integer.toString(cseq + 1));
-            h.set("Session", session);
-            c.writeAndFlush(new RtspRequest("TEARDOWN", baseUrl(), h, new byte[0]));
+        RtspClientSession cs = client;
+        if (cs != null) {
+            cs.teardown(baseUrl());
         }
         closeChannels();
     }

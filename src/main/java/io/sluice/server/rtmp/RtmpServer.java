@@ -1,14 +1,6 @@
 package io.sluice.server.rtmp;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
@@ -16,12 +8,12 @@ import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
+import io.sluice.net.TcpListener;
 import io.sluice.net.TlsFileException;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpChunkEncoder;
 import io.sluice.protocol.rtmp.RtmpServerHandshaker;
-import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtmpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
-    /** Per-connection send buffer watermarks: above the high mark a reader queues, then drops. */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
 
     private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
     private final Supplier<Authorizer> auth;
-    private final ChannelGroup conns = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
     private final Refusals refusals;
-    private Channel plain;
-    private Channel tls;
+    private TcpListener plain;
+    private TcpListener tls;
 
     /** @param auth the authorizer in force, asked on every publish and play (a reload may replace it) */
     public RtmpServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth, Refusals refusals) {
@@ -70,37 +59,23 @@ public final class RtmpServer implements AutoCloseable {
         }
     }
 
-    private Channel bind(String address, SslContext ssl) throws InterruptedException {
-        InetSocketAddress addr = Addresses.parse(address);
+    private TcpListener bind(String address, SslContext ssl) throws InterruptedException {
+        String name = ssl == null ? "rtmp" : "rtmps";
         // RTMP has no way to refuse before its handshake: a connection over a limit is closed.
-        ConnectionLimiter limiter = new ConnectionLimiter(ssl == null ? "rtmp" : "rtmps", () -> conf.limits(),
-                refusals, ConnectionLimiter.Refusal.CLOSE, ConnectionLimiter.Deadline.FIRST_REQUEST);
-        return new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        limiter.install(ch);
-                        conns.add(ch);
-                        if (ssl != null) {
-                            ch.pipeline().addLast(ServerTls.handler(ssl, ch, conf.limits().handshakeTimeout()));
-                        }
-                        ch.pipeline().addLast(new RtmpServerHandshaker(), new RtmpChunkEncoder(),
-                                new RtmpConn(RtmpServer.this, ssl != null));
-                    }
-                }).bind(addr).sync().channel();
+        ConnectionLimiter limiter = new ConnectionLimiter(name, () -> conf.limits(), refusals,
+                ConnectionLimiter.Refusal.CLOSE, ConnectionLimiter.Deadline.FIRST_REQUEST);
+        return TcpListener.bind(name, loops, Addresses.parse(address), limiter, ssl, p -> p.addLast(
+                new RtmpServerHandshaker(), new RtmpChunkEncoder(), new RtmpConn(this, ssl != null)));
     }
 
     /** The bound plain RTMP port, or -1 (useful when configured as port 0). */
     public int port() {
-        return plain == null ? -1 : ((InetSocketAddress) plain.localAddress()).getPort();
+        return plain == null ? -1 : plain.port();
     }
 
     /** The bound RTMPS port, or -1. */
     public int tlsPort() {
-        return tls == null ? -1 : ((InetSocketAddress) tls.localAddress()).getPort();
+        return tls == null ? -1 : tls.port();
     }
 
     /**
@@ -134,11 +109,10 @@ public final class RtmpServer implements AutoCloseable {
     /** Closes the listeners and every connection (publishers unpublish, readers end). */
     @Override
     public void close() {
-        for (Channel c : new Channel[] {plain, tls}) {
-            if (c != null) {
-                c.close().awaitUninterruptibly();
+        for (TcpListener l : new TcpListener[] {plain, tls}) {
+            if (l != null) {
+                l.close();
             }
         }
-        conns.close().awaitUninterruptibly();
     }
 }

@@ -1,14 +1,6 @@
 package io.sluice.server.rtsp;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.auth.Authorizer;
 import io.sluice.conf.Addresses;
 import io.sluice.conf.Conf;
@@ -19,12 +11,12 @@ import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
+import io.sluice.net.TcpListener;
 import io.sluice.net.TlsFileException;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtsp.RtspDecoder;
 import io.sluice.protocol.rtsp.RtspEncoder;
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,14 +30,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtspServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtspServer.class);
-    /** Per-connection send buffer watermarks: above the high mark a reader queues, then drops. */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
 
     private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
     private final Supplier<Authorizer> auth;
-    private final ChannelGroup conns = new DefaultChannelGroup("rtsp", GlobalEventExecutor.INSTANCE);
     private final Refusals refusals;
     private final ConnectionLimiter limiter;
     /** RTSPS counts its connections on its own, and closes refused ones (a plain 503 means nothing to TLS). */
@@ -53,8 +42,8 @@ public final class RtspServer implements AutoCloseable {
     /** RTSP sessions open now (publishers and readers), bounded by maxSessions. */
     private final AtomicInteger sessionCount = new AtomicInteger();
     private RtspUdp udp;
-    private Channel listener;
-    private Channel tlsListener;
+    private TcpListener listener;
+    private TcpListener tlsListener;
 
     /** @param auth the authorizer in force, asked on every request (a reload may replace it) */
     public RtspServer(Conf conf, NetLoops loops, PathManager paths, Supplier<Authorizer> auth, Refusals refusals) {
@@ -94,35 +83,23 @@ public final class RtspServer implements AutoCloseable {
     }
 
     /** One listener: plain when ssl is null, else TLS first in every connection's pipeline. */
-    private Channel bind(String address, SslContext ssl) throws InterruptedException {
-        InetSocketAddress addr = Addresses.parse(address);
-        return new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        (ssl != null ? tlsLimiter : limiter).install(ch);
-                        conns.add(ch);
-                        if (ssl != null) {
-                            ch.pipeline().addLast(ServerTls.handler(ssl, ch, conf.limits().handshakeTimeout()));
-                        }
-                        LimitsConf l = conf.limits();
-                        ch.pipeline().addLast(new RtspDecoder(RtspDecoder.MAX_INTERLEAVED_BYTES, l.maxHeaderBytes(),
-                                l.maxBodyBytes()), new RtspEncoder(), new RtspConn(RtspServer.this, ssl != null));
-                    }
-                }).bind(addr).sync().channel();
+    private TcpListener bind(String address, SslContext ssl) throws InterruptedException {
+        return TcpListener.bind(ssl == null ? "rtsp" : "rtsps", loops, Addresses.parse(address),
+                ssl == null ? limiter : tlsLimiter, ssl, p -> {
+                    LimitsConf l = conf.limits();
+                    p.addLast(new RtspDecoder(RtspDecoder.MAX_INTERLEAVED_BYTES, l.maxHeaderBytes(), l.maxBodyBytes()),
+                            new RtspEncoder(), new RtspConn(this, ssl != null));
+                });
     }
 
     /** The bound plain RTSP port (useful when configured as port 0), or -1 when only RTSPS runs. */
     public int port() {
-        return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
+        return listener == null ? -1 : listener.port();
     }
 
     /** The bound RTSPS port, or -1 when rtspEncryption is no. */
     public int tlsPort() {
-        return tlsListener == null ? -1 : ((InetSocketAddress) tlsListener.localAddress()).getPort();
+        return tlsListener == null ? -1 : tlsListener.port();
     }
 
     /**
@@ -193,12 +170,11 @@ public final class RtspServer implements AutoCloseable {
     /** Closes the listener and every connection (sessions end, publishers unpublish). */
     @Override
     public void close() {
-        for (Channel c : new Channel[] {listener, tlsListener}) {
-            if (c != null) {
-                c.close().awaitUninterruptibly();
+        for (TcpListener l : new TcpListener[] {listener, tlsListener}) {
+            if (l != null) {
+                l.close();
             }
         }
-        conns.close().awaitUninterruptibly();
         if (udp != null) {
             udp.close();
         }

@@ -1,5 +1,6 @@
 package io.sluice.server.rtsp;
 
+import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.path.Path;
 import io.sluice.path.Publisher;
 import io.sluice.path.SessionRegistry;
@@ -7,15 +8,20 @@ import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.StreamDesc;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * RtspSession is the state of one RTSP session (RFC 2326 §3): a publisher (ANNOUNCE/RECORD) or a
  * reader (DESCRIBE/PLAY), the medias it set up and how each travels.
  *
  * <p>Owned by its connection's event loop: every field is touched only there, except
- * {@link #touch()} and {@link #lastActivityNanos}, which UDP sockets update.
+ * {@link #touch()} and {@link #lastActivityNanos}, which UDP sockets update. A reader's
+ * {@link #writer} then runs on its reader queue's loop (the UDP loop for a UDP reader).
  */
 final class RtspSession {
+    private static final Logger LOG = LoggerFactory.getLogger(RtspSession.class);
+
     enum Mode { PUBLISH, READ }
 
     /** How one media travels: interleaved in the TCP connection, or UDP to the client's ports. */
@@ -35,6 +41,8 @@ final class RtspSession {
     Publisher publisher;
     Path readPath;
     ReaderQueue readerQueue;
+    /** A reader's writer (its sender reports), set at PLAY. */
+    RtspStreamWriter writer;
     /** The stream readerQueue reads: the path's stream may have ended or changed by the time the session closes. */
     io.sluice.stream.Stream readStream;
     AutoCloseable streamEndHook;
@@ -87,5 +95,40 @@ final class RtspSession {
             }
         }
         return n;
+    }
+
+    /**
+     * Releases what the session holds: its slot in the server's count, its registration, UDP routes,
+     * reader queue and writer, or its publisher. On the connection's loop, once.
+     */
+    void close(RtspServer server, String why) {
+        server.releaseSession();
+        if (registration != null) {
+            registration.close();
+        }
+        server.udp().removeSession(this);
+        if (writer != null) {
+            writer.close();
+        }
+        if (readerQueue != null) {
+            if (readStream != null) {
+                readStream.removeReader(readerQueue);
+            }
+            readerQueue.close();
+        }
+        if (streamEndHook != null) {
+            try {
+                streamEndHook.close();
+            } catch (Exception e) {
+                LOG.debug("stream end hook", e);
+            }
+        }
+        if (publisher != null) {
+            publisher.close();
+            LOG.info("[rtsp session {}] publisher of '{}' gone ({})", id, pathName, why);
+        } else if (playing) {
+            LOG.info("[rtsp session {}] reader of '{}' gone ({}), dropped {} packets", id, pathName, why,
+                    readerQueue.dropped());
+        }
     }
 }
