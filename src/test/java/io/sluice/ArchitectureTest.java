@@ -56,6 +56,20 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * net/ holds the transports and each protocol's one stream writer, shared by local readers and forward
+     * targets alike, so it sits below both and knows neither (nor what wires them).
+     */
+    @Test
+    void transportsSitBelowServersAndTargets() {
+        noClasses().that().resideInAPackage("io.sluice.net..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.sluice.server..", "io.sluice.forward..", "io.sluice.source..",
+                        "io.sluice.path..", "io.sluice.core..", "io.sluice.api..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("io.sluice.stream..").should().dependOnClassesThat()
+                .resideInAPackage("io.sluice.net..").check(CLASSES);
+    }
+
     @Test
     void serversAndForwardersDoNotKnowEachOther() {
         noClasses().that().resideInAPackage("io.sluice.server..").should().dependOnClassesThat()
