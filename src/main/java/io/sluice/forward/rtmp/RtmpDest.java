@@ -7,7 +7,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.forward.Dest;
-import io.sluice.forward.DestConnector;
+import io.sluice.net.TcpConnector;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
@@ -198,7 +198,7 @@ public final class RtmpDest implements Dest {
     private Channel connect(DestContext ctx, RtmpClientConn conn) throws Exception {
         SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtmpConfig().fingerprint()) : null;
         WriteBufferWaterMark marks = new WriteBufferWaterMark(256 << 10, 1 << 20);
-        return new DestConnector(loops, url.host(), url.port(), timeoutMs, marks).connect(ctx.loop(), ssl, c -> ch = c,
+        return new TcpConnector(loops, url.host(), url.port(), timeoutMs, marks).connect(ctx.loop(), ssl, c -> ch = c,
                 () -> closed, new RtmpClientHandshaker(), new RtmpChunkEncoder(), conn);
     }
 

@@ -14,7 +14,7 @@ import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.conf.RtspTransport;
 import io.sluice.forward.Dest;
-import io.sluice.forward.DestConnector;
+import io.sluice.net.TcpConnector;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
@@ -251,7 +251,7 @@ public final class RtspDest implements Dest {
 
     private Channel connect(DestContext ctx, RtspClientConn conn) throws Exception {
         SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtspConfig().fingerprint()) : null;
-        return new DestConnector(loops, url.host(), url.port(), timeoutMs, WriteBufferWaterMark.DEFAULT)
+        return new TcpConnector(loops, url.host(), url.port(), timeoutMs, WriteBufferWaterMark.DEFAULT)
                 .connect(ctx.loop(), ssl, this::opened, () -> closed, new RtspDecoder(), new RtspEncoder(), conn);
     }
 

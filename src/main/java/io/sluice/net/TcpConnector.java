@@ -1,4 +1,4 @@
-package io.sluice.forward;
+package io.sluice.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -9,21 +9,21 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
-import io.sluice.net.NetLoops;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * DestConnector opens a TCP target's control connection (RTMP, RTSP), TLS first in its pipeline when
- * the URL asks for it, on the event loop the dest was given (the publisher's, so packets are written
- * inline), with the connect bounded by the dest's timeout and no Nagle delay.
+ * TcpConnector opens the TCP connection of a client session (a forward target or a pulled source over RTMP
+ * or RTSP), TLS first in its pipeline when the URL asks for it, on the event loop the session was given (a
+ * target's is the publisher's, so packets are written inline), with the connect bounded by the session's
+ * timeout and no Nagle delay.
  *
- * <p>The close race every dest has is handled here: the channel is handed to the dest as soon as it
- * exists, so a {@code close()} arriving while the connect is pending can close it, and a dest already
+ * <p>The close race every client session has is handled here: the channel is handed to the session as soon
+ * as it exists, so a {@code close()} arriving while the connect is pending can close it, and a session already
  * closed gets no connection.
  */
-public final class DestConnector {
+public final class TcpConnector {
     private final NetLoops loops;
     private final String host;
     private final int port;
@@ -31,7 +31,7 @@ public final class DestConnector {
     private final WriteBufferWaterMark waterMark;
 
     /** @param waterMark send buffer marks: above the high one the dest's reader queue holds units */
-    public DestConnector(NetLoops loops, String host, int port, long timeoutMs, WriteBufferWaterMark waterMark) {
+    public TcpConnector(NetLoops loops, String host, int port, long timeoutMs, WriteBufferWaterMark waterMark) {
         this.loops = loops;
         this.host = host;
         this.port = port;

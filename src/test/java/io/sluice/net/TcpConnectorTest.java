@@ -1,4 +1,4 @@
-package io.sluice.forward;
+package io.sluice.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
-import io.sluice.net.NetLoops;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,15 +13,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** DestConnector against 127.0.0.1: a connection with the given handlers, a refused port, a dest closed meanwhile. */
+/** TcpConnector against 127.0.0.1: a connection with the given handlers, a refused port, a dest closed meanwhile. */
 @Timeout(30)
-class DestConnectorTest {
+class TcpConnectorTest {
     @Test
     void connectsWithTheHandlersAndHandsTheChannelOverFirst() throws Exception {
         try (NetLoops loops = new NetLoops(1); ServerSocket server = new ServerSocket(0)) {
             AtomicReference<Channel> opened = new AtomicReference<>();
             ChannelInboundHandlerAdapter handler = new ChannelInboundHandlerAdapter();
-            DestConnector c = new DestConnector(loops, "127.0.0.1", server.getLocalPort(), 5000,
+            TcpConnector c = new TcpConnector(loops, "127.0.0.1", server.getLocalPort(), 5000,
                     WriteBufferWaterMark.DEFAULT);
             Channel ch = c.connect(loops.next(), null, opened::set, () -> false, handler);
             try (Socket accepted = server.accept()) {
@@ -42,7 +41,7 @@ class DestConnectorTest {
             port = s.getLocalPort();
         }
         try (NetLoops loops = new NetLoops(1)) {
-            DestConnector c = new DestConnector(loops, "127.0.0.1", port, 5000, WriteBufferWaterMark.DEFAULT);
+            TcpConnector c = new TcpConnector(loops, "127.0.0.1", port, 5000, WriteBufferWaterMark.DEFAULT);
             assertThatThrownBy(() -> c.connect(loops.next(), null, ch -> { }, () -> false))
                     .isInstanceOf(IOException.class).hasMessageStartingWith("connect 127.0.0.1:" + port + ": ");
         }
@@ -52,7 +51,7 @@ class DestConnectorTest {
     void aDestClosedWhileConnectingGetsNoConnection() throws Exception {
         try (NetLoops loops = new NetLoops(1); ServerSocket server = new ServerSocket(0)) {
             AtomicReference<Channel> opened = new AtomicReference<>();
-            DestConnector c = new DestConnector(loops, "127.0.0.1", server.getLocalPort(), 5000,
+            TcpConnector c = new TcpConnector(loops, "127.0.0.1", server.getLocalPort(), 5000,
                     WriteBufferWaterMark.DEFAULT);
             assertThatThrownBy(() -> c.connect(loops.next(), null, opened::set, () -> true))
                     .isInstanceOf(InterruptedException.class);
