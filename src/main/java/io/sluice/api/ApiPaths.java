@@ -10,9 +10,12 @@ import io.sluice.control.Control;
 import io.sluice.control.PathInfo;
 import io.sluice.control.PathInfo.TrackInfo;
 import io.sluice.control.PathInfo.GopCacheInfo;
+import io.sluice.control.SourceStats;
 import io.sluice.net.http.HttpReply;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** ApiPaths shows the paths that exist now: {@code /v3/paths/list} and {@code /v3/paths/get/{name}}. */
 final class ApiPaths {
@@ -20,21 +23,44 @@ final class ApiPaths {
     /**
      * One path as the API shows it (mediamtx's names where it has the field).
      *
-     * @param source the publisher's session, null when none
+     * @param source the publisher's session, null when none; for a path that pulls, mediamtx's
+     *     {@code {type: rtspSource, id: ""}} even while its source is not connected
      * @param readers local reader sessions
      * @param forwardTargets the ids of its forward targets
      * @param gopCache what the GOP cache holds (packets, bytes, durationMillis) and overflows: GOPs past
      *     gopCacheMaxBytes or gopCacheMaxDuration, during which joining readers waited for a keyframe
      * @param awaitingPublisher not ready because the publisher left, but readers and targets are kept for a
      *     new publisher of the same stream (publisherGrace)
+     * @param pullSource the figures of its pull source (Sluice's), null when the path waits for a publisher
      */
     record PathJson(String name, String confName, boolean ready, Instant readyTime, SessionJson source,
                     List<TrackInfo> tracks, long bytesReceived, long packetsReceived, int readers,
-                    List<String> forwardTargets, GopCacheInfo gopCache, boolean awaitingPublisher) {
+                    List<String> forwardTargets, GopCacheInfo gopCache, boolean awaitingPublisher,
+                    SourceJson pullSource) {
         static PathJson of(PathInfo p) {
-            return new PathJson(p.name(), p.confName(), p.ready(), p.readySince(),
-                    p.source() == null ? null : SessionJson.of(p.source()), p.tracks(), p.bytesIn(), p.packetsIn(),
-                    p.readers(), p.targets(), p.gopCache(), p.awaitingPublisher());
+            SessionJson source = p.source() != null ? SessionJson.of(p.source())
+                    : p.pull() == null ? null : SessionJson.unconnected(p.pull().type(), p.name());
+            return new PathJson(p.name(), p.confName(), p.ready(), p.readySince(), source, p.tracks(), p.bytesIn(),
+                    p.packetsIn(), p.readers(), p.targets(), p.gopCache(), p.awaitingPublisher(),
+                    p.pull() == null ? null : SourceJson.of(p.pull()));
+        }
+    }
+
+    /**
+     * A path's pull source as the API shows it, with a forward target's field names.
+     *
+     * @param url redacted
+     * @param state lower case: idle, connecting, ready, backoff
+     * @param nextRetry null unless waiting to retry
+     * @param bytes bytes received and published (all sessions)
+     * @param tracks codecs of the current or last session
+     * @param link the transport's own figures (RTT, loss, jitter), by name
+     */
+    record SourceJson(String type, String url, String state, Instant since, String lastError, Instant nextRetry,
+                      long reconnects, long bytes, long packets, List<String> tracks, Map<String, Number> link) {
+        static SourceJson of(SourceStats s) {
+            return new SourceJson(s.type(), s.url(), s.state().name().toLowerCase(Locale.ROOT), s.since(),
+                    s.lastError(), s.nextRetry(), s.reconnects(), s.bytes(), s.packets(), s.tracks(), s.link());
         }
     }
 

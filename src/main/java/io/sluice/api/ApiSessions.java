@@ -27,17 +27,37 @@ final class ApiSessions {
     /**
      * One session as the API shows it; mediamtx's field names, plus the protocol and role.
      *
+     * @param type mediamtx's name of the session's kind, as its API shows a path's source: "rtspSession",
+     *     "rtmpConn", "srtConn", "webRTCSession", or a pull source's ("rtspSource", ...)
      * @param state "publish" or "read" (mediamtx's state of a busy connection)
      * @param user the user name it authenticated with, "" when none; never the password
      * @param bytesReceived from a publisher, 0 for a reader
      * @param bytesSent to a reader, 0 for a publisher
      */
-    record SessionJson(String id, String protocol, String state, String path, String remoteAddr, String user,
-                       Instant created, long bytesReceived, long bytesSent) {
+    record SessionJson(String type, String id, String protocol, String state, String path, String remoteAddr,
+                       String user, Instant created, long bytesReceived, long bytesSent) {
         static SessionJson of(SessionInfo s) {
             boolean publish = "publish".equals(s.role());
-            return new SessionJson(s.id(), s.protocol(), s.role(), s.path(), s.remote(), s.user(), s.created(),
-                    publish ? s.bytes() : 0, publish ? 0 : s.bytes());
+            return new SessionJson(type(s.protocol()), s.id(), s.protocol(), s.role(), s.path(), s.remote(), s.user(),
+                    s.created(), publish ? s.bytes() : 0, publish ? 0 : s.bytes());
+        }
+
+        /** A path's pull source while it has no session: mediamtx's {type, id: ""}, no figures. */
+        static SessionJson unconnected(String type, String path) {
+            return new SessionJson(type, "", type, "", path, "", "", null, 0, 0);
+        }
+
+        /** mediamtx's type of a session of this protocol; a pull source's protocol is already its type. */
+        static String type(String protocol) {
+            return switch (protocol) {
+                case "rtsp" -> "rtspSession";
+                case "rtsps" -> "rtspsSession";
+                case "rtmp" -> "rtmpConn";
+                case "rtmps" -> "rtmpsConn";
+                case "srt" -> "srtConn";
+                case "webrtc" -> "webRTCSession";
+                default -> protocol;
+            };
         }
     }
 

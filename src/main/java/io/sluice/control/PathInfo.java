@@ -19,14 +19,23 @@ import java.util.List;
  * @param gopCache what the stream's GOP cache holds and how many GOPs were too large for it
  * @param awaitingPublisher the publisher left and the path keeps its readers and forward targets, not
  *     ready, until a new publisher of the same stream takes over or publisherGrace ends
+ * @param pull the figures of the path's pull source, null when its entry waits for a publisher
  */
 public record PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
         List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
-        GopCacheInfo gopCache, boolean awaitingPublisher) {
+        GopCacheInfo gopCache, boolean awaitingPublisher, SourceStats pull) {
     public PathInfo {
         tracks = List.copyOf(tracks);
         targets = List.copyOf(targets);
         java.util.Objects.requireNonNull(gopCache, "gopCache");
+    }
+
+    /** A path whose entry waits for a publisher. */
+    public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
+            List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
+            GopCacheInfo gopCache, boolean awaitingPublisher) {
+        this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets, gopCache,
+                awaitingPublisher, null);
     }
 
 
@@ -47,7 +56,7 @@ public record PathInfo(String name, String confName, boolean ready, Instant read
     public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
             List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
         this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets,
-                GopCacheInfo.NONE, false);
+                GopCacheInfo.NONE, false, null);
     }
 
     /**

@@ -75,7 +75,8 @@ public final class ControlImpl implements Control {
         return new PathInfo(p.name(), p.conf().name(), s != null, p.readySince(), source, tracks,
                 s == null ? 0 : s.bytesIn(), s == null ? 0 : s.packetsIn(),
                 server.paths().sessions().readers(p.name()), targets,
-                s == null ? PathInfo.GopCacheInfo.NONE : gopCache(s.gopCacheStats()), p.awaitingPublisher());
+                s == null ? PathInfo.GopCacheInfo.NONE : gopCache(s.gopCacheStats()), p.awaitingPublisher(),
+                p.sourceStats());
     }
 
     private static PathInfo.GopCacheInfo gopCache(io.sluice.stream.GopCacheStats g) {

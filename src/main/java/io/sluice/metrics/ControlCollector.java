@@ -13,6 +13,8 @@ import io.sluice.control.Control.TargetInfo;
 import io.sluice.control.PathInfo;
 import io.sluice.control.RefusalCount;
 import io.sluice.control.SessionInfo;
+import io.sluice.control.SourceState;
+import io.sluice.control.SourceStats;
 import io.sluice.forward.DestState;
 import io.sluice.forward.DestStats;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ import java.util.Set;
 
 /**
  * ControlCollector turns what {@link Control} shows at scrape time into Sluice's metric families: paths,
- * forward targets and sessions. Nothing is cached between scrapes, so a removed path or target has no
+ * their pull sources, forward targets and sessions. Nothing is cached between scrapes, so a removed path or target has no
  * series in the next scrape.
  *
  * <p>Labels are only names an operator chose (path, target id) and small closed sets (protocol, state,
@@ -48,7 +50,9 @@ final class ControlCollector implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> out = new ArrayList<>();
-        paths(control.paths(), out);
+        List<PathInfo> paths = control.paths();
+        paths(paths, out);
+        sources(paths, out);
         targets(control.targets(Optional.empty()), out);
         sessions(control.sessions(), out);
         refusals(control.refusals(), out);
@@ -80,6 +84,36 @@ final class ControlCollector implements MultiCollector {
         }
         out.addAll(List.of(up.build(), bytes.build(), packets.build(), readers.build(), gopBytes.build(),
                 gopDuration.build(), gopOverflows.build()));
+    }
+
+    /** The pull sources of the paths that pull, as {@link #targets} shows forward targets. */
+    private static void sources(List<PathInfo> paths, List<MetricSnapshot> out) {
+        Family up = Family.gauge("sluice_source_up", "1 while the path's pull source publishes the remote's stream");
+        Family state = Family.gauge("sluice_source_state", "1 for the pull source's current state, 0 for the others");
+        Family since = Family.gauge("sluice_source_state_since_timestamp_seconds",
+                "When the pull source entered its current state (Unix time)");
+        Family bytes = Family.counter("sluice_source_bytes", "Bytes received from the remote and published (all sessions)");
+        Family packets = Family.counter("sluice_source_packets", "Packets received from the remote and published");
+        Family reconnects = Family.counter("sluice_source_reconnects", "Sessions started after the first one");
+        for (PathInfo p : paths) {
+            SourceStats s = p.pull();
+            if (s == null) {
+                continue;
+            }
+            Labels l = Labels.of("path", p.name(), "type", s.type());
+            up.add(l, s.state() == SourceState.READY ? 1 : 0);
+            for (SourceState st : SourceState.values()) {
+                state.add(l.add("state", st.name().toLowerCase(Locale.ROOT)), st == s.state() ? 1 : 0);
+            }
+            if (s.since() != null) {
+                since.add(l, s.since().toEpochMilli() / 1000.0);
+            }
+            bytes.add(l, s.bytes());
+            packets.add(l, s.packets());
+            reconnects.add(l, s.reconnects());
+        }
+        out.addAll(List.of(up.build(), state.build(), since.build(), bytes.build(), packets.build(),
+                reconnects.build()));
     }
 
     private static void targets(List<TargetInfo> targets, List<MetricSnapshot> out) {

@@ -3,6 +3,11 @@ package io.sluice.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.control.FakeControl;
+import io.sluice.control.PathInfo;
+import io.sluice.control.SourceState;
+import io.sluice.control.SourceStats;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,13 +38,31 @@ class ApiPathsTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         assertThat(r.json()).isEqualTo(ApiTestClient.JSON.readTree("""
                 {"name":"live/cam","confName":"live/cam","ready":true,"awaitingPublisher":false,"readyTime":"2026-01-02T03:04:05Z",
-                 "source":{"id":"s-pub","protocol":"rtsp","state":"publish","path":"live/cam",
+                 "source":{"type":"rtspSession","id":"s-pub","protocol":"rtsp","state":"publish","path":"live/cam",
                            "remoteAddr":"10.0.0.5:40000","user":"pub","created":"2026-01-02T03:04:05Z",
                            "bytesReceived":123456,"bytesSent":0},
                  "tracks":[{"type":"video","codec":"H264","clockRate":90000},
                            {"type":"audio","codec":"Opus","clockRate":48000}],
                  "bytesReceived":123456,"packetsReceived":1000,"readers":2,"forwardTargets":["srt1","rtmp1"],
-                 "gopCache":{"packets":0,"bytes":0,"durationMillis":0,"overflows":0}}
+                 "gopCache":{"packets":0,"bytes":0,"durationMillis":0,"overflows":0},"pullSource":null}
+                """));
+    }
+
+    @Test
+    void aPathThatPullsShowsItsSourceAsMediamtxDoesAndItsFiguresAsATargetsAre() throws Exception {
+        control.paths.add(new PathInfo("cam", "cam", false, null, null, List.of(), 0, 0, 0, List.of(),
+                PathInfo.GopCacheInfo.NONE, false, new SourceStats("rtspSource", "rtsp://***@10.0.0.9:554/s",
+                        SourceState.BACKOFF, FakeControl.T0, 0, 0, 3, "connect 10.0.0.9:554: Connection refused",
+                        FakeControl.T0.plusSeconds(8), List.of(), Map.of())));
+        JsonNode j = api.get("/v3/paths/get/cam").json();
+        assertThat(j.get("source")).isEqualTo(ApiTestClient.JSON.readTree("""
+                {"type":"rtspSource","id":"","protocol":"rtspSource","state":"","path":"cam","remoteAddr":"",
+                 "user":"","created":null,"bytesReceived":0,"bytesSent":0}
+                """));
+        assertThat(j.get("pullSource")).isEqualTo(ApiTestClient.JSON.readTree("""
+                {"type":"rtspSource","url":"rtsp://***@10.0.0.9:554/s","state":"backoff",
+                 "since":"2026-01-02T03:04:05Z","lastError":"connect 10.0.0.9:554: Connection refused",
+                 "nextRetry":"2026-01-02T03:04:13Z","reconnects":3,"bytes":0,"packets":0,"tracks":[],"link":{}}
                 """));
     }
 

@@ -22,7 +22,7 @@ class ApiSessionsTest {
         JsonNode j = api.get("/v3/sessions/list").json();
         assertThat(j.get("itemCount").asInt()).isEqualTo(3);
         assertThat(j.get("items").get(1)).isEqualTo(ApiTestClient.JSON.readTree("""
-                {"id":"s-read","protocol":"rtmp","state":"read","path":"live/cam","remoteAddr":"10.0.0.6:50000",
+                {"type":"rtmpConn","id":"s-read","protocol":"rtmp","state":"read","path":"live/cam","remoteAddr":"10.0.0.6:50000",
                  "user":"","created":"2026-01-02T03:04:05Z","bytesReceived":0,"bytesSent":4096}
                 """));
     }

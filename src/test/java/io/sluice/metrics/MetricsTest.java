@@ -8,6 +8,8 @@ import io.sluice.control.FakeControl;
 import io.sluice.control.PathInfo;
 import io.sluice.control.RefusalCount;
 import io.sluice.control.SessionInfo;
+import io.sluice.control.SourceState;
+import io.sluice.control.SourceStats;
 import io.sluice.forward.DestState;
 import io.sluice.forward.DestStats;
 import io.sluice.forward.TrackStatus;
@@ -122,6 +124,39 @@ class MetricsTest {
         assertThat(s.keySet().stream().filter(k -> k.startsWith("sluice_forward_target_state{"))).hasSize(2 * DestState.values().length);
         // RTMP and RTSP report no link figures: no RTT series rather than a made-up 0
         assertThat(text()).doesNotContain("sluice_forward_target_rtt_seconds");
+    }
+
+    @Test
+    void pullSourcesGiveStateUpAndCountersByPath() {
+        control.paths.add(path("plain", true, 1000, 0));
+        control.paths.add(new PathInfo("cam", "cam", true, Instant.ofEpochSecond(1_700_000_000), null, List.of(), 900,
+                9, 0, List.of(), PathInfo.GopCacheInfo.NONE, false, new SourceStats("rtspSource", "rtsp://***@c/s",
+                        SourceState.READY, Instant.ofEpochSecond(1_700_000_200), 7000, 70, 4, "", null,
+                        List.of("H264"), Map.of())));
+        control.paths.add(new PathInfo("cam2", "cam2", false, null, null, List.of(), 0, 0, 0, List.of(),
+                PathInfo.GopCacheInfo.NONE, false, new SourceStats("srtSource", "srt://c:9", SourceState.BACKOFF,
+                        Instant.ofEpochSecond(1_700_000_300), 0, 0, 1, "refused", Instant.ofEpochSecond(1_700_000_302),
+                        List.of(), Map.of())));
+        Map<String, Double> s = samples();
+        String cam = "path=\"cam\",type=\"rtspSource\"";
+        String cam2 = "path=\"cam2\",type=\"srtSource\"";
+        assertThat(s).containsEntry("sluice_source_up{" + cam + "}", 1.0)
+                .containsEntry("sluice_source_up{" + cam2 + "}", 0.0)
+                .containsEntry("sluice_source_bytes_total{" + cam + "}", 7000.0)
+                .containsEntry("sluice_source_packets_total{" + cam + "}", 70.0)
+                .containsEntry("sluice_source_reconnects_total{" + cam + "}", 4.0)
+                .containsEntry("sluice_source_reconnects_total{" + cam2 + "}", 1.0)
+                .containsEntry("sluice_source_state_since_timestamp_seconds{" + cam2 + "}", 1.7000003E9);
+        for (SourceState st : SourceState.values()) {
+            String name = st.name().toLowerCase(java.util.Locale.ROOT);
+            assertThat(s).containsEntry("sluice_source_state{path=\"cam\",state=\"" + name + "\",type=\"rtspSource\"}",
+                    st == SourceState.READY ? 1.0 : 0.0);
+            assertThat(s).containsEntry("sluice_source_state{path=\"cam2\",state=\"" + name + "\",type=\"srtSource\"}",
+                    st == SourceState.BACKOFF ? 1.0 : 0.0);
+        }
+        assertThat(s.keySet()).as("a path that waits for a publisher has no source series")
+                .noneMatch(k -> k.startsWith("sluice_source_") && k.contains("\"plain\""));
+        assertThat(text()).doesNotContain("rtsp://");
     }
 
     @Test
