@@ -40,17 +40,8 @@ public final class Path implements AutoCloseable {
      * of the same stream takes it over or the grace ends; null otherwise. Guarded by this.
      */
     private Orphan orphan;
-    /** Makes the pull source of this path from its entry's source (for this path name). */
-    private final SourceMaker sourceMaker;
-    /** The pull source while the entry pulls, else null. Guarded by this. */
-    private PathSource source;
-
-    /** Makes a path's pull source; PathManager's closure over {@link PathSources}. */
-    interface SourceMaker {
-        SourceMaker NONE = (conf, feed) -> PathSources.NONE.create("", conf, feed, null);
-
-        PathSource make(io.sluice.conf.SourceConf conf, SourceFeed feed);
-    }
+    /** The pull source of the entry, when it pulls. */
+    private final PathPull pull;
 
     /**
      * @param onIdle called after the publisher left and its stream ended (the manager may drop a path
@@ -58,13 +49,13 @@ public final class Path implements AutoCloseable {
      * @param graceTimer ends the grace of a stream whose publisher left ({@code publisherGrace})
      */
     Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer) {
-        this(name, conf, forwards, onIdle, graceTimer, () -> io.sluice.conf.GopCacheConf.DEFAULT, SourceMaker.NONE);
+        this(name, conf, forwards, onIdle, graceTimer, () -> io.sluice.conf.GopCacheConf.DEFAULT, PathPull.Maker.NONE);
     }
 
     /** @param gopCache the GOP cache bounds, read each time a stream starts */
     Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer,
-            java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache, SourceMaker sourceMaker) {
-        this.sourceMaker = sourceMaker;
+            java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache, PathPull.Maker sourceMaker) {
+        this.pull = new PathPull(name, sourceMaker, new Feed());
         this.name = name;
         this.conf = conf;
         this.forwards = forwards;
@@ -271,55 +262,22 @@ public final class Path implements AutoCloseable {
      * it unless the entry pulls on demand. Called when the path is created and when its entry's source changes.
      */
     void replaceSource() {
-        PathSource old;
-        PathSource made = null;
-        PathConf c = conf;
-        if (c.source().pulls()) {
-            try {
-                made = sourceMaker.make(c.sourceFor(name), new Feed());
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                // a bad expanded URL, or a scheme without its protocol class: the path stays, without a stream
-                LOG.error("[path {}] cannot pull from {}: {}", name, c.source().redactedUrl(), e.getMessage());
-            }
-        }
-        synchronized (this) {
-            old = source;
-            source = closing ? null : made;
-        }
-        if (old != null) {
-            // not close(): its thread may be inside this path's callbacks; the sources' executor joins it
-            old.stop();
-        }
-        if (made != null && c.pullsAlways()) {
-            startSource();
-        }
+        pull.replace(conf);
     }
 
     /** Starts pulling from the entry's source (for on-demand sources: when a reader asks). No-op without one. */
     public void startSource() {
-        PathSource s;
-        synchronized (this) {
-            s = source;
-        }
-        if (s != null) {
-            s.start();
-        }
+        pull.start();
     }
 
     /** Stops pulling: the source's session ends and its publisher leaves the path. Does not block. */
     public void stopSource() {
-        PathSource s;
-        synchronized (this) {
-            s = source;
-        }
-        if (s != null) {
-            s.stop();
-        }
+        pull.stop();
     }
 
     /** The pull source's figures, or null when the entry does not pull. */
-    public synchronized io.sluice.control.SourceStats sourceStats() {
-        return source == null ? null : source.stats();
+    public io.sluice.control.SourceStats sourceStats() {
+        return pull.stats();
     }
 
     /** Why an enabled target of this path does not run now, "" when it runs. */
@@ -339,15 +297,10 @@ public final class Path implements AutoCloseable {
     public void close() {
         PublisherHandle p;
         Orphan o;
-        PathSource s;
         synchronized (this) {
             closing = true;
-            s = source;
-            source = null;
         }
-        if (s != null) {
-            s.close(); // its publisher leaves first, and with closing set its stream ends at once
-        }
+        pull.close(); // its publisher leaves first, and with closing set its stream ends at once
         synchronized (this) {
             p = publisher;
             o = orphan;

@@ -14,7 +14,6 @@ import io.sluice.path.Publisher;
 import io.sluice.path.SessionRegistry;
 import io.sluice.path.SourceFeed;
 import io.sluice.stream.MediaDesc;
-import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +71,7 @@ final class SourceRunner implements PathSource {
     private long bytesDone;
     private long packetsDone;
     /** The publisher of the session that publishes now, or null. Guarded by lock. */
-    private Held held;
+    private SourcePublisher held;
     private long attempts;
 
     private Future<?> task;
@@ -276,6 +275,17 @@ final class SourceRunner implements PathSource {
         }
     }
 
+    /** A session's publisher closed: its counts join the totals. */
+    private void published(SourcePublisher p) {
+        synchronized (lock) {
+            bytesDone += p.bytes();
+            packetsDone += p.packets();
+            if (held == p) {
+                held = null;
+            }
+        }
+    }
+
     @Override
     public SourceStats stats() {
         long bytes;
@@ -346,15 +356,14 @@ final class SourceRunner implements PathSource {
                             + "' already published this session");
                 }
             }
-            Publisher p = feed.publish(desc, loop, type + " " + conf.redactedUrl());
-            Stream s = p.stream();
-            Held h = new Held(p, s.bytesIn(), s.packetsIn());
+            SourcePublisher h = new SourcePublisher(feed.publish(desc, loop, type + " " + conf.redactedUrl()),
+                    SourceRunner.this::published);
             synchronized (lock) {
                 held = h;
             }
             if (sessions != null) {
-                h.registration = sessions.register(type, SessionRegistry.Role.PUBLISH, pathName, remote(conf.url()),
-                        "", h::bytes, SourceRunner.this::kick);
+                h.registered(sessions.register(type, SessionRegistry.Role.PUBLISH, pathName, remote(conf.url()), "",
+                        h::bytes, SourceRunner.this::kick));
             }
             tracks = desc.medias().stream().map(MediaDesc::format).map(f -> f.codec().name()).toList();
             readyAt = clock.instant();
@@ -371,7 +380,7 @@ final class SourceRunner implements PathSource {
 
         /** Closes the publisher if the source left it open (a source that threw, or a buggy one). */
         void end() {
-            Held h;
+            SourcePublisher h;
             synchronized (lock) {
                 h = held;
             }
@@ -379,57 +388,6 @@ final class SourceRunner implements PathSource {
                 h.close();
             }
             link = null;
-        }
-    }
-
-    /**
-     * The path's publisher as the source holds it: closing it also ends the session's registration and moves
-     * its byte counts into the totals.
-     */
-    private final class Held implements Publisher {
-        private final Publisher publisher;
-        private final long bytesAtStart;
-        private final long packetsAtStart;
-        private volatile SessionRegistry.Registration registration;
-        private boolean closed;
-
-        Held(Publisher publisher, long bytesAtStart, long packetsAtStart) {
-            this.publisher = publisher;
-            this.bytesAtStart = bytesAtStart;
-            this.packetsAtStart = packetsAtStart;
-        }
-
-        @Override
-        public Stream stream() {
-            return publisher.stream();
-        }
-
-        long bytes() {
-            return publisher.stream().bytesIn() - bytesAtStart;
-        }
-
-        long packets() {
-            return publisher.stream().packetsIn() - packetsAtStart;
-        }
-
-        @Override
-        public void close() {
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                bytesDone += bytes();
-                packetsDone += packets();
-                if (held == this) {
-                    held = null;
-                }
-            }
-            SessionRegistry.Registration r = registration;
-            if (r != null) {
-                r.close();
-            }
-            publisher.close();
         }
     }
 }
