@@ -81,12 +81,15 @@ public final class RembEstimator {
     /** The bitrate that arrived over the last second before {@code nowNanos}. */
     public long incomingBps(long nowNanos) {
         long bytes = 0;
+        long oldest = nowNanos;
         for (int i = 0; i < BUCKETS; i++) {
             if (bucketUsed[i] && nowNanos - bucketStart[i] < RATE_WINDOW_NANOS && bucketStart[i] <= nowNanos) {
                 bytes += bucketBytes[i];
+                oldest = Math.min(oldest, bucketStart[i]);
             }
         }
-        return bytes * 8 * 1_000_000_000L / RATE_WINDOW_NANOS;
+        // over the time the counted buckets span, the current one only up to now
+        return bytes * 8 * 1_000_000_000L / Math.max(nowNanos - oldest, BUCKET_NANOS);
     }
 
     /**

@@ -219,13 +219,16 @@ public final class TransportCcFeedback {
      */
     public static Report parse(ByteBuf b) {
         int at = b.readerIndex();
-        if (b.readableBytes() < HEADER) {
+        if (b.readableBytes() < 2) {
             throw new RtpPacketException("transport-cc feedback of " + b.readableBytes() + " bytes, needs " + HEADER);
         }
         int b0 = b.getUnsignedByte(at);
         if ((b0 & 0x1f) != FMT || b.getUnsignedByte(at + 1) != RtcpPacket.TYPE_RTPFB) {
             throw new RtpPacketException("not a transport-cc feedback: PT " + b.getUnsignedByte(at + 1) + " FMT "
                     + (b0 & 0x1f));
+        }
+        if (b.readableBytes() < HEADER) {
+            throw new RtpPacketException("transport-cc feedback of " + b.readableBytes() + " bytes, needs " + HEADER);
         }
         int end = at + 4 * (b.getUnsignedShort(at + 2) + 1);
         if (end > b.writerIndex()) {
