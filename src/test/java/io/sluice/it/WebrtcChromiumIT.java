@@ -139,4 +139,43 @@ class WebrtcChromiumIT {
             assertThat(sink.output()).as("GStreamer must not abort").doesNotContain("assertion failed");
         }
     }
+
+    /**
+     * Chromium made to negotiate as an older client would (a proxy takes the transport-wide-cc header
+     * extension out of its offer): Sluice answers with goog-remb and sends REMB from its own estimate, and
+     * Chromium still ramps up to what it sends webrtcbin (which gets transport-cc).
+     */
+    @Test
+    void chromiumWithoutTransportCcRampsUpOnRemb() throws Exception {
+        Sent toSluice;
+        int proxyPort = Ports.tcp();
+        try (SluiceUnderTest sluice = SluiceUnderTest.start("");
+                Peer proxy = Peer.resource("whip-offer-filter.py", Integer.toString(proxyPort),
+                        sluice.whip("live/remb"), Integer.toString(SECONDS + 60),
+                        "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01")) {
+            assertThat(proxy.awaitLine("LISTENING", Duration.ofSeconds(15))).as(proxy.output()).isTrue();
+            try (Peer pub = Peer.start("publish-whip-chromium.sh", Map.of("VCODEC", "vp8"),
+                    "http://127.0.0.1:" + proxyPort + "/live/remb/whip", Integer.toString(SECONDS))) {
+                pub.await(Duration.ofSeconds(SECONDS + 60));
+                assertThat(pub.result("PUBLISHED").get("state")).as(pub.output()).isEqualTo("connected");
+                toSluice = Sent.of(pub);
+            }
+            assertThat(proxy.result("FILTER").get("removed")).as(proxy.output()).isNotEqualTo("0");
+        }
+        Sent toWebrtcbin;
+        int port = Ports.tcp();
+        try (Peer sink = Peer.start("sink-whip.sh", Integer.toString(port), Integer.toString(SECONDS + 30))) {
+            assertThat(Ports.awaitListening(port, Duration.ofSeconds(15))).as(sink.output()).isTrue();
+            try (Peer pub = Peer.start("publish-whip-chromium.sh", Map.of("VCODEC", "vp8"),
+                    "http://127.0.0.1:" + port + "/live/remb/whip", Integer.toString(SECONDS))) {
+                pub.await(Duration.ofSeconds(SECONDS + 60));
+                toWebrtcbin = Sent.of(pub);
+            }
+        }
+        System.out.printf("CHROMIUM vp8 with REMB over %d s: to Sluice %s; to webrtcbin %s%n", SECONDS, toSluice,
+                toWebrtcbin);
+        String both = "to Sluice (REMB) " + toSluice + " / to webrtcbin " + toWebrtcbin;
+        assertThat(toSluice.frames()).as("frames " + both).isGreaterThanOrEqualTo((long) (SHARE * toWebrtcbin.frames()));
+        assertThat(toSluice.bytes()).as("bytes " + both).isGreaterThanOrEqualTo((long) (SHARE * toWebrtcbin.bytes()));
+    }
 }
