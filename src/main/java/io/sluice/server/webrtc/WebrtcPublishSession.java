@@ -204,10 +204,18 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
             feedback.cancel(false);
         }
         if (publisher != null) {
+            long rembBps;
+            if (remb != null) {
+                synchronized (remb) {
+                    rembBps = remb.estimate();
+                }
+            } else {
+                rembBps = -1;
+            }
             LOG.info("{} stopped publishing '{}' ({} packets, {} bad, {} padding-only, {} duplicates; {})", tag, path,
                     ingest.packets(), ingest.dropped(), ingest.paddingOnly(), ingest.duplicates(),
                     twcc != null ? twcc.feedbackCount() + " transport-cc feedbacks"
-                            : remb != null ? rembSent + " REMBs, last " + remb.estimate() / 1000 + " kbit/s"
+                            : remb != null ? rembSent + " REMBs, last " + rembBps / 1000 + " kbit/s"
                             : "no congestion feedback negotiated");
             publisher.close();
         }
