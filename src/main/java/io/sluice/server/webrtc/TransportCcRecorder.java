@@ -33,6 +33,11 @@ final class TransportCcRecorder {
     static final int MAX_PACKETS_PER_POLL = 8;
     private static final long NANOS_PER_TICK = TransportCcFeedback.DELTA_TICK_MICROS * 1000;
     private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
+    /**
+     * A poll this much early still counts as due: the caller's timer ticks every 50 ms give or take its
+     * jitter, and a tick a few µs early must not push the feedback to the next one.
+     */
+    static final long SLACK_NANOS = 10_000_000L;
 
     private final long epochNanos;
     private final long[] slotSeq = new long[WINDOW];
@@ -102,7 +107,7 @@ final class TransportCcRecorder {
             rateStartNanos = nowNanos;
         }
         List<ByteBuf> out = new ArrayList<>();
-        if (!started || nextToReport > highest || (sentAny && nowNanos - lastPollNanos < intervalNanos())) {
+        if (!started || nextToReport > highest || (sentAny && nowNanos - lastPollNanos < intervalNanos() - SLACK_NANOS)) {
             return out;
         }
         lastPollNanos = nowNanos;

@@ -98,6 +98,10 @@ class TransportCcRecorderTest {
             poll(t);
         }
         assertThat(rec.intervalNanos()).isEqualTo(TransportCcRecorder.MIN_INTERVAL_NANOS);
+        rec.received(seq++, 1, t, 1000);
+        assertThat(poll(t + 50 * MS)).hasSize(1);
+        rec.received(seq, 1, t + 50 * MS, 1000);
+        assertThat(poll(t + 99_990_000L)).as("a timer tick 10 µs early is still due").hasSize(1);
     }
 
     @Test
