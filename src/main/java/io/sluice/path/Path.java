@@ -87,10 +87,6 @@ public final class Path implements AutoCloseable {
         return publisher == null ? null : publisher.who;
     }
 
-    Publisher publish(StreamDesc desc, EventLoop loop, String who) throws PathException {
-        return publish(desc, loop, who, null);
-    }
-
     /**
      * Makes {@code who} the publisher: a new stream, or the stream of a publisher that left (or that it
      * replaces, see {@link PublisherTakeover}) when compatible.
