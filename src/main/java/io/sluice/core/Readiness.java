@@ -1,6 +1,8 @@
 package io.sluice.core;
 
+import io.sluice.conf.Conf;
 import io.sluice.control.ReadinessInfo;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,6 +36,26 @@ final class Readiness {
     /** The server is closing: no longer ready, for good. */
     void stopping() {
         state = new State(Phase.STOPPING, List.of());
+    }
+
+    /**
+     * Each listener the configuration enables whose server is not running (null: its start or restart failed),
+     * e.g. "rtmp server not running (rtmpAddress :1935)".
+     */
+    static List<String> down(Conf c, Object rtsp, Object rtmp, Object srt, Object webrtc, Object metrics) {
+        List<String> out = new ArrayList<>();
+        notRunning(out, "rtsp", c.rtsp().enabled(), rtsp, "rtspAddress " + c.rtsp().address());
+        notRunning(out, "rtmp", c.rtmp().enabled(), rtmp, "rtmpAddress " + c.rtmp().address());
+        notRunning(out, "srt", c.srt().enabled(), srt, "srtAddress " + c.srt().address());
+        notRunning(out, "webrtc", c.webrtc().enabled(), webrtc, "webrtcAddress " + c.webrtc().address());
+        notRunning(out, "metrics", c.metrics().enabled(), metrics, "metricsAddress " + c.metrics().address());
+        return out;
+    }
+
+    private static void notRunning(List<String> out, String name, boolean enabled, Object server, String where) {
+        if (enabled && server == null) {
+            out.add(name + " server not running (" + where + ")");
+        }
     }
 
     ReadinessInfo info() {

@@ -217,19 +217,7 @@ public final class Server implements AutoCloseable {
 
     /** The enabled listeners that are not running (a restart failed), for the readiness probe. Lock held. */
     private List<String> down(Conf c) {
-        List<String> out = new ArrayList<>();
-        notRunning(out, "rtsp", c.rtsp().enabled(), rtsp, "rtspAddress " + c.rtsp().address());
-        notRunning(out, "rtmp", c.rtmp().enabled(), rtmp, "rtmpAddress " + c.rtmp().address());
-        notRunning(out, "srt", c.srt().enabled(), srt, "srtAddress " + c.srt().address());
-        notRunning(out, "webrtc", c.webrtc().enabled(), webrtc, "webrtcAddress " + c.webrtc().address());
-        notRunning(out, "metrics", c.metrics().enabled(), metricsServer, "metricsAddress " + c.metrics().address());
-        return out;
-    }
-
-    private static void notRunning(List<String> out, String name, boolean enabled, Object server, String where) {
-        if (enabled && server == null) {
-            out.add(name + " server not running (" + where + ")");
-        }
+        return Readiness.down(c, rtsp, rtmp, srt, webrtc, metricsServer);
     }
 
     /** The build's version, "dev" when run from the classes. */
