@@ -167,7 +167,10 @@ final class SrtConn implements Runnable, AutoCloseable {
 
     private void startStream() {
         try {
-            publisher = server.paths().publish(id.path(), ingest.desc(), loop, "srtConn " + socket.peer());
+            publisher = server.paths().publish(id.path(), ingest.desc(), loop, "srtConn " + socket.peer(), () -> {
+                LOG.info("{} replaced by a new publisher of '{}'", tag, id.path());
+                close();
+            });
         } catch (PathException e) {
             // Another publisher won the race after the handshake gate let this one in (or took the last
             // room under maxPaths).
