@@ -25,7 +25,6 @@ final class MediamtxKeys {
 
     /** Reads the defaults; its own, since ConfLoader's is made after this table (ConfLoader reads it). */
     private static final YAMLMapper YAML = new YAMLMapper();
-    private static final String NO_HOOKS = "Sluice runs no hooks (yet): nothing is run";
     private static final String NO_PULL = "Sluice does not pull sources (yet): the path waits for a publisher";
     private static final String NO_CORS_LIST = "Sluice answers every origin (Access-Control-Allow-Origin: *)";
     private static final String NO_PROXIES = "Sluice does not read X-Forwarded-For; logs name the peer's address";
@@ -39,7 +38,6 @@ final class MediamtxKeys {
             .alsoQuietAt("udpMaxPayloadSize", "1472")
             .group("Sluice keeps the operating system's UDP receive buffer size", "udpReadBufferSize", "0",
                     "rtspUDPReadBufferSize", "0")
-            .group(NO_HOOKS, "runOnConnect", "", "runOnConnectRestart", "false", "runOnDisconnect", "")
             .group(AUTH_INTERNAL, "authHTTPAddress", "", "authHTTPFingerprint", "",
                     "authHTTPExclude", "[{action: api}, {action: metrics}, {action: pprof}]", "authJWTJWKS", "",
                     "authJWTJWKSFingerprint", "", "authJWTClaimKey", "mediamtx_permissions", "authJWTExclude", "[]",
@@ -97,10 +95,6 @@ final class MediamtxKeys {
             .group("Sluice refuses a second publisher while one publishes (overridePublisher is not implemented)",
                     "overridePublisher", "true")
             .group("Sluice has no fallback: a reader of a path without a publisher is refused", "fallback", "")
-            .group(NO_HOOKS, "runOnInit", "", "runOnInitRestart", "false", "runOnDemand", "", "runOnDemandRestart",
-                    "false", "runOnDemandStartTimeout", "10s", "runOnDemandCloseAfter", "10s", "runOnUnDemand", "",
-                    "runOnReady", "", "runOnReadyRestart", "false", "runOnNotReady", "", "runOnRead", "",
-                    "runOnReadRestart", "false", "runOnUnread", "")
             .rpiCamera()
             .keys();
 

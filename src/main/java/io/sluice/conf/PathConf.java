@@ -28,10 +28,11 @@ import java.util.regex.PatternSyntaxException;
  *     left, waiting for a new publisher of the same stream to carry on; zero ends them at once
  * @param maxReaders most reader sessions (of every protocol) the path takes at once, 0 = no limit
  *     (mediamtx's key and default); forward targets are not readers and do not count
+ * @param hooks the runOn* commands of the path's events (mediamtx's keys)
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
                        String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
-                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders) {
+                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, HooksConf hooks) {
 
     /** Default of {@code publisherGrace}: long enough for a camera or encoder to reconnect after a blip. */
     public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
@@ -67,8 +68,9 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     });
 
     /** The keys of a path entry, in the order the "unknown key" message lists them. */
-    static final List<Key<?>> KEYS = List.of(PUBLISH_USER, PUBLISH_PASS, READ_USER, READ_PASS, SRT_PUBLISH_PASSPHRASE,
-            SRT_READ_PASSPHRASE, SRT_LATENCY, FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY);
+    static final List<Key<?>> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PUBLISH_USER,
+            PUBLISH_PASS, READ_USER, READ_PASS, SRT_PUBLISH_PASSPHRASE, SRT_READ_PASSPHRASE, SRT_LATENCY,
+            FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY), HooksConf.KEYS.stream()).toList();
 
     // Records cannot hold a derived field, so compiled regexes live here. Keys are config strings,
     // which only change on reload, so the map stays small.
@@ -86,6 +88,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         forwardTargets = List.copyOf(forwardTargets);
         checkPublisherGrace(Objects.requireNonNull(publisherGrace, "publisherGrace"));
         checkMaxReaders(maxReaders);
+        Objects.requireNonNull(hooks, "hooks");
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
             if (!ids.add(d.id())) {
@@ -101,6 +104,20 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 forwardTargets, DEFAULT_PUBLISHER_GRACE, 0);
     }
 
+    /** A path entry without hooks. */
+    public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
+            String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
+            List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders) {
+        this(name, publishUser, publishPass, readUser, readPass, srtPublishPassphrase, srtReadPassphrase,
+                srtLatencyMs, forwardTargets, publisherGrace, maxReaders, HooksConf.NONE);
+    }
+
+    /** This entry with other hooks. */
+    public PathConf withHooks(HooksConf h) {
+        return new PathConf(name, publishUser, publishPass, readUser, readPass, srtPublishPassphrase,
+                srtReadPassphrase, srtLatencyMs, forwardTargets, publisherGrace, maxReaders, h);
+    }
+
     /**
      * Reads the entry named name from its mapping; a wrong key is reported and read as its default, and the
      * constructor throws {@link BadValue} for what spans keys (ids unique within the path).
@@ -109,7 +126,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         List<ForwardDest> targets = FORWARD_TARGETS.read(p);
         return new PathConf(name, PUBLISH_USER.read(p), PUBLISH_PASS.read(p), READ_USER.read(p), READ_PASS.read(p),
                 SRT_PUBLISH_PASSPHRASE.read(p), SRT_READ_PASSPHRASE.read(p), SRT_LATENCY.read(p), targets,
-                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p));
+                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p), HooksConf.read(p));
     }
 
     static void checkPublisherGrace(Duration d) {
@@ -136,6 +153,14 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         List<String> groups = isRegex() ? PathVariables.groups(pattern(), pathName) : List.of();
         return forwardTargets.stream().map(d -> PathVariables.hasVariables(d.url().raw())
                 ? d.withUrl(PathVariables.expand(d.url().raw(), pathName, groups)) : d).toList();
+    }
+
+    /**
+     * The groups of this regex entry's match of a stream path's name ($G1 first, mediamtx's G1, G2...
+     * hook variables); empty for an exact or catch-all entry.
+     */
+    public List<String> groupsOf(String pathName) {
+        return isRegex() ? PathVariables.groups(pattern(), pathName) : List.of();
     }
 
     private Pattern pattern() {
@@ -192,6 +217,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 + ", readUser=" + readUser + ", readPass=" + Redact.secret(readPass)
                 + ", srtPublishPassphrase=" + Redact.secret(srtPublishPassphrase)
                 + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase) + ", srtLatencyMs=" + srtLatencyMs
-                + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + ", maxReaders=" + maxReaders + "]";
+                + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + ", maxReaders=" + maxReaders
+                + ", hooks=" + hooks + "]";
     }
 }

@@ -66,7 +66,7 @@ class ReferenceFileTest {
     void ignoredMediamtxKeysAndOlderNamesAreNamedInTheHeader() {
         String header = TEXT.substring(0, TEXT.indexOf("# General"));
         assertThat(header).contains("io.sluice.conf.MediamtxKeys").contains("authMethod");
-        for (String family : List.of("hls*", "pprof*", "playback*", "record*", "multicast*", "rpiCamera*", "runOn*",
+        for (String family : List.of("hls*", "pprof*", "playback*", "record*", "multicast*", "rpiCamera*", "runOnRecordSegment*",
                 "authHTTP*", "authJWT*", "source", "udpMaxPayloadSize")) {
             assertThat(header).as("header names the family %s", family).contains(family);
         }
