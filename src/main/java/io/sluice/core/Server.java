@@ -16,6 +16,7 @@ import io.sluice.forward.rtsp.RtspUdpFallbacks;
 import io.sluice.forward.srt.SrtDest;
 import io.sluice.forward.whip.WhipDest;
 import io.sluice.forward.whip.WhipSequences;
+import io.sluice.hooks.Hooks;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
@@ -48,6 +49,8 @@ public final class Server implements AutoCloseable {
     private final ConfDocument initial;
     private NetLoops loops;
     private PathManager paths;
+    /** Runs the runOn* commands on path, stream and session events, and owns their processes. */
+    private Hooks hooks;
     /** Makes each listening component; set once the loops, paths and certificate exist. */
     private Listeners listeners;
     /** Counts and rate-limits the logging of every refused connection, request or session; lives as long as the server. */
@@ -99,7 +102,8 @@ public final class Server implements AutoCloseable {
             warmUp = SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
-            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals);
+            hooks = new Hooks(() -> conf);
+            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, hooks);
             paths.start();
             listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
             abortIfClosing();
@@ -272,6 +276,11 @@ public final class Server implements AutoCloseable {
         return paths;
     }
 
+    /** The hook runner: {@link Hooks#demandCommand} gives a path's runOnDemand to the on-demand logic. */
+    public Hooks hooks() {
+        return hooks;
+    }
+
     public synchronized RtspServer rtsp() {
         return rtsp;
     }
@@ -319,6 +328,9 @@ public final class Server implements AutoCloseable {
                 return;
             }
             started = false;
+            // hooks first: their commands end (a runOnReady relay reads from the listeners below), and the
+            // sessions and streams that end next start no runOnUnread/runOnNotReady/runOnDisconnect
+            order.add(hooks);
             order.add(metricsServer);
             order.add(api);
             order.add(webrtc);
@@ -327,6 +339,7 @@ public final class Server implements AutoCloseable {
             order.add(rtsp);
             order.add(paths);
             order.add(loops);
+            hooks = null;
             metricsServer = null;
             api = null;
             webrtc = null;

@@ -51,6 +51,8 @@ public final class PathManager implements AutoCloseable {
      * ticks the forward rules of every path; stopped by close() after the paths. */
     private final ScheduledExecutorService timer;
     private final GraceTimer graceTimer;
+    /** Told of paths made, changed and removed, and of their streams and sessions (hooks). */
+    private final PathEvents events;
 
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
         this(conf, destFactory, clock, new Refusals());
@@ -58,21 +60,28 @@ public final class PathManager implements AutoCloseable {
 
     /** @param refusals where {@link #countRefusal} counts bad names, maxPaths and maxReaders refusals */
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals) {
-        this(conf, destFactory, clock, null, refusals);
+        this(conf, destFactory, clock, null, refusals, PathEvents.NONE);
+    }
+
+    /** @param events told of paths, streams and sessions as they come and go (must return at once) */
+    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
+            PathEvents events) {
+        this(conf, destFactory, clock, null, refusals, events);
     }
 
     /** @param graceTimer the timer of publisher graces, or null for the manager's own thread */
     PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer) {
-        this(conf, destFactory, clock, graceTimer, new Refusals());
+        this(conf, destFactory, clock, graceTimer, new Refusals(), PathEvents.NONE);
     }
 
     private PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock,
-            GraceTimer graceTimer, Refusals refusals) {
+            GraceTimer graceTimer, Refusals refusals, PathEvents events) {
+        this.events = events;
         this.refusals = refusals;
         this.conf = conf;
         this.destFactory = destFactory;
         this.clock = clock;
-        this.sessions = new SessionRegistry(clock);
+        this.sessions = new SessionRegistry(clock, events);
         // One timer thread per manager: publisher graces and the forward rules of every path.
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
                 SluiceThreads.platform("path-timer", true));
@@ -130,12 +139,14 @@ public final class PathManager implements AutoCloseable {
                     gone.add(p);
                 } else if (!pc.equals(p.conf())) {
                     p.reconfigure(pc, next.io().writeQueueSize());
+                    events.pathChanged(p.name(), pc);
                 }
             }
             createExactPaths();
         }
         for (Path p : gone) {
             LOG.info("[path {}] no longer configured: closing it", p.name());
+            events.pathRemoved(p.name());
             closeLater(p);
         }
         // A dynamic path left idle by a change (e.g. its entry became exact and then was removed) is
@@ -181,8 +192,9 @@ public final class PathManager implements AutoCloseable {
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargetsFor(name), destFactory, conf.io().writeQueueSize(),
                     clock, () -> sessions.readers(name), timer);
-            p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache());
+            p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache(), events);
             paths.put(name, p);
+            events.pathAdded(name, pc);
         }
         return p;
     }
@@ -313,6 +325,7 @@ public final class PathManager implements AutoCloseable {
             }
             paths.remove(name);
         }
+        events.pathRemoved(name);
         closeLater(p);
     }
 
@@ -335,6 +348,7 @@ public final class PathManager implements AutoCloseable {
             paths.clear();
         }
         for (Path p : all) {
+            events.pathRemoved(p.name());
             p.close();
         }
         closer.close();
