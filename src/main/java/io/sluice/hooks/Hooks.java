@@ -198,6 +198,11 @@ public final class Hooks implements PathEvents, AutoCloseable {
         return new DemandCommand(this, path, entry, pathVars(path, entry));
     }
 
+    /** The configuration in force. */
+    Conf conf() {
+        return conf.get();
+    }
+
     /** Processes running now (tests, and the log at shutdown). */
     int runningCount() {
         return running.size();
