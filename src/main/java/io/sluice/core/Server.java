@@ -120,6 +120,7 @@ public final class Server implements AutoCloseable {
             api = startApi(conf);
             abortIfClosing();
             metricsServer = startMetrics(conf);
+            hooks.start(); // hooks run from here on: what they connect to listens
         } catch (Exception e) {
             close();
             throw e;

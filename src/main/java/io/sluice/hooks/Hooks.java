@@ -52,6 +52,8 @@ public final class Hooks implements PathEvents, AutoCloseable {
     private final ScheduledExecutorService thread;
     /** Every process this component started and that has not ended; any thread. */
     private final Set<HookProcess> running = ConcurrentHashMap.newKeySet();
+    /** Holds the events back until {@link #start()}: the listeners a hook connects to are bound by then. */
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
 
     // Confined to the thread.
@@ -70,6 +72,21 @@ public final class Hooks implements PathEvents, AutoCloseable {
         this.conf = conf;
         this.timing = timing;
         this.thread = Executors.newSingleThreadScheduledExecutor(SluiceThreads.platform("hooks", true));
+        thread.execute(() -> {
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // close() before start(): the queued events are dropped
+            }
+        });
+    }
+
+    /**
+     * Lets the events queued since construction through, in order: called once the servers listen, so a
+     * runOnInit that publishes to rtsp://localhost:$RTSP_PORT/... finds the RTSP listener bound.
+     */
+    public void start() {
+        started.countDown();
     }
 
     /** The hooks of one stream's ready period, started when its source is known. */

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 @Timeout(60)
 class HookProcessTest {
-    private static final HookProcess.Timing FAST = new HookProcess.Timing(Duration.ofMillis(200),
+    /** Short pauses: restart after 200 ms, SIGKILL 700 ms after SIGTERM. */
+    static final HookProcess.Timing FAST = new HookProcess.Timing(Duration.ofMillis(200),
             Duration.ofMillis(700));
 
     @TempDir

@@ -23,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class HooksTest {
-    private static final HookProcess.Timing FAST = new HookProcess.Timing(Duration.ofMillis(200),
-            Duration.ofMillis(700));
-
     @TempDir
     Path dir;
     private Hooks hooks;
@@ -46,7 +43,8 @@ class HooksTest {
 
     private Hooks start(String yaml) throws Exception {
         Conf conf = ConfLoader.parse(yaml, "test.yml");
-        hooks = new Hooks(() -> conf, FAST);
+        hooks = new Hooks(() -> conf, HookProcessTest.FAST);
+        hooks.start();
         return hooks;
     }
 
@@ -179,6 +177,21 @@ class HooksTest {
         assertThat(envOf("undemand-a")).containsEntry("G1", "a");
         Wait.until(() -> h.runningCount() == 0, Duration.ofSeconds(5));
         assertThat(d.started()).isFalse();
+    }
+
+    @Test
+    void eventsWaitForStart() throws Exception {
+        Conf conf = ConfLoader.parse("""
+                paths:
+                  cam:
+                    runOnInit: %s
+                """.formatted(envTo("init", "MTX_PATH", false)), "test.yml");
+        hooks = new Hooks(() -> conf, HookProcessTest.FAST);
+        hooks.pathAdded("cam", conf.pathFor("cam"));
+        Thread.sleep(500);
+        assertThat(dir.resolve("init-cam")).as("not before start()").doesNotExist();
+        hooks.start();
+        assertThat(envOf("init-cam")).containsEntry("MTX_PATH", "cam");
     }
 
     @Test
