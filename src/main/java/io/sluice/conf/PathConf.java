@@ -28,11 +28,14 @@ import java.util.regex.PatternSyntaxException;
  *     left, waiting for a new publisher of the same stream to carry on; zero ends them at once
  * @param maxReaders most reader sessions (of every protocol) the path takes at once, 0 = no limit
  *     (mediamtx's key and default); forward targets are not readers and do not count
+ * @param source where the stream comes from: a publisher, or a remote Sluice pulls (mediamtx's {@code source}
+ *     and its companion keys); for a regex entry its URL may hold $G1... (see {@link #sourceFor})
  * @param hooks the runOn* commands of the path's events (mediamtx's keys)
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
                        String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
-                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, HooksConf hooks) {
+                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, SourceConf source,
+                       HooksConf hooks) {
 
     /** Default of {@code publisherGrace}: long enough for a camera or encoder to reconnect after a blip. */
     public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
@@ -70,7 +73,8 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     /** The keys of a path entry, in the order the "unknown key" message lists them. */
     static final List<Key<?>> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PUBLISH_USER,
             PUBLISH_PASS, READ_USER, READ_PASS, SRT_PUBLISH_PASSPHRASE, SRT_READ_PASSPHRASE, SRT_LATENCY,
-            FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY), HooksConf.KEYS.stream()).toList();
+            FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY), java.util.stream.Stream.concat(SourceConf.KEYS.keys().stream(),
+            HooksConf.KEYS.stream())).toList();
 
     // Records cannot hold a derived field, so compiled regexes live here. Keys are config strings,
     // which only change on reload, so the map stays small.
@@ -88,7 +92,14 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         forwardTargets = List.copyOf(forwardTargets);
         checkPublisherGrace(Objects.requireNonNull(publisherGrace, "publisherGrace"));
         checkMaxReaders(maxReaders);
+        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(hooks, "hooks");
+        if (source.pulls() && !source.onDemand()
+                && (name.startsWith("~") || name.equals(ALL_OTHERS) || name.equals(ALL))) {
+            // mediamtx's rule: one entry matching many names cannot pull for names nobody asked for
+            throw new BadValue("'" + name + "' matches many paths and pulls from " + source.redactedUrl()
+                    + ", so it must have sourceOnDemand: yes", "sourceOnDemand: yes, or an exact path name");
+        }
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
             if (!ids.add(d.id())) {
@@ -101,21 +112,21 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
             List<ForwardDest> forwardTargets) {
         this(name, publishUser, publishPass, readUser, readPass, "", "", SrtDestConf.DEFAULT_LATENCY_MS,
-                forwardTargets, DEFAULT_PUBLISHER_GRACE, 0);
+                forwardTargets, DEFAULT_PUBLISHER_GRACE, 0, SourceConf.PUBLISHER);
     }
 
     /** A path entry without hooks. */
     public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
             String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
-            List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders) {
+            List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, SourceConf source) {
         this(name, publishUser, publishPass, readUser, readPass, srtPublishPassphrase, srtReadPassphrase,
-                srtLatencyMs, forwardTargets, publisherGrace, maxReaders, HooksConf.NONE);
+                srtLatencyMs, forwardTargets, publisherGrace, maxReaders, source, HooksConf.NONE);
     }
 
     /** This entry with other hooks. */
     public PathConf withHooks(HooksConf h) {
         return new PathConf(name, publishUser, publishPass, readUser, readPass, srtPublishPassphrase,
-                srtReadPassphrase, srtLatencyMs, forwardTargets, publisherGrace, maxReaders, h);
+                srtReadPassphrase, srtLatencyMs, forwardTargets, publisherGrace, maxReaders, source, h);
     }
 
     /**
@@ -126,7 +137,8 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         List<ForwardDest> targets = FORWARD_TARGETS.read(p);
         return new PathConf(name, PUBLISH_USER.read(p), PUBLISH_PASS.read(p), READ_USER.read(p), READ_PASS.read(p),
                 SRT_PUBLISH_PASSPHRASE.read(p), SRT_READ_PASSPHRASE.read(p), SRT_LATENCY.read(p), targets,
-                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p), HooksConf.read(p));
+                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p), SourceConf.KEYS.read(p),
+                HooksConf.read(p));
     }
 
     static void checkPublisherGrace(Duration d) {
@@ -161,6 +173,24 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
      */
     public List<String> groupsOf(String pathName) {
         return isRegex() ? PathVariables.groups(pattern(), pathName) : List.of();
+    }
+
+    /**
+     * The source of one stream path under this entry: {@link #source()} with $MTX_PATH and $G1... in its URL
+     * expanded for pathName, as {@link #forwardTargetsFor} does for targets.
+     *
+     * @throws IllegalArgumentException naming the expanded URL's problem (e.g. a group put a '/' in the host)
+     */
+    public SourceConf sourceFor(String pathName) {
+        if (!PathVariables.hasVariables(source.url().raw())) {
+            return source;
+        }
+        return source.expanded(pathName, isRegex() ? PathVariables.groups(pattern(), pathName) : List.of());
+    }
+
+    /** Whether paths of this entry pull from their source as soon as they exist (not on demand). */
+    public boolean pullsAlways() {
+        return source.pulls() && !source.onDemand();
     }
 
     private Pattern pattern() {
@@ -218,6 +248,6 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 + ", srtPublishPassphrase=" + Redact.secret(srtPublishPassphrase)
                 + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase) + ", srtLatencyMs=" + srtLatencyMs
                 + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + ", maxReaders=" + maxReaders
-                + ", hooks=" + hooks + "]";
+                + ", source=" + source + ", hooks=" + hooks + "]";
     }
 }

@@ -51,6 +51,8 @@ public final class PathManager implements AutoCloseable {
      * ticks the forward rules of every path; stopped by close() after the paths. */
     private final ScheduledExecutorService timer;
     private final GraceTimer graceTimer;
+    /** Makes the pull sources of paths whose entry pulls. */
+    private final PathSources sources;
     /** Told of paths made, changed and removed, and of their streams and sessions (hooks). */
     private final PathEvents events;
 
@@ -60,22 +62,35 @@ public final class PathManager implements AutoCloseable {
 
     /** @param refusals where {@link #countRefusal} counts bad names, maxPaths and maxReaders refusals */
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals) {
-        this(conf, destFactory, clock, null, refusals, PathEvents.NONE);
-    }
-
-    /** @param events told of paths, streams and sessions as they come and go (must return at once) */
-    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
-            PathEvents events) {
-        this(conf, destFactory, clock, null, refusals, events);
+        this(conf, destFactory, clock, null, refusals, PathSources.NONE, PathEvents.NONE);
     }
 
     /** @param graceTimer the timer of publisher graces, or null for the manager's own thread */
     PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer) {
-        this(conf, destFactory, clock, graceTimer, new Refusals(), PathEvents.NONE);
+        this(conf, destFactory, clock, graceTimer, new Refusals(), PathSources.NONE, PathEvents.NONE);
+    }
+
+    /** @param sources makes the pull source of each path whose entry pulls ({@link PathSources#NONE}: none) */
+    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
+            PathSources sources) {
+        this(conf, destFactory, clock, null, refusals, sources, PathEvents.NONE);
+    }
+
+    /** @param events told of paths, streams and sessions as they come and go (must return at once) */
+    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
+            PathSources sources, PathEvents events) {
+        this(conf, destFactory, clock, null, refusals, sources, events);
+    }
+
+    /** A manager with the given pull sources and grace timer (tests). */
+    PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer,
+            PathSources sources) {
+        this(conf, destFactory, clock, graceTimer, new Refusals(), sources, PathEvents.NONE);
     }
 
     private PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock,
-            GraceTimer graceTimer, Refusals refusals, PathEvents events) {
+            GraceTimer graceTimer, Refusals refusals, PathSources sources, PathEvents events) {
+        this.sources = sources;
         this.events = events;
         this.refusals = refusals;
         this.conf = conf;
@@ -192,9 +207,11 @@ public final class PathManager implements AutoCloseable {
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargetsFor(name), destFactory, conf.io().writeQueueSize(),
                     clock, () -> sessions.readers(name), timer);
-            p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache(), events);
+            p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache(),
+                    (sc, feed) -> sources.create(name, sc, feed, sessions), events);
             paths.put(name, p);
             events.pathAdded(name, pc);
+            p.replaceSource();
         }
         return p;
     }
@@ -221,8 +238,12 @@ public final class PathManager implements AutoCloseable {
      */
     public void checkPublish(String name) throws PathException {
         checkName(name);
-        if (conf.pathFor(name) == null) {
+        PathConf pc = conf.pathFor(name);
+        if (pc == null) {
             throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+        }
+        if (pc.source().pulls()) {
+            throw Path.pulling(name, pc);
         }
         synchronized (this) {
             if (!paths.containsKey(name)) {
