@@ -56,6 +56,17 @@ final class HookVariables {
         };
     }
 
+    /**
+     * Whether a registered session is a client's (a protocol server's), not a pull source's ("rtspSource"...,
+     * which Sluice opens itself): only a client's runs runOnConnect/runOnDisconnect, as in mediamtx.
+     */
+    static boolean isClient(String protocol) {
+        return switch (protocol) {
+            case "rtsp", "rtsps", "rtmp", "rtmps", "srt", "webrtc" -> true;
+            default -> false;
+        };
+    }
+
     /** mediamtx's name of a client connection of one protocol (runOnConnect's MTX_CONN_TYPE). */
     static String connType(String protocol) {
         return switch (protocol) {

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>runOnReady's ready period is the stream's life: a publisher that reconnects within publisherGrace takes
  * over the same stream, and its readers (a runOnReady relay reading the path is one) carry on, so the relay
  * is not restarted either. MTX_SOURCE_TYPE/MTX_SOURCE_ID are those of the publisher that started the stream:
- * its registered session, which follows the stream's start within microseconds on the publisher's thread;
- * a stream with no registered publisher (a pulled source) gets its type from the path's description of it
- * and an empty id after {@link #SOURCE_WAIT}.
+ * its registered session (a client's, or a pull source's: rtspSource, rtmpSource...), which follows the
+ * stream's start within microseconds on the publisher's thread; a stream whose publisher registers no
+ * session within {@link #SOURCE_WAIT} gets its type from the path's description of it and an empty id.
  */
 public final class Hooks implements PathEvents, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hooks.class);
@@ -170,7 +170,7 @@ public final class Hooks implements PathEvents, AutoCloseable {
                 startReady(s.path(), p, HookVariables.sessionType(s.protocol()), s.id());
             }
             HookConf connect = conf.get().connHooks().connect();
-            if (connect.isSet()) {
+            if (connect.isSet() && HookVariables.isClient(s.protocol())) {
                 conns.put(s.id(), launch("runOnConnect " + s.id(), connect, connVars(s)));
             }
             PathConf entry = conf.get().pathFor(s.path());
@@ -188,7 +188,9 @@ public final class Hooks implements PathEvents, AutoCloseable {
             if (c != null) {
                 c.stop();
             }
-            oneShot("runOnDisconnect " + s.id(), conf.get().connHooks().disconnect(), connVars(s));
+            if (HookVariables.isClient(s.protocol())) {
+                oneShot("runOnDisconnect " + s.id(), conf.get().connHooks().disconnect(), connVars(s));
+            }
             if (s.role().equals("publish")) {
                 return;
             }

@@ -124,6 +124,12 @@ class HooksTest {
         assertThat(envOf("disconnect-p1")).containsEntry("MTX_CONN_ID", "p1");
         Wait.until(() -> h.runningCount() == 0, Duration.ofSeconds(5));
         assertThat(dir.resolve("unread-p1")).doesNotExist();
+        SessionInfo source = session("s1", "rtspSource", "publish", "live/x");
+        h.sessionOpened(source);
+        h.sessionClosed(source);
+        Thread.sleep(500);
+        assertThat(dir.resolve("connect-s1")).as("a pull source is no client connection").doesNotExist();
+        assertThat(dir.resolve("disconnect-s1")).doesNotExist();
     }
 
     @Test
