@@ -262,6 +262,11 @@ public final class Hooks implements PathEvents, AutoCloseable {
                 () -> running.remove(self[0]));
         self[0] = p;
         running.add(p);
+        if (closed) {
+            // close() set closed before it took its list of what runs: it may not have seen this one
+            running.remove(p);
+            return null;
+        }
         p.start();
         return p;
     }
