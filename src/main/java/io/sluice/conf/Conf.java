@@ -21,11 +21,12 @@ import java.util.Set;
  * @param gopCache bounds of each stream's GOP cache (gopCacheMaxBytes, gopCacheMaxDuration)
  * @param limits connection, handshake, size, path and session limits
  * @param auth who may publish, read, play back, use the API and scrape metrics (authInternalUsers)
+ * @param connHooks runOnConnect, runOnConnectRestart, runOnDisconnect
  * @param paths the path entries in file order
  */
 public record Conf(LogConf log, RtspConf rtsp, RtmpConf rtmp, SrtConf srt, WebrtcServerConf webrtc,
                    HttpServerConf api, HttpServerConf metrics, IoConf io, GopCacheConf gopCache, LimitsConf limits,
-                   AuthConf auth, List<PathConf> paths) {
+                   AuthConf auth, ConnHooksConf connHooks, List<PathConf> paths) {
 
     /**
      * The value of every key that the file leaves out. With no paths written, any path may be
@@ -33,7 +34,7 @@ public record Conf(LogConf log, RtspConf rtsp, RtmpConf rtmp, SrtConf srt, Webrt
      */
     static final Conf DEFAULT = new Conf(LogConf.DEFAULT, RtspConf.DEFAULT, RtmpConf.DEFAULT, SrtConf.DEFAULT,
             WebrtcServerConf.DEFAULT, HttpServerConf.API.defaults(), HttpServerConf.METRICS.defaults(), IoConf.DEFAULT,
-            GopCacheConf.DEFAULT, LimitsConf.DEFAULT, AuthConf.DEFAULT,
+            GopCacheConf.DEFAULT, LimitsConf.DEFAULT, AuthConf.DEFAULT, ConnHooksConf.DEFAULT,
             List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())));
 
     public Conf {
@@ -48,6 +49,7 @@ public record Conf(LogConf log, RtspConf rtsp, RtmpConf rtmp, SrtConf srt, Webrt
         Objects.requireNonNull(gopCache, "gopCache");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(connHooks, "connHooks");
         paths = List.copyOf(paths);
         Set<String> names = new HashSet<>();
         boolean catchAll = false;

@@ -44,6 +44,8 @@ final class ConfChanges {
             Map.entry("limits", Part.LIVE),
             // the authorizer is swapped for every server at once; sessions already admitted stay
             Map.entry("auth", Part.LIVE),
+            // read when a connection opens: the next connections run the new commands
+            Map.entry("connHooks", Part.LIVE),
             Map.entry("paths", Part.PATHS));
 
     /**

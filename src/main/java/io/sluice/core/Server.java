@@ -18,6 +18,7 @@ import io.sluice.forward.rtsp.RtspUdpFallbacks;
 import io.sluice.forward.srt.SrtDest;
 import io.sluice.forward.whip.WhipDest;
 import io.sluice.forward.whip.WhipSequences;
+import io.sluice.hooks.Hooks;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
@@ -54,6 +55,8 @@ public final class Server implements AutoCloseable {
     private PathManager paths;
     /** The threads of the paths' pull sources; closed after the paths (which stop their runners). */
     private SourceRunners sources;
+    /** Runs the runOn* commands on path, stream and session events, and owns their processes. */
+    private Hooks hooks;
     /** Makes each listening component; set once the loops, paths and certificate exist. */
     private Listeners listeners;
     /** Counts and rate-limits the logging of every refused connection, request or session; lives as long as the server. */
@@ -111,7 +114,8 @@ public final class Server implements AutoCloseable {
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
             sources = new SourceRunners(this::source, loops::next, InstantSource.system());
-            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources);
+            hooks = new Hooks(() -> conf);
+            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources, hooks);
             paths.start();
             listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
             control = new ControlImpl(this, initial);
@@ -129,6 +133,7 @@ public final class Server implements AutoCloseable {
             webrtc = listeners.webrtc(conf);
             abortIfClosing();
             metricsServer = startMetrics(conf);
+            hooks.start(); // hooks run from here on: what they connect to listens
         } catch (Exception e) {
             close();
             throw e;
@@ -325,6 +330,11 @@ public final class Server implements AutoCloseable {
         return paths;
     }
 
+    /** The hook runner: {@link Hooks#demandCommand} gives a path's runOnDemand to the on-demand logic. */
+    public Hooks hooks() {
+        return hooks;
+    }
+
     public synchronized RtspServer rtsp() {
         return rtsp;
     }
@@ -374,8 +384,11 @@ public final class Server implements AutoCloseable {
                 return;
             }
             started = false;
-            // The API last before the loops: while listeners and paths close, the readiness probe answers 503
+            // hooks first: their commands end (a runOnReady relay reads from the listeners below), and the
+            // sessions and streams that end next start no runOnUnread/runOnNotReady/runOnDisconnect. The API
+            // last before the loops: while listeners and paths close, the readiness probe answers 503
             // "stopping" rather than a refused connection.
+            order.add(hooks);
             order.add(webrtc);
             order.add(srt);
             order.add(rtmp);
@@ -385,6 +398,7 @@ public final class Server implements AutoCloseable {
             order.add(metricsServer);
             order.add(api);
             order.add(loops);
+            hooks = null;
             metricsServer = null;
             api = null;
             webrtc = null;

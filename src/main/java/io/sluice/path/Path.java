@@ -31,6 +31,8 @@ public final class Path implements AutoCloseable {
     private final Runnable onIdle;
     private final GraceTimer graceTimer;
     private PublisherHandle publisher;
+    /** Told when a stream becomes ready and when it ends (hooks: runOnReady, runOnNotReady). */
+    private final PathEvents events;
     /** The GOP cache bounds of the current configuration, read when a stream starts. */
     private final java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache;
     /** Set by close(): a publisher leaving then ends the stream at once. Guarded by this. */
@@ -64,6 +66,14 @@ public final class Path implements AutoCloseable {
     /** @param gopCache the GOP cache bounds, read each time a stream starts */
     Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer,
             java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache, SourceMaker sourceMaker) {
+        this(name, conf, forwards, onIdle, graceTimer, gopCache, sourceMaker, PathEvents.NONE);
+    }
+
+    /** @param events told when a stream becomes ready and when it ends */
+    Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer,
+            java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache, SourceMaker sourceMaker,
+            PathEvents events) {
+        this.events = events;
         this.sourceMaker = sourceMaker;
         this.name = name;
         this.conf = conf;
@@ -187,6 +197,7 @@ public final class Path implements AutoCloseable {
         publisher = new PublisherHandle(s, loop, who, java.time.Instant.now(), kick);
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);
+        events.streamReady(name, conf, who);
         return publisher;
     }
 
@@ -211,6 +222,7 @@ public final class Path implements AutoCloseable {
     private List<Runnable> endStream(Stream s) {
         forwards.streamGone();
         s.close();
+        events.streamEnded(name, conf);
         return List.copyOf(onStreamEnd);
     }
 
