@@ -54,7 +54,8 @@ final class RtmpSourceIngest implements RtmpClientConn.MediaSink {
         if (ingest.skipped() != null) {
             LOG.warn("{} {}", tag, ingest.skipped());
         }
-        LOG.info("{} publishing '{}' with {}", tag, ctx.pathName(), publisher.stream().desc());
+        LOG.info("{} publishing '{}' with {}", tag, ctx.pathName(), publisher.stream().desc().medias().stream()
+                .map(m -> m.format().codec()).toList());
         long now = System.nanoTime();
         for (RtmpMessage held : ingest.takeProbed()) {
             try {

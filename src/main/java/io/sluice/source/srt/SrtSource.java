@@ -189,7 +189,8 @@ public final class SrtSource implements Source {
                 if (ts.skipped() != null) {
                     LOG.warn("{} {}", tag, ts.skipped());
                 }
-                LOG.info("{} publishing '{}' with {}", tag, ctx.pathName(), p.stream().desc());
+                LOG.info("{} publishing '{}' with {}", tag, ctx.pathName(), p.stream().desc().medias().stream()
+                        .map(m -> m.format().codec()).toList());
                 ts.start(p.stream());
                 wrote = true;
             } catch (Exception e) {
