@@ -11,7 +11,7 @@ import io.sluice.net.srt.SrtInbox;
 import io.sluice.net.srt.SrtOptions;
 import io.sluice.net.srt.SrtReject;
 import io.sluice.net.srt.SrtSocket;
-import io.sluice.net.srt.SrtStats;
+import io.sluice.net.srt.SrtLinkFigures;
 import io.sluice.path.Publisher;
 import io.sluice.protocol.mpegts.TsProblemLog;
 import io.sluice.protocol.mpegts.TsToStream;
@@ -21,8 +21,6 @@ import io.sluice.threads.SluiceThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +49,7 @@ public final class SrtSource implements Source {
     private volatile boolean closed;
     private volatile SrtSocket socket;
     private volatile Exception failure;
-    private volatile Map<String, Number> lastLink = Map.of();
+    private final SrtLinkFigures link = new SrtLinkFigures(SrtLinkFigures.Side.RECEIVER);
 
     /**
      * @param timeout bound of the SRT handshake
@@ -104,13 +102,14 @@ public final class SrtSource implements Source {
     private void session(SourceContext ctx, SrtOptions options) throws Exception {
         SrtSocket s = connect(options);
         socket = s;
+        link.socket(s);
         if (closed) { // close() ran before it could see the socket
             s.close();
             return;
         }
         Ingest ingest = new Ingest(ctx);
         SrtInbox inbox = new SrtInbox(tag, ctx.loop(), ingest, LOG);
-        ctx.linkStats(this::link);
+        ctx.linkStats(link);
         try {
             LOG.info("{} connected, reading '{}'", tag, ctx.pathName());
             if (inbox.receive(s, readTimeout, () -> closed || ingest.failure != null)) {
@@ -124,7 +123,7 @@ public final class SrtSource implements Source {
                         + e.getMessage(), e);
             }
         } finally {
-            link(); // keep the last figures for the stats
+            link.get(); // keep the last figures for the stats
             s.close();
             CountDownLatch ended = new CountDownLatch(1);
             inbox.finish(() -> {
@@ -215,26 +214,6 @@ public final class SrtSource implements Source {
                 publisher = null;
             }
         }
-    }
-
-    /** libsrt's figures of the session (the last ones once it ended). Any thread. */
-    private Map<String, Number> link() {
-        SrtSocket s = socket;
-        if (s == null || s.isBroken()) {
-            return lastLink;
-        }
-        SrtStats st = s.stats(false);
-        Map<String, Number> m = new LinkedHashMap<>();
-        m.put("rttMs", st.rttMs());
-        m.put("mbpsBandwidth", st.mbpsBandwidth());
-        m.put("pktRecv", st.pktRecv());
-        m.put("pktRcvLoss", st.pktRcvLoss());
-        m.put("pktRcvDrop", st.pktRcvDrop());
-        m.put("mbpsRecvRate", st.mbpsRecvRate());
-        m.put("byteRecv", st.byteRecv());
-        m.put("latencyMs", st.latencyMs());
-        lastLink = Map.copyOf(m);
-        return lastLink;
     }
 
     @Override

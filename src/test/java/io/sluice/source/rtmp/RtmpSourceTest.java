@@ -3,29 +3,17 @@ package io.sluice.source.rtmp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.EventLoop;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.RtspTransport;
 import io.sluice.conf.SourceConf;
 import io.sluice.conf.SourceUrl;
 import io.sluice.net.NetLoops;
 import io.sluice.net.rtmp.RtmpStatusException;
-import io.sluice.path.Publisher;
-import io.sluice.protocol.rtp.Depacketizer;
-import io.sluice.source.SourceContext;
-import io.sluice.stream.AccessUnit;
+import io.sluice.source.FakeSourceContext;
 import io.sluice.stream.Codec;
-import io.sluice.stream.Stream;
-import io.sluice.stream.StreamDesc;
-import io.sluice.stream.StreamReader;
-import io.sluice.stream.Unit;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,53 +24,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class RtmpSourceTest {
-
-    /** A runner's context: publishes into a stream whose readers count the access units per media. */
-    static final class FakeContext implements SourceContext {
-        final EventLoop loop;
-        final List<StreamDesc> published = new CopyOnWriteArrayList<>();
-        final AtomicLong videoAus = new AtomicLong();
-        final AtomicLong audioAus = new AtomicLong();
-        final AtomicBoolean publisherClosed = new AtomicBoolean();
-
-        FakeContext(EventLoop loop) {
-            this.loop = loop;
-        }
-
-        @Override
-        public String pathName() {
-            return "cam";
-        }
-
-        @Override
-        public EventLoop loop() {
-            return loop;
-        }
-
-        @Override
-        public Publisher publish(StreamDesc desc) {
-            assertThat(loop.inEventLoop()).as("publish on the context's loop").isTrue();
-            published.add(desc);
-            Stream stream = new Stream(desc, i -> null, i -> Depacketizer.forFormat(desc.medias().get(i).format()));
-            stream.addReader((StreamReader) (Unit u) -> {
-                for (AccessUnit au : u.accessUnits()) {
-                    (desc.medias().get(u.media()).format().codec() == Codec.H264 ? videoAus : audioAus)
-                            .incrementAndGet();
-                }
-            }, false, true);
-            return new Publisher() {
-                @Override
-                public Stream stream() {
-                    return stream;
-                }
-
-                @Override
-                public void close() {
-                    publisherClosed.set(true);
-                }
-            };
-        }
-    }
 
     private static SourceConf conf(int port) {
         DestUrl.Rtmp url = new DestUrl.Rtmp("rtmp://127.0.0.1:" + port + "/live/cam", false, "127.0.0.1", port,
@@ -95,7 +36,7 @@ class RtmpSourceTest {
     void playsTheStreamKeyAndWritesEveryFrameToThePath() throws Exception {
         try (NetLoops loops = new NetLoops(1);
                 ScriptedRtmpServer server = new ScriptedRtmpServer(loops, ScriptedRtmpServer.Script.PLAY)) {
-            FakeContext ctx = new FakeContext(loops.next());
+            FakeSourceContext ctx = new FakeSourceContext(loops.next());
             RtmpSource source = new RtmpSource(conf(server.port()), loops, Duration.ofSeconds(5),
                     Duration.ofSeconds(10));
             CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
@@ -135,7 +76,7 @@ class RtmpSourceTest {
     void streamNotFoundEndsTheAttemptWithTheServersCode() throws Exception {
         try (NetLoops loops = new NetLoops(1);
                 ScriptedRtmpServer server = new ScriptedRtmpServer(loops, ScriptedRtmpServer.Script.NOT_FOUND)) {
-            FakeContext ctx = new FakeContext(loops.next());
+            FakeSourceContext ctx = new FakeSourceContext(loops.next());
             RtmpSource source = new RtmpSource(conf(server.port()), loops, Duration.ofSeconds(5),
                     Duration.ofSeconds(10));
             assertThatThrownBy(() -> source.run(ctx)).isInstanceOf(RtmpStatusException.class)
@@ -148,7 +89,7 @@ class RtmpSourceTest {
     void silenceAfterPlayStartIsAReadTimeout() throws Exception {
         try (NetLoops loops = new NetLoops(1);
                 ScriptedRtmpServer server = new ScriptedRtmpServer(loops, ScriptedRtmpServer.Script.SILENT)) {
-            FakeContext ctx = new FakeContext(loops.next());
+            FakeSourceContext ctx = new FakeSourceContext(loops.next());
             RtmpSource source = new RtmpSource(conf(server.port()), loops, Duration.ofSeconds(5),
                     Duration.ofMillis(800));
             long t0 = System.nanoTime();
@@ -162,7 +103,7 @@ class RtmpSourceTest {
     void theRemotesUnpublishEndsTheRunNormally() throws Exception {
         try (NetLoops loops = new NetLoops(1);
                 ScriptedRtmpServer server = new ScriptedRtmpServer(loops, ScriptedRtmpServer.Script.PLAY_THEN_STOP)) {
-            FakeContext ctx = new FakeContext(loops.next());
+            FakeSourceContext ctx = new FakeSourceContext(loops.next());
             RtmpSource source = new RtmpSource(conf(server.port()), loops, Duration.ofSeconds(5),
                     Duration.ofSeconds(10));
             source.run(ctx);
@@ -180,7 +121,7 @@ class RtmpSourceTest {
         try (NetLoops loops = new NetLoops(1)) {
             RtmpSource source = new RtmpSource(conf(port), loops, Duration.ofSeconds(5), Duration.ofSeconds(10));
             int p = port;
-            assertThatThrownBy(() -> source.run(new FakeContext(loops.next())))
+            assertThatThrownBy(() -> source.run(new FakeSourceContext(loops.next())))
                     .hasMessageStartingWith("connect 127.0.0.1:" + p);
         }
     }

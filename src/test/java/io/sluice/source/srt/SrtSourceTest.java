@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.RtspTransport;
 import io.sluice.conf.SourceConf;
@@ -15,16 +14,8 @@ import io.sluice.net.srt.Srt;
 import io.sluice.net.srt.SrtListener;
 import io.sluice.net.srt.SrtOptions;
 import io.sluice.net.srt.SrtSocket;
-import io.sluice.path.Publisher;
-import io.sluice.protocol.rtp.Depacketizer;
-import io.sluice.source.SourceContext;
-import io.sluice.stream.AccessUnit;
+import io.sluice.source.FakeSourceContext;
 import io.sluice.stream.Codec;
-import io.sluice.stream.MediaType;
-import io.sluice.stream.Stream;
-import io.sluice.stream.StreamDesc;
-import io.sluice.stream.StreamReader;
-import io.sluice.stream.Unit;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,8 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,50 +40,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class SrtSourceTest {
     private static final String SECRET = "correct-horse-battery";
-
-    static final class FakeContext implements SourceContext {
-        final EventLoop loop;
-        final List<StreamDesc> published = new CopyOnWriteArrayList<>();
-        final AtomicLong videoAus = new AtomicLong();
-        final AtomicBoolean publisherClosed = new AtomicBoolean();
-
-        FakeContext(EventLoop loop) {
-            this.loop = loop;
-        }
-
-        @Override
-        public String pathName() {
-            return "cam";
-        }
-
-        @Override
-        public EventLoop loop() {
-            return loop;
-        }
-
-        @Override
-        public Publisher publish(StreamDesc desc) {
-            assertThat(loop.inEventLoop()).as("publish on the context's loop").isTrue();
-            published.add(desc);
-            Stream stream = new Stream(desc, i -> null, i -> Depacketizer.forFormat(desc.medias().get(i).format()));
-            stream.addReader((StreamReader) (Unit u) -> {
-                if (desc.medias().get(u.media()).type() == MediaType.VIDEO) {
-                    videoAus.addAndGet(u.accessUnits().size());
-                }
-            }, false, true);
-            return new Publisher() {
-                @Override
-                public Stream stream() {
-                    return stream;
-                }
-
-                @Override
-                public void close() {
-                    publisherClosed.set(true);
-                }
-            };
-        }
-    }
 
     static SourceConf conf(int port, Map<String, String> query) {
         StringBuilder raw = new StringBuilder("srt://127.0.0.1:" + port);
@@ -135,7 +80,7 @@ class SrtSourceTest {
                 }
                 return null;
             });
-            FakeContext ctx = new FakeContext(loops.next());
+            FakeSourceContext ctx = new FakeSourceContext(loops.next());
             Map<String, String> q = new LinkedHashMap<>();
             q.put("streamid", "read:cam");
             q.put("passphrase", SECRET);
@@ -176,7 +121,7 @@ class SrtSourceTest {
             try {
                 SrtSource source = new SrtSource(conf(l.port(), Map.of("passphrase", "not-the-secret")),
                         Duration.ofSeconds(5), Duration.ofSeconds(10));
-                assertThatThrownBy(() -> source.run(new FakeContext(loops.next())))
+                assertThatThrownBy(() -> source.run(new FakeSourceContext(loops.next())))
                         .hasMessageContaining("BADSECRET").hasMessageContaining("passphrase=")
                         .hasMessageNotContaining("not-the-secret");
             } finally {
