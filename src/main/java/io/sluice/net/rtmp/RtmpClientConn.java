@@ -89,7 +89,7 @@ public final class RtmpClientConn extends ChannelInboundHandlerAdapter {
         if (o == null) {
             return null;
         }
-        return checked(o, during) instanceof RtmpCommand c ? c : null;
+        return checked(o, "during " + during) instanceof RtmpCommand c ? c : null;
     }
 
     private Object take(long timeoutMs, String waitingFor) throws IOException, InterruptedException {
@@ -97,13 +97,14 @@ public final class RtmpClientConn extends ChannelInboundHandlerAdapter {
         if (o == null) {
             throw new IOException("no " + waitingFor + " response within " + timeoutMs + " ms");
         }
-        return checked(o, waitingFor);
+        return checked(o, "while waiting for " + waitingFor);
     }
 
-    private Object checked(Object o, String waitingFor) throws IOException {
+    /** @param when e.g. "while waiting for connect", for the message */
+    private Object checked(Object o, String when) throws IOException {
         if (o == Boolean.FALSE) {
             throw new IOException("connection closed" + (failure != null ? ": " + failure.getMessage() : "")
-                    + " while waiting for " + waitingFor, failure);
+                    + " " + when, failure);
         }
         return o;
     }
