@@ -2,6 +2,8 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.control.SourceState;
+import io.sluice.control.SourceStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +71,7 @@ class RtmpSourceIT {
                     sourceReconnectMaxDelay: 2s
                 """.formatted(nginx);
         String upstreamUrl = "rtmp://127.0.0.1:" + nginx + "/live/cam";
-        try (LogCapture logs = new LogCapture(); SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
             try (Peer first = Peer.start("sink-rtmp.sh", Integer.toString(nginx), "40")) {
                 assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(first.output()).isTrue();
                 try (Peer pub = Peer.start("publish-rtmp.sh", upstreamUrl, "40")) {
@@ -80,10 +82,14 @@ class RtmpSourceIT {
                             Duration.ofSeconds(15))).as("the source's session ended with nginx").isTrue();
                 }
             }
-            // nothing listens now: the attempts fail with the refused port named
-            assertThat(Wait.until(() -> !logs.messages(ch.qos.logback.classic.Level.WARN, "127.0.0.1:" + nginx)
-                    .isEmpty() || !logs.messages(ch.qos.logback.classic.Level.INFO, "127.0.0.1:" + nginx).isEmpty(),
-                    Duration.ofSeconds(10))).as("the failed attempts are logged").isTrue();
+            // nothing listens now: the source backs off, the refused port named in its stats
+            assertThat(Wait.until(() -> {
+                SourceStats st = sluice.server().paths().get("cam").sourceStats();
+                return st.state() == SourceState.BACKOFF && st.lastError().contains("127.0.0.1:" + nginx)
+                        && st.nextRetry() != null;
+            }, Duration.ofSeconds(15))).as("backing off: %s", sluice.server().paths().get("cam").sourceStats())
+                    .isTrue();
+            long reconnectsWhileDown = sluice.server().paths().get("cam").sourceStats().reconnects();
             try (Peer second = Peer.start("sink-rtmp.sh", Integer.toString(nginx), "40")) {
                 assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(second.output()).isTrue();
                 try (Peer pub = Peer.start("publish-rtmp.sh", upstreamUrl, "30")) {
@@ -93,6 +99,11 @@ class RtmpSourceIT {
                         reader.await(Duration.ofSeconds(60));
                         MediaChecks.assertRead(reader, 90, 130);
                     }
+                    SourceStats st = sluice.server().paths().get("cam").sourceStats();
+                    assertThat(st.state()).as(st.toString()).isEqualTo(SourceState.READY);
+                    assertThat(st.type()).isEqualTo("rtmpSource");
+                    assertThat(st.reconnects()).as(st.toString()).isGreaterThanOrEqualTo(reconnectsWhileDown);
+                    assertThat(st.tracks()).as(st.toString()).hasSize(2);
                 }
             }
         }

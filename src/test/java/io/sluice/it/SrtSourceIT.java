@@ -3,6 +3,8 @@ package io.sluice.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.sluice.control.SourceState;
+import io.sluice.control.SourceStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +47,9 @@ class SrtSourceIT {
                 try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
                     assertThat(Wait.until(() -> sluice.server().paths().get("cam").hasPublisher(),
                             Duration.ofSeconds(15))).as("the source published the path: " + pub.output()).isTrue();
+                    SourceStats st = sluice.server().paths().get("cam").sourceStats();
+                    assertThat(st.type()).isEqualTo("srtSource");
+                    assertThat(st.link()).as(st.toString()).containsKeys("rttMs", "pktRecv", "pktRcvLoss");
                     try (Peer reader = Peer.start("read-rtmp.sh", sluice.rtmp("cam"), "6")) {
                         reader.await(Duration.ofSeconds(60));
                         MediaChecks.assertRead(reader, 90, 130);
@@ -77,10 +82,14 @@ class SrtSourceIT {
                 Peer pub = CameraClip.serveSrt(listener, PASSPHRASE, 20)) {
             assertThat(Ports.awaitUdpBound(listener, Duration.ofSeconds(10))).as(pub.output()).isTrue();
             try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
-                assertThat(Wait.until(() -> !logs.messages(Level.WARN, "BADSECRET").isEmpty()
-                        || !logs.messages(Level.INFO, "BADSECRET").isEmpty()
-                        || !logs.messages(Level.ERROR, "BADSECRET").isEmpty(), Duration.ofSeconds(15)))
-                        .as("the refusal is logged with libsrt's reason").isTrue();
+                assertThat(Wait.until(() -> sluice.server().paths().get("cam").sourceStats().lastError()
+                        .contains("BADSECRET"), Duration.ofSeconds(20)))
+                        .as("libsrt's reason in the source's stats: %s", sluice.server().paths().get("cam").sourceStats())
+                        .isTrue();
+                SourceStats st = sluice.server().paths().get("cam").sourceStats();
+                assertThat(st.state()).as(st.toString()).isIn(SourceState.BACKOFF, SourceState.CONNECTING);
+                assertThat(st.lastError()).as(st.toString()).contains("passphrase").doesNotContain("not-the-right-one");
+                assertThat(logs.messages(Level.WARN, "BADSECRET")).as("logged once, as a warning").isNotEmpty();
                 assertThat(sluice.server().paths().get("cam").hasPublisher()).isFalse();
             }
             List<String> all = logs.messages(Level.WARN, "");
