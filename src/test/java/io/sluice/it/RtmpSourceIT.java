@@ -127,6 +127,7 @@ class RtmpSourceIT {
                 }
             }
             assertThat(frames).as(p.output()).isNotNegative();
+            System.out.printf("RTSP reader: %d video frames in %d s%n", frames, seconds);
             return frames;
         }
     }
