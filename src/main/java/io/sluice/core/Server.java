@@ -27,6 +27,8 @@ import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
 import io.sluice.source.Source;
 import io.sluice.source.SourceRunners;
+import io.sluice.source.rtmp.RtmpSource;
+import io.sluice.source.srt.SrtSource;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import io.sluice.server.srt.SrtServer;
@@ -290,6 +292,13 @@ public final class Server implements AutoCloseable {
      * on this branch yet is refused by name; the attempt's error shows it in the API and the log.
      */
     private Source source(String pathName, SourceConf sc) {
+        Conf c = conf;
+        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Rtmp r)) {
+            return new RtmpSource(sc, loops, c.io().readTimeout(), c.io().readTimeout());
+        }
+        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Srt r)) {
+            return new SrtSource(sc, c.io().readTimeout(), c.io().readTimeout());
+        }
         String protocol = switch (sc.url()) {
             case SourceUrl.Publisher p -> throw new IllegalArgumentException("path '" + pathName + "' does not pull");
             case SourceUrl.UdpMpegts u -> "udp+mpegts";
