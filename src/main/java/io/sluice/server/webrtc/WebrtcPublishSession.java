@@ -79,7 +79,7 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
     String setUp(WebrtcSession offer, LocalEndpoint local) throws WebrtcNegotiationException, PathException {
         Ingest in = WebrtcNegotiator.answerPublish(offer, local);
         tracks = in.tracks();
-        publisher = server.paths().publish(path, in.desc(), loop, "webrtcSession " + remote);
+        publisher = server.paths().publish(path, in.desc(), loop, "webrtcSession " + remote, this::kick);
         Stream stream = publisher.stream();
         ingest = new WebrtcToStream(stream, tracks, alloc);
         congestion = in.feedback();
