@@ -20,12 +20,12 @@ import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
 import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
+import io.sluice.net.rtsp.RtspClientConn;
+import io.sluice.net.rtsp.RtspClientSession;
 import io.sluice.net.rtsp.RtspMediaOut;
 import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.protocol.rtp.ReceiverReportStats;
 import io.sluice.protocol.rtp.RtpPacketException;
-import io.sluice.protocol.rtsp.RtspDecoder;
-import io.sluice.protocol.rtsp.RtspEncoder;
 import io.sluice.protocol.rtsp.RtspHeaders;
 import io.sluice.protocol.rtsp.RtspResponse;
 import io.sluice.protocol.rtsp.RtspTransportHeader;
@@ -251,8 +251,8 @@ public final class RtspDest implements Dest {
 
     private Channel connect(DestContext ctx, RtspClientConn conn) throws Exception {
         SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtspConfig().fingerprint()) : null;
-        return new TcpConnector(loops, url.host(), url.port(), timeoutMs, WriteBufferWaterMark.DEFAULT)
-                .connect(ctx.loop(), ssl, this::opened, () -> closed, new RtspDecoder(), new RtspEncoder(), conn);
+        return conn.connect(new TcpConnector(loops, url.host(), url.port(), timeoutMs, WriteBufferWaterMark.DEFAULT),
+                ctx.loop(), ssl, this::opened, () -> closed);
     }
 
     /** The control connection, as soon as it exists: close() must be able to close it. */
