@@ -3,7 +3,6 @@ package io.sluice.forward.rtsp;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
@@ -22,6 +21,7 @@ import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
 import io.sluice.net.rtsp.RtspClientConn;
 import io.sluice.net.rtsp.RtspClientSession;
+import io.sluice.net.rtsp.RtpPortPair;
 import io.sluice.net.rtsp.RtspMediaOut;
 import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.protocol.rtp.ReceiverReportStats;
@@ -263,23 +263,12 @@ public final class RtspDest implements Dest {
     }
 
     private Channel[] bindUdpPair(DestContext ctx, int media, ReceiverReportStats rr) throws Exception {
-        // RTP wants an even port and RTCP the next one (RFC 3550 §11); retry a few times for a free pair.
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Channel rtp = udpBootstrap(ctx, media, null).bind(new InetSocketAddress(0)).sync().channel();
-            int port = ((InetSocketAddress) rtp.localAddress()).getPort();
-            if (port % 2 == 0 && port < 65535) {
-                ChannelFuture rtcp = udpBootstrap(ctx, media, rr).bind(new InetSocketAddress(port + 1)).await();
-                if (rtcp.isSuccess()) {
-                    synchronized (channels) {
-                        channels.add(rtp);
-                        channels.add(rtcp.channel());
-                    }
-                    return new Channel[] {rtp, rtcp.channel()};
-                }
-            }
-            rtp.close();
+        Channel[] pair = RtpPortPair.bind(udpBootstrap(ctx, media, null), udpBootstrap(ctx, media, rr));
+        synchronized (channels) {
+            channels.add(pair[0]);
+            channels.add(pair[1]);
         }
-        throw new IOException("no free UDP port pair for RTP/RTCP");
+        return pair;
     }
 
     /** @param rr where the target's RTCP goes, or null for an RTP socket (whatever comes there is dropped) */

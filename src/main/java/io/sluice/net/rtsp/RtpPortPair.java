@@ -1,0 +1,48 @@
+package io.sluice.net.rtsp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * RtpPortPair binds the two UDP sockets of one RTSP client media: RTP on an even port and RTCP on the next
+ * one (RFC 3550 §11, and what servers assume from {@code client_port=p-(p+1)}), for the forward target and
+ * the pull source alike.
+ */
+public final class RtpPortPair {
+    /** Tries for a free even/odd pair; the kernel's ephemeral ports are rarely taken twice in a row. */
+    private static final int ATTEMPTS = 20;
+
+    private RtpPortPair() {
+    }
+
+    /**
+     * Binds a pair on any local address.
+     *
+     * @param rtp the bootstrap of the RTP socket (group, channel class and handler set)
+     * @param rtcp the bootstrap of the RTCP socket
+     * @return the RTP channel, then the RTCP channel; the caller closes both
+     * @throws IOException when no pair was free
+     */
+    public static Channel[] bind(Bootstrap rtp, Bootstrap rtcp) throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Channel r = rtp.bind(new InetSocketAddress(0)).sync().channel();
+            int port = ((InetSocketAddress) r.localAddress()).getPort();
+            if (port % 2 == 0 && port < 65535) {
+                ChannelFuture c = rtcp.bind(new InetSocketAddress(port + 1)).await();
+                if (c.isSuccess()) {
+                    return new Channel[] {r, c.channel()};
+                }
+            }
+            r.close();
+        }
+        throw new IOException("no free UDP port pair for RTP/RTCP after " + ATTEMPTS + " attempts");
+    }
+
+    /** The local port of a bound socket. */
+    public static int port(Channel c) {
+        return ((InetSocketAddress) c.localAddress()).getPort();
+    }
+}
