@@ -263,7 +263,7 @@ public final class RtspDest implements Dest {
     }
 
     private Channel[] bindUdpPair(DestContext ctx, int media, ReceiverReportStats rr) throws Exception {
-        Channel[] pair = RtpPortPair.bind(udpBootstrap(ctx, media, null), udpBootstrap(ctx, media, rr));
+        Channel[] pair = RtpPortPair.bind(() -> udpBootstrap(ctx, media, null), () -> udpBootstrap(ctx, media, rr));
         synchronized (channels) {
             channels.add(pair[0]);
             channels.add(pair[1]);

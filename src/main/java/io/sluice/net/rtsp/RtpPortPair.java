@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * RtpPortPair binds the two UDP sockets of one RTSP client media: RTP on an even port and RTCP on the next
@@ -21,17 +22,18 @@ public final class RtpPortPair {
     /**
      * Binds a pair on any local address.
      *
-     * @param rtp the bootstrap of the RTP socket (group, channel class and handler set)
-     * @param rtcp the bootstrap of the RTCP socket
+     * @param rtp makes the bootstrap of an RTP socket (group, channel class and handler set), a new one for
+     *     each attempt since a handler that is not sharable joins one channel only
+     * @param rtcp makes the bootstrap of an RTCP socket
      * @return the RTP channel, then the RTCP channel; the caller closes both
      * @throws IOException when no pair was free
      */
-    public static Channel[] bind(Bootstrap rtp, Bootstrap rtcp) throws IOException, InterruptedException {
+    public static Channel[] bind(Supplier<Bootstrap> rtp, Supplier<Bootstrap> rtcp) throws IOException, InterruptedException {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Channel r = rtp.bind(new InetSocketAddress(0)).sync().channel();
+            Channel r = rtp.get().bind(new InetSocketAddress(0)).sync().channel();
             int port = ((InetSocketAddress) r.localAddress()).getPort();
             if (port % 2 == 0 && port < 65535) {
-                ChannelFuture c = rtcp.bind(new InetSocketAddress(port + 1)).await();
+                ChannelFuture c = rtcp.get().bind(new InetSocketAddress(port + 1)).await();
                 if (c.isSuccess()) {
                     return new Channel[] {r, c.channel()};
                 }

@@ -47,7 +47,8 @@ record RtspSourceMedias(StreamDesc desc, List<String> setupUrls, List<String> sk
                 medias.add(md);
                 urls.add(resolve(base, m.control()));
             } catch (SdpException e) {
-                skipped.add(line + ": " + e.getMessage());
+                // the mapper saw a one-media SDP: its "media 0 (...)" prefix would name the wrong index
+                skipped.add(line + ": " + e.getMessage().replaceFirst("^media 0( \\([^)]*\\))?:? ?", ""));
             }
         }
         if (medias.isEmpty()) {

@@ -67,7 +67,7 @@ final class RtspSourceUdp {
      * @param opened sees each socket, so that the source's close() can close it
      */
     int bind(int media, Consumer<Channel> opened) throws IOException, InterruptedException {
-        Channel[] pair = RtpPortPair.bind(bootstrap(media, true), bootstrap(media, false));
+        Channel[] pair = RtpPortPair.bind(() -> bootstrap(media, true), () -> bootstrap(media, false));
         rtp[media] = pair[0];
         rtcp[media] = pair[1];
         opened.accept(pair[0]);
