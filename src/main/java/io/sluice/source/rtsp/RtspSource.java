@@ -58,8 +58,12 @@ public final class RtspSource implements Source {
 
     /** The camera refused UDP or sent nothing over it: automatic mode tries TCP. */
     static final class UdpRefused extends IOException {
-        UdpRefused(String m) {
+        /** Refused at the first SETUP: no session exists, the connection can go on over TCP. */
+        final boolean atFirstMedia;
+
+        UdpRefused(String m, boolean atFirstMedia) {
             super(m);
+            this.atFirstMedia = atFirstMedia;
         }
     }
 
@@ -130,7 +134,10 @@ public final class RtspSource implements Source {
         }
     }
 
-    /** @param probeUdp automatic mode: give up on UDP when no RTP comes within {@link #UDP_FIRST_PACKET} */
+    /**
+     * @param probeUdp automatic mode: go to TCP when UDP is refused at SETUP, or when no RTP comes within
+     *     {@link #UDP_FIRST_PACKET}
+     */
     private void session(SourceContext ctx, boolean tcp, boolean probeUdp) throws Exception {
         RtspClientConn conn = new RtspClientConn();
         SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.fingerprint()) : null;
@@ -146,12 +153,19 @@ public final class RtspSource implements Source {
         boolean getParameter = pub != null && pub.toUpperCase(Locale.ROOT).contains("GET_PARAMETER");
 
         RtspSourceMedias medias = describe(cs, requestUrl);
-        int n = medias.desc().medias().size();
-        RtspSourceUdp udp = tcp ? null : new RtspSourceUdp(loops, ctx.loop(),
-                ((InetSocketAddress) ch.remoteAddress()).getAddress(), conf.rtspAnyPort(), n, logPrefix);
-        RtspSourceSetup setup = new RtspSourceSetup(cs, tcp, udp, this::opened);
-        for (int i = 0; i < n; i++) {
-            setup.media(i, medias.setupUrls().get(i));
+        RtspSourceSetup setup;
+        try {
+            setup = setUp(ctx, ch, cs, medias, tcp);
+        } catch (UdpRefused e) {
+            if (!probeUdp || !e.atFirstMedia) {
+                throw e;
+            }
+            // No session exists yet: go on over TCP on this connection. A new one would make servers that
+            // share one media between clients (GstRtspServer) answer 503 while they tear down the first.
+            LOG.info("{} {}; switching to TCP", logPrefix, e.getMessage());
+            tcp = true;
+            probeUdp = false;
+            setup = setUp(ctx, ch, cs, medias, true);
         }
         String base = medias.base();
         teardownUrl = base;
@@ -165,13 +179,7 @@ public final class RtspSource implements Source {
             publisher = ctx.publish(desc);
         }
         RtspSourceIngest ingest = new RtspSourceIngest(publisher.stream(), logPrefix, System.nanoTime());
-        if (tcp) {
-            conn.onRtp((c, rtp) -> ingest.rtp(setup.mediaOfChannel(c), rtp, System.nanoTime()));
-            conn.onRtcp((c, rtcp) -> ingest.rtcp(setup.mediaOfChannel(c), rtcp, System.nanoTime()));
-            conn.onReadComplete(ingest::batchEnd);
-        } else {
-            udp.ingest(ingest);
-        }
+        setup.route(conn, ingest);
         RtspHeaders ph = new RtspHeaders();
         ph.set("Range", "npt=0.000-");
         RtspResponse play = cs.request("PLAY", medias.playUrl(), ph, null);
@@ -180,6 +188,24 @@ public final class RtspSource implements Source {
         }
         LOG.info("{} reading {} over {}", logPrefix, describe(desc), tcp ? "TCP" : "UDP");
         await(ch, cs, conn, ingest, setup, base, getParameter, probeUdp);
+    }
+
+    /** SETUP of every media, over TCP or UDP. */
+    private RtspSourceSetup setUp(SourceContext ctx, Channel ch, RtspClientSession cs, RtspSourceMedias medias,
+            boolean tcp) throws Exception {
+        int n = medias.desc().medias().size();
+        RtspSourceUdp udp = tcp ? null : new RtspSourceUdp(loops, ctx.loop(),
+                ((InetSocketAddress) ch.remoteAddress()).getAddress(), conf.rtspAnyPort(), n, logPrefix);
+        RtspSourceSetup setup = new RtspSourceSetup(cs, tcp, udp, this::opened);
+        try {
+            for (int i = 0; i < n; i++) {
+                setup.media(i, medias.setupUrls().get(i));
+            }
+        } catch (UdpRefused e) {
+            udp.close();
+            throw e;
+        }
+        return setup;
     }
 
     /** DESCRIBE (RFC 2326 §10.2) and the medias Sluice takes from the answer. */
@@ -245,7 +271,7 @@ public final class RtspSource implements Source {
         }
         if ("udp".equals(why)) {
             throw new UdpRefused("no RTP over UDP within " + UDP_FIRST_PACKET.toSeconds()
-                    + " s (a firewall or NAT in the way?)");
+                    + " s (a firewall or NAT in the way?)", false);
         }
         if ("timeout".equals(why)) {
             throw new IOException("no packet from the camera for " + readTimeout.toMillis() + " ms (readTimeout)");

@@ -3,6 +3,7 @@ package io.sluice.source.rtsp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.sluice.conf.Redact;
+import io.sluice.net.rtsp.RtspClientConn;
 import io.sluice.net.rtsp.RtspClientSession;
 import io.sluice.protocol.rtsp.InterleavedFrame;
 import io.sluice.protocol.rtsp.RtspHeaders;
@@ -52,7 +53,8 @@ final class RtspSourceSetup {
         }
         RtspResponse r = cs.request("SETUP", setupUrl, h, null);
         if (!tcp && (r.status() == 461 || r.status() == 400 || r.status() == 406)) {
-            throw new RtspSource.UdpRefused("the camera refused UDP (" + r.status() + " " + r.reason() + ")");
+            throw new RtspSource.UdpRefused("the camera refused UDP (" + r.status() + " " + r.reason() + ")",
+                    media == 0);
         }
         if (r.status() != 200) {
             throw new IOException("SETUP " + Redact.url(setupUrl) + " refused: " + r.status() + " " + r.reason());
@@ -76,10 +78,21 @@ final class RtspSourceSetup {
             rtcpChannel[media] = rtcp;
         } else {
             if (t == null || t.lower() == RtspTransportHeader.Lower.TCP) {
-                throw new RtspSource.UdpRefused("the camera answered a UDP SETUP with " + th);
+                throw new RtspSource.UdpRefused("the camera answered a UDP SETUP with " + th, media == 0);
             }
             RtspTransportHeader.PortRange sp = t.serverPort();
             udp.serverPorts(media, sp == null ? -1 : sp.rtp(), sp == null ? -1 : sp.rtcp());
+        }
+    }
+
+    /** From now on the camera's packets go to {@code ingest}: interleaved in {@code conn}, or from the UDP sockets. */
+    void route(RtspClientConn conn, RtspSourceIngest ingest) {
+        if (tcp) {
+            conn.onRtp((c, rtp) -> ingest.rtp(mediaOfChannel(c), rtp, System.nanoTime()));
+            conn.onRtcp((c, rtcp) -> ingest.rtcp(mediaOfChannel(c), rtcp, System.nanoTime()));
+            conn.onReadComplete(ingest::batchEnd);
+        } else {
+            udp.ingest(ingest);
         }
     }
 

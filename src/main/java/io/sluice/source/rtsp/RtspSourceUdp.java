@@ -95,6 +95,16 @@ final class RtspSourceUdp {
         rtcp[media].writeAndFlush(new DatagramPacket(rr, to));
     }
 
+    /** Closes the sockets bound so far (the camera refused UDP). */
+    void close() {
+        for (int i = 0; i < rtp.length; i++) {
+            if (rtp[i] != null) {
+                rtp[i].close();
+                rtcp[i].close();
+            }
+        }
+    }
+
     /** Whether a datagram for this media comes from the camera (its server_port, unless any port will do). */
     private boolean fromCamera(InetSocketAddress sender, InetSocketAddress expected) {
         if (!sender.getAddress().equals(camera)) {
