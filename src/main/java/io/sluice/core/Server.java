@@ -26,6 +26,7 @@ import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
 import io.sluice.source.Source;
 import io.sluice.source.SourceRunners;
+import io.sluice.source.rtsp.RtspSource;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import io.sluice.server.srt.SrtServer;
@@ -257,6 +258,9 @@ public final class Server implements AutoCloseable {
      * on this branch yet is refused by name; the attempt's error shows it in the API and the log.
      */
     private Source source(String pathName, SourceConf sc) {
+        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Rtsp x)) {
+            return new RtspSource(pathName, sc, loops, conf.io().readTimeout());
+        }
         String protocol = switch (sc.url()) {
             case SourceUrl.Publisher p -> throw new IllegalArgumentException("path '" + pathName + "' does not pull");
             case SourceUrl.UdpMpegts u -> "udp+mpegts";
