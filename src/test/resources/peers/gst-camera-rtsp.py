@@ -2,8 +2,9 @@
 # gst-camera-rtsp.py PORT PATH seconds [frames] [tcp|udp|all] [user:pass]
 #   A camera-like RTSP PLAY server (third-party: GStreamer 1.22 GstRtspServer) for pull-source tests:
 #   rtsp://127.0.0.1:PORT/PATH serves H264 High with 2 B-frames, 640x360@30, GOP 4 s (pay0, PT 96) and
-#   AAC 48 kHz (pay1, PT 97, MPEG4-GENERIC), shared by all clients. With `frames` > 0 the camera sends that
-#   many video frames from the first PLAY on and then stops (EOS), so a test knows exactly what was served.
+#   (no scene-cut keyframes: every GOP is 120 frames) and AAC 48 kHz (pay1, PT 97, MPEG4-GENERIC), shared by all clients. With `frames` > 0 the camera sends that
+#   many video frames from the first PLAY on, then stops (EOS) and answers 404, so a test knows exactly what
+#   was served.
 #   `tcp` refuses UDP SETUP (461) as cameras behind firewalls do; `user:pass` requires Digest auth.
 # Prints: 'CAMERA|serving ...', 'CLIENT|n connected', 'CAMERA|eos' when the frames are sent, and at the end
 #   'SERVED clients=N video_frames=V keyframes=K'
@@ -20,7 +21,7 @@ nb = ' num-buffers=%d' % frames if frames > 0 else ''
 # audio stops with the video: 1024 samples per buffer at 48 kHz
 anb = ' num-buffers=%d' % int(frames / 30 * 48000 / 1024) if frames > 0 else ''
 v = ('videotestsrc is-live=true pattern=ball%s ! video/x-raw,width=640,height=360,framerate=30/1 ! videoconvert ! '
-     'x264enc speed-preset=superfast bitrate=1500 key-int-max=%d bframes=2 b-adapt=false ! video/x-h264,profile=high ! '
+     'x264enc speed-preset=superfast bitrate=1500 key-int-max=%d bframes=2 b-adapt=false option-string="scenecut=0" ! video/x-h264,profile=high ! '
      'rtph264pay name=pay0 pt=96 config-interval=-1' % (nb, gop))
 a = (' audiotestsrc is-live=true wave=sine freq=440 samplesperbuffer=1024%s ! audioconvert ! audioresample ! '
      'audio/x-raw,rate=48000,channels=1 ! avenc_aac bitrate=64000 ! rtpmp4gpay name=pay1 pt=97' % anb)
@@ -54,9 +55,13 @@ def count(pad, info):
     if not buf.has_flags(Gst.BufferFlags.DELTA_UNIT):
         kf[0] += 1
     return Gst.PadProbeReturn.OK
+def unmount():
+    server.get_mount_points().remove_factory('/' + path)
+    return False
 def on_eos(pad, info):
     if info.get_event().type == Gst.EventType.EOS:
-        print('CAMERA|eos video_frames=%d' % vf[0], flush=True)
+        print('CAMERA|eos video_frames=%d keyframes=%d' % (vf[0], kf[0]), flush=True)
+        GLib.idle_add(unmount)  # a finite camera serves its frames once: later DESCRIBEs get 404
     return Gst.PadProbeReturn.OK
 def on_configure(factory, media):
     pay = media.get_element().get_by_name('pay0').get_static_pad('sink')

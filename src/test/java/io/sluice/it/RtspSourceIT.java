@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RtspSourceIT {
     static final int FPS = 30;
     static final int SECONDS = 10;
+    /** The test camera's GOP: 4 s, no scene-cut keyframes. */
+    static final int GOP = 4 * FPS;
 
     private static Peer camera(int port, int lifetime, int frames, String protocols, String credentials)
             throws Exception {
@@ -34,6 +36,19 @@ class RtspSourceIT {
                 Integer.toString(frames), protocols, credentials);
         assertThat(p.awaitLine("CAMERA|serving", Duration.ofSeconds(20))).as(p.output()).isTrue();
         return p;
+    }
+
+    /**
+     * A local reader joins a pulled stream at the cached keyframe, as one of a published stream does: it must
+     * get every frame from a GOP boundary on (it joined within the first two GOPs, on a loaded machine), so
+     * what it misses of what the camera sent is a whole number of GOPs, give or take 1 %.
+     */
+    private static void assertJoinedWhole(int read, int sent, String who) {
+        assertThat(read).as(who).isGreaterThanOrEqualTo(MediaChecks.lossless(sent - 2 * GOP, FPS));
+        int missed = sent - read;
+        int offGop = Math.min(Math.floorMod(missed, GOP), GOP - Math.floorMod(missed, GOP));
+        assertThat(offGop).as("%s: read %d of %d sent, not whole GOPs of %d", who, read, sent, GOP)
+                .isLessThanOrEqualTo((int) Math.ceil(sent * (1 - MediaChecks.LOSSLESS_SHARE)));
     }
 
     private static SourceStats stats(SluiceUnderTest sluice, String path) {
@@ -62,22 +77,27 @@ class RtspSourceIT {
         int frames = SECONDS * FPS;
         java.nio.file.Path out = Files.createTempDirectory(java.nio.file.Path.of(System.getProperty("user.dir"),
                 "target"), "source-it");
+        // Sluice first, pulling a camera that is not there yet: its start-up (seconds on a loaded machine) must
+        // not eat the camera's frames; the source connects within a backoff step once the camera is up.
         try (Peer sink = Peer.start("sink-rtmp.sh", Map.of("OUTDIR", out.toString()), Integer.toString(nginx),
-                Integer.toString(SECONDS + 25));
-                Peer camera = camera(cam, SECONDS + 60, frames, "all", "")) {
+                Integer.toString(SECONDS + 40));
+                SluiceUnderTest sluice = SluiceUnderTest.start("""
+                        readTimeout: 3s
+                        paths:
+                          cam:
+                            source: rtsp://127.0.0.1:%d/cam
+                            rtspTransport: %s
+                            sourceReconnectDelay: 200ms
+                            sourceReconnectMaxDelay: 500ms
+                            forwardTargets:
+                              - id: nginx
+                                url: rtmp://127.0.0.1:%d/live/cam
+                        """.formatted(cam, transport, nginx))) {
             assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sink.output()).isTrue();
             List<long[]> rtmpRead;
             Peer gst;
-            try (SluiceUnderTest sluice = SluiceUnderTest.start("""
-                    readTimeout: 3s
-                    paths:
-                      cam:
-                        source: rtsp://127.0.0.1:%d/cam
-                        rtspTransport: %s
-                        forwardTargets:
-                          - id: nginx
-                            url: rtmp://127.0.0.1:%d/live/cam
-                    """.formatted(cam, transport, nginx))) {
+            Peer camera = camera(cam, SECONDS + 60, frames, "all", "");
+            try {
                 assertThat(Wait.until(() -> ready(sluice, "cam"), Duration.ofSeconds(20)))
                         .as("source ready: " + stats(sluice, "cam")).isTrue();
                 // both readers join within the first GOP (4 s), so they start at the camera's first keyframe
@@ -87,18 +107,21 @@ class RtspSourceIT {
                 gst.await(Duration.ofSeconds(60));
                 SourceStats s = stats(sluice, "cam");
                 assertThat(s.tracks()).as(s.toString()).hasSize(2);
+            } finally {
+                camera.close();
             }
             int sent = Integer.parseInt(camera.result("CAMERA|eos").get("video_frames"));
-            assertThat(sent).as(camera.output()).isEqualTo(frames);
+            // x264 may keep its last few lookahead frames at EOS: what the camera counted is what it served
+            assertThat(sent).as(camera.output()).isBetween(frames * 9 / 10, frames);
             int lossless = MediaChecks.lossless(sent, FPS);
 
             Map<String, String> g = gst.result("READ");
             System.out.printf("RTSP-SOURCE %s: camera sent %d, gst RTSP reader %s, RTMP reader %d%n", transport, sent,
                     g, rtmpRead.size());
-            assertThat(Integer.parseInt(g.get("frames"))).as("GStreamer RTSP reader: " + gst.output())
-                    .isGreaterThanOrEqualTo(lossless);
+            assertJoinedWhole(Integer.parseInt(g.get("frames")), sent, "GStreamer RTSP reader: " + gst.output());
             assertThat(Integer.parseInt(g.get("frames.2"))).as("GStreamer RTSP reader, audio").isPositive();
-            RtspBframesDtsIT.assertMonotonic(rtmpRead, lossless, "local RTMP reader");
+            assertJoinedWhole(rtmpRead.size(), sent, "local RTMP reader");
+            RtspBframesDtsIT.assertMonotonic(rtmpRead, MediaChecks.lossless(sent - 2 * GOP, FPS), "local RTMP reader");
 
             MediaChecks.assertReceived(sink, sent, sent / (double) FPS * MediaChecks.AAC_FPS);
             java.nio.file.Path flv;
