@@ -2,7 +2,10 @@ package io.sluice.source.rtsp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.Redact;
@@ -73,7 +76,8 @@ public final class RtspSource implements Source {
     private final long timeoutMs;
     private final Duration readTimeout;
     private final String logPrefix;
-    private final List<Channel> channels = new ArrayList<>();
+    /** The session's sockets (control connection, UDP pairs); a closed one leaves the group by itself. */
+    private final ChannelGroup channels = new DefaultChannelGroup("rtsp-source", ImmediateEventExecutor.INSTANCE);
     private volatile boolean closed;
     /** The session now, for close()'s TEARDOWN, and the URL it goes to. */
     private volatile RtspClientSession client;
@@ -291,23 +295,14 @@ public final class RtspSource implements Source {
 
     /** Every socket of the session, as soon as it exists: close() must be able to close it. */
     private void opened(Channel c) {
-        synchronized (channels) {
-            channels.add(c);
-        }
+        channels.add(c);
         if (closed) {
             c.close();
         }
     }
 
     private void closeChannels() {
-        List<Channel> all;
-        synchronized (channels) {
-            all = new ArrayList<>(channels);
-            channels.clear();
-        }
-        for (Channel c : all) {
-            c.close();
-        }
+        channels.close(); // does not wait: close() may be called on the loop itself
     }
 
     @Override
