@@ -21,9 +21,16 @@ import java.util.function.LongSupplier;
 public final class SessionRegistry {
     private final InstantSource clock;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    /** Told of every session that opens and closes (hooks: runOnConnect, runOnRead...). */
+    private final PathEvents events;
 
     public SessionRegistry(InstantSource clock) {
+        this(clock, PathEvents.NONE);
+    }
+
+    public SessionRegistry(InstantSource clock, PathEvents events) {
         this.clock = clock;
+        this.events = events;
     }
 
     /** Role of a session on its path. */
@@ -53,6 +60,7 @@ public final class SessionRegistry {
             id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
             e = new Entry(id, protocol, role, path, remote, user, clock.instant(), bytes, kick);
         } while (sessions.putIfAbsent(id, e) != null);
+        events.sessionOpened(e.info());
         return e;
     }
 
@@ -148,7 +156,9 @@ public final class SessionRegistry {
 
         @Override
         public void close() {
-            sessions.remove(id, this);
+            if (sessions.remove(id, this)) {
+                events.sessionClosed(info());
+            }
         }
     }
 }
