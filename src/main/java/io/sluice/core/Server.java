@@ -28,6 +28,7 @@ import io.sluice.path.PathManager;
 import io.sluice.source.Source;
 import io.sluice.source.SourceRunners;
 import io.sluice.source.rtmp.RtmpSource;
+import io.sluice.source.rtsp.RtspSource;
 import io.sluice.source.srt.SrtSource;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
@@ -293,6 +294,9 @@ public final class Server implements AutoCloseable {
      */
     private Source source(String pathName, SourceConf sc) {
         Conf c = conf;
+        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Rtsp r)) {
+            return new RtspSource(pathName, sc, loops, c.io().readTimeout());
+        }
         if (sc.url() instanceof SourceUrl.Remote(DestUrl.Rtmp r)) {
             return new RtmpSource(sc, loops, c.io().readTimeout(), c.io().readTimeout());
         }

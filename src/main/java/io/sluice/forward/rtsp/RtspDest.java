@@ -3,7 +3,6 @@ package io.sluice.forward.rtsp;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
@@ -20,12 +19,13 @@ import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
 import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
+import io.sluice.net.rtsp.RtspClientConn;
+import io.sluice.net.rtsp.RtspClientSession;
+import io.sluice.net.rtsp.RtpPortPair;
 import io.sluice.net.rtsp.RtspMediaOut;
 import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.protocol.rtp.ReceiverReportStats;
 import io.sluice.protocol.rtp.RtpPacketException;
-import io.sluice.protocol.rtsp.RtspDecoder;
-import io.sluice.protocol.rtsp.RtspEncoder;
 import io.sluice.protocol.rtsp.RtspHeaders;
 import io.sluice.protocol.rtsp.RtspResponse;
 import io.sluice.protocol.rtsp.RtspTransportHeader;
@@ -251,8 +251,8 @@ public final class RtspDest implements Dest {
 
     private Channel connect(DestContext ctx, RtspClientConn conn) throws Exception {
         SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtspConfig().fingerprint()) : null;
-        return new TcpConnector(loops, url.host(), url.port(), timeoutMs, WriteBufferWaterMark.DEFAULT)
-                .connect(ctx.loop(), ssl, this::opened, () -> closed, new RtspDecoder(), new RtspEncoder(), conn);
+        return conn.connect(new TcpConnector(loops, url.host(), url.port(), timeoutMs, WriteBufferWaterMark.DEFAULT),
+                ctx.loop(), ssl, this::opened, () -> closed);
     }
 
     /** The control connection, as soon as it exists: close() must be able to close it. */
@@ -263,23 +263,12 @@ public final class RtspDest implements Dest {
     }
 
     private Channel[] bindUdpPair(DestContext ctx, int media, ReceiverReportStats rr) throws Exception {
-        // RTP wants an even port and RTCP the next one (RFC 3550 §11); retry a few times for a free pair.
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Channel rtp = udpBootstrap(ctx, media, null).bind(new InetSocketAddress(0)).sync().channel();
-            int port = ((InetSocketAddress) rtp.localAddress()).getPort();
-            if (port % 2 == 0 && port < 65535) {
-                ChannelFuture rtcp = udpBootstrap(ctx, media, rr).bind(new InetSocketAddress(port + 1)).await();
-                if (rtcp.isSuccess()) {
-                    synchronized (channels) {
-                        channels.add(rtp);
-                        channels.add(rtcp.channel());
-                    }
-                    return new Channel[] {rtp, rtcp.channel()};
-                }
-            }
-            rtp.close();
+        Channel[] pair = RtpPortPair.bind(() -> udpBootstrap(ctx, media, null), () -> udpBootstrap(ctx, media, rr));
+        synchronized (channels) {
+            channels.add(pair[0]);
+            channels.add(pair[1]);
         }
-        throw new IOException("no free UDP port pair for RTP/RTCP");
+        return pair;
     }
 
     /** @param rr where the target's RTCP goes, or null for an RTP socket (whatever comes there is dropped) */
