@@ -11,9 +11,10 @@ import io.sluice.path.PathException;
 import io.sluice.path.Publisher;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.mpegts.TsFromStream;
-import io.sluice.protocol.mpegts.TsToStream;
+import io.sluice.protocol.mpegts.TsPublishing;
 import io.sluice.protocol.srt.SrtStreamId;
 import io.sluice.stream.Stream;
+import io.sluice.stream.StreamDesc;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,8 +38,6 @@ final class SrtConn implements Runnable, AutoCloseable {
      * connection thread fill the heap; beyond this, messages are dropped and counted.
      */
     static final int MAX_INBOX = 4096;
-    /** Malformed-TS reports logged at most this often. */
-    static final long PROBLEM_LOG_NANOS = 1_000_000_000L;
 
     private record Message(ByteBuf data, long receivedNanos) {
     }
@@ -59,11 +58,8 @@ final class SrtConn implements Runnable, AutoCloseable {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger inboxSize = new java.util.concurrent.atomic.AtomicInteger();
     private long inboxDropped;
-    private TsToStream ingest;
+    private TsPublishing ingest;
     private Publisher publisher;
-    private boolean refused;
-    private long lastProblemLogNanos;
-    private long problemsSinceLog;
 
     SrtConn(SrtServer server, SrtSocket socket, SrtStreamId id, String user) {
         this.server = server;
@@ -90,7 +86,7 @@ final class SrtConn implements Runnable, AutoCloseable {
 
     private void publish() {
         loop = server.loops().next();
-        ingest = new TsToStream(PooledByteBufAllocator.DEFAULT, this::problem);
+        ingest = new TsPublishing(PooledByteBufAllocator.DEFAULT, this::startStream, this::problems);
         LOG.info("{} publishing to '{}'", tag, id.path());
         byte[] buf = new byte[1500];
         socket.receiveTimeoutMs(RECEIVE_WAKE_MS);
@@ -140,61 +136,43 @@ final class SrtConn implements Runnable, AutoCloseable {
     /** On the loop: demuxes what arrived, then lets readers flush once. */
     private void drain() {
         drainScheduled.set(false);
-        boolean wrote = false;
         Message m;
         while ((m = inbox.poll()) != null) {
             inboxSize.decrementAndGet();
             try {
-                if (refused || closed && publisher == null) {
-                    continue;
-                }
-                if (publisher == null) {
-                    if (ingest.probe(m.data(), m.receivedNanos()) || ingest.probeExpired()) {
-                        startStream();
-                    }
-                } else {
-                    ingest.write(publisher.stream(), m.data(), m.receivedNanos());
-                    wrote = true;
+                if (!closed || ingest.started()) {
+                    ingest.feed(m.data(), m.receivedNanos());
                 }
             } finally {
                 m.data().release();
             }
         }
-        if (wrote) {
-            publisher.stream().batchEnd();
-        }
+        ingest.batchEnd();
     }
 
-    private void startStream() {
+    /** On the loop, once the tracks are known: takes the path, or closes the connection when refused. */
+    private Stream startStream(StreamDesc desc, String skipped) {
         try {
-            publisher = server.paths().publish(id.path(), ingest.desc(), loop, "srtConn " + socket.peer());
+            publisher = server.paths().publish(id.path(), desc, loop, "srtConn " + socket.peer());
         } catch (PathException e) {
             // Another publisher won the race after the handshake gate let this one in (or took the last
             // room under maxPaths).
             if (!server.paths().countRefusal("srt", SessionRegistry.remote(socket.peer()), e)) {
                 LOG.info("{} refused: {}", tag, e.getMessage());
             }
-            refused = true;
             socket.close();
-            return;
+            return null;
         }
         registration = register(SessionRegistry.Role.PUBLISH, publisher.stream()::bytesIn);
-        if (ingest.skipped() != null) {
-            LOG.warn("{} publisher of '{}': {}", tag, id.path(), ingest.skipped());
+        if (skipped != null) {
+            LOG.warn("{} publisher of '{}': {}", tag, id.path(), skipped);
         }
-        ingest.start(publisher.stream());
-        publisher.stream().batchEnd();
+        return publisher.stream();
     }
 
-    private void problem(String what) {
-        problemsSinceLog++;
-        long now = System.nanoTime();
-        if (now - lastProblemLogNanos >= PROBLEM_LOG_NANOS) {
-            LOG.warn("{} malformed MPEG-TS from the publisher of '{}' ({} in the last second, skipped): {}", tag,
-                    id.path(), problemsSinceLog, what);
-            lastProblemLogNanos = now;
-            problemsSinceLog = 0;
-        }
+    private void problems(long count, String latest) {
+        LOG.warn("{} malformed MPEG-TS from the publisher of '{}' ({} in the last second, skipped): {}", tag,
+                id.path(), count, latest);
     }
 
     private void endPublishing() {
