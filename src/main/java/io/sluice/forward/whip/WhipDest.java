@@ -8,6 +8,7 @@ import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
+import io.sluice.net.webrtc.WebrtcHttpClient;
 import io.sluice.net.webrtc.WebrtcStreamWriter;
 import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.protocol.sdp.SdpException;
@@ -85,7 +86,7 @@ public final class WhipDest implements Dest {
             LOG.warn("{} {}", name, endpoint.warning());
         }
         String token = !url.token().isEmpty() ? url.token() : conf.password();
-        try (WhipClient http = new WhipClient(endpoint.uri(), token, connectTimeout,
+        try (WebrtcHttpClient http = new WebrtcHttpClient("WHIP", endpoint.uri(), token, connectTimeout,
                 conf.webrtcConfig().fingerprint())) {
             List<IceServer> ice = new ArrayList<>();
             for (String s : conf.webrtcConfig().iceServers()) {
@@ -109,7 +110,7 @@ public final class WhipDest implements Dest {
         }
     }
 
-    private void session(DestContext ctx, WhipClient http, WebrtcTransport t) throws Exception {
+    private void session(DestContext ctx, WebrtcHttpClient http, WebrtcTransport t) throws Exception {
         List<IceCandidate> cands = new ArrayList<>();
         for (String c : t.localCandidates()) {
             cands.add(IceCandidate.parse(c));
@@ -192,7 +193,7 @@ public final class WhipDest implements Dest {
         }
     }
 
-    private static String endpoint(WhipClient http) {
+    private static String endpoint(WebrtcHttpClient http) {
         return http.uri().getHost() + ":" + http.uri().getPort();
     }
 
