@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.sluice.conf.SourceConf;
 import io.sluice.conf.SourceUrl;
-import io.sluice.path.Publisher;
-import io.sluice.source.SourceContext;
+import io.sluice.source.RecordingSourceContext;
 import io.sluice.stream.Codec;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
@@ -23,7 +21,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
@@ -51,47 +48,6 @@ class UdpMpegtsSourceTest {
     void stop() {
         runner.shutdownNow();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    /** Publishes a plain stream and remembers it; closed when the source closes its publisher. */
-    private static final class FakeContext implements SourceContext {
-        final EventLoop loop;
-        final CompletableFuture<Stream> published = new CompletableFuture<>();
-        final CompletableFuture<Void> publisherClosed = new CompletableFuture<>();
-        volatile boolean publishedOnLoop;
-
-        FakeContext(EventLoop loop) {
-            this.loop = loop;
-        }
-
-        @Override
-        public String pathName() {
-            return "cam";
-        }
-
-        @Override
-        public EventLoop loop() {
-            return loop;
-        }
-
-        @Override
-        public Publisher publish(StreamDesc desc) {
-            publishedOnLoop = loop.inEventLoop();
-            Stream s = new Stream(desc, i -> null);
-            published.complete(s);
-            return new Publisher() {
-                @Override
-                public Stream stream() {
-                    return s;
-                }
-
-                @Override
-                public void close() {
-                    s.close();
-                    publisherClosed.complete(null);
-                }
-            };
-        }
     }
 
     private static int freePort() throws IOException {
@@ -133,7 +89,7 @@ class UdpMpegtsSourceTest {
     @Test
     void demuxesDatagramsIntoThePublishedStream() throws Exception {
         int port = freePort();
-        FakeContext ctx = new FakeContext(group.next());
+        RecordingSourceContext ctx = new RecordingSourceContext(group.next());
         UdpMpegtsSource source = new UdpMpegtsSource("cam", conf(port, ""), NioDatagramChannel.class,
                 Duration.ofSeconds(5));
         var run = runner.submit(() -> {
@@ -155,6 +111,7 @@ class UdpMpegtsSourceTest {
         }
         // the stream's bytes are RTP payload + headers: well over half the TS (whose overhead is < 10 %)
         assertTrue(s.bytesIn() > ts.length / 2, "bytes in the stream: " + s.bytesIn() + " of " + ts.length + " TS");
+        assertTrue(ctx.figures.get().get("datagramsReceived").longValue() > 0, ctx.figures.get().toString());
         source.close();
         run.get(5, TimeUnit.SECONDS); // ends normally when closed
         ctx.publisherClosed.get(1, TimeUnit.SECONDS);
@@ -163,7 +120,7 @@ class UdpMpegtsSourceTest {
     @Test
     void silenceEndsTheAttemptWithReadTimeout() throws Exception {
         int port = freePort();
-        FakeContext ctx = new FakeContext(group.next());
+        RecordingSourceContext ctx = new RecordingSourceContext(group.next());
         UdpMpegtsSource source = new UdpMpegtsSource("cam", conf(port, ""), NioDatagramChannel.class,
                 Duration.ofMillis(400));
         ExecutionException e = assertThrows(ExecutionException.class, () -> runner.submit(() -> {
@@ -179,7 +136,7 @@ class UdpMpegtsSourceTest {
     @Test
     void otherSendersAreIgnored() throws Exception {
         int port = freePort();
-        FakeContext ctx = new FakeContext(group.next());
+        RecordingSourceContext ctx = new RecordingSourceContext(group.next());
         UdpMpegtsSource source = new UdpMpegtsSource("cam", conf(port, "127.0.0.2"), NioDatagramChannel.class,
                 Duration.ofMillis(1500));
         var run = runner.submit(() -> {
@@ -197,7 +154,7 @@ class UdpMpegtsSourceTest {
     void portInUseIsAClearError() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            FakeContext ctx = new FakeContext(group.next());
+            RecordingSourceContext ctx = new RecordingSourceContext(group.next());
             UdpMpegtsSource source = new UdpMpegtsSource("cam", conf(port, ""), NioDatagramChannel.class,
                     Duration.ofSeconds(5));
             ExecutionException e = assertThrows(ExecutionException.class, () -> runner.submit(() -> {
