@@ -26,6 +26,8 @@ import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
 import io.sluice.source.Source;
 import io.sluice.source.SourceRunners;
+import io.sluice.source.udp.UdpMpegtsSource;
+import io.sluice.source.whep.WhepSource;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import io.sluice.server.srt.SrtServer;
@@ -257,16 +259,20 @@ public final class Server implements AutoCloseable {
      * on this branch yet is refused by name; the attempt's error shows it in the API and the log.
      */
     private Source source(String pathName, SourceConf sc) {
-        String protocol = switch (sc.url()) {
+        Conf c = conf;
+        return switch (sc.url()) {
             case SourceUrl.Publisher p -> throw new IllegalArgumentException("path '" + pathName + "' does not pull");
-            case SourceUrl.UdpMpegts u -> "udp+mpegts";
+            case SourceUrl.UdpMpegts u -> new UdpMpegtsSource(pathName, sc, loops.datagramChannel(), c.io().readTimeout());
             case SourceUrl.Remote r -> switch (r.url()) {
-                case DestUrl.Rtsp x -> x.tls() ? "rtsps" : "rtsp";
-                case DestUrl.Rtmp x -> x.tls() ? "rtmps" : "rtmp";
-                case DestUrl.Srt x -> "srt";
-                case DestUrl.Whip x -> "whep";
+                case DestUrl.Rtsp x -> notSupportedYet(x.tls() ? "rtsps" : "rtsp", sc);
+                case DestUrl.Rtmp x -> notSupportedYet(x.tls() ? "rtmps" : "rtmp", sc);
+                case DestUrl.Srt x -> notSupportedYet("srt", sc);
+                case DestUrl.Whip x -> new WhepSource(pathName, sc, dtlsCert, c.io().readTimeout());
             };
         };
+    }
+
+    private static Source notSupportedYet(String protocol, SourceConf sc) {
         throw new IllegalArgumentException(protocol + " sources are not supported yet (" + sc.redactedUrl() + ")");
     }
 
