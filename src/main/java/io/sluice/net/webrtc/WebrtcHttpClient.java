@@ -104,8 +104,14 @@ public final class WebrtcHttpClient implements AutoCloseable {
 
     /** POSTs the offer; returns the answer SDP. */
     public String post(String offer) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request(uri).header("Content-Type", "application/sdp")
-                .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = http.send(request(uri).header("Content-Type", "application/sdp")
+                    .POST(HttpRequest.BodyPublishers.ofString(offer)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) { // the JDK's has no message: say where and what
+            throw new IOException(kind + " endpoint " + uri.getHost() + ":" + uri.getPort() + uri.getPath()
+                    + ": connection refused", e);
+        }
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             String body = r.body() == null ? "" : r.body().strip();
             if (body.length() > MAX_QUOTED_BODY) {

@@ -8,6 +8,7 @@ import io.sluice.conf.SourceConf;
 import io.sluice.conf.SourceUrl;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
+import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.net.webrtc.WebrtcHttpClient;
 import io.sluice.net.webrtc.WebrtcReceiverFeedback;
 import io.sluice.net.webrtc.WebrtcTransport;
@@ -112,6 +113,10 @@ public final class WhepSource implements Source {
             transport = t;
             Publisher publisher = null;
             try {
+                // before the remote starts sending: else the first packets wait for the warm-up, counted as silence
+                if (!SrtpWarmUp.awaitDone(timeout)) {
+                    LOG.debug("{} SRTP warm-up still running after {} ms", tag, timeout.toMillis());
+                }
                 PullIngest in = negotiate(http, t);
                 connect(t);
                 publisher = ctx.publish(in.desc());
