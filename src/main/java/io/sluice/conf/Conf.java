@@ -57,6 +57,26 @@ public record Conf(LogConf log, RtspConf rtsp, RtmpConf rtmp, SrtConf srt, Webrt
             }
             catchAll |= p.isCatchAll();
         }
+        checkDigestCredentials(rtsp, auth);
+    }
+
+    /**
+     * With {@code rtspAuthMethods: [digest]} every credential must be in plain text: Digest proves the password
+     * with a hash the server can only recompute from it (mediamtx refuses hashed credentials the same way).
+     */
+    private static void checkDigestCredentials(RtspConf rtsp, AuthConf auth) {
+        if (!rtsp.digestOnly()) {
+            return;
+        }
+        String accepted = "plain-text credentials with rtspAuthMethods [digest], or add basic to rtspAuthMethods";
+        for (int i = 0; i < auth.internalUsers().size(); i++) {
+            AuthUser u = auth.internalUsers().get(i);
+            if (!u.isAny() && (u.hashedPass() || u.user().startsWith(AuthUser.SHA256))) {
+                String who = u.user().startsWith(AuthUser.SHA256) ? "authInternalUsers[" + i + "] (a hashed name)"
+                        : "user '" + u.user() + "'";
+                throw new BadValue(who + " has a sha256-hashed credential, which RTSP Digest cannot check", accepted);
+            }
+        }
     }
 
     /**

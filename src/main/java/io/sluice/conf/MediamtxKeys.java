@@ -60,8 +60,6 @@ final class MediamtxKeys {
                     "8006", "multicastSRTCPPort", "8007")
             .group("Sluice's RTSPS carries RTP inside the TLS connection; no SRTP over UDP", "srtpAddress", ":8004",
                     "srtcpAddress", ":8005")
-            .group("Sluice offers Basic, and Digest too when a password is stored in plain text", "rtspAuthMethods",
-                    "[basic]")
             .group("Sluice has no HLS server; read the stream over RTSP, RTMP, SRT or WHEP", "hls", "true",
                     "hlsAddress", ":8888", "hlsEncryption", "false", "hlsServerKey", "server.key", "hlsServerCert",
                     "server.crt", "hlsAllowOrigins", "['*']", "hlsAllowOrigin", "'*'", "hlsTrustedProxies", "[]", "hlsAlwaysRemux", "false",
@@ -97,9 +95,6 @@ final class MediamtxKeys {
                     "record", "false", "recordPath", "./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "recordFormat", "fmp4",
                     "recordPartDuration", "1s", "recordMaxPartSize", "50M", "recordSegmentDuration", "1h",
                     "recordDeleteAfter", "1d", "runOnRecordSegmentCreate", "", "runOnRecordSegmentComplete", "")
-            .group("Sluice refuses a second publisher while one publishes (overridePublisher is not implemented)",
-                    "overridePublisher", "true")
-            .group("Sluice has no fallback: a reader of a path without a publisher is refused", "fallback", "")
             .group(NO_HOOKS, "runOnInit", "", "runOnInitRestart", "false", "runOnDemand", "", "runOnDemandRestart",
                     "false", "runOnDemandStartTimeout", "10s", "runOnDemandCloseAfter", "10s", "runOnUnDemand", "",
                     "runOnReady", "", "runOnReadyRestart", "false", "runOnNotReady", "", "runOnRead", "",

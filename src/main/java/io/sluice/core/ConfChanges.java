@@ -50,7 +50,7 @@ final class ConfChanges {
      * Settings inside a component that its running server applies to the next sessions (its update), so
      * that changing them alone does not restart it.
      */
-    static final Map<String, Set<String>> APPLIED_LIVE = Map.of("rtsp", Set.of("transports"));
+    static final Map<String, Set<String>> APPLIED_LIVE = Map.of("rtsp", Set.of("transports", "authMethods"));
 
     private ConfChanges() {
     }

@@ -87,6 +87,10 @@ public final class Server implements AutoCloseable {
     private Thread apiRestart;
     /** Set by {@link #close()} before it waits for the lock, so that a start in progress stops early. */
     private volatile boolean closing;
+    /** What the readiness probe answers; set at the end of start and of each change, and by close. */
+    private final Readiness readiness = new Readiness();
+    /** When start() began (GET /v3/info's "started"); set once. */
+    private volatile java.time.Instant startedAt = java.time.Instant.now();
 
     public Server(ConfDocument doc) {
         this.initial = doc;
@@ -103,6 +107,7 @@ public final class Server implements AutoCloseable {
         try {
             abortIfClosing(); // closed before it even began (SIGTERM at the very start)
             started = true;
+            startedAt = java.time.Instant.now();
             warnAbout(initial);
             warmUp = SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
@@ -111,6 +116,11 @@ public final class Server implements AutoCloseable {
             paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources);
             paths.start();
             listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
+            control = new ControlImpl(this, initial);
+            metrics = new SluiceMetrics(control, true);
+            // The API first, so that a readiness probe gets 503 "starting" (not a refused connection) until
+            // every protocol listener is bound; its calls that need this lock wait for the start to end.
+            api = startApi(conf);
             abortIfClosing();
             rtsp = listeners.rtsp(conf);
             abortIfClosing();
@@ -120,15 +130,12 @@ public final class Server implements AutoCloseable {
             abortIfClosing();
             webrtc = listeners.webrtc(conf);
             abortIfClosing();
-            control = new ControlImpl(this, initial);
-            metrics = new SluiceMetrics(control, true);
-            api = startApi(conf);
-            abortIfClosing();
             metricsServer = startMetrics(conf);
         } catch (Exception e) {
             close();
             throw e;
         }
+        readiness.running(down(conf));
         LOG.info("Sluice started");
     }
 
@@ -206,7 +213,28 @@ public final class Server implements AutoCloseable {
         metricsServer = restartIf(parts.contains(Part.METRICS), "metrics", metricsServer, next, this::startMetrics,
                 (m, c) -> { }, failures);
         paths.reload(next);
+        readiness.running(down(next));
         return failures;
+    }
+
+    /** The enabled listeners that are not running (a restart failed), for the readiness probe. Lock held. */
+    private List<String> down(Conf c) {
+        return Readiness.down(c, rtsp, rtmp, srt, webrtc, metricsServer);
+    }
+
+    /** The build's version, "dev" when run from the classes. */
+    public static String version() {
+        String v = Server.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** When the server started (GET /v3/info). */
+    java.time.Instant started() {
+        return startedAt;
+    }
+
+    Readiness readiness() {
+        return readiness;
     }
 
     private interface Starter<T> {
@@ -335,12 +363,14 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. Any
+     * Stops everything: protocol listeners first (no new sessions), then paths (forwarders), then the metrics
+     * and the API, then loops. Any
      * thread; a start in progress on another thread is aborted first (see {@link #start()}).
      */
     @Override
     public void close() {
         closing = true;
+        readiness.stopping();
         // The lock only hands the components over: closing the API waits for its request threads, and
         // one of them may be waiting for this lock in apply(), so nothing is closed while holding it.
         List<AutoCloseable> order = new ArrayList<>();
@@ -350,14 +380,16 @@ public final class Server implements AutoCloseable {
                 return;
             }
             started = false;
-            order.add(metricsServer);
-            order.add(api);
+            // The API last before the loops: while listeners and paths close, the readiness probe answers 503
+            // "stopping" rather than a refused connection.
             order.add(webrtc);
             order.add(srt);
             order.add(rtmp);
             order.add(rtsp);
             order.add(paths);
             order.add(sources);
+            order.add(metricsServer);
+            order.add(api);
             order.add(loops);
             metricsServer = null;
             api = null;

@@ -211,12 +211,24 @@ public final class PathManager implements AutoCloseable {
      * @param who a description of the publisher for logs and the API
      */
     public Publisher publish(String name, StreamDesc desc, EventLoop loop, String who) throws PathException {
+        return publish(name, desc, loop, who, null);
+    }
+
+    /**
+     * Starts publishing on a path, taking it over from its current publisher when the entry's
+     * {@code overridePublisher} allows (see {@link PublisherTakeover}).
+     *
+     * @param kick closes this publisher's connection when a later one replaces it (any thread, must not block,
+     *     idempotent); null when it may not be replaced
+     */
+    public Publisher publish(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick)
+            throws PathException {
         checkName(name);
         Path p = path(name, true);
         if (p == null) {
             throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
         }
-        return p.publish(desc, loop, who);
+        return p.publish(desc, loop, who, kick);
     }
 
     /**

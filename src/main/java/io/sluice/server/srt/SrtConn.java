@@ -153,7 +153,10 @@ final class SrtConn implements Runnable, AutoCloseable {
     /** On the loop, once the tracks are known: takes the path, or closes the connection when refused. */
     private Stream startStream(StreamDesc desc, String skipped) {
         try {
-            publisher = server.paths().publish(id.path(), desc, loop, "srtConn " + socket.peer());
+            publisher = server.paths().publish(id.path(), desc, loop, "srtConn " + socket.peer(), () -> {
+                LOG.info("{} replaced by a new publisher of '{}'", tag, id.path());
+                close();
+            });
         } catch (PathException e) {
             // Another publisher won the race after the handshake gate let this one in (or took the last
             // room under maxPaths).
