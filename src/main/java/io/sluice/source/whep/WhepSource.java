@@ -8,6 +8,7 @@ import io.sluice.conf.SourceConf;
 import io.sluice.conf.SourceUrl;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
+import io.sluice.net.webrtc.WebrtcClientEvents;
 import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.net.webrtc.WebrtcHttpClient;
 import io.sluice.net.webrtc.WebrtcReceiverFeedback;
@@ -29,19 +30,13 @@ import io.sluice.source.Source;
 import io.sluice.source.SourceContext;
 import io.sluice.stream.Stream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +64,7 @@ public final class WhepSource implements Source {
     private final DtlsCertificate cert;
     private final Duration timeout;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-    private final CompletableFuture<Void> connected = new CompletableFuture<>();
-    private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    private final WebrtcClientEvents events = new WebrtcClientEvents(new Packets());
     private volatile WebrtcTransport transport;
     private volatile WebrtcToStream ingest;
     private volatile WebrtcReceiverFeedback feedback;
@@ -109,7 +103,8 @@ public final class WhepSource implements Source {
         try (WebrtcHttpClient http = new WebrtcHttpClient("WHEP", uri, token(conf, url), timeout,
                 fingerprint(conf, url))) {
             List<IceServer> ice = new ArrayList<>(http.iceServers()); // the remote's own STUN/TURN, if it says
-            WebrtcTransport t = WebrtcTransport.forClient(cert, ice, bindHostFor(uri), new Listener());
+            WebrtcTransport t = WebrtcTransport.forClient(cert, ice, WebrtcTransport.clientBindHost(uri.getHost()),
+                    events);
             transport = t;
             Publisher publisher = null;
             try {
@@ -118,7 +113,7 @@ public final class WhepSource implements Source {
                     LOG.debug("{} SRTP warm-up still running after {} ms", tag, timeout.toMillis());
                 }
                 PullIngest in = negotiate(http, t);
-                connect(t);
+                events.awaitConnected(t, url.host() + ":" + url.port(), timeout);
                 publisher = ctx.publish(in.desc());
                 Stream stream = publisher.stream();
                 WebrtcToStream w = new WebrtcToStream(stream, in.tracks(), alloc);
@@ -182,50 +177,15 @@ public final class WhepSource implements Source {
         return in;
     }
 
-    private void connect(WebrtcTransport t) throws IOException, InterruptedException {
-        try {
-            connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("ICE/DTLS with " + url.host() + ":" + url.port() + " not connected after "
-                    + timeout.toMillis() + " ms (" + t.state() + ")");
-        } catch (ExecutionException e) {
-            throw new IOException("peer connection failed: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
     /** Waits until the session ends: closed (returns), the peer connection ended or the media stopped (throws). */
     private void watch(WebrtcTransport t, WebrtcToStream w) throws IOException, InterruptedException {
-        while (true) {
-            try {
-                Throwable cause = ended.get(SILENCE_POLL_MS, TimeUnit.MILLISECONDS);
-                if (cause != null) {
-                    throw new IOException("peer connection ended: " + cause.getMessage(), cause);
-                }
-                return;
-            } catch (TimeoutException e) {
-                long silentNanos = System.nanoTime() - lastRtpNanos;
-                if (silentNanos > timeout.toNanos()) {
-                    throw new IOException("no media from the WHEP server for " + timeout.toMillis()
-                            + " ms (readTimeout): it is gone (" + w.packets() + " packets this session, "
-                            + t.decryptErrors() + " undecryptable)");
-                }
-            } catch (ExecutionException e) { // ended is only ever completed normally
-                throw new IOException(e.getCause());
+        while (!events.awaitEnd(SILENCE_POLL_MS)) {
+            long silentNanos = System.nanoTime() - lastRtpNanos;
+            if (silentNanos > timeout.toNanos()) {
+                throw new IOException("no media from the WHEP server for " + timeout.toMillis()
+                        + " ms (readTimeout): it is gone (" + w.packets() + " packets this session, "
+                        + t.decryptErrors() + " undecryptable)");
             }
-        }
-    }
-
-    /**
-     * Loopback when the server is on this machine's loopback: host candidates on other interfaces cannot
-     * reach it, and offering them lets the two ICE agents settle on different pairs (as WHIP targets do);
-     * else every interface.
-     */
-    private static String bindHostFor(URI uri) {
-        try {
-            InetAddress a = InetAddress.getByName(uri.getHost());
-            return a.isLoopbackAddress() ? a.getHostAddress() : null;
-        } catch (UnknownHostException e) {
-            return null; // the POST will report it
         }
     }
 
@@ -242,21 +202,15 @@ public final class WhepSource implements Source {
     /** Ends the session: {@link #run} returns. Any thread. */
     @Override
     public void close() {
-        ended.complete(null);
-        connected.completeExceptionally(new InterruptedException("closed"));
+        events.close();
         WebrtcTransport t = transport;
         if (t != null) {
             t.close();
         }
     }
 
-    /** Events of the peer connection, on the transport's thread. */
-    private final class Listener implements WebrtcTransport.Listener {
-        @Override
-        public void onConnected() {
-            connected.complete(null);
-        }
-
+    /** The peer's packets, on the transport's thread. */
+    private final class Packets implements WebrtcClientEvents.Packets {
         @Override
         public void onRtp(ByteBuf rtp, long receivedNanos) {
             WebrtcToStream w = ingest;
@@ -276,13 +230,6 @@ public final class WhepSource implements Source {
             } else {
                 f.onRtcp(rtcp, receivedNanos);
             }
-        }
-
-        @Override
-        public void onClosed(Throwable cause) {
-            Throwable c = cause != null ? cause : new IOException("closed");
-            connected.completeExceptionally(c);
-            ended.complete(cause == null ? new IOException("peer connection closed") : cause);
         }
     }
 }
