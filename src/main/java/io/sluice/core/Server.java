@@ -30,6 +30,8 @@ import io.sluice.source.SourceRunners;
 import io.sluice.source.rtmp.RtmpSource;
 import io.sluice.source.rtsp.RtspSource;
 import io.sluice.source.srt.SrtSource;
+import io.sluice.source.udp.UdpMpegtsSource;
+import io.sluice.source.whep.WhepSource;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import io.sluice.server.srt.SrtServer;
@@ -288,32 +290,19 @@ public final class Server implements AutoCloseable {
         };
     }
 
-    /**
-     * Makes the protocol session for one attempt of a path's pull source. A protocol whose source class is not
-     * on this branch yet is refused by name; the attempt's error shows it in the API and the log.
-     */
+    /** Makes the protocol session for one attempt of a path's pull source, with the client its targets use. */
     private Source source(String pathName, SourceConf sc) {
         Conf c = conf;
-        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Rtsp r)) {
-            return new RtspSource(pathName, sc, loops, c.io().readTimeout());
-        }
-        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Rtmp r)) {
-            return new RtmpSource(sc, loops, c.io().readTimeout(), c.io().readTimeout());
-        }
-        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Srt r)) {
-            return new SrtSource(sc, c.io().readTimeout(), c.io().readTimeout());
-        }
-        String protocol = switch (sc.url()) {
+        return switch (sc.url()) {
             case SourceUrl.Publisher p -> throw new IllegalArgumentException("path '" + pathName + "' does not pull");
-            case SourceUrl.UdpMpegts u -> "udp+mpegts";
+            case SourceUrl.UdpMpegts u -> new UdpMpegtsSource(pathName, sc, loops.datagramChannel(), c.io().readTimeout());
             case SourceUrl.Remote r -> switch (r.url()) {
-                case DestUrl.Rtsp x -> x.tls() ? "rtsps" : "rtsp";
-                case DestUrl.Rtmp x -> x.tls() ? "rtmps" : "rtmp";
-                case DestUrl.Srt x -> "srt";
-                case DestUrl.Whip x -> "whep";
+                case DestUrl.Rtsp x -> new RtspSource(pathName, sc, loops, c.io().readTimeout());
+                case DestUrl.Rtmp x -> new RtmpSource(sc, loops, c.io().readTimeout(), c.io().readTimeout());
+                case DestUrl.Srt x -> new SrtSource(sc, c.io().readTimeout(), c.io().readTimeout());
+                case DestUrl.Whip x -> new WhepSource(pathName, sc, dtlsCert, c.io().readTimeout());
             };
         };
-        throw new IllegalArgumentException(protocol + " sources are not supported yet (" + sc.redactedUrl() + ")");
     }
 
     public Conf conf() {

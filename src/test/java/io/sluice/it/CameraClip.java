@@ -130,6 +130,11 @@ final class CameraClip {
                 "-f mpegts -mpegts_flags resend_headers");
     }
 
+    /** Publishes the clip as MPEG-TS over UDP (7 TS packets per datagram, as encoders send) to {@code udpUrl}. */
+    static Peer publishUdp(String udpUrl, int seconds) throws IOException, InterruptedException {
+        return publish("udp", udpUrl + "?pkt_size=1316", seconds, "-f mpegts -mpegts_flags resend_headers");
+    }
+
     private static Peer publish(String proto, String url, int seconds, String muxer)
             throws IOException, InterruptedException {
         String script = """

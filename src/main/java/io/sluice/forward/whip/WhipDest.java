@@ -8,6 +8,8 @@ import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
+import io.sluice.net.webrtc.WebrtcClientEvents;
+import io.sluice.net.webrtc.WebrtcHttpClient;
 import io.sluice.net.webrtc.WebrtcStreamWriter;
 import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.protocol.sdp.SdpException;
@@ -28,9 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +58,7 @@ public final class WhipDest implements Dest {
     private final Duration connectTimeout;
     private final String bindHost;
     private final String name;
-    private final CompletableFuture<Void> connected = new CompletableFuture<>();
-    private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    private final WebrtcClientEvents events = new WebrtcClientEvents(new Packets());
     private volatile WebrtcTransport transport;
     private volatile WebrtcStreamWriter writer;
     private volatile Map<String, Number> lastLink = Map.of();
@@ -85,14 +84,15 @@ public final class WhipDest implements Dest {
             LOG.warn("{} {}", name, endpoint.warning());
         }
         String token = !url.token().isEmpty() ? url.token() : conf.password();
-        try (WhipClient http = new WhipClient(endpoint.uri(), token, connectTimeout,
+        try (WebrtcHttpClient http = new WebrtcHttpClient("WHIP", endpoint.uri(), token, connectTimeout,
                 conf.webrtcConfig().fingerprint())) {
             List<IceServer> ice = new ArrayList<>();
             for (String s : conf.webrtcConfig().iceServers()) {
                 ice.add(IceServer.parse(s));
             }
             ice.addAll(http.iceServers()); // the remote's own STUN/TURN (Link headers on OPTIONS)
-            WebrtcTransport t = WebrtcTransport.forClient(cert, ice, bindHostFor(endpoint), new Listener());
+            WebrtcTransport t = WebrtcTransport.forClient(cert, ice,
+                    bindHost != null ? bindHost : WebrtcTransport.clientBindHost(endpoint.uri().getHost()), events);
             transport = t;
             try {
                 session(ctx, http, t);
@@ -109,7 +109,7 @@ public final class WhipDest implements Dest {
         }
     }
 
-    private void session(DestContext ctx, WhipClient http, WebrtcTransport t) throws Exception {
+    private void session(DestContext ctx, WebrtcHttpClient http, WebrtcTransport t) throws Exception {
         List<IceCandidate> cands = new ArrayList<>();
         for (String c : t.localCandidates()) {
             cands.add(IceCandidate.parse(c));
@@ -133,14 +133,7 @@ public final class WhipDest implements Dest {
                 answer.fingerprint().algorithm() + " " + answer.fingerprint().value(),
                 answer.setup() == null ? "passive" : answer.setup().sdp(),
                 answer.candidates().stream().map(IceCandidate::sdp).toList());
-        try {
-            connected.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("ICE/DTLS with " + endpoint(http) + " not connected after "
-                    + connectTimeout.toMillis() + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("peer connection failed: " + e.getCause().getMessage(), e.getCause());
-        }
+        events.awaitConnected(t, endpoint(http), connectTimeout);
         List<TrackStatus> tracks = new ArrayList<>();
         for (EgressTrack e : egress.tracks()) {
             tracks.add(TrackStatus.forwarded(e.streamMedia(), e.format().codec().name()));
@@ -157,42 +150,16 @@ public final class WhipDest implements Dest {
         s.start();
         LOG.info("{} connected via {}", name, t.selectedPair());
         Duration maxSilence = connectTimeout.compareTo(MAX_RTCP_SILENCE) > 0 ? connectTimeout : MAX_RTCP_SILENCE;
-        while (true) {
-            try {
-                Throwable cause = ended.get(SILENCE_POLL_MS, TimeUnit.MILLISECONDS);
-                if (cause != null) {
-                    throw new IOException("peer connection ended: " + cause.getMessage(), cause);
-                }
-                return;
-            } catch (TimeoutException e) {
-                if (s.nanosSinceRemoteRtcp() > maxSilence.toNanos()) {
-                    throw new IOException("no RTCP from the WHIP server for " + maxSilence.toSeconds()
-                            + " s: it is gone (" + t.packetsReceived() + " packets received this session, "
-                            + t.decryptErrors() + " undecryptable)");
-                }
+        while (!events.awaitEnd(SILENCE_POLL_MS)) {
+            if (s.nanosSinceRemoteRtcp() > maxSilence.toNanos()) {
+                throw new IOException("no RTCP from the WHIP server for " + maxSilence.toSeconds()
+                        + " s: it is gone (" + t.packetsReceived() + " packets received this session, "
+                        + t.decryptErrors() + " undecryptable)");
             }
         }
     }
 
-    /**
-     * The configured bind host; else loopback when the target is on this machine's loopback: host
-     * candidates on other interfaces cannot reach it, and offering them lets the two ICE agents settle
-     * on different pairs (seen with libnice: our media went out from one address, its RTCP came back
-     * to another).
-     */
-    private String bindHostFor(WhipEndpoint endpoint) {
-        if (bindHost != null) {
-            return bindHost;
-        }
-        try {
-            java.net.InetAddress a = java.net.InetAddress.getByName(endpoint.uri().getHost());
-            return a.isLoopbackAddress() ? a.getHostAddress() : null;
-        } catch (java.net.UnknownHostException e) {
-            return null; // the POST will report it
-        }
-    }
-
-    private static String endpoint(WhipClient http) {
+    private static String endpoint(WebrtcHttpClient http) {
         return http.uri().getHost() + ":" + http.uri().getPort();
     }
 
@@ -216,21 +183,15 @@ public final class WhipDest implements Dest {
 
     @Override
     public void close() {
-        ended.complete(null);
-        connected.completeExceptionally(new InterruptedException("closed"));
+        events.close();
         WebrtcTransport t = transport;
         if (t != null) {
             t.close();
         }
     }
 
-    /** Events of the peer connection. */
-    private final class Listener implements WebrtcTransport.Listener {
-        @Override
-        public void onConnected() {
-            connected.complete(null);
-        }
-
+    /** The peer's packets, on the transport's thread. */
+    private final class Packets implements WebrtcClientEvents.Packets {
         @Override
         public void onRtp(io.netty.buffer.ByteBuf rtp, long receivedNanos) {
             rtp.release(); // a WHIP server sends no media
@@ -244,13 +205,6 @@ public final class WhipDest implements Dest {
             } else {
                 s.onRtcp(rtcp);
             }
-        }
-
-        @Override
-        public void onClosed(Throwable cause) {
-            Throwable c = cause != null ? cause : new IOException("closed");
-            connected.completeExceptionally(c);
-            ended.complete(cause == null ? new IOException("peer connection closed") : cause);
         }
     }
 }

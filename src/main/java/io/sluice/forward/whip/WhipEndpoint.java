@@ -1,6 +1,7 @@
 package io.sluice.forward.whip;
 
 import io.sluice.conf.DestUrl;
+import io.sluice.net.webrtc.WebrtcHttpClient;
 import java.net.URI;
 
 /**
@@ -30,8 +31,6 @@ record WhipEndpoint(URI uri, String warning) {
             }
             path = base.endsWith("/whip") ? base : base + "/whip";
         }
-        String host = url.host().contains(":") && !url.host().startsWith("[") ? "[" + url.host() + "]" : url.host();
-        return new WhipEndpoint(URI.create((url.tls() ? "https" : "http") + "://" + host + ":" + url.port() + path
-                + query), warning);
+        return new WhipEndpoint(WebrtcHttpClient.uri(url.tls(), url.host(), url.port(), path + query), warning);
     }
 }

@@ -3,6 +3,9 @@ package io.sluice.net.webrtc;
 import io.sluice.threads.SluiceThreads;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.slf4j.Logger;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class SrtpWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(SrtpWarmUp.class);
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final CountDownLatch DONE = new CountDownLatch(1);
 
     private SrtpWarmUp() {
     }
@@ -34,7 +38,26 @@ public final class SrtpWarmUp {
         return null;
     }
 
+    /**
+     * Waits (up to {@code max}) for a warm-up that was started to finish; returns at once when none was. A
+     * client transport calls it before its first packet: jitsi-srtp's benchmark holds a class lock, so a
+     * session that derives its first context meanwhile stalls behind it, for seconds on a loaded machine.
+     *
+     * @return false when the wait timed out
+     */
+    public static boolean awaitDone(Duration max) throws InterruptedException {
+        return !STARTED.get() || DONE.await(max.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     static void run() {
+        try {
+            warmUp();
+        } finally {
+            DONE.countDown();
+        }
+    }
+
+    private static void warmUp() {
         Ice4jSettings.apply(); // jitsi's loggers quieted before jitsi-srtp's first line
         long t0 = System.nanoTime();
         try {

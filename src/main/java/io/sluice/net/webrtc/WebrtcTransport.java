@@ -100,6 +100,21 @@ public final class WebrtcTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * The bind host for a client transport to {@code remoteHost}: loopback when the remote is on this machine's
+     * loopback (host candidates on other interfaces cannot reach it, and offering them lets the two ICE agents
+     * settle on different pairs: seen with libnice, our media went out from one address and its RTCP came back
+     * to another), else null, every interface.
+     */
+    public static String clientBindHost(String remoteHost) {
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(remoteHost);
+            return a.isLoopbackAddress() ? a.getHostAddress() : null;
+        } catch (java.net.UnknownHostException e) {
+            return null; // the HTTP request will report it
+        }
+    }
+
     public String localUfrag() {
         return ice.ufrag();
     }

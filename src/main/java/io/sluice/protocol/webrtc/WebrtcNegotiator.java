@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * WebrtcNegotiator is the offer/answer logic of Sluice's three WebRTC roles: WHIP ingest
- * ({@link #answerPublish}), WHEP reading ({@link #answerRead}) and WHIP forwarding
- * ({@link #offerForward} then {@link #acceptAnswer}). Media is forwarded as RTP (SFU), never
+ * WebrtcNegotiator is the offer/answer logic of Sluice's four WebRTC roles: WHIP ingest
+ * ({@link #answerPublish}), WHEP reading ({@link #answerRead}), WHIP forwarding
+ * ({@link #offerForward} then {@link #acceptAnswer}) and WHEP pulling ({@link #offerPull} then
+ * {@link #acceptPull}). Media is forwarded as RTP (SFU), never
  * transcoded, so every negotiated payload format is the stream's codec with compatible parameters.
  *
  * <p>All SDP it writes uses one BUNDLE transport with rtcp-mux, full ICE with trickle and DTLS-SRTP
@@ -58,6 +59,25 @@ public final class WebrtcNegotiator {
      */
     public static Egress acceptAnswer(Offer offer, WebrtcSession answer) throws WebrtcNegotiationException {
         return ForwardOfferer.accept(offer, answer);
+    }
+
+    /**
+     * Offers to read a remote's stream (a WHEP pull source): a recvonly video and a recvonly audio section,
+     * mids "0" and "1", each with every payload format Sluice carries.
+     */
+    public static PullOffer offerPull(LocalEndpoint local) {
+        return PullOfferer.offer(local, ThreadLocalRandom.current());
+    }
+
+    /**
+     * Reads a WHEP server's answer to {@link #offerPull}: per section the remote sends in, the payload format
+     * it answered first becomes a media of the stream.
+     *
+     * @throws WebrtcNegotiationException BAD_SDP when the answer breaks offer/answer rules (missing or
+     *     reordered mids, a payload type that was not offered), NO_MEDIA when the remote sends nothing
+     */
+    public static PullIngest acceptPull(PullOffer offer, WebrtcSession answer) throws WebrtcNegotiationException {
+        return PullOfferer.accept(offer, answer);
     }
 
     /** "mid 0 video recvonly, mid 1 audio rejected": the sections of a session, for messages. */

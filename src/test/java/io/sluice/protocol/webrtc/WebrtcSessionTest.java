@@ -30,7 +30,8 @@ class WebrtcSessionTest {
     static Stream<String> captures() {
         return Stream.of("webrtcbin-publish-h264-opus.sdp", "chromium-publish-h264.sdp", "chromium-publish-any.sdp",
                 "chromium-whep-recvonly.sdp", "chrome-desktop-whep-recvonly.sdp", "firefox-publish-opus-vp8-h264.sdp",
-                "obs30-publish-opus-h264.sdp", "mediamtx-answer-forward-h264-opus.sdp");
+                "obs30-publish-opus-h264.sdp", "mediamtx-answer-forward-h264-opus.sdp",
+                "webrtcbin-whep-answer-h264-opus.sdp", "webrtcbin-whep-answer-vp8-opus.sdp");
     }
 
     @ParameterizedTest
