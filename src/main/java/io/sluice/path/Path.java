@@ -40,6 +40,8 @@ public final class Path implements AutoCloseable {
      * of the same stream takes it over or the grace ends; null otherwise. Guarded by this.
      */
     private Orphan orphan;
+    /** Brings the stream while readers want it; null when the path's entry does not bring it on demand. */
+    private volatile PathDemand demand;
 
     /**
      * @param onIdle called after the publisher left and its stream ended (the manager may drop a path
@@ -88,6 +90,15 @@ public final class Path implements AutoCloseable {
     }
 
     Publisher publish(StreamDesc desc, EventLoop loop, String who) throws PathException {
+        Publisher p = publishStream(desc, loop, who);
+        PathDemand d = demand;
+        if (d != null) {
+            d.streamReady(); // outside the lock: it completes readers waiting for the stream
+        }
+        return p;
+    }
+
+    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who) throws PathException {
         List<Runnable> ended;
         Publisher started;
         synchronized (this) {
@@ -148,7 +159,13 @@ public final class Path implements AutoCloseable {
     private List<Runnable> endStream(Stream s) {
         forwards.streamGone();
         s.close();
-        return List.copyOf(onStreamEnd);
+        PathDemand d = demand;
+        if (d == null) {
+            return List.copyOf(onStreamEnd);
+        }
+        List<Runnable> ended = new java.util.ArrayList<>(onStreamEnd);
+        ended.add(d::streamGone);
+        return ended;
     }
 
     /** The depacketizer for a format, or null when its payloads are whole units or its mode is unsupported. */
@@ -219,6 +236,25 @@ public final class Path implements AutoCloseable {
         return publisher != null;
     }
 
+    /** The on-demand state ("idle", "starting", "ready", "closing"), or null when the path has none. */
+    public String onDemandState() {
+        PathDemand d = demand;
+        return d == null ? null : d.state().json();
+    }
+
+    PathDemand demand() {
+        return demand;
+    }
+
+    /** Sets (or, with null, removes) what brings the stream on demand; the one it replaces is closed. */
+    void demand(PathDemand d) {
+        PathDemand old = demand;
+        demand = d;
+        if (old != null) {
+            old.close();
+        }
+    }
+
     /** Registers a callback run when the current stream ends; returns a handle to unregister it. */
     public AutoCloseable onStreamEnd(Runnable r) {
         onStreamEnd.add(r);
@@ -246,6 +282,7 @@ public final class Path implements AutoCloseable {
 
     @Override
     public void close() {
+        demand(null); // first: waiting readers are refused, and the starter stops with the stream
         PublisherHandle p;
         Orphan o;
         synchronized (this) {

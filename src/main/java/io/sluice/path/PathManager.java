@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +52,8 @@ public final class PathManager implements AutoCloseable {
      * ticks the forward rules of every path; stopped by close() after the paths. */
     private final ScheduledExecutorService timer;
     private final GraceTimer graceTimer;
+    /** Which paths bring their stream when a reader asks, and what brings it; set by core before start(). */
+    private volatile OnDemandFactory onDemand = OnDemandFactory.NONE;
 
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
         this(conf, destFactory, clock, new Refusals());
@@ -81,6 +84,34 @@ public final class PathManager implements AutoCloseable {
             ScheduledFuture<?> f = ex.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         };
+        sessions.onReadersChanged(this::readersChanged);
+    }
+
+    /** Sets which paths bring their stream on demand (sourceOnDemand, runOnDemand); call before {@link #start}. */
+    public void onDemand(OnDemandFactory factory) {
+        this.onDemand = factory;
+    }
+
+    private void readersChanged(String name) {
+        Path p = get(name);
+        PathDemand d = p == null ? null : p.demand();
+        if (d != null) {
+            d.readersChanged();
+        }
+    }
+
+    /** Gives a path what brings its stream on demand when its entry wants it, and takes it away when not. */
+    private void attachDemand(Path p, PathConf pc) {
+        boolean wanted = onDemand.onDemand(pc);
+        if (wanted == (p.demand() != null)) {
+            return;
+        }
+        String name = p.name();
+        p.demand(!wanted ? null : new PathDemand(name, onDemand.create(p), graceTimer, closer,
+                () -> sessions.readers(name), () -> {
+                    checkReaderRoom(p);
+                    return p;
+                }, () -> dropIfIdle(name)));
     }
 
     /** Every publisher and reader session of every protocol server. */
@@ -130,6 +161,7 @@ public final class PathManager implements AutoCloseable {
                     gone.add(p);
                 } else if (!pc.equals(p.conf())) {
                     p.reconfigure(pc, next.io().writeQueueSize());
+                    attachDemand(p, pc);
                 }
             }
             createExactPaths();
@@ -183,6 +215,7 @@ public final class PathManager implements AutoCloseable {
                     clock, () -> sessions.readers(name), timer);
             p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache());
             paths.put(name, p);
+            attachDemand(p, pc);
         }
         return p;
     }
@@ -267,7 +300,7 @@ public final class PathManager implements AutoCloseable {
             case BAD_NAME -> Refusals.Cause.BAD_PATH_NAME;
             case MAX_PATHS -> Refusals.Cause.MAX_PATHS;
             case MAX_READERS -> Refusals.Cause.MAX_READERS;
-            case NOT_CONFIGURED, BUSY, NO_STREAM -> null;
+            case NOT_CONFIGURED, BUSY, NO_STREAM, START_TIMEOUT -> null;
         };
         if (cause == null) {
             return false;
@@ -298,6 +331,60 @@ public final class PathManager implements AutoCloseable {
     }
 
     /**
+     * The path with a stream to read, as {@link #readable} says, except that a path whose entry brings its stream
+     * on demand (sourceOnDemand, runOnDemand) and has none now starts it: the future then completes when the
+     * stream is there, or fails after the start timeout (START_TIMEOUT). It fails with the {@link PathException}
+     * of {@link #readable} otherwise (unwrap it with {@link PathException#of}); it may complete on any thread, so
+     * a caller on an event loop continues on its own loop ({@code whenCompleteAsync(..., loop)}). Cancelling the
+     * future withdraws the reader (its client left). Never blocks.
+     */
+    public CompletableFuture<Path> readableAsync(String name) {
+        try {
+            checkName(name);
+            PathConf pc = conf.pathFor(name);
+            Path p;
+            synchronized (this) {
+                p = paths.get(name);
+                if (p == null && pc != null && onDemand.onDemand(pc)) {
+                    p = path(name, true);
+                }
+            }
+            if (p == null && pc == null) {
+                throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+            }
+            PathDemand d = p == null ? null : p.demand();
+            if (d == null || p.stream() != null) {
+                Path ready = readable(name);
+                if (d != null) {
+                    d.served();
+                }
+                return CompletableFuture.completedFuture(ready);
+            }
+            return d.demand();
+        } catch (PathException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * What a reader's handshake can check before it waits for a stream (the SRT listener decides in its
+     * callback): the name, the entry, and that the path has a stream or brings one on demand.
+     */
+    public void checkReadable(String name) throws PathException {
+        checkName(name);
+        PathConf pc = conf.pathFor(name);
+        if (pc == null) {
+            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+        }
+        Path p = get(name);
+        if (p != null && p.stream() != null) {
+            checkReaderRoom(p);
+        } else if (!onDemand.onDemand(pc)) {
+            throw new PathException(PathException.Reason.NO_STREAM, "no one is publishing to path '" + name + "'");
+        }
+    }
+
+    /**
      * Forgets a path made from a regex or all_others entry once its publisher left, so that the map
      * does not grow with every name ever published. Configured exact paths stay (their targets show
      * in stats while idle).
@@ -308,7 +395,8 @@ public final class PathManager implements AutoCloseable {
             p = paths.get(name);
             PathConf entry = conf.pathFor(name);
             boolean exact = entry != null && entry.name().equals(name);
-            if (p == null || p.hasPublisher() || exact) {
+            PathDemand d = p == null ? null : p.demand();
+            if (p == null || p.hasPublisher() || exact || (d != null && d.active())) {
                 return;
             }
             paths.remove(name);

@@ -21,6 +21,8 @@ import java.util.function.LongSupplier;
 public final class SessionRegistry {
     private final InstantSource clock;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    /** Told the path name whenever a reader session of it registers or leaves (on-demand paths count them). */
+    private volatile java.util.function.Consumer<String> readersChanged = path -> { };
 
     public SessionRegistry(InstantSource clock) {
         this.clock = clock;
@@ -53,7 +55,15 @@ public final class SessionRegistry {
             id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
             e = new Entry(id, protocol, role, path, remote, user, clock.instant(), bytes, kick);
         } while (sessions.putIfAbsent(id, e) != null);
+        if (role == Role.READ) {
+            readersChanged.accept(path);
+        }
         return e;
+    }
+
+    /** Sets who is told when a path's reader sessions change; called from the registering thread, must not block. */
+    void onReadersChanged(java.util.function.Consumer<String> listener) {
+        readersChanged = listener;
     }
 
     /** A peer's address as sessions show it: "ip:port", "[v6]:port" for IPv6. */
@@ -148,7 +158,9 @@ public final class SessionRegistry {
 
         @Override
         public void close() {
-            sessions.remove(id, this);
+            if (sessions.remove(id, this) && role == Role.READ) {
+                readersChanged.accept(path);
+            }
         }
     }
 }

@@ -216,7 +216,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
             case BUSY -> 409;
             case NOT_CONFIGURED, NO_STREAM -> 404;
             case BAD_NAME -> 400;
-            case MAX_PATHS, MAX_READERS -> 503;
+            case MAX_PATHS, MAX_READERS, START_TIMEOUT -> 503;
         }, e.getMessage(), counted);
     }
 
