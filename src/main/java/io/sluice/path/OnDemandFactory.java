@@ -25,6 +25,9 @@ public interface OnDemandFactory {
     /** Whether the paths of this entry bring their stream when a reader asks for it. */
     boolean onDemand(PathConf conf);
 
-    /** What brings the stream of a path whose entry is {@link #onDemand}; called once per path (and reload). */
+    /**
+     * What brings the stream of a path whose entry is {@link #onDemand}; called once per path (and on reload),
+     * with the path manager's lock held: it must not block or call back into the manager (start nothing yet).
+     */
     StreamOnDemand create(Path path);
 }

@@ -87,9 +87,15 @@ public final class PathManager implements AutoCloseable {
         sessions.onReadersChanged(this::readersChanged);
     }
 
-    /** Sets which paths bring their stream on demand (sourceOnDemand, runOnDemand); call before {@link #start}. */
-    public void onDemand(OnDemandFactory factory) {
+    /**
+     * Sets which paths bring their stream on demand (sourceOnDemand, runOnDemand), for the paths that exist and
+     * those to come. Called by core once, before or right after {@link #start}.
+     */
+    public synchronized void onDemand(OnDemandFactory factory) {
         this.onDemand = factory;
+        for (Path p : paths.values()) {
+            attachDemand(p, p.conf());
+        }
     }
 
     private void readersChanged(String name) {

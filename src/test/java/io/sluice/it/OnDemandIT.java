@@ -7,6 +7,10 @@ import io.sluice.path.OnDemandFactory;
 import io.sluice.path.Path;
 import io.sluice.path.StreamOnDemand;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * On-demand paths with real readers: an RTSP, an RTMP and an SRT reader (ffmpeg) of a path with no stream make
  * it start its publisher once and each gets frames; the publisher stops closeAfter after the last reader left;
- * a reader of a stream that never comes gets 503 after the start timeout, with its pipelined request answered
- * after it, in order.
+ * a reader of a stream that never comes gets 503 after the start timeout (RTSP, with its pipelined request
+ * answered after it, in order; WHEP).
  *
  * <p>What brings the stream here is an ffmpeg RTSP publisher the test starts and stops (what {@code runOnDemand}
  * does), installed through {@link OnDemandFactory}: the demand logic and the readers' waiting are what is tested.
@@ -117,6 +121,9 @@ class OnDemandIT {
                 readersEnded = System.nanoTime();
                 // Each waited for the publisher (ffmpeg start, x264 start, a keyframe: ~1-3 s of its 10 s), and
                 // ffmpeg probes 1 s: at least 5 s of the 30 fps video and 46.9 fps AAC must have come.
+                for (Peer p : java.util.List.of(rtsp, rtmp, srt)) {
+                    System.out.println("on demand reader: " + p.result("READ"));
+                }
                 MediaChecks.assertRead(rtsp, 150, 230);
                 MediaChecks.assertRead(rtmp, 150, 230);
                 MediaChecks.assertRead(srt, 150, 230);
@@ -135,7 +142,7 @@ class OnDemandIT {
     }
 
     @Test
-    void aReaderOfAStreamThatNeverComesGets503AfterTheStartTimeoutAndItsNextRequestIsAnswered() throws Exception {
+    void aReaderOfAStreamThatNeverComesGets503AfterTheStartTimeout() throws Exception {
         try (SluiceUnderTest sluice = SluiceUnderTest.start(PATHS)) {
             sluice.server().paths().onDemand(ffmpegOnDemand(sluice));
             try (RawRtsp raw = new RawRtsp(sluice.rtspPort)) {
@@ -157,6 +164,18 @@ class OnDemandIT {
             }
             assertThat(starts.get()).isEqualTo(1);
             assertThat(Wait.until(() -> stops.get() == 1, Duration.ofSeconds(5))).isTrue();
+
+            // WHEP: the answer to the offer waits the same way, then says why there is none.
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            long t0 = System.nanoTime();
+            HttpResponse<String> whep = http.send(HttpRequest.newBuilder(URI.create(sluice.whep("dead/web")))
+                    .header("Content-Type", "application/sdp").timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString("v=0\r\n")).build(), HttpResponse.BodyHandlers.ofString());
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(whep.statusCode()).as(whep.body()).isEqualTo(503);
+            assertThat(whep.body()).contains("dead/web").contains("did not come up within 2s");
+            assertThat(waitedMs).isGreaterThanOrEqualTo(DEAD_START_TIMEOUT.toMillis() - 100).isLessThan(4500);
+            assertThat(starts.get()).isEqualTo(2);
         }
     }
 }
