@@ -50,6 +50,8 @@ public final class ConfLoader {
     static final String PATHS = "paths";
     /** mediamtx's settings of every path entry, overridden key by key by the entry's own. */
     static final String PATH_DEFAULTS = "pathDefaults";
+    /** The name pathDefaults is checked under: an exact name, so that rules of regex entries do not apply. */
+    private static final String DEFAULTS_CHECK_NAME = "pathDefaults";
 
     /** Every top-level key but paths: the components' keys, then the ignored mediamtx keys. */
     static final List<Key<?>> TOP = Stream.concat(TABLES.stream().flatMap(t -> t.keys().stream()),
@@ -209,8 +211,15 @@ public final class ConfLoader {
         ConfNode paths = n.object(PATHS);
         if (paths == null || paths.keys().isEmpty()) {
             // like mediamtx: no paths written means every path is allowed
-            return defaults == null ? Conf.DEFAULT.paths() : List.of(PathConf.read(PathConf.ALL_OTHERS,
-                    new ConfNode(defaults, PATH_DEFAULTS, n.problems())));
+            if (defaults == null) {
+                return Conf.DEFAULT.paths();
+            }
+            try {
+                return List.of(PathConf.read(PathConf.ALL_OTHERS, new ConfNode(defaults, PATH_DEFAULTS, n.problems())));
+            } catch (BadValue e) {
+                n.problems().add(PATH_DEFAULTS, e); // e.g. a source without sourceOnDemand for every path
+                return Conf.DEFAULT.paths();
+            }
         }
         List<PathConf> out = new ArrayList<>();
         String catchAll = null;
@@ -259,7 +268,8 @@ public final class ConfLoader {
         d.checkKeys(PATH_KEYS, PATH_IGNORED);
         MediamtxKeys.PATH.forEach(k -> k.read(d));
         try {
-            PathConf.read(PathConf.ALL_OTHERS, d);
+            // checked as an exact entry would be: a pulled source in pathDefaults is fine for exact paths
+            PathConf.read(DEFAULTS_CHECK_NAME, d);
         } catch (BadValue e) {
             n.problems().add(PATH_DEFAULTS, e);
         }

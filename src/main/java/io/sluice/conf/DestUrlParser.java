@@ -20,13 +20,23 @@ final class DestUrlParser {
     }
 
     static DestUrl parse(String url) {
+        return parse(url, false);
+    }
+
+    /**
+     * Parses a target URL, or with {@code asSource} a pulled source's: a source reads a WHEP endpoint
+     * (whep://, wheps://, http://, https://) where a target writes to a WHIP one (whip://, whips://, webrtc://,
+     * http://, https://); both are {@link DestUrl.Whip}, since the HTTP exchange is the same POST of an offer.
+     */
+    static DestUrl parse(String url, boolean asSource) {
+        String accepted = asSource ? SourceUrl.ACCEPTED : DestUrl.ACCEPTED_SCHEMES;
         if (url == null || url.isBlank()) {
-            throw new BadValue("empty URL", DestUrl.ACCEPTED_SCHEMES);
+            throw new BadValue("empty URL", accepted);
         }
         String raw = url.strip();
         int sep = raw.indexOf("://");
         if (sep <= 0) {
-            throw new BadValue("missing scheme in '" + Redact.url(raw) + "'", DestUrl.ACCEPTED_SCHEMES);
+            throw new BadValue("missing scheme in '" + Redact.url(raw) + "'", accepted);
         }
         String scheme = raw.substring(0, sep).toLowerCase(Locale.ROOT);
         int defaultPort = switch (scheme) {
@@ -35,11 +45,18 @@ final class DestUrlParser {
             case "rtmp" -> 1935;
             case "rtmps" -> 443;
             case "srt" -> -1;
-            case "whip", "http" -> 80;
-            case "whips", "https" -> 443;
-            case "webrtc" -> 8889;
-            default -> throw new BadValue("unknown scheme '" + raw.substring(0, sep) + "'", DestUrl.ACCEPTED_SCHEMES);
+            case "http" -> 80;
+            case "https" -> 443;
+            case "whip" -> asSource ? -2 : 80;
+            case "whips" -> asSource ? -2 : 443;
+            case "webrtc" -> asSource ? -2 : 8889;
+            case "whep" -> asSource ? 80 : -2;
+            case "wheps" -> asSource ? 443 : -2;
+            default -> -2;
         };
+        if (defaultPort == -2) {
+            throw new BadValue("unknown scheme '" + raw.substring(0, sep) + "'", accepted);
+        }
         int hash = raw.indexOf('#');
         if (hash > 0 && (scheme.equals("rtmp") || scheme.equals("rtmps"))) {
             // mediamtx's rtmp://host/app#streamKey: the fragment is the stream key, the whole path the app
@@ -173,7 +190,7 @@ final class DestUrlParser {
 
     private static DestUrl.Whip whip(String raw, String scheme, Parts p) {
         if (!p.user.isEmpty() || !p.pass.isEmpty()) {
-            throw new BadValue("credentials before '@' in a WHIP URL",
+            throw new BadValue("credentials before '@' in a " + (scheme.startsWith("whep") ? "WHEP" : "WHIP") + " URL",
                     "?token=... query (sent as Bearer token), or the username/password keys");
         }
         String token = "";
@@ -188,7 +205,7 @@ final class DestUrlParser {
             }
         }
         String path = (p.path.isEmpty() ? "/" : p.path) + kept;
-        boolean tls = scheme.equals("whips") || scheme.equals("https");
+        boolean tls = scheme.equals("whips") || scheme.equals("wheps") || scheme.equals("https");
         return new DestUrl.Whip(raw, tls, p.host, p.port, path, token, scheme.equals("webrtc"));
     }
 

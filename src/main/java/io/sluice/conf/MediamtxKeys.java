@@ -26,7 +26,7 @@ final class MediamtxKeys {
     /** Reads the defaults; its own, since ConfLoader's is made after this table (ConfLoader reads it). */
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final String NO_HOOKS = "Sluice runs no hooks (yet): nothing is run";
-    private static final String NO_PULL = "Sluice does not pull sources (yet): the path waits for a publisher";
+    private static final String UDP_BUFFER = "Sluice keeps the operating system's UDP receive buffer size";
     private static final String NO_CORS_LIST = "Sluice answers every origin (Access-Control-Allow-Origin: *)";
     private static final String NO_PROXIES = "Sluice does not read X-Forwarded-For; logs name the peer's address";
     private static final String AUTH_INTERNAL = "Sluice authenticates with authInternalUsers only";
@@ -37,7 +37,7 @@ final class MediamtxKeys {
             .group("Sluice does not log to syslog", "sysLogPrefix", "mediamtx")
             .group("Sluice forwards RTP packets at the size the publisher sent them", "udpMaxPayloadSize", "1452")
             .alsoQuietAt("udpMaxPayloadSize", "1472")
-            .group("Sluice keeps the operating system's UDP receive buffer size", "udpReadBufferSize", "0",
+            .group(UDP_BUFFER, "udpReadBufferSize", "0",
                     "rtspUDPReadBufferSize", "0")
             .group(NO_HOOKS, "runOnConnect", "", "runOnConnectRestart", "false", "runOnDisconnect", "")
             .group(AUTH_INTERNAL, "authHTTPAddress", "", "authHTTPFingerprint", "",
@@ -79,12 +79,15 @@ final class MediamtxKeys {
 
     /** mediamtx's path keys (in pathDefaults and in path entries) that Sluice does not implement. */
     static final List<Key<Void>> PATH = new Rows()
-            .group(NO_PULL, "source", "publisher", "sourceFingerprint", "", "sourceOnDemand", "false",
-                    "sourceOnDemandStartTimeout", "10s", "sourceOnDemandCloseAfter", "10s", "rtspTransport",
-                    "automatic", "rtspAnyPort", "false", "rtspRangeType", "", "rtspRangeStart", "",
-                    "rtspUDPSourcePortRange", "[10000, 65535]", "rtpSDP", "", "whepBearerToken", "''",
-                    "whepSTUNGatherTimeout", "5s", "whepHandshakeTimeout", "10s", "whepTrackGatherTimeout", "2s",
-                    "sourceRedirect", "", "rtspUDPReadBufferSize", "0", "mpegtsUDPReadBufferSize", "0",
+            .group("Sluice's RTSP source plays from the live edge (it sends no Range header)", "rtspRangeType", "",
+                    "rtspRangeStart", "")
+            .group("Sluice's RTSP source binds RTP/RTCP on free ports the system picks", "rtspUDPSourcePortRange",
+                    "[10000, 65535]")
+            .group("Sluice has no RTP-over-UDP source (udp+rtp), so no rtpSDP", "rtpSDP", "")
+            .group("Sluice's WHEP source bounds its exchange by readTimeout", "whepSTUNGatherTimeout", "5s",
+                    "whepHandshakeTimeout", "10s", "whepTrackGatherTimeout", "2s")
+            .group("Sluice has no redirect source", "sourceRedirect", "")
+            .group(UDP_BUFFER, "rtspUDPReadBufferSize", "0", "mpegtsUDPReadBufferSize", "0",
                     "rtpUDPReadBufferSize", "0")
             .group("Sluice forwards timestamps relative to the stream's start", "useAbsoluteTimestamp", "false")
             .group("Sluice has no offline segment; readers and targets wait publisherGrace for the publisher",

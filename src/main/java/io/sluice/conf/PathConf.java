@@ -28,10 +28,12 @@ import java.util.regex.PatternSyntaxException;
  *     left, waiting for a new publisher of the same stream to carry on; zero ends them at once
  * @param maxReaders most reader sessions (of every protocol) the path takes at once, 0 = no limit
  *     (mediamtx's key and default); forward targets are not readers and do not count
+ * @param source where the stream comes from: a publisher, or a remote Sluice pulls (mediamtx's {@code source}
+ *     and its companion keys); for a regex entry its URL may hold $G1... (see {@link #sourceFor})
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
                        String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
-                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders) {
+                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, SourceConf source) {
 
     /** Default of {@code publisherGrace}: long enough for a camera or encoder to reconnect after a blip. */
     public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
@@ -67,8 +69,9 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     });
 
     /** The keys of a path entry, in the order the "unknown key" message lists them. */
-    static final List<Key<?>> KEYS = List.of(PUBLISH_USER, PUBLISH_PASS, READ_USER, READ_PASS, SRT_PUBLISH_PASSPHRASE,
-            SRT_READ_PASSPHRASE, SRT_LATENCY, FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY);
+    static final List<Key<?>> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PUBLISH_USER,
+            PUBLISH_PASS, READ_USER, READ_PASS, SRT_PUBLISH_PASSPHRASE, SRT_READ_PASSPHRASE, SRT_LATENCY,
+            FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY), SourceConf.KEYS.keys().stream()).toList();
 
     // Records cannot hold a derived field, so compiled regexes live here. Keys are config strings,
     // which only change on reload, so the map stays small.
@@ -86,6 +89,13 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         forwardTargets = List.copyOf(forwardTargets);
         checkPublisherGrace(Objects.requireNonNull(publisherGrace, "publisherGrace"));
         checkMaxReaders(maxReaders);
+        Objects.requireNonNull(source, "source");
+        if (source.pulls() && !source.onDemand()
+                && (name.startsWith("~") || name.equals(ALL_OTHERS) || name.equals(ALL))) {
+            // mediamtx's rule: one entry matching many names cannot pull for names nobody asked for
+            throw new BadValue("'" + name + "' matches many paths and pulls from " + source.redactedUrl()
+                    + ", so it must have sourceOnDemand: yes", "sourceOnDemand: yes, or an exact path name");
+        }
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
             if (!ids.add(d.id())) {
@@ -98,7 +108,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
             List<ForwardDest> forwardTargets) {
         this(name, publishUser, publishPass, readUser, readPass, "", "", SrtDestConf.DEFAULT_LATENCY_MS,
-                forwardTargets, DEFAULT_PUBLISHER_GRACE, 0);
+                forwardTargets, DEFAULT_PUBLISHER_GRACE, 0, SourceConf.PUBLISHER);
     }
 
     /**
@@ -109,7 +119,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         List<ForwardDest> targets = FORWARD_TARGETS.read(p);
         return new PathConf(name, PUBLISH_USER.read(p), PUBLISH_PASS.read(p), READ_USER.read(p), READ_PASS.read(p),
                 SRT_PUBLISH_PASSPHRASE.read(p), SRT_READ_PASSPHRASE.read(p), SRT_LATENCY.read(p), targets,
-                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p));
+                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p), SourceConf.KEYS.read(p));
     }
 
     static void checkPublisherGrace(Duration d) {
@@ -136,6 +146,24 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         List<String> groups = isRegex() ? PathVariables.groups(pattern(), pathName) : List.of();
         return forwardTargets.stream().map(d -> PathVariables.hasVariables(d.url().raw())
                 ? d.withUrl(PathVariables.expand(d.url().raw(), pathName, groups)) : d).toList();
+    }
+
+    /**
+     * The source of one stream path under this entry: {@link #source()} with $MTX_PATH and $G1... in its URL
+     * expanded for pathName, as {@link #forwardTargetsFor} does for targets.
+     *
+     * @throws IllegalArgumentException naming the expanded URL's problem (e.g. a group put a '/' in the host)
+     */
+    public SourceConf sourceFor(String pathName) {
+        if (!PathVariables.hasVariables(source.url().raw())) {
+            return source;
+        }
+        return source.expanded(pathName, isRegex() ? PathVariables.groups(pattern(), pathName) : List.of());
+    }
+
+    /** Whether paths of this entry pull from their source as soon as they exist (not on demand). */
+    public boolean pullsAlways() {
+        return source.pulls() && !source.onDemand();
     }
 
     private Pattern pattern() {
@@ -192,6 +220,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 + ", readUser=" + readUser + ", readPass=" + Redact.secret(readPass)
                 + ", srtPublishPassphrase=" + Redact.secret(srtPublishPassphrase)
                 + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase) + ", srtLatencyMs=" + srtLatencyMs
-                + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + ", maxReaders=" + maxReaders + "]";
+                + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + ", maxReaders=" + maxReaders
+                + ", source=" + source + "]";
     }
 }

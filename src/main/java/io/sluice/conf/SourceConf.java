@@ -1,6 +1,7 @@
 package io.sluice.conf;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,6 +30,56 @@ public record SourceConf(SourceUrl url, String fingerprint, boolean onDemand, Du
             Duration.ofSeconds(10), Duration.ofSeconds(10), RtspTransport.AUTOMATIC, false, "",
             ForwardDest.DEFAULT_RECONNECT_DELAY, ForwardDest.DEFAULT_RECONNECT_MAX_DELAY);
 
+    static final Key<SourceUrl> SOURCE = Key.of("source", PUBLISHER.url(),
+            v -> SourceUrlParser.parse(ConfNode.text(v)));
+    static final Key<String> FINGERPRINT = Key.of("sourceFingerprint", "", v -> {
+        String fp = ConfNode.text(v);
+        try {
+            return RtspDestConf.normalizeFingerprint(fp);
+        } catch (IllegalArgumentException e) {
+            throw new BadValue("invalid sourceFingerprint '" + fp + "'",
+                    "SHA-256 of the certificate, 64 hex digits with or without colons");
+        }
+    });
+    static final Key<Boolean> ON_DEMAND = Key.of("sourceOnDemand", false, ConfNode::bool);
+    static final Key<Duration> ON_DEMAND_START_TIMEOUT = Key.positive("sourceOnDemandStartTimeout",
+            PUBLISHER.onDemandStartTimeout());
+    static final Key<Duration> ON_DEMAND_CLOSE_AFTER = Key.of("sourceOnDemandCloseAfter",
+            PUBLISHER.onDemandCloseAfter(), v -> {
+                Duration d = ConfNode.duration(v);
+                ForwardDest.checkNotNegative(d);
+                return d;
+            });
+    static final Key<RtspTransport> RTSP_TRANSPORT = Key.of("rtspTransport", RtspTransport.AUTOMATIC, v -> {
+        String t = ConfNode.text(v);
+        if (t.strip().equalsIgnoreCase("multicast")) {
+            throw new BadValue("rtspTransport multicast: Sluice's RTSP source reads unicast UDP or TCP only",
+                    "udp, tcp, automatic");
+        }
+        return RtspTransport.fromYaml(t, true);
+    });
+    static final Key<Boolean> RTSP_ANY_PORT = Key.of("rtspAnyPort", false, ConfNode::bool);
+    static final Key<String> WHEP_BEARER_TOKEN = Key.string("whepBearerToken", "");
+    static final Key<Duration> RECONNECT_DELAY = Key.positive("sourceReconnectDelay",
+            ForwardDest.DEFAULT_RECONNECT_DELAY);
+    static final Key<Duration> RECONNECT_MAX_DELAY = Key.positive("sourceReconnectMaxDelay",
+            ForwardDest.DEFAULT_RECONNECT_MAX_DELAY);
+
+    /** A path entry's source keys (read over pathDefaults like its other keys). */
+    static final KeyTable<SourceConf> KEYS = new KeyTable<>(List.of(SOURCE, FINGERPRINT, ON_DEMAND,
+            ON_DEMAND_START_TIMEOUT, ON_DEMAND_CLOSE_AFTER, RTSP_TRANSPORT, RTSP_ANY_PORT, WHEP_BEARER_TOKEN,
+            RECONNECT_DELAY, RECONNECT_MAX_DELAY), RECONNECT_MAX_DELAY, v -> {
+                Duration delay = v.get(RECONNECT_DELAY);
+                Duration max = v.get(RECONNECT_MAX_DELAY);
+                // a long sourceReconnectDelay written alone must not clash with the default cap: the cap meets it
+                if (max.equals(ForwardDest.DEFAULT_RECONNECT_MAX_DELAY) && delay.compareTo(max) > 0) {
+                    max = delay;
+                }
+                return new SourceConf(v.get(SOURCE), v.get(FINGERPRINT), v.get(ON_DEMAND),
+                        v.get(ON_DEMAND_START_TIMEOUT), v.get(ON_DEMAND_CLOSE_AFTER), v.get(RTSP_TRANSPORT),
+                        v.get(RTSP_ANY_PORT), v.get(WHEP_BEARER_TOKEN), delay, max);
+            });
+
     public SourceConf {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(fingerprint, "fingerprint");
@@ -37,7 +88,26 @@ public record SourceConf(SourceUrl url, String fingerprint, boolean onDemand, Du
         Objects.requireNonNull(rtspTransport, "rtspTransport");
         Objects.requireNonNull(whepBearerToken, "whepBearerToken");
         ForwardDest.checkPositive(Objects.requireNonNull(reconnectDelay, "reconnectDelay"));
-        ForwardDest.checkMaxDelay(Objects.requireNonNull(reconnectMaxDelay, "reconnectMaxDelay"), reconnectDelay);
+        if (Objects.requireNonNull(reconnectMaxDelay, "reconnectMaxDelay").compareTo(reconnectDelay) < 0) {
+            throw new BadValue("sourceReconnectMaxDelay " + Durations.format(reconnectMaxDelay)
+                    + " is below sourceReconnectDelay " + Durations.format(reconnectDelay),
+                    "a duration >= sourceReconnectDelay");
+        }
+    }
+
+    /**
+     * This source for one stream path: mediamtx's $MTX_PATH and $G1... in the URL replaced (groups of the
+     * entry's regex, see {@link PathVariables}) and the result parsed again.
+     *
+     * @throws IllegalArgumentException when the expanded URL is not valid (e.g. a group held a '/' in the host)
+     */
+    SourceConf expanded(String pathName, List<String> groups) {
+        if (!PathVariables.hasVariables(url.raw())) {
+            return this;
+        }
+        SourceUrl u = SourceUrlParser.parse(PathVariables.expand(url.raw(), pathName, groups));
+        return new SourceConf(u, fingerprint, onDemand, onDemandStartTimeout, onDemandCloseAfter, rtspTransport,
+                rtspAnyPort, whepBearerToken, reconnectDelay, reconnectMaxDelay);
     }
 
     /** Whether the path pulls its stream (anything but {@code publisher}). */

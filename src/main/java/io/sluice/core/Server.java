@@ -6,6 +6,8 @@ import io.sluice.auth.ConfAuthorizer;
 import io.sluice.conf.Conf;
 import io.sluice.conf.ConfDocument;
 import io.sluice.conf.DestUrl;
+import io.sluice.conf.SourceConf;
+import io.sluice.conf.SourceUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.control.Control;
 import io.sluice.core.ConfChanges.Part;
@@ -22,6 +24,8 @@ import io.sluice.net.Refusals;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
+import io.sluice.source.Source;
+import io.sluice.source.SourceRunners;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import io.sluice.server.srt.SrtServer;
@@ -48,6 +52,8 @@ public final class Server implements AutoCloseable {
     private final ConfDocument initial;
     private NetLoops loops;
     private PathManager paths;
+    /** The threads of the paths' pull sources; closed after the paths (which stop their runners). */
+    private SourceRunners sources;
     /** Makes each listening component; set once the loops, paths and certificate exist. */
     private Listeners listeners;
     /** Counts and rate-limits the logging of every refused connection, request or session; lives as long as the server. */
@@ -99,7 +105,8 @@ public final class Server implements AutoCloseable {
             warmUp = SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
-            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals);
+            sources = new SourceRunners(this::source, loops::next, InstantSource.system());
+            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources);
             paths.start();
             listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
             abortIfClosing();
@@ -245,6 +252,24 @@ public final class Server implements AutoCloseable {
         };
     }
 
+    /**
+     * Makes the protocol session for one attempt of a path's pull source. A protocol whose source class is not
+     * on this branch yet is refused by name; the attempt's error shows it in the API and the log.
+     */
+    private Source source(String pathName, SourceConf sc) {
+        String protocol = switch (sc.url()) {
+            case SourceUrl.Publisher p -> throw new IllegalArgumentException("path '" + pathName + "' does not pull");
+            case SourceUrl.UdpMpegts u -> "udp+mpegts";
+            case SourceUrl.Remote r -> switch (r.url()) {
+                case DestUrl.Rtsp x -> x.tls() ? "rtsps" : "rtsp";
+                case DestUrl.Rtmp x -> x.tls() ? "rtmps" : "rtmp";
+                case DestUrl.Srt x -> "srt";
+                case DestUrl.Whip x -> "whep";
+            };
+        };
+        throw new IllegalArgumentException(protocol + " sources are not supported yet (" + sc.redactedUrl() + ")");
+    }
+
     public Conf conf() {
         return conf;
     }
@@ -326,6 +351,7 @@ public final class Server implements AutoCloseable {
             order.add(rtmp);
             order.add(rtsp);
             order.add(paths);
+            order.add(sources);
             order.add(loops);
             metricsServer = null;
             api = null;
@@ -333,6 +359,7 @@ public final class Server implements AutoCloseable {
             srt = null;
             rtmp = null;
             rtsp = null;
+            sources = null;
             threads = new Thread[] {apiRestart, warmUp};
             apiRestart = null;
             warmUp = null;

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.conf.Redact;
+import io.sluice.net.Backoff;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import java.time.Duration;

@@ -4,8 +4,9 @@ import io.sluice.conf.PathConf;
 
 /**
  * OnDemandFactory tells the path manager which paths bring their stream on demand and makes the
- * {@link StreamOnDemand} of each: core/Server builds it from the pulled-source runner ({@code sourceOnDemand})
- * and the {@code runOnDemand} command, so path/ knows neither.
+ * {@link StreamOnDemand} of each: the path manager knows pulled sources with
+ * {@code sourceOnDemand} ({@link #SOURCES}); core/Server adds the {@code runOnDemand} command (hooks), which
+ * path/ does not know.
  */
 public interface OnDemandFactory {
 
@@ -22,6 +23,12 @@ public interface OnDemandFactory {
         }
     };
 
+    /**
+     * Pulled sources with {@code sourceOnDemand: yes} (the path manager's default): core adds runOnDemand with
+     * {@code OnDemandFactory.SOURCES.orElse(commands)}.
+     */
+    OnDemandFactory SOURCES = SourceOnDemand.FACTORY;
+
     /** Whether the paths of this entry bring their stream when a reader asks for it. */
     boolean onDemand(PathConf conf);
 
@@ -30,4 +37,20 @@ public interface OnDemandFactory {
      * with the path manager's lock held: it must not block or call back into the manager (start nothing yet).
      */
     StreamOnDemand create(Path path);
+
+    /** This factory for the entries it brings on demand, {@code other} for the rest. */
+    default OnDemandFactory orElse(OnDemandFactory other) {
+        OnDemandFactory first = this;
+        return new OnDemandFactory() {
+            @Override
+            public boolean onDemand(PathConf conf) {
+                return first.onDemand(conf) || other.onDemand(conf);
+            }
+
+            @Override
+            public StreamOnDemand create(Path path) {
+                return first.onDemand(path.conf()) ? first.create(path) : other.create(path);
+            }
+        };
+    }
 }

@@ -42,6 +42,17 @@ public final class Path implements AutoCloseable {
     private Orphan orphan;
     /** Brings the stream while readers want it; null when the path's entry does not bring it on demand. */
     private volatile PathDemand demand;
+    /** Makes the pull source of this path from its entry's source (for this path name). */
+    private final SourceMaker sourceMaker;
+    /** The pull source while the entry pulls, else null. Guarded by this. */
+    private PathSource source;
+
+    /** Makes a path's pull source; PathManager's closure over {@link PathSources}. */
+    interface SourceMaker {
+        SourceMaker NONE = (conf, feed) -> PathSources.NONE.create("", conf, feed, null);
+
+        PathSource make(io.sluice.conf.SourceConf conf, SourceFeed feed);
+    }
 
     /**
      * @param onIdle called after the publisher left and its stream ended (the manager may drop a path
@@ -49,12 +60,13 @@ public final class Path implements AutoCloseable {
      * @param graceTimer ends the grace of a stream whose publisher left ({@code publisherGrace})
      */
     Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer) {
-        this(name, conf, forwards, onIdle, graceTimer, () -> io.sluice.conf.GopCacheConf.DEFAULT);
+        this(name, conf, forwards, onIdle, graceTimer, () -> io.sluice.conf.GopCacheConf.DEFAULT, SourceMaker.NONE);
     }
 
     /** @param gopCache the GOP cache bounds, read each time a stream starts */
     Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer,
-            java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache) {
+            java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache, SourceMaker sourceMaker) {
+        this.sourceMaker = sourceMaker;
         this.name = name;
         this.conf = conf;
         this.forwards = forwards;
@@ -89,8 +101,26 @@ public final class Path implements AutoCloseable {
         return publisher == null ? null : publisher.who;
     }
 
+    /**
+     * A protocol server's publisher: refused while the entry pulls, since the path's stream is its source's.
+     */
     Publisher publish(StreamDesc desc, EventLoop loop, String who) throws PathException {
-        Publisher p = publishStream(desc, loop, who);
+        PathConf c = conf;
+        if (c.source().pulls()) {
+            throw pulling(name, c);
+        }
+        return publishStream(desc, loop, who);
+    }
+
+    /** The refusal of a publisher on a path whose entry pulls (BUSY, which every protocol server maps). */
+    static PathException pulling(String name, PathConf c) {
+        return new PathException(PathException.Reason.BUSY, "path '" + name + "' takes its stream from its source ("
+                + c.source().redactedUrl() + "), not from publishers");
+    }
+
+    /** A publisher's or the source's stream comes: readers waiting for it on demand get it. */
+    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who) throws PathException {
+        Publisher p = takeStream(desc, loop, who);
         PathDemand d = demand;
         if (d != null) {
             d.streamReady(); // outside the lock: it completes readers waiting for the stream
@@ -98,7 +128,7 @@ public final class Path implements AutoCloseable {
         return p;
     }
 
-    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who) throws PathException {
+    private Publisher takeStream(StreamDesc desc, EventLoop loop, String who) throws PathException {
         List<Runnable> ended;
         Publisher started;
         synchronized (this) {
@@ -263,8 +293,70 @@ public final class Path implements AutoCloseable {
 
     /** Takes a changed entry: new settings for the next sessions, and the target list diffed by id. */
     void reconfigure(PathConf next, int writeQueueSize) {
+        PathConf before = conf;
         conf = next;
         forwards.reload(next.forwardTargetsFor(name), writeQueueSize);
+        if (!next.source().equals(before.source())) {
+            LOG.info("[path {}] source changed: {} -> {}", name, before.source().redactedUrl(),
+                    next.source().redactedUrl());
+            replaceSource();
+        }
+    }
+
+    /**
+     * Makes the pull source of the current entry (none when it does not pull), stopping the one before; starts
+     * it unless the entry pulls on demand. Called when the path is created and when its entry's source changes.
+     */
+    void replaceSource() {
+        PathSource old;
+        PathSource made = null;
+        PathConf c = conf;
+        if (c.source().pulls()) {
+            try {
+                made = sourceMaker.make(c.sourceFor(name), new Feed());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // a bad expanded URL, or a scheme without its protocol class: the path stays, without a stream
+                LOG.error("[path {}] cannot pull from {}: {}", name, c.source().redactedUrl(), e.getMessage());
+            }
+        }
+        synchronized (this) {
+            old = source;
+            source = closing ? null : made;
+        }
+        if (old != null) {
+            // not close(): its thread may be inside this path's callbacks; the sources' executor joins it
+            old.stop();
+        }
+        if (made != null && c.pullsAlways()) {
+            startSource();
+        }
+    }
+
+    /** Starts pulling from the entry's source (for on-demand sources: when a reader asks). No-op without one. */
+    public void startSource() {
+        PathSource s;
+        synchronized (this) {
+            s = source;
+        }
+        if (s != null) {
+            s.start();
+        }
+    }
+
+    /** Stops pulling: the source's session ends and its publisher leaves the path. Does not block. */
+    public void stopSource() {
+        PathSource s;
+        synchronized (this) {
+            s = source;
+        }
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    /** The pull source's figures, or null when the entry does not pull. */
+    public synchronized io.sluice.control.SourceStats sourceStats() {
+        return source == null ? null : source.stats();
     }
 
     /** Why an enabled target of this path does not run now, "" when it runs. */
@@ -285,8 +377,16 @@ public final class Path implements AutoCloseable {
         demand(null); // first: waiting readers are refused, and the starter stops with the stream
         PublisherHandle p;
         Orphan o;
+        PathSource s;
         synchronized (this) {
             closing = true;
+            s = source;
+            source = null;
+        }
+        if (s != null) {
+            s.close(); // its publisher leaves first, and with closing set its stream ends at once
+        }
+        synchronized (this) {
             p = publisher;
             o = orphan;
             orphan = null;
@@ -304,6 +404,19 @@ public final class Path implements AutoCloseable {
             ended.forEach(Runnable::run);
         }
         forwards.close();
+    }
+
+    /** The source's door: publishes as a protocol server's publisher does, without the refusal. */
+    private final class Feed implements SourceFeed {
+        @Override
+        public Publisher publish(StreamDesc desc, EventLoop loop, String who) throws PathException {
+            synchronized (Path.this) {
+                if (closing) {
+                    throw new PathException(PathException.Reason.NO_STREAM, "path '" + name + "' is closing");
+                }
+            }
+            return publishStream(desc, loop, who);
+        }
     }
 
     /** A stream whose publisher left, waiting for another. */

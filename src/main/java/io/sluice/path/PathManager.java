@@ -52,8 +52,13 @@ public final class PathManager implements AutoCloseable {
      * ticks the forward rules of every path; stopped by close() after the paths. */
     private final ScheduledExecutorService timer;
     private final GraceTimer graceTimer;
-    /** Which paths bring their stream when a reader asks, and what brings it; set by core before start(). */
-    private volatile OnDemandFactory onDemand = OnDemandFactory.NONE;
+    /** Makes the pull sources of paths whose entry pulls. */
+    private final PathSources sources;
+    /**
+     * Which paths bring their stream when a reader asks, and what brings it: pulled sources with sourceOnDemand,
+     * unless core sets more (runOnDemand).
+     */
+    private volatile OnDemandFactory onDemand = SourceOnDemand.FACTORY;
 
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
         this(conf, destFactory, clock, new Refusals());
@@ -61,16 +66,29 @@ public final class PathManager implements AutoCloseable {
 
     /** @param refusals where {@link #countRefusal} counts bad names, maxPaths and maxReaders refusals */
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals) {
-        this(conf, destFactory, clock, null, refusals);
+        this(conf, destFactory, clock, null, refusals, PathSources.NONE);
     }
 
     /** @param graceTimer the timer of publisher graces, or null for the manager's own thread */
     PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer) {
-        this(conf, destFactory, clock, graceTimer, new Refusals());
+        this(conf, destFactory, clock, graceTimer, new Refusals(), PathSources.NONE);
+    }
+
+    /** @param sources makes the pull source of each path whose entry pulls ({@link PathSources#NONE}: none) */
+    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
+            PathSources sources) {
+        this(conf, destFactory, clock, null, refusals, sources);
+    }
+
+    /** A manager with the given pull sources and grace timer (tests). */
+    PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer,
+            PathSources sources) {
+        this(conf, destFactory, clock, graceTimer, new Refusals(), sources);
     }
 
     private PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock,
-            GraceTimer graceTimer, Refusals refusals) {
+            GraceTimer graceTimer, Refusals refusals, PathSources sources) {
+        this.sources = sources;
         this.refusals = refusals;
         this.conf = conf;
         this.destFactory = destFactory;
@@ -219,8 +237,10 @@ public final class PathManager implements AutoCloseable {
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargetsFor(name), destFactory, conf.io().writeQueueSize(),
                     clock, () -> sessions.readers(name), timer);
-            p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache());
+            p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache(),
+                    (sc, feed) -> sources.create(name, sc, feed, sessions));
             paths.put(name, p);
+            p.replaceSource();
             attachDemand(p, pc);
         }
         return p;
@@ -248,8 +268,12 @@ public final class PathManager implements AutoCloseable {
      */
     public void checkPublish(String name) throws PathException {
         checkName(name);
-        if (conf.pathFor(name) == null) {
+        PathConf pc = conf.pathFor(name);
+        if (pc == null) {
             throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+        }
+        if (pc.source().pulls()) {
+            throw Path.pulling(name, pc);
         }
         synchronized (this) {
             if (!paths.containsKey(name)) {

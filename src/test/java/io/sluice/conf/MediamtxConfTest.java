@@ -42,13 +42,16 @@ class MediamtxConfTest {
     }
 
     @Test
-    void documentedSourceExampleLoadsAndSaysThePathWaitsForAPublisher() throws Exception {
+    void documentedSourceExampleLoadsIntoThePathsSource() throws Exception {
         ConfDocument doc = ConfDocument.parse(fixture("mediamtx/example-source-rtsp.yml"), "s.yml");
-        String noPull = "Sluice does not pull sources (yet): the path waits for a publisher";
-        assertThat(doc.warnings()).containsExactly(
-                "s.yml: paths.proxied.source: rtsp://***@192.168.1.20:554/stream1 — " + noPull,
-                "s.yml: paths.proxied.sourceOnDemand: yes — " + noPull,
-                "s.yml: paths.proxied.rtspTransport: tcp — " + noPull);
+        assertThat(doc.warnings()).isEmpty();
+        SourceConf s = doc.conf().pathFor("proxied").source();
+        assertThat(s.pulls()).isTrue();
+        assertThat(s.onDemand()).isTrue();
+        assertThat(s.rtspTransport()).isEqualTo(RtspTransport.TCP);
+        assertThat(s.url()).isInstanceOfSatisfying(SourceUrl.Remote.class, r -> assertThat(r.url())
+                .isEqualTo(DestUrl.parse("rtsp://admin:camerapass@192.168.1.20:554/stream1")));
+        assertThat(s.redactedUrl()).doesNotContain("camerapass");
     }
 
     @Test
@@ -84,7 +87,8 @@ class MediamtxConfTest {
     void aValueOtherThanMediamtxsDefaultWarnsOncePerKeyNamingWhatSluiceDoesInstead() throws Exception {
         String yaml = fixture(STOCK).replace("hls: true", "hls: no").replace("hlsVariant: lowLatency", "hlsVariant: mpegts")
                 .replace("pprof: false", "pprof: yes").replace("  record: false", "  record: yes")
-                + "  cam:\n    source: rtsp://admin:secret@camera.local/stream\n    rpiCameraWidth: 1280\n";
+                + "  cam:\n    source: rtsp://admin:secret@camera.local/stream\n    rpiCameraWidth: 1280\n"
+                + "    rtspRangeType: clock\n";
         ConfDocument doc = ConfDocument.parse(yaml, "m.yml");
         assertThat(doc.warnings()).containsExactly(
                 "m.yml: pprof: yes — Sluice has no pprof server; profile the JVM with JDK Flight Recorder"
@@ -93,8 +97,8 @@ class MediamtxConfTest {
                 "m.yml: hlsVariant: mpegts — Sluice has no HLS server; read the stream over RTSP, RTMP, SRT or WHEP",
                 "m.yml: pathDefaults.record: yes — Sluice does not record; record a reader instead"
                         + " (ffmpeg -i rtsp://HOST:8554/PATH -c copy)",
-                "m.yml: paths.cam.source: rtsp://***@camera.local/stream — Sluice does not pull sources (yet):"
-                        + " the path waits for a publisher",
+                "m.yml: paths.cam.rtspRangeType: clock — Sluice's RTSP source plays from the live edge (it sends"
+                        + " no Range header)",
                 "m.yml: paths.cam.rpiCameraWidth: 1280 — Sluice has no Raspberry Pi camera source; publish it with"
                         + " rpicam-vid piped to ffmpeg");
     }
@@ -131,9 +135,11 @@ class MediamtxConfTest {
     }
 
     @Test
-    void aSecretIsMaskedInItsWarning() throws Exception {
-        ConfDocument doc = ConfDocument.parse("pathDefaults:\n  whepBearerToken: s3cret\n", "m.yml");
-        assertThat(doc.warnings()).singleElement().asString().contains("whepBearerToken: ***").doesNotContain("s3cret");
+    void aSourcesTokenIsMaskedInItsText() throws Exception {
+        Conf c = ConfLoader.parse("paths:\n  cam:\n    source: wheps://h.example/cam/whep\n"
+                + "    whepBearerToken: s3cret\n", "m.yml");
+        assertThat(c.pathFor("cam").source().whepBearerToken()).isEqualTo("s3cret");
+        assertThat(c.pathFor("cam").toString()).doesNotContain("s3cret");
     }
 
     @Test

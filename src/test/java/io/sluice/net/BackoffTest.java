@@ -1,4 +1,4 @@
-package io.sluice.forward;
+package io.sluice.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
