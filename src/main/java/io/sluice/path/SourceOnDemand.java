@@ -52,6 +52,6 @@ final class SourceOnDemand implements StreamOnDemand {
 
     @Override
     public String describe() {
-        return "source " + path.conf().source().redactedUrl();
+        return "source " + path.conf().sourceFor(path.name()).redactedUrl();
     }
 }

@@ -318,6 +318,7 @@ class PathDemandTest {
         manager(true);
         pm.readableAsync("od6").get(2, TimeUnit.SECONDS);
         SessionRegistry.Registration r = reader("od6");
+        await(() -> publisher != null); // the reader may get the stream before the fake has its handle
         publisher.close(); // the remote went away
         await(() -> stops.get() == 1);
         r.close();
@@ -349,5 +350,69 @@ class PathDemandTest {
         pm = null;
         assertThat(failure(f).reason()).isEqualTo(PathException.Reason.NO_STREAM);
         assertThat(stops.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aSourceOnDemandIsStartedByTheFirstReaderAndStoppedCloseAfterTheLast() throws Exception {
+        AtomicInteger sourceStarts = new AtomicInteger();
+        AtomicInteger sourceStops = new AtomicInteger();
+        PathSources sources = (pathName, conf, feed, sessions) -> new PathSource() {
+            private Publisher pub;
+
+            @Override
+            public synchronized void start() {
+                sourceStarts.incrementAndGet();
+                try {
+                    pub = feed.publish(DESC, loop, "rtspSource " + conf.redactedUrl());
+                } catch (PathException e) {
+                    throw new AssertionError(e);
+                }
+            }
+
+            @Override
+            public synchronized void stop() {
+                sourceStops.incrementAndGet();
+                if (pub != null) {
+                    pub.close();
+                    pub = null;
+                }
+            }
+
+            @Override
+            public io.sluice.control.SourceStats stats() {
+                return null;
+            }
+
+            @Override
+            public void close() {
+                stop();
+            }
+        };
+        pm = new PathManager(ConfLoader.parse("""
+                paths:
+                  "~^edge/(.+)$":
+                    source: rtsp://origin.example:8554/$G1
+                    sourceOnDemand: yes
+                    sourceOnDemandStartTimeout: 4s
+                    sourceOnDemandCloseAfter: 2s
+                    publisherGrace: 0
+                """, "test.yml"), d -> { throw new AssertionError("no targets"); }, InstantSource.system(), timer,
+                sources);
+        pm.start();
+        assertThat(pm.get("edge/cam")).isNull(); // nothing pulls before a reader
+
+        Path p = pm.readableAsync("edge/cam").get(2, TimeUnit.SECONDS);
+        assertThat(sourceStarts.get()).isEqualTo(1);
+        assertThat(p.publisherDescription()).isEqualTo("rtspSource rtsp://origin.example:8554/cam");
+        assertThat(timer.pending(Duration.ofSeconds(4))).isZero(); // the start timer is cancelled
+        SessionRegistry.Registration r = reader("edge/cam");
+        assertThat(p.onDemandState()).isEqualTo("ready");
+        r.close();
+        assertThat(timer.fire(Duration.ofSeconds(2))).isEqualTo(1); // sourceOnDemandCloseAfter
+        await(() -> sourceStops.get() >= 1); // and once more as the idle pattern path closes
+        assertThat(p.stream()).isNull();
+        // A publisher is still refused on the pulling path, on demand or not.
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(PathException.class,
+                () -> pm.publish("edge/cam", DESC, loop, "ffmpeg")).reason()).isEqualTo(PathException.Reason.BUSY);
     }
 }
