@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,12 +57,13 @@ final class PathDemand implements AutoCloseable {
     private final GraceTimer timer;
     private final Executor calls;
     private final IntSupplier readers;
+    /** Whether the path has a stream now (not while it keeps an orphaned one for publisherGrace). */
+    private final BooleanSupplier hasStream;
     private final Admission admission;
     private final Runnable onIdle;
 
     // Guarded by this.
     private State state = State.IDLE;
-    private boolean streamUp;
     private boolean closed;
     private final List<CompletableFuture<Path>> waiters = new ArrayList<>();
     private Runnable cancelStartTimer;
@@ -73,11 +75,13 @@ final class PathDemand implements AutoCloseable {
     /**
      * @param calls runs the starter's start and stop, one at a time (a path-manager thread, not a loop)
      * @param readers the path's reader sessions now
+     * @param hasStream whether the path has a stream now; called with this object's lock held
      * @param admission checks a waiting reader in once the stream is there
      * @param onIdle called after the demand went back to idle (the manager may drop a pattern path)
      */
     PathDemand(String pathName, StreamOnDemand starter, GraceTimer timer, Executor calls, IntSupplier readers,
-            Admission admission, Runnable onIdle) {
+            BooleanSupplier hasStream, Admission admission, Runnable onIdle) {
+        this.hasStream = hasStream;
         this.pathName = pathName;
         this.starter = starter;
         this.timer = timer;
@@ -111,7 +115,9 @@ final class PathDemand implements AutoCloseable {
                 return CompletableFuture.failedFuture(new PathException(PathException.Reason.NO_STREAM,
                         "path '" + pathName + "' is closing"));
             }
-            admitNow = streamUp;
+            // Asked again under the lock: a stream that came since the caller looked is taken at once, and one
+            // coming after this has its streamReady() find the waiter.
+            admitNow = hasStream.getAsBoolean();
             if (!admitNow) {
                 waiters.add(w);
                 if (state != State.STARTING) {
@@ -160,7 +166,6 @@ final class PathDemand implements AutoCloseable {
     void streamReady() {
         List<CompletableFuture<Path>> ready;
         synchronized (this) {
-            streamUp = true;
             if (state == State.IDLE || closed) {
                 return; // a publisher of its own on a runOnDemand path: not ours to stop
             }
@@ -181,7 +186,6 @@ final class PathDemand implements AutoCloseable {
     /** The path's stream ended: whatever brought it is stopped too (it failed, or we stopped it). */
     void streamGone() {
         synchronized (this) {
-            streamUp = false;
             if (state != State.READY && state != State.CLOSING) {
                 return;
             }
@@ -195,7 +199,7 @@ final class PathDemand implements AutoCloseable {
     void readersChanged() {
         synchronized (this) {
             int n = readers.getAsInt();
-            if (n > 0 && state == State.CLOSING && streamUp) {
+            if (n > 0 && state == State.CLOSING && hasStream.getAsBoolean()) {
                 cancelClose();
                 state = State.READY;
             } else if (n == 0 && state == State.READY) {
@@ -220,8 +224,8 @@ final class PathDemand implements AutoCloseable {
         List<CompletableFuture<Path>> failed;
         synchronized (this) {
             cancelStartTimer = null;
-            if (state != State.STARTING || streamUp) {
-                return;
+            if (state != State.STARTING || hasStream.getAsBoolean()) {
+                return; // the stream came: its streamReady() completes the waiters
             }
             LOG.warn("[path {}] on demand: no stream within {} (startTimeout); stopping {}; {} readers refused",
                     pathName, Durations.format(starter.startTimeout()), starter.describe(), waiters.size());

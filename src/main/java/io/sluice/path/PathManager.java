@@ -132,7 +132,7 @@ public final class PathManager implements AutoCloseable {
         }
         String name = p.name();
         p.demand(!wanted ? null : new PathDemand(name, onDemand.create(p), graceTimer, closer,
-                () -> sessions.readers(name), () -> {
+                () -> sessions.readers(name), () -> p.stream() != null, () -> {
                     checkReaderRoom(p);
                     return p;
                 }, () -> dropIfIdle(name)));

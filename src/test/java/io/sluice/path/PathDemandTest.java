@@ -114,6 +114,8 @@ class PathDemandTest {
                 paths:
                   "~^od[0-9]+$":
                     publisherGrace: 0
+                  "~^grace[0-9]+$":
+                    publisherGrace: 5s
                   plain:
                     publisherGrace: 0
                 """, "test.yml"), d -> idle, InstantSource.system(), timer);
@@ -325,6 +327,26 @@ class PathDemandTest {
         Path p = pm.readableAsync("od6").get(2, TimeUnit.SECONDS);
         assertThat(starts.get()).isEqualTo(2);
         assertThat(p.stream()).isNotNull();
+    }
+
+    @Test
+    void aReaderOfAPathKeepingItsStreamForAReturningPublisherWaitsForIt() throws Exception {
+        manager(true);
+        Path p = pm.readableAsync("grace1").get(2, TimeUnit.SECONDS);
+        SessionRegistry.Registration r = reader("grace1");
+        await(() -> publisher != null);
+        publisher.close(); // the source's session dropped: the path keeps the stream for publisherGrace
+        assertThat(p.awaitingPublisher()).isTrue();
+        assertThat(p.stream()).isNull();
+
+        CompletableFuture<Path> late = pm.readableAsync("grace1");
+        assertThat(late).isNotDone(); // not given a path without a stream
+        assertThat(stops.get()).isZero();
+        publish("grace1"); // the source is back and takes the stream over
+        assertThat(late.get(1, TimeUnit.SECONDS).stream()).isNotNull();
+        assertThat(starts.get()).isEqualTo(1);
+        assertThat(timer.fire(START_TIMEOUT)).isZero();
+        r.close();
     }
 
     @Test
