@@ -183,4 +183,22 @@ class OnDemandIT {
             assertThat(starts.get()).isEqualTo(2);
         }
     }
+
+    @Test
+    void aClientThatLeavesWhileWaitingLeavesNoReaderAndTheStreamStopsAfterCloseAfter() throws Exception {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(PATHS)) {
+            sluice.server().paths().onDemand(ffmpegOnDemand(sluice));
+            try (RawRtsp raw = new RawRtsp(sluice.rtspPort)) {
+                raw.send(("DESCRIBE " + sluice.rtsp("live/gone") + " RTSP/1.0\r\nCSeq: 1\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(Wait.until(() -> starts.get() == 1, Duration.ofSeconds(5))).isTrue();
+            } // the client leaves before the stream is there
+            assertThat(Wait.until(() -> sluice.server().paths().get("live/gone") != null
+                    && "closing".equals(sluice.server().paths().get("live/gone").onDemandState()),
+                    Duration.ofSeconds(15))).as("the stream came, with no reader to keep it").isTrue();
+            assertThat(sluice.server().paths().sessions().readers("live/gone")).isZero();
+            assertThat(Wait.until(() -> stops.get() == 1, CLOSE_AFTER.plusSeconds(5))).isTrue();
+            assertThat(starts.get()).isEqualTo(1);
+        }
+    }
 }
