@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * ones: the path-name rule ({@link PathNames}), {@code maxPaths} and each path's {@code maxReaders}. A
  * refusal is a {@link PathException} with its reason; the protocol server turns it into its own error and
  * reports it with {@link #countRefusal}, which knows the protocol's label.
+ *
+ * <p>Over 400 lines because every read and publish of every protocol asks here (limits, names, pull sources,
+ * on-demand reads): the on-demand state machine itself is {@link PathDemand}, a path's stream {@link Path}.
  */
 public final class PathManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PathManager.class);
