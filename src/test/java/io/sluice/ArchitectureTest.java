@@ -78,6 +78,18 @@ class ArchitectureTest {
                 .resideInAnyPackage("io.sluice.server..", "io.sluice.path..", "io.sluice.core..").check(CLASSES);
     }
 
+    /** Hooks sit beside path/ and core/: they observe paths through path.PathEvents and know no protocol. */
+    @Test
+    void hooksKnowPathsButNoProtocol() {
+        noClasses().that().resideInAPackage("io.sluice.hooks..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.sluice.server..", "io.sluice.forward..", "io.sluice.source..",
+                        "io.sluice.core..", "io.sluice.api..", "io.sluice.net..", "io.sluice.protocol..",
+                        "io.sluice.stream..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("io.sluice.path..").should().dependOnClassesThat()
+                .resideInAPackage("io.sluice.hooks..").check(CLASSES);
+    }
+
     @Test
     void metricsReadOnlyTheControlInterfaces() {
         noClasses().that().resideInAPackage("io.sluice.metrics..").should().dependOnClassesThat()

@@ -35,6 +35,7 @@ final class ApiHandler implements HttpHandler {
         all.addAll(new ApiTargets(control).routes());
         all.addAll(new ApiSessions(control).routes());
         all.addAll(new ApiConfig(control).routes());
+        all.addAll(new ApiHealth(control, java.time.InstantSource.system()).routes());
         this.routes = List.copyOf(all);
     }
 

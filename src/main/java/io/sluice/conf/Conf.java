@@ -21,11 +21,12 @@ import java.util.Set;
  * @param gopCache bounds of each stream's GOP cache (gopCacheMaxBytes, gopCacheMaxDuration)
  * @param limits connection, handshake, size, path and session limits
  * @param auth who may publish, read, play back, use the API and scrape metrics (authInternalUsers)
+ * @param connHooks runOnConnect, runOnConnectRestart, runOnDisconnect
  * @param paths the path entries in file order
  */
 public record Conf(LogConf log, RtspConf rtsp, RtmpConf rtmp, SrtConf srt, WebrtcServerConf webrtc,
                    HttpServerConf api, HttpServerConf metrics, IoConf io, GopCacheConf gopCache, LimitsConf limits,
-                   AuthConf auth, List<PathConf> paths) {
+                   AuthConf auth, ConnHooksConf connHooks, List<PathConf> paths) {
 
     /**
      * The value of every key that the file leaves out. With no paths written, any path may be
@@ -33,7 +34,7 @@ public record Conf(LogConf log, RtspConf rtsp, RtmpConf rtmp, SrtConf srt, Webrt
      */
     static final Conf DEFAULT = new Conf(LogConf.DEFAULT, RtspConf.DEFAULT, RtmpConf.DEFAULT, SrtConf.DEFAULT,
             WebrtcServerConf.DEFAULT, HttpServerConf.API.defaults(), HttpServerConf.METRICS.defaults(), IoConf.DEFAULT,
-            GopCacheConf.DEFAULT, LimitsConf.DEFAULT, AuthConf.DEFAULT,
+            GopCacheConf.DEFAULT, LimitsConf.DEFAULT, AuthConf.DEFAULT, ConnHooksConf.DEFAULT,
             List.of(new PathConf(PathConf.ALL_OTHERS, "", "", "", "", List.of())));
 
     public Conf {
@@ -48,6 +49,7 @@ public record Conf(LogConf log, RtspConf rtsp, RtmpConf rtmp, SrtConf srt, Webrt
         Objects.requireNonNull(gopCache, "gopCache");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(connHooks, "connHooks");
         paths = List.copyOf(paths);
         Set<String> names = new HashSet<>();
         boolean catchAll = false;
@@ -56,6 +58,26 @@ public record Conf(LogConf log, RtspConf rtsp, RtmpConf rtmp, SrtConf srt, Webrt
                 throw new BadValue("duplicate path '" + p.name() + "'", "each path once; all and all_others are one");
             }
             catchAll |= p.isCatchAll();
+        }
+        checkDigestCredentials(rtsp, auth);
+    }
+
+    /**
+     * With {@code rtspAuthMethods: [digest]} every credential must be in plain text: Digest proves the password
+     * with a hash the server can only recompute from it (mediamtx refuses hashed credentials the same way).
+     */
+    private static void checkDigestCredentials(RtspConf rtsp, AuthConf auth) {
+        if (!rtsp.digestOnly()) {
+            return;
+        }
+        String accepted = "plain-text credentials with rtspAuthMethods [digest], or add basic to rtspAuthMethods";
+        for (int i = 0; i < auth.internalUsers().size(); i++) {
+            AuthUser u = auth.internalUsers().get(i);
+            if (!u.isAny() && (u.hashedPass() || u.user().startsWith(AuthUser.SHA256))) {
+                String who = u.user().startsWith(AuthUser.SHA256) ? "authInternalUsers[" + i + "] (a hashed name)"
+                        : "user '" + u.user() + "'";
+                throw new BadValue(who + " has a sha256-hashed credential, which RTSP Digest cannot check", accepted);
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public final class ConfLoader {
     /** Each component's keys, in the order the "unknown key" message lists them; then paths. */
     static final List<KeyTable<?>> TABLES = List.of(LogConf.KEYS, RtspConf.KEYS, RtmpConf.KEYS, SrtConf.KEYS,
             WebrtcServerConf.KEYS, HttpServerConf.API, HttpServerConf.METRICS, IoConf.KEYS, GopCacheConf.KEYS,
-            LimitsConf.KEYS, AuthConf.KEYS);
+            LimitsConf.KEYS, AuthConf.KEYS, ConnHooksConf.KEYS);
 
     static final String PATHS = "paths";
     /** mediamtx's settings of every path entry, overridden key by key by the entry's own. */
@@ -195,7 +195,7 @@ public final class ConfLoader {
             return new Conf(LogConf.KEYS.read(n), RtspConf.KEYS.read(n), RtmpConf.KEYS.read(n), SrtConf.KEYS.read(n),
                     WebrtcServerConf.KEYS.read(n), HttpServerConf.API.read(n), HttpServerConf.METRICS.read(n),
                     IoConf.KEYS.read(n), GopCacheConf.KEYS.read(n), LimitsConf.KEYS.read(n), AuthConf.KEYS.read(n),
-                    paths(n));
+                    ConnHooksConf.KEYS.read(n), paths(n));
         } catch (BadValue e) {
             n.problems().add("", e); // the reads above check the same rules, so this means a bug there
             return null;

@@ -25,7 +25,6 @@ final class MediamtxKeys {
 
     /** Reads the defaults; its own, since ConfLoader's is made after this table (ConfLoader reads it). */
     private static final YAMLMapper YAML = new YAMLMapper();
-    private static final String NO_HOOKS = "Sluice runs no hooks (yet): nothing is run";
     private static final String UDP_BUFFER = "Sluice keeps the operating system's UDP receive buffer size";
     private static final String NO_CORS_LIST = "Sluice answers every origin (Access-Control-Allow-Origin: *)";
     private static final String NO_PROXIES = "Sluice does not read X-Forwarded-For; logs name the peer's address";
@@ -39,7 +38,6 @@ final class MediamtxKeys {
             .alsoQuietAt("udpMaxPayloadSize", "1472")
             .group(UDP_BUFFER, "udpReadBufferSize", "0",
                     "rtspUDPReadBufferSize", "0")
-            .group(NO_HOOKS, "runOnConnect", "", "runOnConnectRestart", "false", "runOnDisconnect", "")
             .group(AUTH_INTERNAL, "authHTTPAddress", "", "authHTTPFingerprint", "",
                     "authHTTPExclude", "[{action: api}, {action: metrics}, {action: pprof}]", "authJWTJWKS", "",
                     "authJWTJWKSFingerprint", "", "authJWTClaimKey", "mediamtx_permissions", "authJWTExclude", "[]",
@@ -60,8 +58,6 @@ final class MediamtxKeys {
                     "8006", "multicastSRTCPPort", "8007")
             .group("Sluice's RTSPS carries RTP inside the TLS connection; no SRTP over UDP", "srtpAddress", ":8004",
                     "srtcpAddress", ":8005")
-            .group("Sluice offers Basic, and Digest too when a password is stored in plain text", "rtspAuthMethods",
-                    "[basic]")
             .group("Sluice has no HLS server; read the stream over RTSP, RTMP, SRT or WHEP", "hls", "true",
                     "hlsAddress", ":8888", "hlsEncryption", "false", "hlsServerKey", "server.key", "hlsServerCert",
                     "server.crt", "hlsAllowOrigins", "['*']", "hlsAllowOrigin", "'*'", "hlsTrustedProxies", "[]", "hlsAlwaysRemux", "false",
@@ -97,13 +93,6 @@ final class MediamtxKeys {
                     "record", "false", "recordPath", "./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "recordFormat", "fmp4",
                     "recordPartDuration", "1s", "recordMaxPartSize", "50M", "recordSegmentDuration", "1h",
                     "recordDeleteAfter", "1d", "runOnRecordSegmentCreate", "", "runOnRecordSegmentComplete", "")
-            .group("Sluice refuses a second publisher while one publishes (overridePublisher is not implemented)",
-                    "overridePublisher", "true")
-            .group("Sluice has no fallback: a reader of a path without a publisher is refused", "fallback", "")
-            .group(NO_HOOKS, "runOnInit", "", "runOnInitRestart", "false", "runOnDemand", "", "runOnDemandRestart",
-                    "false", "runOnDemandStartTimeout", "10s", "runOnDemandCloseAfter", "10s", "runOnUnDemand", "",
-                    "runOnReady", "", "runOnReadyRestart", "false", "runOnNotReady", "", "runOnRead", "",
-                    "runOnReadRestart", "false", "runOnUnread", "")
             .rpiCamera()
             .keys();
 

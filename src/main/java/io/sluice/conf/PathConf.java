@@ -30,10 +30,16 @@ import java.util.regex.PatternSyntaxException;
  *     (mediamtx's key and default); forward targets are not readers and do not count
  * @param source where the stream comes from: a publisher, or a remote Sluice pulls (mediamtx's {@code source}
  *     and its companion keys); for a regex entry its URL may hold $G1... (see {@link #sourceFor})
+ * @param hooks the runOn* commands of the path's events (mediamtx's keys)
+ * @param overridePublisher whether a new publisher of a path that has one takes it over (the old one is
+ *     disconnected), mediamtx's key and default (yes); no refuses the newcomer
+ * @param fallback where an RTSP reader of this path is redirected while it has no stream: "/other/path" on
+ *     this server or an rtsp(s):// URL; "" for none (mediamtx's key and default)
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
                        String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
-                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, SourceConf source) {
+                       List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, SourceConf source,
+                       HooksConf hooks, boolean overridePublisher, String fallback) {
 
     /** Default of {@code publisherGrace}: long enough for a camera or encoder to reconnect after a blip. */
     public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
@@ -68,10 +74,19 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         return m;
     });
 
+    static final Key<Boolean> OVERRIDE_PUBLISHER = Key.of("overridePublisher", true, ConfNode::bool);
+    static final Key<String> FALLBACK = Key.of("fallback", "", v -> {
+        String f = ConfNode.text(v);
+        checkFallback(f);
+        return f;
+    });
+
     /** The keys of a path entry, in the order the "unknown key" message lists them. */
     static final List<Key<?>> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PUBLISH_USER,
             PUBLISH_PASS, READ_USER, READ_PASS, SRT_PUBLISH_PASSPHRASE, SRT_READ_PASSPHRASE, SRT_LATENCY,
-            FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY), SourceConf.KEYS.keys().stream()).toList();
+            FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY), java.util.stream.Stream.concat(
+            java.util.stream.Stream.concat(SourceConf.KEYS.keys().stream(), HooksConf.KEYS.stream()),
+            java.util.stream.Stream.of(OVERRIDE_PUBLISHER, FALLBACK))).toList();
 
     // Records cannot hold a derived field, so compiled regexes live here. Keys are config strings,
     // which only change on reload, so the map stays small.
@@ -90,12 +105,14 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         checkPublisherGrace(Objects.requireNonNull(publisherGrace, "publisherGrace"));
         checkMaxReaders(maxReaders);
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(hooks, "hooks");
         if (source.pulls() && !source.onDemand()
                 && (name.startsWith("~") || name.equals(ALL_OTHERS) || name.equals(ALL))) {
             // mediamtx's rule: one entry matching many names cannot pull for names nobody asked for
             throw new BadValue("'" + name + "' matches many paths and pulls from " + source.redactedUrl()
                     + ", so it must have sourceOnDemand: yes", "sourceOnDemand: yes, or an exact path name");
         }
+        checkFallback(Objects.requireNonNull(fallback, "fallback"));
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
             if (!ids.add(d.id())) {
@@ -108,7 +125,22 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
             List<ForwardDest> forwardTargets) {
         this(name, publishUser, publishPass, readUser, readPass, "", "", SrtDestConf.DEFAULT_LATENCY_MS,
-                forwardTargets, DEFAULT_PUBLISHER_GRACE, 0, SourceConf.PUBLISHER);
+                forwardTargets, DEFAULT_PUBLISHER_GRACE, 0, SourceConf.PUBLISHER, HooksConf.NONE, true, "");
+    }
+
+    /** A path entry without hooks, taking over publishers (mediamtx's default) and without fallback. */
+    public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
+            String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
+            List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, SourceConf source) {
+        this(name, publishUser, publishPass, readUser, readPass, srtPublishPassphrase, srtReadPassphrase,
+                srtLatencyMs, forwardTargets, publisherGrace, maxReaders, source, HooksConf.NONE, true, "");
+    }
+
+    /** This entry with other hooks. */
+    public PathConf withHooks(HooksConf h) {
+        return new PathConf(name, publishUser, publishPass, readUser, readPass, srtPublishPassphrase,
+                srtReadPassphrase, srtLatencyMs, forwardTargets, publisherGrace, maxReaders, source, h, overridePublisher,
+                fallback);
     }
 
     /**
@@ -119,7 +151,8 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         List<ForwardDest> targets = FORWARD_TARGETS.read(p);
         return new PathConf(name, PUBLISH_USER.read(p), PUBLISH_PASS.read(p), READ_USER.read(p), READ_PASS.read(p),
                 SRT_PUBLISH_PASSPHRASE.read(p), SRT_READ_PASSPHRASE.read(p), SRT_LATENCY.read(p), targets,
-                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p), SourceConf.KEYS.read(p));
+                PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p), SourceConf.KEYS.read(p), HooksConf.read(p),
+                OVERRIDE_PUBLISHER.read(p), FALLBACK.read(p));
     }
 
     static void checkPublisherGrace(Duration d) {
@@ -131,6 +164,32 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     static void checkMaxReaders(int n) {
         if (n < 0 || n > MAX_READERS) {
             throw new BadValue("maxReaders " + n + " out of range", "0 (no limit).." + MAX_READERS);
+        }
+    }
+
+    static final String ACCEPTED_FALLBACK = "/path/on/this/server or rtsp://host:port/path (rtsps:// too)";
+
+    /** mediamtx's rule: a path of this server after a '/', or an RTSP URL. */
+    static void checkFallback(String f) {
+        if (f.isEmpty()) {
+            return;
+        }
+        if (f.startsWith("/")) {
+            try {
+                PathNames.check(f.substring(1));
+            } catch (PathNameException e) {
+                throw new BadValue("invalid fallback '" + f + "': " + e.problem(), ACCEPTED_FALLBACK);
+            }
+            return;
+        }
+        java.net.URI u;
+        try {
+            u = new java.net.URI(f);
+        } catch (java.net.URISyntaxException e) {
+            throw new BadValue("invalid fallback '" + Redact.text(f) + "': " + e.getReason(), ACCEPTED_FALLBACK);
+        }
+        if (!"rtsp".equals(u.getScheme()) && !"rtsps".equals(u.getScheme()) || u.getHost() == null) {
+            throw new BadValue("invalid fallback '" + Redact.text(f) + "'", ACCEPTED_FALLBACK);
         }
     }
 
@@ -146,6 +205,14 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         List<String> groups = isRegex() ? PathVariables.groups(pattern(), pathName) : List.of();
         return forwardTargets.stream().map(d -> PathVariables.hasVariables(d.url().raw())
                 ? d.withUrl(PathVariables.expand(d.url().raw(), pathName, groups)) : d).toList();
+    }
+
+    /**
+     * The groups of this regex entry's match of a stream path's name ($G1 first, mediamtx's G1, G2...
+     * hook variables); empty for an exact or catch-all entry.
+     */
+    public List<String> groupsOf(String pathName) {
+        return isRegex() ? PathVariables.groups(pattern(), pathName) : List.of();
     }
 
     /**
@@ -221,6 +288,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 + ", srtPublishPassphrase=" + Redact.secret(srtPublishPassphrase)
                 + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase) + ", srtLatencyMs=" + srtLatencyMs
                 + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + ", maxReaders=" + maxReaders
-                + ", source=" + source + "]";
+                + ", source=" + source + ", hooks=" + hooks + ", overridePublisher=" + overridePublisher
+                + ", fallback=" + Redact.text(fallback) + "]";
     }
 }

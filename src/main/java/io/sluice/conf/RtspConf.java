@@ -21,9 +21,11 @@ import java.util.Set;
  * @param rtspsAddress listen address of the RTSPS server (RTSP over TLS, RTP interleaved)
  * @param tls rtspEncryption, rtspServerKey, rtspServerCert (mediamtx's older names encryption, serverKey,
  *     serverCert are read as the same settings)
+ * @param authMethods rtspAuthMethods: the schemes a 401 offers (mediamtx's default: basic alone); Digest
+ *     needs the plain password of every account, which {@link Conf} checks
  */
 public record RtspConf(boolean enabled, String address, String rtpAddress, String rtcpAddress, Set<RtspTransport> transports,
-                       String rtspsAddress, TlsServerConf tls) {
+                       String rtspsAddress, TlsServerConf tls, Set<RtspAuthMethod> authMethods) {
 
     static final Key<Boolean> ENABLED = Key.toggle("rtsp");
     static final Key<String> ADDRESS = Key.address("rtspAddress", ":8554");
@@ -37,10 +39,13 @@ public record RtspConf(boolean enabled, String address, String rtpAddress, Strin
     static final TlsServerConf.Keys TLS = new TlsServerConf.Keys(TLS_KEYS.encryption().withOlderName("encryption"),
             TLS_KEYS.serverKey().withOlderName("serverKey"), TLS_KEYS.serverCert().withOlderName("serverCert"));
 
+    static final Key<Set<RtspAuthMethod>> AUTH_METHODS = Key.withReader("rtspAuthMethods",
+            EnumSet.of(RtspAuthMethod.BASIC), RtspConf::readAuthMethods);
+
     static final KeyTable<RtspConf> KEYS = new KeyTable<>(List.of(ENABLED, ADDRESS, RTP_ADDRESS, RTCP_ADDRESS, TRANSPORTS,
-            TLS.encryption(), RTSPS_ADDRESS, TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
+            TLS.encryption(), RTSPS_ADDRESS, TLS.serverKey(), TLS.serverCert(), AUTH_METHODS), TLS.encryption(),
             v -> new RtspConf(v.get(ENABLED), v.get(ADDRESS), v.get(RTP_ADDRESS), v.get(RTCP_ADDRESS), v.get(TRANSPORTS),
-                    v.get(RTSPS_ADDRESS), TLS.from(v)));
+                    v.get(RTSPS_ADDRESS), TLS.from(v), v.get(AUTH_METHODS)));
 
     public static final RtspConf DEFAULT = KEYS.defaults();
 
@@ -51,6 +56,37 @@ public record RtspConf(boolean enabled, String address, String rtpAddress, Strin
         transports = checkTransports(transports);
         Addresses.check(rtspsAddress);
         Objects.requireNonNull(tls, "tls").check("rtsp");
+        if (authMethods.isEmpty()) {
+            throw new BadValue("no RTSP auth method", RtspAuthMethod.ACCEPTED);
+        }
+        authMethods = Collections.unmodifiableSet(EnumSet.copyOf(authMethods));
+    }
+
+    /** Whether the 401 offers only Digest, which cannot check a password kept as a hash. */
+    public boolean digestOnly() {
+        return !authMethods.contains(RtspAuthMethod.BASIC);
+    }
+
+    private static Set<RtspAuthMethod> readAuthMethods(ConfNode n, String key, Set<RtspAuthMethod> def) {
+        if (!n.has(key)) {
+            return def;
+        }
+        int before = n.problems().size();
+        Set<RtspAuthMethod> out = EnumSet.noneOf(RtspAuthMethod.class);
+        for (ConfNode.Element e : n.list(key, RtspAuthMethod.ACCEPTED)) {
+            try {
+                out.add(RtspAuthMethod.fromYaml(ConfNode.text(e.node())));
+            } catch (BadValue b) {
+                n.problems().add(e.path(), b);
+            }
+        }
+        if (out.isEmpty()) {
+            if (n.problems().size() == before) {
+                n.problems().add(n.keyPath(key), "no RTSP auth method", RtspAuthMethod.ACCEPTED);
+            }
+            return def;
+        }
+        return out;
     }
 
     private static final String MULTICAST = "multicast";

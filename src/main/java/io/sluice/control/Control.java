@@ -37,6 +37,12 @@ public interface Control {
     /** The running configuration. */
     Conf conf();
 
+    /** The version and start time ({@code GET /v3/info}). */
+    ServerInfo info();
+
+    /** Whether the server serves all its configuration asks for (readiness probes). */
+    ReadinessInfo readiness();
+
     /**
      * The running configuration as YAML. With {@code redacted}, passwords, passphrases, tokens and URL
      * credentials are masked (what the API shows); without, it is what {@link #save()} writes.

@@ -44,13 +44,15 @@ final class ConfChanges {
             Map.entry("limits", Part.LIVE),
             // the authorizer is swapped for every server at once; sessions already admitted stay
             Map.entry("auth", Part.LIVE),
+            // read when a connection opens: the next connections run the new commands
+            Map.entry("connHooks", Part.LIVE),
             Map.entry("paths", Part.PATHS));
 
     /**
      * Settings inside a component that its running server applies to the next sessions (its update), so
      * that changing them alone does not restart it.
      */
-    static final Map<String, Set<String>> APPLIED_LIVE = Map.of("rtsp", Set.of("transports"));
+    static final Map<String, Set<String>> APPLIED_LIVE = Map.of("rtsp", Set.of("transports", "authMethods"));
 
     private ConfChanges() {
     }

@@ -139,6 +139,16 @@ public final class ControlImpl implements Control {
     }
 
     @Override
+    public io.sluice.control.ServerInfo info() {
+        return new io.sluice.control.ServerInfo(Server.version(), server.started());
+    }
+
+    @Override
+    public io.sluice.control.ReadinessInfo readiness() {
+        return server.readiness().info();
+    }
+
+    @Override
     public synchronized String yaml(boolean redacted) {
         return doc.yaml(redacted);
     }

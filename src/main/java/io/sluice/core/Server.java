@@ -18,6 +18,7 @@ import io.sluice.forward.rtsp.RtspUdpFallbacks;
 import io.sluice.forward.srt.SrtDest;
 import io.sluice.forward.whip.WhipDest;
 import io.sluice.forward.whip.WhipSequences;
+import io.sluice.hooks.Hooks;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
@@ -26,6 +27,8 @@ import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
 import io.sluice.source.Source;
 import io.sluice.source.SourceRunners;
+import io.sluice.source.rtmp.RtmpSource;
+import io.sluice.source.srt.SrtSource;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
 import io.sluice.server.srt.SrtServer;
@@ -54,6 +57,8 @@ public final class Server implements AutoCloseable {
     private PathManager paths;
     /** The threads of the paths' pull sources; closed after the paths (which stop their runners). */
     private SourceRunners sources;
+    /** Runs the runOn* commands on path, stream and session events, and owns their processes. */
+    private Hooks hooks;
     /** Makes each listening component; set once the loops, paths and certificate exist. */
     private Listeners listeners;
     /** Counts and rate-limits the logging of every refused connection, request or session; lives as long as the server. */
@@ -85,6 +90,10 @@ public final class Server implements AutoCloseable {
     private Thread apiRestart;
     /** Set by {@link #close()} before it waits for the lock, so that a start in progress stops early. */
     private volatile boolean closing;
+    /** What the readiness probe answers; set at the end of start and of each change, and by close. */
+    private final Readiness readiness = new Readiness();
+    /** When start() began (GET /v3/info's "started"); set once. */
+    private volatile java.time.Instant startedAt = java.time.Instant.now();
 
     public Server(ConfDocument doc) {
         this.initial = doc;
@@ -101,14 +110,21 @@ public final class Server implements AutoCloseable {
         try {
             abortIfClosing(); // closed before it even began (SIGTERM at the very start)
             started = true;
+            startedAt = java.time.Instant.now();
             warnAbout(initial);
             warmUp = SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
             dtlsCert = DtlsCertificate.generate();
             sources = new SourceRunners(this::source, loops::next, InstantSource.system());
-            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources);
+            hooks = new Hooks(() -> conf);
+            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources, hooks);
             paths.start();
             listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
+            control = new ControlImpl(this, initial);
+            metrics = new SluiceMetrics(control, true);
+            // The API first, so that a readiness probe gets 503 "starting" (not a refused connection) until
+            // every protocol listener is bound; its calls that need this lock wait for the start to end.
+            api = startApi(conf);
             abortIfClosing();
             rtsp = listeners.rtsp(conf);
             abortIfClosing();
@@ -118,15 +134,13 @@ public final class Server implements AutoCloseable {
             abortIfClosing();
             webrtc = listeners.webrtc(conf);
             abortIfClosing();
-            control = new ControlImpl(this, initial);
-            metrics = new SluiceMetrics(control, true);
-            api = startApi(conf);
-            abortIfClosing();
             metricsServer = startMetrics(conf);
+            hooks.start(); // hooks run from here on: what they connect to listens
         } catch (Exception e) {
             close();
             throw e;
         }
+        readiness.running(down(conf));
         LOG.info("Sluice started");
     }
 
@@ -204,7 +218,28 @@ public final class Server implements AutoCloseable {
         metricsServer = restartIf(parts.contains(Part.METRICS), "metrics", metricsServer, next, this::startMetrics,
                 (m, c) -> { }, failures);
         paths.reload(next);
+        readiness.running(down(next));
         return failures;
+    }
+
+    /** The enabled listeners that are not running (a restart failed), for the readiness probe. Lock held. */
+    private List<String> down(Conf c) {
+        return Readiness.down(c, rtsp, rtmp, srt, webrtc, metricsServer);
+    }
+
+    /** The build's version, "dev" when run from the classes. */
+    public static String version() {
+        String v = Server.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** When the server started (GET /v3/info). */
+    java.time.Instant started() {
+        return startedAt;
+    }
+
+    Readiness readiness() {
+        return readiness;
     }
 
     private interface Starter<T> {
@@ -257,6 +292,13 @@ public final class Server implements AutoCloseable {
      * on this branch yet is refused by name; the attempt's error shows it in the API and the log.
      */
     private Source source(String pathName, SourceConf sc) {
+        Conf c = conf;
+        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Rtmp r)) {
+            return new RtmpSource(sc, loops, c.io().readTimeout(), c.io().readTimeout());
+        }
+        if (sc.url() instanceof SourceUrl.Remote(DestUrl.Srt r)) {
+            return new SrtSource(sc, c.io().readTimeout(), c.io().readTimeout());
+        }
         String protocol = switch (sc.url()) {
             case SourceUrl.Publisher p -> throw new IllegalArgumentException("path '" + pathName + "' does not pull");
             case SourceUrl.UdpMpegts u -> "udp+mpegts";
@@ -297,6 +339,11 @@ public final class Server implements AutoCloseable {
         return paths;
     }
 
+    /** The hook runner: {@link Hooks#demandCommand} gives a path's runOnDemand to the on-demand logic. */
+    public Hooks hooks() {
+        return hooks;
+    }
+
     public synchronized RtspServer rtsp() {
         return rtsp;
     }
@@ -329,12 +376,14 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Stops everything: listeners first (no new sessions), then paths (forwarders), then loops. Any
+     * Stops everything: protocol listeners first (no new sessions), then paths (forwarders), then the metrics
+     * and the API, then loops. Any
      * thread; a start in progress on another thread is aborted first (see {@link #start()}).
      */
     @Override
     public void close() {
         closing = true;
+        readiness.stopping();
         // The lock only hands the components over: closing the API waits for its request threads, and
         // one of them may be waiting for this lock in apply(), so nothing is closed while holding it.
         List<AutoCloseable> order = new ArrayList<>();
@@ -344,15 +393,21 @@ public final class Server implements AutoCloseable {
                 return;
             }
             started = false;
-            order.add(metricsServer);
-            order.add(api);
+            // hooks first: their commands end (a runOnReady relay reads from the listeners below), and the
+            // sessions and streams that end next start no runOnUnread/runOnNotReady/runOnDisconnect. The API
+            // last before the loops: while listeners and paths close, the readiness probe answers 503
+            // "stopping" rather than a refused connection.
+            order.add(hooks);
             order.add(webrtc);
             order.add(srt);
             order.add(rtmp);
             order.add(rtsp);
             order.add(paths);
             order.add(sources);
+            order.add(metricsServer);
+            order.add(api);
             order.add(loops);
+            hooks = null;
             metricsServer = null;
             api = null;
             webrtc = null;

@@ -31,6 +31,8 @@ public final class Path implements AutoCloseable {
     private final Runnable onIdle;
     private final GraceTimer graceTimer;
     private PublisherHandle publisher;
+    /** Told when a stream becomes ready and when it ends (hooks: runOnReady, runOnNotReady). */
+    private final PathEvents events;
     /** The GOP cache bounds of the current configuration, read when a stream starts. */
     private final java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache;
     /** Set by close(): a publisher leaving then ends the stream at once. Guarded by this. */
@@ -66,6 +68,14 @@ public final class Path implements AutoCloseable {
     /** @param gopCache the GOP cache bounds, read each time a stream starts */
     Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer,
             java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache, SourceMaker sourceMaker) {
+        this(name, conf, forwards, onIdle, graceTimer, gopCache, sourceMaker, PathEvents.NONE);
+    }
+
+    /** @param events told when a stream becomes ready and when it ends */
+    Path(String name, PathConf conf, ForwardManager forwards, Runnable onIdle, GraceTimer graceTimer,
+            java.util.function.Supplier<io.sluice.conf.GopCacheConf> gopCache, SourceMaker sourceMaker,
+            PathEvents events) {
+        this.events = events;
         this.sourceMaker = sourceMaker;
         this.name = name;
         this.conf = conf;
@@ -102,14 +112,18 @@ public final class Path implements AutoCloseable {
     }
 
     /**
-     * A protocol server's publisher: refused while the entry pulls, since the path's stream is its source's.
+     * A protocol server's publisher: refused while the entry pulls, since the path's stream is its source's;
+     * otherwise it becomes the publisher ({@link #publishStream}).
+     *
+     * @param kick closes this publisher's connection, for a later publisher that replaces it; null when it
+     *     cannot be replaced
      */
-    Publisher publish(StreamDesc desc, EventLoop loop, String who) throws PathException {
+    Publisher publish(StreamDesc desc, EventLoop loop, String who, Runnable kick) throws PathException {
         PathConf c = conf;
         if (c.source().pulls()) {
             throw pulling(name, c);
         }
-        return publishStream(desc, loop, who);
+        return publishStream(desc, loop, who, kick);
     }
 
     /** The refusal of a publisher on a path whose entry pulls (BUSY, which every protocol server maps). */
@@ -119,8 +133,9 @@ public final class Path implements AutoCloseable {
     }
 
     /** A publisher's or the source's stream comes: readers waiting for it on demand get it. */
-    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who) throws PathException {
-        Publisher p = takeStream(desc, loop, who);
+    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who, Runnable kick)
+            throws PathException {
+        Publisher p = takeStream(desc, loop, who, kick);
         PathDemand d = demand;
         if (d != null) {
             d.streamReady(); // outside the lock: it completes readers waiting for the stream
@@ -128,43 +143,74 @@ public final class Path implements AutoCloseable {
         return p;
     }
 
-    private Publisher takeStream(StreamDesc desc, EventLoop loop, String who) throws PathException {
-        List<Runnable> ended;
-        Publisher started;
-        synchronized (this) {
-            if (publisher != null) {
-                throw new PathException(PathException.Reason.BUSY,
-                        "path '" + name + "' already has a publisher (" + publisher.who + ")");
+    /**
+     * Makes {@code who} the publisher: a new stream, or the stream of a publisher that left (or that it
+     * replaces, see {@link PublisherTakeover}) when compatible.
+     *
+     * @param kick as for {@link #publish}; null for a pull source, which no one replaces
+     */
+    private Publisher takeStream(StreamDesc desc, EventLoop loop, String who, Runnable kick)
+            throws PathException {
+        PublisherTakeover takeover = null;
+        try {
+            List<Runnable> ended;
+            Publisher started;
+            synchronized (this) {
+                if (publisher != null) {
+                    takeover = PublisherTakeover.of(name, conf, publisher.who, publisher.kick, who);
+                    replaced(publisher);
+                }
+                Orphan o = orphan;
+                if (o == null) {
+                    return start(desc, loop, who, kick);
+                }
+                orphan = null;
+                o.cancel.run();
+                String mismatch = BridgeCompatibility.mismatch(o.stream.desc(), desc);
+                if (mismatch.isEmpty()) {
+                    return adopt(o, desc, loop, who, kick);
+                }
+                LOG.info("[path {}] {} publishes a different stream than {} did ({}): readers and targets start"
+                        + " again", name, who, o.who, mismatch);
+                ended = endStream(o.stream);
+                started = start(desc, loop, who, kick);
             }
-            Orphan o = orphan;
-            if (o == null) {
-                return start(desc, loop, who);
+            // Outside the lock, as when a publisher leaves: closing a reader may call back into the path.
+            ended.forEach(Runnable::run);
+            return started;
+        } finally {
+            if (takeover != null) {
+                takeover.kickOld(); // its close then finds another publisher on the path and leaves it be
             }
-            orphan = null;
-            o.cancel.run();
-            String mismatch = BridgeCompatibility.mismatch(o.stream.desc(), desc);
-            if (mismatch.isEmpty()) {
-                return adopt(o, desc, loop, who);
-            }
-            LOG.info("[path {}] {} publishes a different stream than {} did ({}): readers and targets start again",
-                    name, who, o.who, mismatch);
-            ended = endStream(o.stream);
-            started = start(desc, loop, who);
         }
-        // Outside the lock, as when a publisher leaves: closing a reader may call back into the path.
-        ended.forEach(Runnable::run);
-        return started;
+    }
+
+    /**
+     * The current publisher is being replaced: its stream waits for the newcomer as if it had left, with no
+     * grace to run out (the newcomer is here). Called with the lock held.
+     */
+    private void replaced(PublisherHandle p) {
+        publisher = null;
+        p.stream.publisherLeft();
+        orphan = new Orphan(p.stream, p.who, System.nanoTime());
+        forwards.publisherAway();
+    }
+
+    /** Whether a publisher arriving now would be refused: the path has one and may not replace it. */
+    public synchronized boolean refusesNewPublisher() {
+        return publisher != null && (!conf.overridePublisher() || publisher.kick == null);
     }
 
     /** A new stream for a new publisher. Called with the lock held. */
-    private Publisher start(StreamDesc desc, EventLoop loop, String who) {
+    private Publisher start(StreamDesc desc, EventLoop loop, String who, Runnable kick) {
         Stream s = new Stream(desc, i -> {
             KeyframeDetector d = KeyframeDetector.forCodec(desc.medias().get(i).format().codec());
             return d == KeyframeDetector.NONE ? null : d::isKeyframePacket;
         }, i -> assembler(desc.medias().get(i).format()), gopCache.get());
-        publisher = new PublisherHandle(s, loop, who, java.time.Instant.now());
+        publisher = new PublisherHandle(s, loop, who, java.time.Instant.now(), kick);
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);
+        events.streamReady(name, conf, who);
         return publisher;
     }
 
@@ -172,9 +218,9 @@ public final class Path implements AutoCloseable {
      * The new publisher takes over the orphaned stream: readers and targets keep their sessions and carry
      * on at its first keyframe. Called with the lock held.
      */
-    private Publisher adopt(Orphan o, StreamDesc desc, EventLoop loop, String who) {
+    private Publisher adopt(Orphan o, StreamDesc desc, EventLoop loop, String who, Runnable kick) {
         o.stream.rebind(desc);
-        publisher = new PublisherHandle(o.stream, loop, who, java.time.Instant.now());
+        publisher = new PublisherHandle(o.stream, loop, who, java.time.Instant.now(), kick);
         long awayMs = (System.nanoTime() - o.leftNanos) / 1_000_000;
         LOG.info("[path {}] {} took over the stream {} left {} ms ago: its {} readers (local and forward targets)"
                 + " carry on from the new publisher's first keyframe", name, who, o.who, awayMs, o.stream.readerCount());
@@ -189,6 +235,7 @@ public final class Path implements AutoCloseable {
     private List<Runnable> endStream(Stream s) {
         forwards.streamGone();
         s.close();
+        events.streamEnded(name, conf);
         PathDemand d = demand;
         if (d == null) {
             return List.copyOf(onStreamEnd);
@@ -415,7 +462,7 @@ public final class Path implements AutoCloseable {
                     throw new PathException(PathException.Reason.NO_STREAM, "path '" + name + "' is closing");
                 }
             }
-            return publishStream(desc, loop, who);
+            return publishStream(desc, loop, who, null);
         }
     }
 
@@ -440,9 +487,12 @@ public final class Path implements AutoCloseable {
         final String who;
 
         final java.time.Instant since;
+        /** Closes the publisher's connection (a newcomer replaces it), or null. */
+        final Runnable kick;
 
-        PublisherHandle(Stream stream, EventLoop loop, String who, java.time.Instant since) {
+        PublisherHandle(Stream stream, EventLoop loop, String who, java.time.Instant since, Runnable kick) {
             this.since = since;
+            this.kick = kick;
             this.stream = stream;
             this.loop = loop;
             this.who = who;

@@ -62,6 +62,8 @@ public final class PathManager implements AutoCloseable {
      * unless core sets more (runOnDemand).
      */
     private volatile OnDemandFactory onDemand = SourceOnDemand.FACTORY;
+    /** Told of paths made, changed and removed, and of their streams and sessions (hooks). */
+    private final PathEvents events;
 
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
         this(conf, destFactory, clock, new Refusals());
@@ -69,34 +71,41 @@ public final class PathManager implements AutoCloseable {
 
     /** @param refusals where {@link #countRefusal} counts bad names, maxPaths and maxReaders refusals */
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals) {
-        this(conf, destFactory, clock, null, refusals, PathSources.NONE);
+        this(conf, destFactory, clock, null, refusals, PathSources.NONE, PathEvents.NONE);
     }
 
     /** @param graceTimer the timer of publisher graces, or null for the manager's own thread */
     PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer) {
-        this(conf, destFactory, clock, graceTimer, new Refusals(), PathSources.NONE);
+        this(conf, destFactory, clock, graceTimer, new Refusals(), PathSources.NONE, PathEvents.NONE);
     }
 
     /** @param sources makes the pull source of each path whose entry pulls ({@link PathSources#NONE}: none) */
     public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
             PathSources sources) {
-        this(conf, destFactory, clock, null, refusals, sources);
+        this(conf, destFactory, clock, null, refusals, sources, PathEvents.NONE);
+    }
+
+    /** @param events told of paths, streams and sessions as they come and go (must return at once) */
+    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
+            PathSources sources, PathEvents events) {
+        this(conf, destFactory, clock, null, refusals, sources, events);
     }
 
     /** A manager with the given pull sources and grace timer (tests). */
     PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer,
             PathSources sources) {
-        this(conf, destFactory, clock, graceTimer, new Refusals(), sources);
+        this(conf, destFactory, clock, graceTimer, new Refusals(), sources, PathEvents.NONE);
     }
 
     private PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock,
-            GraceTimer graceTimer, Refusals refusals, PathSources sources) {
+            GraceTimer graceTimer, Refusals refusals, PathSources sources, PathEvents events) {
         this.sources = sources;
+        this.events = events;
         this.refusals = refusals;
         this.conf = conf;
         this.destFactory = destFactory;
         this.clock = clock;
-        this.sessions = new SessionRegistry(clock);
+        this.sessions = new SessionRegistry(clock, events);
         // One timer thread per manager: publisher graces and the forward rules of every path.
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
                 SluiceThreads.platform("path-timer", true));
@@ -188,6 +197,7 @@ public final class PathManager implements AutoCloseable {
                     gone.add(p);
                 } else if (!pc.equals(p.conf())) {
                     p.reconfigure(pc, next.io().writeQueueSize());
+                    events.pathChanged(p.name(), pc);
                     attachDemand(p, pc);
                 }
             }
@@ -195,6 +205,7 @@ public final class PathManager implements AutoCloseable {
         }
         for (Path p : gone) {
             LOG.info("[path {}] no longer configured: closing it", p.name());
+            events.pathRemoved(p.name());
             closeLater(p);
         }
         // A dynamic path left idle by a change (e.g. its entry became exact and then was removed) is
@@ -241,8 +252,9 @@ public final class PathManager implements AutoCloseable {
             ForwardManager fm = new ForwardManager(name, pc.forwardTargetsFor(name), destFactory, conf.io().writeQueueSize(),
                     clock, () -> sessions.readers(name), timer);
             p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache(),
-                    (sc, feed) -> sources.create(name, sc, feed, sessions));
+                    (sc, feed) -> sources.create(name, sc, feed, sessions), events);
             paths.put(name, p);
+            events.pathAdded(name, pc);
             p.replaceSource();
             attachDemand(p, pc);
         }
@@ -256,12 +268,24 @@ public final class PathManager implements AutoCloseable {
      * @param who a description of the publisher for logs and the API
      */
     public Publisher publish(String name, StreamDesc desc, EventLoop loop, String who) throws PathException {
+        return publish(name, desc, loop, who, null);
+    }
+
+    /**
+     * Starts publishing on a path, taking it over from its current publisher when the entry's
+     * {@code overridePublisher} allows (see {@link PublisherTakeover}).
+     *
+     * @param kick closes this publisher's connection when a later one replaces it (any thread, must not block,
+     *     idempotent); null when it may not be replaced
+     */
+    public Publisher publish(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick)
+            throws PathException {
         checkName(name);
         Path p = path(name, true);
         if (p == null) {
             throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
         }
-        return p.publish(desc, loop, who);
+        return p.publish(desc, loop, who, kick);
     }
 
     /**
@@ -434,6 +458,7 @@ public final class PathManager implements AutoCloseable {
             }
             paths.remove(name);
         }
+        events.pathRemoved(name);
         closeLater(p);
     }
 
@@ -456,6 +481,7 @@ public final class PathManager implements AutoCloseable {
             paths.clear();
         }
         for (Path p : all) {
+            events.pathRemoved(p.name());
             p.close();
         }
         closer.close();

@@ -23,9 +23,16 @@ public final class SessionRegistry {
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     /** Told the path name whenever a reader session of it registers or leaves (on-demand paths count them). */
     private volatile java.util.function.Consumer<String> readersChanged = path -> { };
+    /** Told of every session that opens and closes (hooks: runOnConnect, runOnRead...). */
+    private final PathEvents events;
 
     public SessionRegistry(InstantSource clock) {
+        this(clock, PathEvents.NONE);
+    }
+
+    public SessionRegistry(InstantSource clock, PathEvents events) {
         this.clock = clock;
+        this.events = events;
     }
 
     /** Role of a session on its path. */
@@ -55,6 +62,7 @@ public final class SessionRegistry {
             id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
             e = new Entry(id, protocol, role, path, remote, user, clock.instant(), bytes, kick);
         } while (sessions.putIfAbsent(id, e) != null);
+        events.sessionOpened(e.info());
         if (role == Role.READ) {
             readersChanged.accept(path);
         }
@@ -158,8 +166,11 @@ public final class SessionRegistry {
 
         @Override
         public void close() {
-            if (sessions.remove(id, this) && role == Role.READ) {
-                readersChanged.accept(path);
+            if (sessions.remove(id, this)) {
+                events.sessionClosed(info());
+                if (role == Role.READ) {
+                    readersChanged.accept(path);
+                }
             }
         }
     }

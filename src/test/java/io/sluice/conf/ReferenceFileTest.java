@@ -66,8 +66,8 @@ class ReferenceFileTest {
     void ignoredMediamtxKeysAndOlderNamesAreNamedInTheHeader() {
         String header = TEXT.substring(0, TEXT.indexOf("# General"));
         assertThat(header).contains("io.sluice.conf.MediamtxKeys").contains("authMethod");
-        for (String family : List.of("hls*", "pprof*", "playback*", "record*", "multicast*", "rpiCamera*", "runOn*",
-                "authHTTP*", "authJWT*", "sourceRedirect", "udpMaxPayloadSize")) {
+        for (String family : List.of("hls*", "pprof*", "playback*", "record*", "multicast*", "rpiCamera*",
+                "runOnRecordSegment*", "authHTTP*", "authJWT*", "sourceRedirect", "udpMaxPayloadSize")) {
             assertThat(header).as("header names the family %s", family).contains(family);
         }
         for (Key<?> key : ConfLoader.TOP.stream().filter(k -> k.support() == Key.Support.IGNORED).toList()) {

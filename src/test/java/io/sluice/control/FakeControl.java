@@ -28,6 +28,8 @@ public final class FakeControl implements Control {
 
     public final List<PathInfo> paths = new CopyOnWriteArrayList<>();
     public final List<SessionInfo> sessions = new CopyOnWriteArrayList<>();
+    /** What /v3/health/ready answers; a test replaces it. */
+    public volatile ReadinessInfo readiness = new ReadinessInfo("running", List.of());
     /** In order; {@link #put} replaces a target of the same entry and id in place. */
     public final List<TargetInfo> targets = new CopyOnWriteArrayList<>();
     /** "method path-or-entry [id] body" of every change and kick, in order. */
@@ -149,6 +151,16 @@ public final class FakeControl implements Control {
     @Override
     public List<RefusalCount> refusals() {
         return List.copyOf(refusals);
+    }
+
+    @Override
+    public ServerInfo info() {
+        return new ServerInfo("1.2.3", T0);
+    }
+
+    @Override
+    public ReadinessInfo readiness() {
+        return readiness;
     }
 
     @Override

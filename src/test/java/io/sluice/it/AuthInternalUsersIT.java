@@ -24,7 +24,9 @@ class AuthInternalUsersIT {
 
     @Test
     void usersPublishAndReadAsTheListSays() throws Exception {
+        // Digest on (mediamtx's default offers Basic alone): plain passwords get both, hashed ones Basic
         String yaml = """
+                rtspAuthMethods: [basic, digest]
                 authInternalUsers:
                   - user: pub
                     pass: pubsecret

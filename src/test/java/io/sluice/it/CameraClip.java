@@ -120,6 +120,16 @@ final class CameraClip {
                 seconds, "-f mpegts -mpegts_flags resend_headers");
     }
 
+    /**
+     * Publishes the clip as MPEG-TS from an ffmpeg SRT listener on {@code port} (mode=listener, what a
+     * camera or an encoder that serves SRT does): ffmpeg waits for a caller before it reads the clip.
+     */
+    static Peer serveSrt(int port, String passphrase, int seconds) throws IOException, InterruptedException {
+        return publish("srt", "srt://127.0.0.1:" + port + "?mode=listener&pkt_size=1316&latency=120000"
+                + (passphrase.isEmpty() ? "" : "&pbkeylen=16&passphrase=" + passphrase), seconds,
+                "-f mpegts -mpegts_flags resend_headers");
+    }
+
     private static Peer publish(String proto, String url, int seconds, String muxer)
             throws IOException, InterruptedException {
         String script = """

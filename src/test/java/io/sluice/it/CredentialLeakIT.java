@@ -33,8 +33,8 @@ import tools.jackson.databind.ObjectMapper;
  * connection, refused authentication, wrong SRT passphrase) and retry, a hot reload that changes a secret,
  * a reload that is refused, API calls that are refused. Then every GET of the API, the status page and
  * /metrics are read, and everything Sluice logged (all loggers, all levels, exceptions and their causes).
- * No secret may appear anywhere; the masked forms ({@code ***}) must, so the output stays useful. Hooks
- * (runOnConnect…) do not exist yet, so there is no hook environment to check.
+ * No secret may appear anywhere; the masked forms ({@code ***}) must, so the output stays useful. Hook
+ * command lines and output are logged through the same masking (HookProcessTest); this test runs no hook.
  */
 @Timeout(300)
 class CredentialLeakIT {

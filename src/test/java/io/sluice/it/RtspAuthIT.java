@@ -32,6 +32,7 @@ class RtspAuthIT {
     @Test
     void publisherAndReaderNeedTheirCredentials() throws Exception {
         String yaml = """
+                rtspAuthMethods: [basic, digest]
                 paths:
                   live/test:
                     publishUser: pub

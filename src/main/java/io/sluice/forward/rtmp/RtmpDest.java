@@ -2,31 +2,24 @@ package io.sluice.forward.rtmp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.forward.Dest;
-import io.sluice.net.TcpConnector;
 import io.sluice.forward.DestContext;
 import io.sluice.forward.TrackStatus;
 import io.sluice.forward.WriteStallCheck;
-import io.sluice.net.FingerprintTrust;
 import io.sluice.net.NetLoops;
+import io.sluice.net.rtmp.RtmpClient;
+import io.sluice.net.rtmp.RtmpClientConn;
 import io.sluice.net.rtmp.RtmpStreamWriter;
-import io.sluice.protocol.rtmp.RtmpChunkEncoder;
-import io.sluice.protocol.rtmp.RtmpClientHandshaker;
 import io.sluice.protocol.rtmp.RtmpCommand;
 import io.sluice.protocol.rtmp.RtmpFromStream;
-import io.sluice.protocol.rtmp.RtmpMessage;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtmpDest implements Dest {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpDest.class);
-    /** Outbound chunk size: what OBS uses; every server accepts it. */
-    static final int CHUNK_SIZE = 4096;
-
     private final ForwardDest conf;
     private final DestUrl.Rtmp url;
     private final NetLoops loops;
@@ -68,28 +58,17 @@ public final class RtmpDest implements Dest {
     public void run(DestContext ctx) throws Exception {
         Stream stream = ctx.stream();
         RtmpClientConn conn = new RtmpClientConn();
-        Channel c = connect(ctx, conn);
-        conn.awaitHandshake(timeoutMs);
-        c.write(RtmpMessage.setChunkSize(CHUNK_SIZE));
-
-        String tcUrl = "rtmp" + (url.tls() ? "s" : "") + "://" + url.authority() + "/" + url.app();
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("app", url.app());
-        props.put("type", "nonprivate");
-        props.put("flashVer", "FMLE/3.0 (compatible; Sluice)");
-        props.put("tcUrl", tcUrl);
-        call(conn, c, new RtmpCommand("connect", ++tx, props), 0, "connect");
-
+        RtmpClient client = new RtmpClient(url, timeoutMs, conn);
+        Channel c = client.connect(loops, ctx.loop(), conf.rtmpConfig().fingerprint(),
+                new WriteBufferWaterMark(256 << 10, 1 << 20), ch -> this.ch = ch, () -> closed);
+        client.connectApp("FMLE/3.0 (compatible; Sluice)", Map.of());
         String key = streamKey();
-        c.write(new RtmpCommand("releaseStream", ++tx, null, key).encode(c.alloc(), 0));
-        c.write(new RtmpCommand("FCPublish", ++tx, null, key).encode(c.alloc(), 0));
-        RtmpCommand created = call(conn, c, new RtmpCommand("createStream", ++tx, null), 0, "createStream");
-        if (created.args().isEmpty() || !(created.args().getFirst() instanceof Double id)) {
-            throw new IOException("createStream answered without a stream id");
-        }
-        streamId = id.intValue();
-        c.writeAndFlush(new RtmpCommand("publish", ++tx, null, key, "live").encode(c.alloc(), streamId));
-        awaitPublishStart(conn);
+        client.send("releaseStream", 0, key);
+        client.send("FCPublish", 0, key);
+        streamId = client.createStream();
+        client.send("publish", streamId, key, "live");
+        c.flush();
+        client.awaitStatus("publish", "NetStream.Publish.Start");
 
         RtmpStreamWriter writer = new RtmpStreamWriter(c, stream.desc(), streamId);
         RtmpFromStream mapper = writer.mapper();
@@ -131,75 +110,7 @@ public final class RtmpDest implements Dest {
     private String streamKey() {
         String user = !conf.username().isEmpty() ? conf.username() : url.user();
         String pass = !conf.username().isEmpty() ? conf.password() : url.pass();
-        String key = url.streamKey();
-        if (user.isEmpty() || key.contains("user=")) {
-            return key;
-        }
-        return key + (key.contains("?") ? "&" : "?") + "user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                + "&pass=" + URLEncoder.encode(pass, StandardCharsets.UTF_8);
-    }
-
-    /** Sends a command and waits for its _result; _error fails with the server's description. */
-    private RtmpCommand call(RtmpClientConn conn, Channel c, RtmpCommand cmd, int msgStream, String what)
-            throws Exception {
-        c.writeAndFlush(cmd.encode(c.alloc(), msgStream));
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (true) {
-            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            RtmpCommand r = conn.next(left, what);
-            if (r.transactionId() != cmd.transactionId()) {
-                continue; // onBWDone, onFCPublish and other notices
-            }
-            if (r.name().equals("_result")) {
-                return r;
-            }
-            throw new IOException(what + " refused: " + describe(r));
-        }
-    }
-
-    private void awaitPublishStart(RtmpClientConn conn) throws Exception {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (true) {
-            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            RtmpCommand r = conn.next(left, "publish");
-            if (r.name().equals("onStatus")) {
-                String code = statusCode(r);
-                if ("NetStream.Publish.Start".equals(code)) {
-                    return;
-                }
-                if (code != null && (code.contains("Failed") || code.contains("BadName") || code.contains("Denied")
-                        || code.contains("Unauthorized") || code.contains("Rejected"))) {
-                    throw new IOException("publish refused: " + describe(r));
-                }
-            } else if (r.name().equals("_error")) {
-                throw new IOException("publish refused: " + describe(r));
-            }
-        }
-    }
-
-    private static String statusCode(RtmpCommand r) {
-        for (Object a : r.args()) {
-            if (a instanceof Map<?, ?> m && m.get("code") instanceof String s) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private static String describe(RtmpCommand r) {
-        for (Object a : r.args()) {
-            if (a instanceof Map<?, ?> m) {
-                return m.get("code") + (m.get("description") != null ? " (" + m.get("description") + ")" : "");
-            }
-        }
-        return r.name();
-    }
-
-    private Channel connect(DestContext ctx, RtmpClientConn conn) throws Exception {
-        SslContext ssl = url.tls() ? FingerprintTrust.clientContext(conf.rtmpConfig().fingerprint()) : null;
-        WriteBufferWaterMark marks = new WriteBufferWaterMark(256 << 10, 1 << 20);
-        return new TcpConnector(loops, url.host(), url.port(), timeoutMs, marks).connect(ctx.loop(), ssl, c -> ch = c,
-                () -> closed, new RtmpClientHandshaker(), new RtmpChunkEncoder(), conn);
+        return RtmpClient.streamKey(url.streamKey(), user, pass);
     }
 
     @Override

@@ -10,7 +10,7 @@ import io.sluice.net.srt.Srt;
 import io.sluice.net.srt.SrtException;
 import io.sluice.net.srt.SrtOptions;
 import io.sluice.net.srt.SrtSocket;
-import io.sluice.net.srt.SrtStats;
+import io.sluice.net.srt.SrtLinkFigures;
 import io.sluice.net.srt.SrtStreamWriter;
 import io.sluice.protocol.mpegts.TsFromStream;
 import io.sluice.threads.SluiceThreads;
@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -47,7 +46,7 @@ public final class SrtDest implements Dest {
     private final Duration writeTimeout;
     private volatile SrtSocket socket;
     private volatile boolean closed;
-    private volatile Map<String, Number> lastLink = Map.of();
+    private final SrtLinkFigures link = new SrtLinkFigures(SrtLinkFigures.Side.SENDER);
 
     public SrtDest(ForwardDest conf, Duration connectTimeout, Duration writeTimeout) {
         this.conf = conf;
@@ -78,6 +77,7 @@ public final class SrtDest implements Dest {
         }
         SrtSocket s = connectOnPlatformThread();
         socket = s;
+        link.socket(s);
         if (closed) { // close() ran between the connect's check and here
             s.close();
             throw new InterruptedException("closed");
@@ -94,11 +94,11 @@ public final class SrtDest implements Dest {
             if (!writer.mapper().carriesAnything()) {
                 throw new IOException("no track of the stream can be carried over MPEG-TS: " + tracks);
             }
-            ctx.linkStats(this::link);
+            ctx.linkStats(link);
             ctx.forwarding(tracks, writer.queue());
             writer.start();
             waitUntilBroken(s, writer);
-            link(); // keep the last figures for the stats
+            link.get(); // keep the last figures for the stats
         } finally {
             writer.close();
             s.close();
@@ -217,28 +217,6 @@ public final class SrtDest implements Dest {
 
     /** How often the session checks libsrt's socket state; breaks are seen within this. */
     static final long BROKEN_POLL_MS = 100;
-
-    /** libsrt's figures of the current session (the last ones once it ended). Any thread. */
-    private Map<String, Number> link() {
-        SrtSocket s = socket;
-        if (s == null || s.isBroken()) {
-            return lastLink;
-        }
-        SrtStats st = s.stats(false);
-        Map<String, Number> m = new LinkedHashMap<>();
-        m.put("rttMs", st.rttMs());
-        m.put("mbpsBandwidth", st.mbpsBandwidth());
-        m.put("pktSent", st.pktSent());
-        m.put("pktRetrans", st.pktRetrans());
-        m.put("pktSndLoss", st.pktSndLoss());
-        m.put("pktSndDrop", st.pktSndDrop());
-        m.put("byteSent", st.byteSent());
-        m.put("sndBufPkts", st.sndBufPkts());
-        m.put("sndBufMs", st.sndBufMs());
-        m.put("latencyMs", st.latencyMs());
-        lastLink = Map.copyOf(m);
-        return lastLink;
-    }
 
     @Override
     public void close() {

@@ -141,6 +141,30 @@ public final class ReceptionStats {
         return out;
     }
 
+    /**
+     * Whether {@code seq} (0..65535) already arrived among the last {@link #WINDOW} packets: a second copy
+     * (a retransmission of a packet that was only late, or a duplicate on the wire) that ingest drops.
+     */
+    public boolean isDuplicate(int seq) {
+        if (!started) {
+            return false;
+        }
+        long highest = tracker.extendedHighest();
+        int back = (int) ((highest - (seq & 0xffff)) & 0xffff);
+        int i = slot(highest - back);
+        return back < WINDOW && slotSeq[i] == highest - back && arrived[i];
+    }
+
+    /** Packets lost since the first one (expected minus received, RFC 3550 §6.4.1), for the REMB estimate. */
+    public long cumulativeLost() {
+        return tracker.cumulativeLost();
+    }
+
+    /** Packets received since the first one, duplicates included. */
+    public long packetsReceived() {
+        return tracker.received();
+    }
+
     /** Records that these sequence numbers (from {@link #missing}) were NACKed once more. */
     public void nacked(List<Integer> sequences) {
         long highest = tracker.extendedHighest();

@@ -18,9 +18,15 @@ import java.util.random.RandomGenerator;
  */
 final class PublishAnswerer {
     static final String TAKES = "H264, H265, VP8, VP9, AV1, opus, PCMU, PCMA, G722";
-    /** Feedback Sluice can act on or answer: retransmission, keyframe requests, congestion control. */
+    /**
+     * Feedback Sluice can act on or answer: retransmission, keyframe requests, and one kind of congestion
+     * control feedback ({@link #congestionFeedback}).
+     */
     private static final List<String> FEEDBACK = List.of("nack", "nack pli", "ccm fir", "goog-remb", "transport-cc");
-    /** sdes:mid is needed for BUNDLE demux before SSRCs are known; the other two feed congestion control. */
+    /**
+     * sdes:mid is needed for BUNDLE demux before SSRCs are known; transport-wide-cc numbers the packets
+     * transport-cc feedback describes; abs-send-time feeds the REMB estimate.
+     */
     private static final List<String> EXTENSIONS = List.of(Extmap.ABS_SEND_TIME, Extmap.TRANSPORT_WIDE_CC,
             Extmap.SDES_MID);
 
@@ -35,6 +41,7 @@ final class PublishAnswerer {
         List<String> bundle = new ArrayList<>();
         Set<String> offered = new LinkedHashSet<>();
         boolean anySending = false;
+        IngestFeedback cc = congestionFeedback(offer);
         for (WebrtcMedia m : offer.medias()) {
             boolean av = m.type() == MediaType.VIDEO || m.type() == MediaType.AUDIO;
             if (m.rejected() || !av || !m.direction().sends()) {
@@ -50,10 +57,15 @@ final class PublishAnswerer {
                 sections.add(Section.rejected(m));
                 continue;
             }
-            List<String> fb = c.rtcpFb().stream().filter(FEEDBACK::contains).toList();
+            List<String> fb = c.rtcpFb().stream().filter(FEEDBACK::contains)
+                    .filter(f -> !f.equals("transport-cc") || cc.transportCc())
+                    .filter(f -> !f.equals("goog-remb") || cc.remb()).toList();
             boolean nack = fb.contains("nack");
             int rtxPt = nack ? c.rtxPayloadType() : -1;
-            List<Extmap> ext = m.extmaps().stream().filter(e -> EXTENSIONS.contains(e.uri())).toList();
+            List<Extmap> ext = m.extmaps().stream().filter(e -> EXTENSIONS.contains(e.uri()))
+                    .filter(e -> !e.uri().equals(Extmap.TRANSPORT_WIDE_CC) || e.id() == cc.transportCcExtId())
+                    .filter(e -> !e.uri().equals(Extmap.ABS_SEND_TIME) || e.id() == cc.absSendTimeExtId())
+                    .toList();
             sections.add(new Section(m.type(), m.mid(), null, Direction.RECVONLY, List.of(c.with(fb, rtxPt)), ext, -1,
                     null));
             long ssrc = m.ssrcs().isEmpty() ? -1 : m.ssrcs().getFirst();
@@ -81,7 +93,38 @@ final class PublishAnswerer {
         }
         DtlsSetup setup = local.setup().answering(offer.setup());
         String sdp = WebrtcSdpWriter.write(local, setup, bundle, sections, random);
-        return new Ingest(sdp, new StreamDesc(medias), tracks);
+        return new Ingest(sdp, new StreamDesc(medias), tracks, cc);
+    }
+
+    /**
+     * The congestion feedback Sluice will send, offered only where it is sent: transport-cc when some
+     * sending section offers both the rtcp-fb and the transport-wide sequence number extension (one id
+     * for the whole BUNDLE transport, RFC 8843 §9.2), else REMB when some offers goog-remb (then with
+     * abs-send-time for its delay signal, when offered).
+     */
+    private static IngestFeedback congestionFeedback(WebrtcSession offer) {
+        int twccId = -1;
+        int absId = -1;
+        boolean remb = false;
+        for (WebrtcMedia m : offer.medias()) {
+            if (m.rejected() || !m.direction().sends()) {
+                continue;
+            }
+            boolean twccFb = m.codecs().stream().anyMatch(c -> c.rtcpFb().contains("transport-cc"));
+            remb |= m.codecs().stream().anyMatch(c -> c.rtcpFb().contains("goog-remb"));
+            for (Extmap e : m.extmaps()) {
+                if (twccFb && twccId < 0 && e.uri().equals(Extmap.TRANSPORT_WIDE_CC)) {
+                    twccId = e.id();
+                }
+                if (absId < 0 && e.uri().equals(Extmap.ABS_SEND_TIME)) {
+                    absId = e.id();
+                }
+            }
+        }
+        if (twccId > 0) {
+            return new IngestFeedback(twccId, false, -1);
+        }
+        return remb ? new IngestFeedback(-1, true, absId) : IngestFeedback.NONE;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sluice.protocol.rtp.PublisherSenderReports;
 import io.sluice.protocol.rtp.ReceptionStats;
 import io.sluice.protocol.rtp.RtcpFeedback;
+import io.sluice.protocol.rtp.RtpDropRenumbering;
 import io.sluice.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,12 @@ import java.util.List;
  * routes a WHIP publisher's decrypted RTP packets to the media of its stream: by SSRC, or
  * by payload type for a source the offer did not announce; RTX packets (RFC 4588) are turned back into
  * the packets they repair. It keeps the reception statistics behind NACKs and receiver reports.
+ *
+ * <p>What it drops — padding-only packets (a sender's bandwidth probes), second copies of a packet
+ * (retransmissions of a packet that was only late) — must not look like loss downstream: padding
+ * counts as received for the statistics (so it is neither NACKed nor reported lost, which would make the
+ * sender back off), and each media's forwarded sequence numbers are renumbered past the dropped ones
+ * ({@link RtpDropRenumbering}); timestamps are not touched.
  *
  * <p>Threads: {@link #write} is called on the transport's receive thread, the feedback methods on an
  * event loop; the statistics are guarded by this object's lock (uncontended in practice).
@@ -27,6 +34,8 @@ public final class WebrtcToStream {
     private final Track[] tracks;
     private long packets;
     private long dropped;
+    private long duplicates;
+    private long paddingOnly;
 
     private static final class Track {
         final IngestTrack conf;
@@ -34,6 +43,9 @@ public final class WebrtcToStream {
         final int clockRate;
         /** Made at the first packet of an SSRC (a new SSRC is a new source: new statistics). */
         ReceptionStats stats;
+        RtpDropRenumbering renumbering;
+        long lostBefore;
+        long receivedBefore;
         long ssrc;
         long rtxSsrc;
         boolean seen;
@@ -78,7 +90,7 @@ public final class WebrtcToStream {
         for (Track t : tracks) {
             if (pt == t.conf.payloadType() && (t.ssrc == ssrc || t.ssrc < 0 || !t.seen)) {
                 if (payloadLength == 0) {
-                    rtp.release(); // padding only: bandwidth probing, nothing for readers
+                    padding(t, ssrc, rtp, receivedNanos); // bandwidth probing, nothing for readers
                     return;
                 }
                 accept(t, ssrc, rtp, receivedNanos);
@@ -106,15 +118,44 @@ public final class WebrtcToStream {
         int seq = rtp.getUnsignedShort(rtp.readerIndex() + 2);
         long ts = rtp.getUnsignedInt(rtp.readerIndex() + 4);
         synchronized (this) {
-            if (t.stats == null || t.stats.ssrc() != ssrc) {
-                t.stats = new ReceptionStats(ssrc);
+            source(t, ssrc);
+            if (t.stats.isDuplicate(seq)) {
+                duplicates++;
+                rtp.release();
+                return;
             }
-            t.ssrc = ssrc;
-            t.seen = true;
             t.stats.received(seq, ts, receivedNanos, t.clockRate);
             packets++;
+            rtp.setShort(rtp.readerIndex() + 2, t.renumbering.map(seq));
         }
         stream.write(t.conf.media(), rtp, receivedNanos);
+    }
+
+    /** A padding-only packet on a media's own SSRC: received as far as loss goes, skipped downstream. */
+    private void padding(Track t, long ssrc, ByteBuf rtp, long receivedNanos) {
+        int seq = rtp.getUnsignedShort(rtp.readerIndex() + 2);
+        long ts = rtp.getUnsignedInt(rtp.readerIndex() + 4);
+        synchronized (this) {
+            source(t, ssrc);
+            if (!t.stats.isDuplicate(seq)) {
+                t.stats.received(seq, ts, receivedNanos, t.clockRate);
+                t.renumbering.skip(seq);
+                paddingOnly++;
+            }
+        }
+        rtp.release();
+    }
+
+    /** A new SSRC is a new source: new statistics, new numbering. Under the lock. */
+    private static void source(Track t, long ssrc) {
+        if (t.stats == null || t.stats.ssrc() != ssrc) {
+            t.stats = new ReceptionStats(ssrc);
+            t.renumbering = new RtpDropRenumbering();
+            t.lostBefore = 0;
+            t.receivedBefore = 0;
+        }
+        t.ssrc = ssrc;
+        t.seen = true;
     }
 
     /** RFC 4588 §4: the RTX payload starts with the original sequence number. */
@@ -163,6 +204,17 @@ public final class WebrtcToStream {
         }
     }
 
+    /** The SSRCs of all media that have sent (what a REMB applies to). */
+    public synchronized List<Long> ssrcs() {
+        List<Long> out = new ArrayList<>();
+        for (Track t : tracks) {
+            if (t.seen) {
+                out.add(t.ssrc);
+            }
+        }
+        return out;
+    }
+
     public synchronized List<Long> videoSsrcs() {
         List<Long> out = new ArrayList<>();
         for (Track t : tracks) {
@@ -199,6 +251,37 @@ public final class WebrtcToStream {
             }
         }
         return out;
+    }
+
+    /**
+     * Packets lost / expected over all media since the previous call (0 when nothing was expected), for
+     * the REMB estimate. Call from one place only: each call starts a new interval.
+     */
+    public synchronized double lossFractionSinceLastCall() {
+        long lost = 0;
+        long expected = 0;
+        for (Track t : tracks) {
+            if (!t.seen) {
+                continue;
+            }
+            long l = t.stats.cumulativeLost() - t.lostBefore;
+            long r = t.stats.packetsReceived() - t.receivedBefore;
+            t.lostBefore = t.stats.cumulativeLost();
+            t.receivedBefore = t.stats.packetsReceived();
+            lost += Math.max(0, l);
+            expected += Math.max(0, l) + r;
+        }
+        return expected == 0 ? 0 : (double) lost / expected;
+    }
+
+    /** Second copies dropped (retransmissions of packets that were only late). */
+    public synchronized long duplicates() {
+        return duplicates;
+    }
+
+    /** Padding-only packets (bandwidth probes) taken out of the forwarded streams. */
+    public synchronized long paddingOnly() {
+        return paddingOnly;
     }
 
     public synchronized long packets() {

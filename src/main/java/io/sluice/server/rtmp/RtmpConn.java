@@ -303,8 +303,11 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         return server.sessions().register(scheme(), role, path, remote, user, bytes, this::kick);
     }
 
-    /** Ends the connection and so its session; any thread, returns at once. */
-    private void kick() {
+    /**
+     * Ends the connection and so its session (the API kicks it, or a new publisher replaces it); any thread,
+     * returns at once.
+     */
+    void kick() {
         LOG.info("{} kicked", tag());
         ctx.channel().close();
     }

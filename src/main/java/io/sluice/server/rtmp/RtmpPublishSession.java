@@ -107,7 +107,7 @@ final class RtmpPublishSession {
     private void startStream() throws RtmpProtocolException {
         try {
             publisher = conn.server().paths().publish(pathName, ingest.desc(), ctx.channel().eventLoop(),
-                    conn.scheme() + "Conn " + conn.remote());
+                    conn.scheme() + "Conn " + conn.remote(), conn::kick);
         } catch (PathException e) {
             conn.refuse(switch (e.reason()) {
                 case BUSY, BAD_NAME -> "NetStream.Publish.BadName";

@@ -3,6 +3,7 @@ package io.sluice.server.rtsp;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.conf.AuthAction;
+import io.sluice.conf.PathConf;
 import io.sluice.net.rtsp.RtspMediaOut;
 import io.sluice.net.rtsp.RtspStreamWriter;
 import io.sluice.path.Path;
@@ -11,6 +12,7 @@ import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtsp.RtspHeaders;
 import io.sluice.protocol.rtsp.RtspRequest;
 import io.sluice.protocol.rtsp.RtspResponse;
+import io.sluice.protocol.rtsp.RtspUrl;
 import io.sluice.protocol.sdp.SdpStreamMapper;
 import io.sluice.protocol.sdp.SessionDescription;
 import io.sluice.stream.ReaderQueue;
@@ -48,6 +50,10 @@ final class RtspPlay {
         String pathName = RtspPathCheck.pathOf(req.uri());
         conn.paths().requireConf(pathName);
         conn.auth().authorize(req, AuthAction.READ, pathName);
+        RtspResponse redirect = fallback(req.uri(), pathName);
+        if (redirect != null) {
+            throw new RtspRefusal(redirect); // an early answer: the fallback's 302
+        }
         return server.paths().readableAsync(pathName);
     }
 
@@ -64,6 +70,30 @@ final class RtspPlay {
         h.set("Content-Base", RtspPathCheck.baseUrl(req.uri()));
         h.set("Content-Type", "application/sdp");
         return new RtspResponse(200, "OK", h, sdp.format().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * mediamtx's {@code fallback}: while the path has no stream, a 302 (RFC 2326 §11.3.3) to the entry's
+     * fallback, a path of this server (same scheme, credentials and host as the request, so the client
+     * authenticates there as here) or an RTSP URL; null when the path has a stream or no fallback.
+     */
+    private RtspResponse fallback(String uri, String pathName) {
+        PathConf pc = server.paths().confFor(pathName);
+        Path path = server.paths().get(pathName);
+        if (pc == null || pc.fallback().isEmpty() || path != null && path.stream() != null) {
+            return null;
+        }
+        String location = pc.fallback();
+        if (location.startsWith("/")) {
+            int authority = uri.indexOf("://");
+            int pathStart = authority < 0 ? -1 : uri.indexOf('/', authority + 3);
+            location = (pathStart < 0 ? uri : uri.substring(0, pathStart)) + location;
+        }
+        LOG.info("[rtsp conn {}] path '{}' has no stream: redirected to its fallback {}", conn.remote(), pathName,
+                RtspUrl.redact(location));
+        RtspHeaders h = new RtspHeaders();
+        h.set("Location", location);
+        return new RtspResponse(302, "Moved Temporarily", h, new byte[0]);
     }
 
     RtspResponse play(RtspRequest req) throws RtspRefusal {

@@ -79,7 +79,7 @@ final class RtspRecord {
         boolean udp = s.usesUdp();
         try {
             s.publisher = server.paths().publish(s.pathName, s.desc, udp ? server.udp().loop()
-                    : conn.channel().eventLoop(), conn.protocol() + "Session " + conn.remote());
+                    : conn.channel().eventLoop(), conn.protocol() + "Session " + conn.remote(), conn::kick);
         } catch (PathException e) {
             throw conn.paths().refusal(e);
         }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.sluice.net.srt.SrtException;
+import io.sluice.net.srt.SrtInbox;
 import io.sluice.net.srt.SrtSocket;
 import io.sluice.net.srt.SrtStreamWriter;
 import io.sluice.path.Path;
@@ -11,16 +12,15 @@ import io.sluice.path.PathException;
 import io.sluice.path.Publisher;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.mpegts.TsFromStream;
+import io.sluice.protocol.mpegts.TsProblemLog;
 import io.sluice.protocol.mpegts.TsToStream;
 import io.sluice.protocol.srt.SrtStreamId;
 import io.sluice.stream.Stream;
-import java.util.Queue;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,24 +29,11 @@ import org.slf4j.LoggerFactory;
  * a reader (the path's stream re-framed to MPEG-TS).
  *
  * <p>{@link #run()} owns the connection's thread, which waits in libsrt's receive. A publisher's
- * messages are handed to an event loop in batches (one wake-up per batch, not per message): the
- * stream is written there, so RTSP/RTMP readers and forwarders on that loop get units inline.
+ * messages are handed to an event loop in batches by an {@link SrtInbox}: the stream is written
+ * there, so RTSP/RTMP readers and forwarders on that loop get units inline.
  */
 final class SrtConn implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SrtConn.class);
-    /** How often the receive wait wakes up to check the read timeout. */
-    static final int RECEIVE_WAKE_MS = 250;
-    /**
-     * Most messages waiting for the event loop (~5 MB): a loop that stalls must not let a publisher's
-     * connection thread fill the heap; beyond this, messages are dropped and counted.
-     */
-    static final int MAX_INBOX = 4096;
-    /** Malformed-TS reports logged at most this often. */
-    static final long PROBLEM_LOG_NANOS = 1_000_000_000L;
-
-    private record Message(ByteBuf data, long receivedNanos) {
-    }
-
     private final SrtServer server;
     private final SrtSocket socket;
     private final SrtStreamId id;
@@ -59,15 +46,10 @@ final class SrtConn implements Runnable, AutoCloseable {
 
     // Publisher state, touched only on `loop` once created.
     private EventLoop loop;
-    private final Queue<Message> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicInteger inboxSize = new java.util.concurrent.atomic.AtomicInteger();
-    private long inboxDropped;
     private TsToStream ingest;
     private Publisher publisher;
     private boolean refused;
-    private long lastProblemLogNanos;
-    private long problemsSinceLog;
+    private boolean wrote;
 
     SrtConn(SrtServer server, SrtSocket socket, SrtStreamId id, String user) {
         this.server = server;
@@ -94,38 +76,27 @@ final class SrtConn implements Runnable, AutoCloseable {
 
     private void publish() {
         loop = server.loops().next();
-        ingest = new TsToStream(PooledByteBufAllocator.DEFAULT, this::problem);
+        String who = tag + " publisher of '" + id.path() + "'";
+        ingest = new TsToStream(PooledByteBufAllocator.DEFAULT, new TsProblemLog(LOG, who));
+        SrtInbox inbox = new SrtInbox(who, loop, new SrtInbox.Handler() {
+            @Override
+            public void onMessage(ByteBuf data, long receivedNanos) {
+                ingest(data, receivedNanos);
+            }
+
+            @Override
+            public void batchEnd() {
+                if (wrote) {
+                    publisher.stream().batchEnd();
+                    wrote = false;
+                }
+            }
+        }, LOG);
         LOG.info("{} publishing to '{}'", tag, id.path());
-        byte[] buf = new byte[1500];
-        socket.receiveTimeoutMs(RECEIVE_WAKE_MS);
-        long readTimeout = server.conf().io().readTimeout().toNanos();
-        long last = System.nanoTime();
+        Duration readTimeout = server.conf().io().readTimeout();
         try {
-            while (!closed) {
-                int n = socket.receive(buf);
-                long now = System.nanoTime();
-                if (n == 0) {
-                    if (now - last > readTimeout) {
-                        LOG.info("{} closing: nothing received for {} ms (readTimeout)", tag, readTimeout / 1_000_000);
-                        break;
-                    }
-                    continue;
-                }
-                last = now;
-                if (inboxSize.get() >= MAX_INBOX) {
-                    if (inboxDropped++ % 1000 == 0) {
-                        LOG.warn("{} publisher of '{}': event loop behind, {} SRT messages dropped", tag, id.path(),
-                                inboxDropped);
-                    }
-                    continue;
-                }
-                ByteBuf b = PooledByteBufAllocator.DEFAULT.heapBuffer(n);
-                b.writeBytes(buf, 0, n);
-                inbox.add(new Message(b, now));
-                inboxSize.incrementAndGet();
-                if (drainScheduled.compareAndSet(false, true)) {
-                    loop.execute(this::drain);
-                }
+            if (inbox.receive(socket, readTimeout, () -> closed)) {
+                LOG.info("{} closing: nothing received for {} ms (readTimeout)", tag, readTimeout.toMillis());
             }
         } catch (SrtException e) {
             if (!closed) {
@@ -133,45 +104,31 @@ final class SrtConn implements Runnable, AutoCloseable {
             }
         } finally {
             closed = true;
-            try {
-                loop.execute(this::endPublishing);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                endPublishing();
-            }
+            inbox.finish(this::endPublishing);
         }
     }
 
-    /** On the loop: demuxes what arrived, then lets readers flush once. */
-    private void drain() {
-        drainScheduled.set(false);
-        boolean wrote = false;
-        Message m;
-        while ((m = inbox.poll()) != null) {
-            inboxSize.decrementAndGet();
-            try {
-                if (refused || closed && publisher == null) {
-                    continue;
-                }
-                if (publisher == null) {
-                    if (ingest.probe(m.data(), m.receivedNanos()) || ingest.probeExpired()) {
-                        startStream();
-                    }
-                } else {
-                    ingest.write(publisher.stream(), m.data(), m.receivedNanos());
-                    wrote = true;
-                }
-            } finally {
-                m.data().release();
-            }
+    /** On the loop: probes with one message until the tracks are known, then demuxes into the stream. */
+    private void ingest(ByteBuf data, long receivedNanos) {
+        if (refused || closed && publisher == null) {
+            return;
         }
-        if (wrote) {
-            publisher.stream().batchEnd();
+        if (publisher == null) {
+            if (ingest.probe(data, receivedNanos) || ingest.probeExpired()) {
+                startStream();
+            }
+        } else {
+            ingest.write(publisher.stream(), data, receivedNanos);
+            wrote = true;
         }
     }
 
     private void startStream() {
         try {
-            publisher = server.paths().publish(id.path(), ingest.desc(), loop, "srtConn " + socket.peer());
+            publisher = server.paths().publish(id.path(), ingest.desc(), loop, "srtConn " + socket.peer(), () -> {
+                LOG.info("{} replaced by a new publisher of '{}'", tag, id.path());
+                close();
+            });
         } catch (PathException e) {
             // Another publisher won the race after the handshake gate let this one in (or took the last
             // room under maxPaths).
@@ -190,23 +147,7 @@ final class SrtConn implements Runnable, AutoCloseable {
         publisher.stream().batchEnd();
     }
 
-    private void problem(String what) {
-        problemsSinceLog++;
-        long now = System.nanoTime();
-        if (now - lastProblemLogNanos >= PROBLEM_LOG_NANOS) {
-            LOG.warn("{} malformed MPEG-TS from the publisher of '{}' ({} in the last second, skipped): {}", tag,
-                    id.path(), problemsSinceLog, what);
-            lastProblemLogNanos = now;
-            problemsSinceLog = 0;
-        }
-    }
-
     private void endPublishing() {
-        drain();
-        Message m;
-        while ((m = inbox.poll()) != null) {
-            m.data().release();
-        }
         if (registration != null) {
             registration.close();
             registration = null;
@@ -273,6 +214,9 @@ final class SrtConn implements Runnable, AutoCloseable {
         }
     }
 
+    /** How often a reader waiting for an on-demand stream checks that its client is still there. */
+    private static final int DEMAND_WAKE_MS = 250;
+
     /**
      * The path to read, once its stream is there: at once, or after an on-demand path brought it (this thread
      * waits; the path's start timeout bounds the wait). Null when the reader left or the server closed meanwhile.
@@ -282,7 +226,7 @@ final class SrtConn implements Runnable, AutoCloseable {
         try {
             while (true) {
                 try {
-                    return ready.get(RECEIVE_WAKE_MS, TimeUnit.MILLISECONDS);
+                    return ready.get(DEMAND_WAKE_MS, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     if (closed || socket.isBroken()) {
                         LOG.info("{} left while '{}' was starting on demand", tag, id.path());

@@ -130,7 +130,7 @@ public final class SrtServer implements AutoCloseable {
         }
         if (id.publish()) {
             Path p = paths.get(id.path());
-            if (p != null && p.hasPublisher()) {
+            if (p != null && p.refusesNewPublisher()) {
                 return refuse(peer, SrtReject.CONFLICT, "path '" + id.path() + "' already has a publisher ("
                         + p.publisherDescription() + ")");
             }

@@ -8,9 +8,12 @@ import io.sluice.path.PathException;
 import io.sluice.path.Publisher;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtp.KeyframeRequestLimiter;
+import io.sluice.protocol.rtp.RembEstimator;
 import io.sluice.protocol.rtp.RtcpFeedback;
 import io.sluice.protocol.rtp.RtcpPacket;
+import io.sluice.protocol.rtp.RtpHeaderExtensions;
 import io.sluice.protocol.webrtc.Ingest;
+import io.sluice.protocol.webrtc.IngestFeedback;
 import io.sluice.protocol.webrtc.IngestTrack;
 import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
@@ -27,13 +30,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * WebrtcPublishSession is one WHIP publisher: its decrypted RTP goes into the path's stream as
  * received; readers' keyframe requests go back to it as PLIs; it gets receiver reports and NACKs for
- * what went missing.
+ * what went missing, and the congestion feedback its answer negotiated ({@link IngestFeedback}):
+ * transport-cc feedback from a {@link TransportCcRecorder}, or REMB from a {@link RembEstimator}.
+ *
+ * <p>Threads: packets arrive on the transport's thread; all feedback is sent from the session's event
+ * loop, by one timer started when media can flow and cancelled at close.
  */
 final class WebrtcPublishSession extends WebrtcPeerSession {
     /** Keyframe requests from many readers reach the publisher at most this often. */
     static final Duration KEYFRAME_REQUEST_INTERVAL = Duration.ofMillis(500);
     static final long FEEDBACK_INTERVAL_MS = 50;
     static final int FEEDBACKS_PER_REPORT = 20;
+    /** REMB every half second, as the estimate is updated. */
+    static final int FEEDBACKS_PER_REMB = 10;
 
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final long ourSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
@@ -41,6 +50,12 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
             new KeyframeRequestLimiter(InstantSource.system(), KEYFRAME_REQUEST_INTERVAL);
     private List<IngestTrack> tracks;
     private WebrtcToStream ingest;
+    private IngestFeedback congestion = IngestFeedback.NONE;
+    /** Non-null when transport-cc was negotiated. */
+    private TransportCcRecorder twcc;
+    /** Non-null when REMB was negotiated (and transport-cc was not); guarded by itself. */
+    private RembEstimator remb;
+    private long rembSent;
     private Publisher publisher;
     private ScheduledFuture<?> feedback;
     private int feedbackTicks;
@@ -64,9 +79,15 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
     String setUp(WebrtcSession offer, LocalEndpoint local) throws WebrtcNegotiationException, PathException {
         Ingest in = WebrtcNegotiator.answerPublish(offer, local);
         tracks = in.tracks();
-        publisher = server.paths().publish(path, in.desc(), loop, "webrtcSession " + remote);
+        publisher = server.paths().publish(path, in.desc(), loop, "webrtcSession " + remote, this::kick);
         Stream stream = publisher.stream();
         ingest = new WebrtcToStream(stream, tracks, alloc);
+        congestion = in.feedback();
+        if (congestion.transportCc()) {
+            twcc = new TransportCcRecorder(System.nanoTime());
+        } else if (congestion.remb()) {
+            remb = new RembEstimator();
+        }
         stream.setKeyframeRequester(this::requestKeyframe);
         LOG.info("{} publishing to '{}': {}", tag, path, in.desc().medias().stream()
                 .map(m -> m.format().rtpmap()).toList());
@@ -86,6 +107,18 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
             return;
         }
         lastRtpNanos = receivedNanos;
+        if (twcc != null) {
+            int at = RtpHeaderExtensions.find(rtp, congestion.transportCcExtId(), 2);
+            if (at >= 0) {
+                twcc.received(rtp.getUnsignedShort(at), rtp.getUnsignedInt(rtp.readerIndex() + 8), receivedNanos,
+                        rtp.readableBytes());
+            }
+        } else if (remb != null) {
+            int at = RtpHeaderExtensions.find(rtp, congestion.absSendTimeExtId(), 3);
+            synchronized (remb) {
+                remb.received(rtp.readableBytes(), receivedNanos, at >= 0 ? rtp.getUnsignedMedium(at) : -1);
+            }
+        }
         ingest.write(rtp, receivedNanos);
     }
 
@@ -124,25 +157,43 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
         }
     }
 
-    /** On the loop: NACKs for missing packets now, receiver reports every second. */
+    /**
+     * On the loop: NACKs for missing packets now, transport-cc feedback when due (50-250 ms), REMB every
+     * half second, receiver reports every second.
+     */
     private void feedback() {
         if (isClosed()) {
             return;
         }
-        for (ByteBuf b : ingest.nacks(ourSsrc)) {
+        send(ingest.nacks(ourSsrc));
+        long now = System.nanoTime();
+        if (twcc != null) {
+            send(twcc.poll(alloc, ourSsrc, now));
+        }
+        ++feedbackTicks;
+        if (remb != null && feedbackTicks % FEEDBACKS_PER_REMB == 0) {
+            List<Long> ssrcs = ingest.ssrcs();
+            long bps;
+            synchronized (remb) {
+                bps = remb.update(now, ingest.lossFractionSinceLastCall());
+            }
+            if (!ssrcs.isEmpty()) {
+                send(List.of(RtcpFeedback.remb(alloc, ourSsrc, bps, ssrcs)));
+                rembSent++;
+            }
+        }
+        if (feedbackTicks % FEEDBACKS_PER_REPORT == 0) {
+            send(ingest.receiverReports(ourSsrc));
+        }
+    }
+
+    /** Sends and releases each packet. */
+    private void send(List<ByteBuf> packets) {
+        for (ByteBuf b : packets) {
             try {
                 transport.sendRtcp(b);
             } finally {
                 b.release();
-            }
-        }
-        if (++feedbackTicks % FEEDBACKS_PER_REPORT == 0) {
-            for (ByteBuf b : ingest.receiverReports(ourSsrc)) {
-                try {
-                    transport.sendRtcp(b);
-                } finally {
-                    b.release();
-                }
             }
         }
     }
@@ -153,8 +204,19 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
             feedback.cancel(false);
         }
         if (publisher != null) {
-            LOG.info("{} stopped publishing '{}' ({} packets, {} bad)", tag, path, ingest.packets(),
-                    ingest.dropped());
+            long rembBps;
+            if (remb != null) {
+                synchronized (remb) {
+                    rembBps = remb.estimate();
+                }
+            } else {
+                rembBps = -1;
+            }
+            LOG.info("{} stopped publishing '{}' ({} packets, {} bad, {} padding-only, {} duplicates; {})", tag, path,
+                    ingest.packets(), ingest.dropped(), ingest.paddingOnly(), ingest.duplicates(),
+                    twcc != null ? twcc.feedbackCount() + " transport-cc feedbacks"
+                            : remb != null ? rembSent + " REMBs, last " + rembBps / 1000 + " kbit/s"
+                            : "no congestion feedback negotiated");
             publisher.close();
         }
     }

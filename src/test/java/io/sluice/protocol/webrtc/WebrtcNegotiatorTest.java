@@ -71,7 +71,9 @@ class WebrtcNegotiatorTest {
         assertThat(answer.setup()).isEqualTo(DtlsSetup.PASSIVE);
         assertThat(answer.medias()).extracting(WebrtcMedia::direction).containsOnly(Direction.RECVONLY);
         assertThat(answer.medias().get(0).codecs()).singleElement()
-                .satisfies(c -> assertThat(c.rtcpFb()).containsExactly("nack pli", "ccm fir", "transport-cc"));
+                .satisfies(c -> assertThat(c.rtcpFb()).as("transport-cc offered without its header extension: "
+                        + "Sluice could not send it").containsExactly("nack pli", "ccm fir"));
+        assertThat(in.feedback()).isEqualTo(IngestFeedback.NONE);
         assertThat(in.answerSdp()).contains("a=rtpmap:111 OPUS/48000/2\r\n").doesNotContain("a=ssrc:");
     }
 
@@ -89,10 +91,12 @@ class WebrtcNegotiatorTest {
         assertThat(video.codecs()).singleElement().satisfies(c -> {
             assertThat(c.payloadType()).isEqualTo(96);
             assertThat(c.rtxPayloadType()).isEqualTo(97);
-            assertThat(c.rtcpFb()).containsExactly("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli");
+            // Sluice sends transport-cc feedback, so it offers no REMB (nor abs-send-time, which only REMB uses)
+            assertThat(c.rtcpFb()).containsExactly("transport-cc", "ccm fir", "nack", "nack pli");
         });
-        assertThat(video.extmaps()).containsExactly(new Extmap(2, Extmap.ABS_SEND_TIME),
-                new Extmap(3, Extmap.TRANSPORT_WIDE_CC), new Extmap(4, Extmap.SDES_MID));
+        assertThat(video.extmaps()).containsExactly(new Extmap(3, Extmap.TRANSPORT_WIDE_CC),
+                new Extmap(4, Extmap.SDES_MID));
+        assertThat(in.feedback()).isEqualTo(new IngestFeedback(3, false, -1));
         assertThat(answer.medias().get(0).extmaps()).extracting(Extmap::uri).doesNotContain(
                 "urn:ietf:params:rtp-hdrext:ssrc-audio-level");
     }
@@ -111,7 +115,23 @@ class WebrtcNegotiatorTest {
         assertThat(in.desc().medias()).extracting(m -> m.format().payloadType()).containsExactly(109, 120);
         assertThat(in.tracks().get(1).rtxPayloadType()).isEqualTo(124);
         assertThat(in.tracks().get(1).rtxSsrc()).isEqualTo(3742981087L); // a=ssrc-group:FID
-        reparse(in.answerSdp());
+        assertThat(in.feedback()).isEqualTo(new IngestFeedback(7, false, -1));
+        WebrtcSession answer = reparse(in.answerSdp());
+        assertThat(answer.medias().get(1).codecs().getFirst().rtcpFb()).contains("transport-cc")
+                .doesNotContain("goog-remb");
+    }
+
+    @Test
+    void obsGetsRembWhereItOffersNoTransportCc() throws Exception {
+        Ingest in = WebrtcNegotiator.answerPublish(parse("obs30-publish-opus-h264.sdp"), LOCAL);
+        assertThat(in.feedback()).isEqualTo(new IngestFeedback(-1, true, -1));
+        assertThat(reparse(in.answerSdp()).medias().get(1).codecs().getFirst().rtcpFb()).contains("goog-remb");
+        // with abs-send-time offered, the REMB estimate gets its delay signal from it
+        String withAbs = capture("obs30-publish-opus-h264.sdp").replace("a=rtcp-fb:96 goog-remb\r\n",
+                "a=rtcp-fb:96 goog-remb\r\na=extmap:9 " + Extmap.ABS_SEND_TIME + "\r\n");
+        Ingest abs = WebrtcNegotiator.answerPublish(WebrtcSession.parse(withAbs), LOCAL);
+        assertThat(abs.feedback()).isEqualTo(new IngestFeedback(-1, true, 9));
+        assertThat(reparse(abs.answerSdp()).medias().get(1).extmaps()).contains(new Extmap(9, Extmap.ABS_SEND_TIME));
     }
 
     @Test
