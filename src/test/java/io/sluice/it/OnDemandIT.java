@@ -201,4 +201,25 @@ class OnDemandIT {
             assertThat(starts.get()).isEqualTo(1);
         }
     }
+
+    @Test
+    void runOnDemandStartsItsCommandForAReaderAndEndsItCloseAfterTheReaderLeft() throws Exception {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start("""
+                paths:
+                  "~^cmd/.+$":
+                    runOnDemand: timeout 60 ffmpeg -hide_banner -nostdin -loglevel warning -re -f lavfi -i testsrc2=size=320x180:rate=30 -f lavfi -i sine=frequency=440:sample_rate=48000 -map 0:v -map 1:a -c:v libx264 -profile:v baseline -preset ultrafast -tune zerolatency -g 30 -bf 0 -pix_fmt yuv420p -b:v 500k -c:a aac -b:a 64k -ac 1 -f rtsp -rtsp_transport tcp rtsp://127.0.0.1:$RTSP_PORT/$MTX_PATH
+                    runOnDemandCloseAfter: 3s
+                """)) {
+            assertThat(sluice.server().paths().get("cmd/cam")).isNull();
+            try (Peer rtsp = Peer.start("read-rtsp.sh", sluice.rtsp("cmd/cam"), Integer.toString(READ_SECONDS))) {
+                rtsp.await(Duration.ofSeconds(READ_SECONDS + 70));
+                System.out.println("runOnDemand reader: " + rtsp.result("READ"));
+                MediaChecks.assertRead(rtsp, 150, 230);
+            }
+            // The command (ffmpeg, the path's publisher) is ended closeAfter after the reader left.
+            assertThat(Wait.until(() -> sluice.server().paths().get("cmd/cam") == null
+                    || !sluice.server().paths().get("cmd/cam").hasPublisher(), CLOSE_AFTER.plusSeconds(15)))
+                    .as("runOnDemand's publisher gone").isTrue();
+        }
+    }
 }
