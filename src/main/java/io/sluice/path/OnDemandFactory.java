@@ -27,7 +27,17 @@ public interface OnDemandFactory {
      * Pulled sources with {@code sourceOnDemand: yes} (the path manager's default): core adds runOnDemand with
      * {@code OnDemandFactory.SOURCES.orElse(commands)}.
      */
-    OnDemandFactory SOURCES = SourceOnDemand.FACTORY;
+    OnDemandFactory SOURCES = new OnDemandFactory() {
+        @Override
+        public boolean onDemand(PathConf conf) {
+            return conf.source().pulls() && conf.source().onDemand();
+        }
+
+        @Override
+        public StreamOnDemand create(Path path) {
+            return new SourceOnDemand(path);
+        }
+    };
 
     /** Whether the paths of this entry bring their stream when a reader asks for it. */
     boolean onDemand(PathConf conf);

@@ -61,7 +61,7 @@ public final class PathManager implements AutoCloseable {
      * Which paths bring their stream when a reader asks, and what brings it: pulled sources with sourceOnDemand,
      * unless core sets more (runOnDemand).
      */
-    private volatile OnDemandFactory onDemand = SourceOnDemand.FACTORY;
+    private volatile OnDemandFactory onDemand = OnDemandFactory.SOURCES;
     /** Told of paths made, changed and removed, and of their streams and sessions (hooks). */
     private final PathEvents events;
 

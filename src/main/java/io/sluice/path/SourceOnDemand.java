@@ -1,6 +1,5 @@
 package io.sluice.path;
 
-import io.sluice.conf.PathConf;
 import java.time.Duration;
 
 /**
@@ -10,19 +9,6 @@ import java.time.Duration;
  * reload's new values apply to the next start.
  */
 final class SourceOnDemand implements StreamOnDemand {
-
-    /** On demand: the paths whose entry pulls with sourceOnDemand. */
-    static final OnDemandFactory FACTORY = new OnDemandFactory() {
-        @Override
-        public boolean onDemand(PathConf conf) {
-            return conf.source().pulls() && conf.source().onDemand();
-        }
-
-        @Override
-        public StreamOnDemand create(Path path) {
-            return new SourceOnDemand(path);
-        }
-    };
 
     private final Path path;
 
