@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Path is one named path: at most one publisher's stream at a time, the readers attached to it, and
  * the forward targets that follow the stream's life.
+ *
+ * <p>Over 400 lines: the stream's whole life is here (publish, takeover, publisherGrace, pull source, on-demand
+ * signals); the parts with state machines of their own live beside it ({@link PathDemand},
+ * {@link PublisherTakeover}, the pull source).
  */
 public final class Path implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Path.class);
