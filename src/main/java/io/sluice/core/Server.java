@@ -121,6 +121,8 @@ public final class Server implements AutoCloseable {
             sources = new SourceRunners(this::source, loops::next, InstantSource.system());
             hooks = new Hooks(() -> conf);
             paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources, hooks);
+            // On demand: pulled sources with sourceOnDemand, else the entry's runOnDemand command.
+            paths.onDemand(io.sluice.path.OnDemandFactory.SOURCES.orElse(new DemandCommands(hooks)));
             paths.start();
             listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
             control = new ControlImpl(this, initial);

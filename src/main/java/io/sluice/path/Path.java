@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Path is one named path: at most one publisher's stream at a time, the readers attached to it, and
  * the forward targets that follow the stream's life.
+ *
+ * <p>Over 400 lines: the stream's whole life is here (publish, takeover, publisherGrace, pull source, on-demand
+ * signals); the parts with state machines of their own live beside it ({@link PathDemand},
+ * {@link PublisherTakeover}, the pull source).
  */
 public final class Path implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Path.class);
@@ -44,6 +48,8 @@ public final class Path implements AutoCloseable {
     private Orphan orphan;
     /** The pull source of the entry, when it pulls. */
     private final PathPull pull;
+    /** Brings the stream while readers want it; null when the path's entry does not bring it on demand. */
+    private volatile PathDemand demand;
 
     /**
      * @param onIdle called after the publisher left and its stream ended (the manager may drop a path
@@ -121,13 +127,24 @@ public final class Path implements AutoCloseable {
                 + c.source().redactedUrl() + "), not from publishers");
     }
 
+    /** A publisher's or the source's stream comes: readers waiting for it on demand get it. */
+    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who, Runnable kick)
+            throws PathException {
+        Publisher p = takeStream(desc, loop, who, kick);
+        PathDemand d = demand;
+        if (d != null) {
+            d.streamReady(); // outside the lock: it completes readers waiting for the stream
+        }
+        return p;
+    }
+
     /**
      * Makes {@code who} the publisher: a new stream, or the stream of a publisher that left (or that it
      * replaces, see {@link PublisherTakeover}) when compatible.
      *
      * @param kick as for {@link #publish}; null for a pull source, which no one replaces
      */
-    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who, Runnable kick)
+    private Publisher takeStream(StreamDesc desc, EventLoop loop, String who, Runnable kick)
             throws PathException {
         PublisherTakeover takeover = null;
         try {
@@ -214,7 +231,13 @@ public final class Path implements AutoCloseable {
         forwards.streamGone();
         s.close();
         events.streamEnded(name, conf);
-        return List.copyOf(onStreamEnd);
+        PathDemand d = demand;
+        if (d == null) {
+            return List.copyOf(onStreamEnd);
+        }
+        List<Runnable> ended = new java.util.ArrayList<>(onStreamEnd);
+        ended.add(d::streamGone);
+        return ended;
     }
 
     /** The depacketizer for a format, or null when its payloads are whole units or its mode is unsupported. */
@@ -285,6 +308,25 @@ public final class Path implements AutoCloseable {
         return publisher != null;
     }
 
+    /** The on-demand state ("idle", "starting", "ready", "closing"), or null when the path has none. */
+    public String onDemandState() {
+        PathDemand d = demand;
+        return d == null ? null : d.state().json();
+    }
+
+    PathDemand demand() {
+        return demand;
+    }
+
+    /** Sets (or, with null, removes) what brings the stream on demand; the one it replaces is closed. */
+    void demand(PathDemand d) {
+        PathDemand old = demand;
+        demand = d;
+        if (old != null) {
+            old.close();
+        }
+    }
+
     /** Registers a callback run when the current stream ends; returns a handle to unregister it. */
     public AutoCloseable onStreamEnd(Runnable r) {
         onStreamEnd.add(r);
@@ -341,6 +383,7 @@ public final class Path implements AutoCloseable {
 
     @Override
     public void close() {
+        demand(null); // first: waiting readers are refused, and the starter stops with the stream
         PublisherHandle p;
         Orphan o;
         synchronized (this) {

@@ -10,7 +10,9 @@ public final class PathException extends Exception {
         /** Creating the path would pass {@code maxPaths}. */
         MAX_PATHS,
         /** The path already has {@code maxReaders} readers. */
-        MAX_READERS
+        MAX_READERS,
+        /** The stream of an on-demand path did not come up within its start timeout. */
+        START_TIMEOUT
     }
 
     private final Reason reason;
@@ -22,5 +24,21 @@ public final class PathException extends Exception {
 
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * The refusal a failed {@link PathManager#readableAsync} future carries, unwrapped from the
+     * CompletionException/ExecutionException around it; any other failure becomes a NO_STREAM naming it.
+     */
+    public static PathException of(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof PathException e) {
+            return e;
+        }
+        return new PathException(Reason.NO_STREAM, "no stream: " + t);
     }
 }

@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * ones: the path-name rule ({@link PathNames}), {@code maxPaths} and each path's {@code maxReaders}. A
  * refusal is a {@link PathException} with its reason; the protocol server turns it into its own error and
  * reports it with {@link #countRefusal}, which knows the protocol's label.
+ *
+ * <p>Over 400 lines because every read and publish of every protocol asks here (limits, names, pull sources,
+ * on-demand reads): the on-demand state machine itself is {@link PathDemand}, a path's stream {@link Path}.
  */
 public final class PathManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PathManager.class);
@@ -53,6 +57,11 @@ public final class PathManager implements AutoCloseable {
     private final GraceTimer graceTimer;
     /** Makes the pull sources of paths whose entry pulls. */
     private final PathSources sources;
+    /**
+     * Which paths bring their stream when a reader asks, and what brings it: pulled sources with sourceOnDemand,
+     * unless core sets more (runOnDemand).
+     */
+    private volatile OnDemandFactory onDemand = OnDemandFactory.SOURCES;
     /** Told of paths made, changed and removed, and of their streams and sessions (hooks). */
     private final PathEvents events;
 
@@ -105,6 +114,40 @@ public final class PathManager implements AutoCloseable {
             ScheduledFuture<?> f = ex.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         };
+        sessions.onReadersChanged(this::readersChanged);
+    }
+
+    /**
+     * Sets which paths bring their stream on demand (sourceOnDemand, runOnDemand), for the paths that exist and
+     * those to come. Called by core once, before or right after {@link #start}.
+     */
+    public synchronized void onDemand(OnDemandFactory factory) {
+        this.onDemand = factory;
+        for (Path p : paths.values()) {
+            attachDemand(p, p.conf());
+        }
+    }
+
+    private void readersChanged(String name) {
+        Path p = get(name);
+        PathDemand d = p == null ? null : p.demand();
+        if (d != null) {
+            d.readersChanged();
+        }
+    }
+
+    /** Gives a path what brings its stream on demand when its entry wants it, and takes it away when not. */
+    private void attachDemand(Path p, PathConf pc) {
+        boolean wanted = onDemand.onDemand(pc);
+        if (wanted == (p.demand() != null)) {
+            return;
+        }
+        String name = p.name();
+        p.demand(!wanted ? null : new PathDemand(name, onDemand.create(p), graceTimer, closer,
+                () -> sessions.readers(name), () -> p.stream() != null, () -> {
+                    checkReaderRoom(p);
+                    return p;
+                }, () -> dropIfIdle(name)));
     }
 
     /** Every publisher and reader session of every protocol server. */
@@ -155,6 +198,7 @@ public final class PathManager implements AutoCloseable {
                 } else if (!pc.equals(p.conf())) {
                     p.reconfigure(pc, next.io().writeQueueSize());
                     events.pathChanged(p.name(), pc);
+                    attachDemand(p, pc);
                 }
             }
             createExactPaths();
@@ -212,6 +256,7 @@ public final class PathManager implements AutoCloseable {
             paths.put(name, p);
             events.pathAdded(name, pc);
             p.replaceSource();
+            attachDemand(p, pc);
         }
         return p;
     }
@@ -312,7 +357,7 @@ public final class PathManager implements AutoCloseable {
             case BAD_NAME -> Refusals.Cause.BAD_PATH_NAME;
             case MAX_PATHS -> Refusals.Cause.MAX_PATHS;
             case MAX_READERS -> Refusals.Cause.MAX_READERS;
-            case NOT_CONFIGURED, BUSY, NO_STREAM -> null;
+            case NOT_CONFIGURED, BUSY, NO_STREAM, START_TIMEOUT -> null;
         };
         if (cause == null) {
             return false;
@@ -343,6 +388,60 @@ public final class PathManager implements AutoCloseable {
     }
 
     /**
+     * The path with a stream to read, as {@link #readable} says, except that a path whose entry brings its stream
+     * on demand (sourceOnDemand, runOnDemand) and has none now starts it: the future then completes when the
+     * stream is there, or fails after the start timeout (START_TIMEOUT). It fails with the {@link PathException}
+     * of {@link #readable} otherwise (unwrap it with {@link PathException#of}); it may complete on any thread, so
+     * a caller on an event loop continues on its own loop ({@code whenCompleteAsync(..., loop)}). Cancelling the
+     * future withdraws the reader (its client left). Never blocks.
+     */
+    public CompletableFuture<Path> readableAsync(String name) {
+        try {
+            checkName(name);
+            PathConf pc = conf.pathFor(name);
+            Path p;
+            synchronized (this) {
+                p = paths.get(name);
+                if (p == null && pc != null && onDemand.onDemand(pc)) {
+                    p = path(name, true);
+                }
+            }
+            if (p == null && pc == null) {
+                throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+            }
+            PathDemand d = p == null ? null : p.demand();
+            if (d == null || p.stream() != null) {
+                Path ready = readable(name);
+                if (d != null) {
+                    d.served();
+                }
+                return CompletableFuture.completedFuture(ready);
+            }
+            return d.demand();
+        } catch (PathException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * What a reader's handshake can check before it waits for a stream (the SRT listener decides in its
+     * callback): the name, the entry, and that the path has a stream or brings one on demand.
+     */
+    public void checkReadable(String name) throws PathException {
+        checkName(name);
+        PathConf pc = conf.pathFor(name);
+        if (pc == null) {
+            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+        }
+        Path p = get(name);
+        if (p != null && p.stream() != null) {
+            checkReaderRoom(p);
+        } else if (!onDemand.onDemand(pc)) {
+            throw new PathException(PathException.Reason.NO_STREAM, "no one is publishing to path '" + name + "'");
+        }
+    }
+
+    /**
      * Forgets a path made from a regex or all_others entry once its publisher left, so that the map
      * does not grow with every name ever published. Configured exact paths stay (their targets show
      * in stats while idle).
@@ -353,7 +452,8 @@ public final class PathManager implements AutoCloseable {
             p = paths.get(name);
             PathConf entry = conf.pathFor(name);
             boolean exact = entry != null && entry.name().equals(name);
-            if (p == null || p.hasPublisher() || exact) {
+            PathDemand d = p == null ? null : p.demand();
+            if (p == null || p.hasPublisher() || exact || (d != null && d.active())) {
                 return;
             }
             paths.remove(name);

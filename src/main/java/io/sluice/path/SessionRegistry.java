@@ -21,6 +21,8 @@ import java.util.function.LongSupplier;
 public final class SessionRegistry {
     private final InstantSource clock;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    /** Told the path name whenever a reader session of it registers or leaves (on-demand paths count them). */
+    private volatile java.util.function.Consumer<String> readersChanged = path -> { };
     /** Told of every session that opens and closes (hooks: runOnConnect, runOnRead...). */
     private final PathEvents events;
 
@@ -61,7 +63,15 @@ public final class SessionRegistry {
             e = new Entry(id, protocol, role, path, remote, user, clock.instant(), bytes, kick);
         } while (sessions.putIfAbsent(id, e) != null);
         events.sessionOpened(e.info());
+        if (role == Role.READ) {
+            readersChanged.accept(path);
+        }
         return e;
+    }
+
+    /** Sets who is told when a path's reader sessions change; called from the registering thread, must not block. */
+    void onReadersChanged(java.util.function.Consumer<String> listener) {
+        readersChanged = listener;
     }
 
     /** A peer's address as sessions show it: "ip:port", "[v6]:port" for IPv6. */
@@ -158,6 +168,9 @@ public final class SessionRegistry {
         public void close() {
             if (sessions.remove(id, this)) {
                 events.sessionClosed(info());
+                if (role == Role.READ) {
+                    readersChanged.accept(path);
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.conf.AuthAction;
 import io.sluice.net.Refusals;
+import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpAckWindow;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -41,7 +43,8 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     static final int OUT_CHUNK_SIZE = 65536;
     static final int STREAM_ID = 1;
 
-    enum State { HANDSHAKE, CONNECTED, PUBLISH_PROBING, PUBLISHING, PLAYING, CLOSED }
+    /** PLAY_WAITING: a play command waits for the path's on-demand stream to come up. */
+    enum State { HANDSHAKE, CONNECTED, PUBLISH_PROBING, PUBLISHING, PLAY_WAITING, PLAYING, CLOSED }
 
     private final RtmpServer server;
     private final boolean tls;
@@ -55,6 +58,8 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
     private RtmpPublishSession publishing;
     private RtmpPlaySession playing;
+    /** The stream a play command waits for (PLAY_WAITING), or null; cancelled if the player leaves first. */
+    private CompletableFuture<Path> waiting;
     /** The user the publisher or reader authenticated as, "" when it needed no credentials. */
     private String user = "";
 
@@ -172,7 +177,8 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
             case "publish" -> publish(c);
             case "play" -> play(c);
             case "deleteStream", "closeStream", "FCUnpublish" -> {
-                if (state == State.PUBLISHING || state == State.PUBLISH_PROBING || state == State.PLAYING) {
+                if (state == State.PUBLISHING || state == State.PUBLISH_PROBING || state == State.PLAYING
+                        || state == State.PLAY_WAITING) {
                     LOG.info("{} {} ended by {}", tag(), pathName, c.name());
                     state = State.CLOSED;
                     ctx.close();
@@ -217,7 +223,28 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         }
         RtmpStreamName name = RtmpStreamName.of(app, c.stringArg(0));
         pathName = name.path();
-        playing = RtmpPlaySession.open(this, name);
+        CompletableFuture<Path> ready = RtmpPlaySession.request(this, name);
+        if (ready == null) {
+            return;
+        }
+        if (ready.isDone()) {
+            startPlaying(name, ready);
+            return;
+        }
+        // An on-demand path is bringing its stream: answer the play when it is there (or is not).
+        state = State.PLAY_WAITING;
+        waiting = ready;
+        ready.whenCompleteAsync((p, t) -> {
+            if (waiting == ready) {
+                waiting = null;
+                startPlaying(name, ready);
+                ctx.flush();
+            }
+        }, ctx.executor());
+    }
+
+    private void startPlaying(RtmpStreamName name, CompletableFuture<Path> ready) {
+        playing = RtmpPlaySession.open(this, name, ready);
         if (playing != null) {
             playing.start();
         }
@@ -296,7 +323,8 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     private void tick() {
         long now = System.nanoTime();
         long readTimeout = server.conf().io().readTimeout().toNanos();
-        if (state != State.PLAYING && now - lastReadNanos > readTimeout) {
+        // A player waiting for an on-demand stream sends nothing either: the start timeout bounds its wait.
+        if (state != State.PLAYING && state != State.PLAY_WAITING && now - lastReadNanos > readTimeout) {
             LOG.info("{} closing: nothing received for {} ms (readTimeout)", tag(), readTimeout / 1_000_000);
             ctx.close();
             return;
@@ -326,6 +354,10 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         state = State.CLOSED;
         if (timer != null) {
             timer.cancel(false);
+        }
+        if (waiting != null) {
+            waiting.cancel(false); // withdraws this player from the path's demand
+            waiting = null;
         }
         if (publishing != null) {
             publishing.close();

@@ -11,6 +11,9 @@ import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtmp.RtmpMessage;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +58,11 @@ final class RtmpPlaySession {
     }
 
     /**
-     * Answers a play command for {@code name}: Play.Start, the metadata and a session to {@link #start()},
-     * or a refusal (the connection then closes) and null.
+     * The checks of a play command that need no stream (name, credentials), then the path's stream: at once, or
+     * later when the path brings it on demand; null after a refusal (the connection then closes).
      */
-    static RtmpPlaySession open(RtmpConn conn, RtmpStreamName name) {
+    static CompletableFuture<Path> request(RtmpConn conn, RtmpStreamName name) {
         RtmpServer server = conn.server();
-        ChannelHandlerContext ctx = conn.ctx();
         String pathName = name.path();
         try {
             PathManager.checkName(pathName);
@@ -76,12 +78,25 @@ final class RtmpPlaySession {
             }
             conn.user(u);
         }
+        return server.paths().readableAsync(pathName);
+    }
+
+    /**
+     * Answers a play command once {@link #request} completed: Play.Start, the metadata and a session to
+     * {@link #start()}, or a refusal (the connection then closes) and null.
+     */
+    static RtmpPlaySession open(RtmpConn conn, RtmpStreamName name, CompletableFuture<Path> ready) {
+        ChannelHandlerContext ctx = conn.ctx();
+        String pathName = name.path();
         Path path;
         try {
-            path = server.paths().readable(pathName);
-        } catch (PathException e) {
-            conn.refuse(e.reason() == PathException.Reason.MAX_READERS ? "NetStream.Play.Failed"
-                    : "NetStream.Play.StreamNotFound", e);
+            path = ready.join();
+        } catch (CompletionException | CancellationException failed) {
+            PathException e = PathException.of(failed);
+            conn.refuse(switch (e.reason()) {
+                case MAX_READERS, START_TIMEOUT -> "NetStream.Play.Failed";
+                default -> "NetStream.Play.StreamNotFound";
+            }, e);
             return null;
         }
         Stream stream = path.stream();

@@ -111,7 +111,7 @@ final class RtmpPublishSession {
         } catch (PathException e) {
             conn.refuse(switch (e.reason()) {
                 case BUSY, BAD_NAME -> "NetStream.Publish.BadName";
-                case NOT_CONFIGURED, NO_STREAM, MAX_PATHS, MAX_READERS -> "NetStream.Publish.Failed";
+                case NOT_CONFIGURED, NO_STREAM, MAX_PATHS, MAX_READERS, START_TIMEOUT -> "NetStream.Publish.Failed";
             }, e);
             return;
         }

@@ -10,6 +10,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.Refusals;
+import io.sluice.path.Path;
+import io.sluice.path.PathException;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtsp.InterleavedFrame;
 import io.sluice.protocol.rtsp.RtspHeaders;
@@ -22,6 +24,9 @@ import io.sluice.stream.Stream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +63,12 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     private Stream batchStream;
     /** When the reader's socket stopped taking data (0 = writable), for writeTimeout. */
     private long unwritableSinceNanos;
+    /**
+     * The stream a DESCRIBE waits for (an on-demand path coming up), or null. While set, reading pauses and the
+     * requests already decoded wait in {@link #held}, so that replies keep the order of the requests.
+     */
+    private CompletableFuture<Path> waiting;
+    private final ArrayDeque<RtspRequest> held = new ArrayDeque<>();
 
     RtspConn(RtspServer server, boolean tls) {
         this.server = server;
@@ -160,6 +171,11 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
+        if (waiting != null) {
+            waiting.cancel(false); // withdraws this reader from the path's demand
+            waiting = null;
+        }
+        held.clear();
         closeSession("connection closed");
         LOG.debug("[rtsp conn {}] closed", remote);
     }
@@ -198,13 +214,23 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
 
     private void onRequest(RtspRequest req) {
         ConnectionLimiter.passed(ctx.pipeline());
-        String cseq = req.headers().get("CSeq");
+        if (waiting != null) {
+            held.add(req);
+            return;
+        }
+        handle(req);
+    }
+
+    private void handle(RtspRequest req) {
+        if (req.method().equals("DESCRIBE")) {
+            describe(req);
+            return;
+        }
         RtspResponse res;
         boolean counted = false;
         try {
             res = switch (req.method()) {
                 case "OPTIONS" -> RtspReplies.ok("Public", PUBLIC_METHODS);
-                case "DESCRIBE" -> play.describe(req);
                 case "ANNOUNCE" -> record.announce(req);
                 case "SETUP" -> setup.setup(req);
                 case "PLAY" -> play.play(req);
@@ -217,6 +243,56 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
             res = r.response;
             counted = r.counted; // Refusals logged it, at most once a second per cause
         }
+        reply(req, res, counted);
+    }
+
+    /** A DESCRIBE is answered now, or when the path's on-demand stream is up (or failed to come). */
+    private void describe(RtspRequest req) {
+        CompletableFuture<Path> ready;
+        try {
+            ready = play.describe(req);
+        } catch (RtspRefusal r) {
+            reply(req, r.response, r.counted);
+            return;
+        }
+        if (ready.isDone()) {
+            describeReply(req, ready);
+            return;
+        }
+        waiting = ready;
+        ctx.channel().config().setAutoRead(false);
+        ready.whenCompleteAsync((p, t) -> resume(req, ready), ctx.executor());
+    }
+
+    /** On the loop, once the stream a DESCRIBE waited for came (or did not): the reply, then the held requests. */
+    private void resume(RtspRequest req, CompletableFuture<Path> ready) {
+        if (waiting != ready) {
+            return; // the connection closed meanwhile
+        }
+        waiting = null;
+        describeReply(req, ready);
+        while (waiting == null && !held.isEmpty()) {
+            handle(held.poll());
+        }
+        if (waiting == null) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.flush();
+    }
+
+    private void describeReply(RtspRequest req, CompletableFuture<Path> ready) {
+        try {
+            reply(req, play.describeReply(req, ready.join()), false);
+        } catch (CompletionException e) {
+            RtspRefusal r = paths.refusal(PathException.of(e));
+            reply(req, r.response, r.counted);
+        } catch (RtspRefusal r) {
+            reply(req, r.response, r.counted);
+        }
+    }
+
+    private void reply(RtspRequest req, RtspResponse res, boolean counted) {
+        String cseq = req.headers().get("CSeq");
         if (cseq != null) {
             res.headers().set("CSeq", cseq);
         }

@@ -53,7 +53,7 @@ final class RtspPathCheck {
             case NOT_CONFIGURED, NO_STREAM -> RtspReplies.status(404, "Not Found", e.getMessage());
             case BUSY -> RtspReplies.status(403, "Forbidden", e.getMessage());
             case BAD_NAME -> RtspReplies.status(400, "Bad Request", e.getMessage());
-            case MAX_PATHS, MAX_READERS -> RtspReplies.status(503, "Service Unavailable", e.getMessage());
+            case MAX_PATHS, MAX_READERS, START_TIMEOUT -> RtspReplies.status(503, "Service Unavailable", e.getMessage());
         }, counted);
     }
 

@@ -19,6 +19,7 @@ import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +42,28 @@ final class RtspPlay {
         this.server = server;
     }
 
-    RtspResponse describe(RtspRequest req) throws RtspRefusal {
+    /**
+     * The checks of a DESCRIBE that need no stream (name, entry, credentials), then the path's stream: at once,
+     * or later when the path brings it on demand (the connection holds the reply and the requests behind it).
+     */
+    CompletableFuture<Path> describe(RtspRequest req) throws RtspRefusal {
         String pathName = RtspPathCheck.pathOf(req.uri());
         conn.paths().requireConf(pathName);
         conn.auth().authorize(req, AuthAction.READ, pathName);
         RtspResponse redirect = fallback(req.uri(), pathName);
         if (redirect != null) {
-            return redirect;
+            throw new RtspRefusal(redirect); // an early answer: the fallback's 302
         }
-        Path path = conn.paths().readable(pathName);
+        return server.paths().readableAsync(pathName);
+    }
+
+    /** The DESCRIBE answer once {@link #describe} gave the path: its stream as SDP. */
+    RtspResponse describeReply(RtspRequest req, Path path) throws RtspRefusal {
+        String pathName = path.name();
         Stream stream = path.stream();
+        if (stream == null) {
+            throw RtspRefusal.of(404, "Not Found", "the stream of path '" + pathName + "' ended");
+        }
         String localHost = ((InetSocketAddress) conn.channel().localAddress()).getAddress().getHostAddress();
         SessionDescription sdp = SdpStreamMapper.fromStream(stream.desc(), pathName, localHost, i -> "trackID=" + i);
         RtspHeaders h = new RtspHeaders();

@@ -17,6 +17,10 @@ import io.sluice.protocol.mpegts.TsToStream;
 import io.sluice.protocol.srt.SrtStreamId;
 import io.sluice.stream.Stream;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,11 +163,14 @@ final class SrtConn implements Runnable, AutoCloseable {
     private void read() {
         Path path;
         try {
-            path = server.paths().readable(id.path());
+            path = awaitStream();
         } catch (PathException e) {
             if (!server.paths().countRefusal("srt", SessionRegistry.remote(socket.peer()), e)) {
                 LOG.info("{} refused: {}", tag, e.getMessage());
             }
+            return;
+        }
+        if (path == null) {
             return;
         }
         Stream stream = path.stream();
@@ -204,6 +211,36 @@ final class SrtConn implements Runnable, AutoCloseable {
             } catch (Exception e) {
                 LOG.debug("{} {}", tag, e.toString());
             }
+        }
+    }
+
+    /** How often a reader waiting for an on-demand stream checks that its client is still there. */
+    private static final int DEMAND_WAKE_MS = 250;
+
+    /**
+     * The path to read, once its stream is there: at once, or after an on-demand path brought it (this thread
+     * waits; the path's start timeout bounds the wait). Null when the reader left or the server closed meanwhile.
+     */
+    private Path awaitStream() throws PathException {
+        CompletableFuture<Path> ready = server.paths().readableAsync(id.path());
+        try {
+            while (true) {
+                try {
+                    return ready.get(DEMAND_WAKE_MS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (closed || socket.isBroken()) {
+                        LOG.info("{} left while '{}' was starting on demand", tag, id.path());
+                        ready.cancel(false);
+                        return null;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            ready.cancel(false);
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            throw PathException.of(e);
         }
     }
 

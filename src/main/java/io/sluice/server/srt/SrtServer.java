@@ -143,7 +143,7 @@ public final class SrtServer implements AutoCloseable {
             return Decision.accept(pc.srtPublishPassphrase(), pc.srtLatencyMs());
         }
         try {
-            paths.readable(id.path());
+            paths.checkReadable(id.path()); // an on-demand path is started once the connection is accepted
         } catch (PathException e) {
             return refuse(peer, e.reason() == PathException.Reason.MAX_READERS ? SrtReject.OVERLOAD
                     : SrtReject.NOT_FOUND, e);

@@ -14,6 +14,7 @@ import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
 import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.net.webrtc.WebrtcUdpMux;
+import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.PathManager;
 import io.sluice.path.SessionRegistry;
@@ -30,7 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,7 +219,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
             case BUSY -> 409;
             case NOT_CONFIGURED, NO_STREAM -> 404;
             case BAD_NAME -> 400;
-            case MAX_PATHS, MAX_READERS -> 503;
+            case MAX_PATHS, MAX_READERS, START_TIMEOUT -> 503;
         }, e.getMessage(), counted);
     }
 
@@ -247,12 +250,30 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
             if (action == AuthAction.PUBLISH) {
                 paths.checkPublish(path);
             } else {
-                paths.readable(path);
+                awaitReadable(path);
             }
         } catch (PathException e) {
             throw httpError(e, remote);
         }
         return user;
+    }
+
+    /**
+     * Returns once the path has a stream to read: at once, or after an on-demand path brought it. This is an
+     * HTTP handler's virtual thread, so the WHEP answer simply waits (the path's start timeout bounds it); a
+     * client that gave up meanwhile gets its session undone when the answer cannot be delivered.
+     */
+    private void awaitReadable(String path) throws PathException {
+        CompletableFuture<Path> ready = paths.readableAsync(path);
+        try {
+            ready.get();
+        } catch (InterruptedException e) {
+            ready.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new PathException(PathException.Reason.NO_STREAM, "server closing while '" + path + "' started");
+        } catch (ExecutionException e) {
+            throw PathException.of(e);
+        }
     }
 
     /** The IP of a peer given as "ip:port" or "[v6]:port" (how the HTTP layer formats it). */
