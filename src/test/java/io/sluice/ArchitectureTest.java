@@ -73,9 +73,22 @@ class ArchitectureTest {
     @Test
     void serversAndForwardersDoNotKnowEachOther() {
         noClasses().that().resideInAPackage("io.sluice.server..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.sluice.forward..", "io.sluice.core..").check(CLASSES);
+                .resideInAnyPackage("io.sluice.forward..", "io.sluice.source..", "io.sluice.core..").check(CLASSES);
         noClasses().that().resideInAPackage("io.sluice.forward..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.sluice.server..", "io.sluice.path..", "io.sluice.core..").check(CLASSES);
+                .resideInAnyPackage("io.sluice.server..", "io.sluice.source..", "io.sluice.path..", "io.sluice.core..")
+                .check(CLASSES);
+    }
+
+    /**
+     * source/ mirrors forward/: each protocol's pull source reuses that protocol's client in net/ and its ingest
+     * mapper in protocol/, and publishes through path/ like a server's publisher; it knows no server or target.
+     */
+    @Test
+    void sourcesReuseClientsButKnowNoServerOrTarget() {
+        noClasses().that().resideInAPackage("io.sluice.source..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.sluice.server..", "io.sluice.forward..", "io.sluice.core..", "io.sluice.api..",
+                        "io.sluice.hooks..")
+                .check(CLASSES);
     }
 
     /** Hooks sit beside path/ and core/: they observe paths through path.PathEvents and know no protocol. */
