@@ -32,17 +32,19 @@ final class ApiPaths {
      * @param awaitingPublisher not ready because the publisher left, but readers and targets are kept for a
      *     new publisher of the same stream (publisherGrace)
      * @param pullSource the figures of its pull source (Sluice's), null when the path waits for a publisher
+     * @param onDemand idle, starting, ready or closing for a path whose stream is brought on demand
+     *     (sourceOnDemand, runOnDemand), null otherwise
      */
     record PathJson(String name, String confName, boolean ready, Instant readyTime, SessionJson source,
                     List<TrackInfo> tracks, long bytesReceived, long packetsReceived, int readers,
                     List<String> forwardTargets, GopCacheInfo gopCache, boolean awaitingPublisher,
-                    SourceJson pullSource) {
+                    SourceJson pullSource, String onDemand) {
         static PathJson of(PathInfo p) {
             SessionJson source = p.source() != null ? SessionJson.of(p.source())
                     : p.pull() == null ? null : SessionJson.unconnected(p.pull().type(), p.name());
             return new PathJson(p.name(), p.confName(), p.ready(), p.readySince(), source, p.tracks(), p.bytesIn(),
                     p.packetsIn(), p.readers(), p.targets(), p.gopCache(), p.awaitingPublisher(),
-                    p.pull() == null ? null : SourceJson.of(p.pull()));
+                    p.pull() == null ? null : SourceJson.of(p.pull()), p.onDemand());
         }
     }
 

@@ -20,14 +20,24 @@ import java.util.List;
  * @param awaitingPublisher the publisher left and the path keeps its readers and forward targets, not
  *     ready, until a new publisher of the same stream takes over or publisherGrace ends
  * @param pull the figures of the path's pull source, null when its entry waits for a publisher
+ * @param onDemand the state of a stream brought on demand (idle, starting, ready, closing), null when the
+ *     path's entry does not bring it on demand
  */
 public record PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
         List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
-        GopCacheInfo gopCache, boolean awaitingPublisher, SourceStats pull) {
+        GopCacheInfo gopCache, boolean awaitingPublisher, SourceStats pull, String onDemand) {
     public PathInfo {
         tracks = List.copyOf(tracks);
         targets = List.copyOf(targets);
         java.util.Objects.requireNonNull(gopCache, "gopCache");
+    }
+
+    /** A path whose stream is not brought on demand. */
+    public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
+            List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
+            GopCacheInfo gopCache, boolean awaitingPublisher, SourceStats pull) {
+        this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets, gopCache,
+                awaitingPublisher, pull, null);
     }
 
     /** A path whose entry waits for a publisher. */
@@ -35,7 +45,7 @@ public record PathInfo(String name, String confName, boolean ready, Instant read
             List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
             GopCacheInfo gopCache, boolean awaitingPublisher) {
         this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets, gopCache,
-                awaitingPublisher, null);
+                awaitingPublisher, null, null);
     }
 
 
@@ -56,7 +66,7 @@ public record PathInfo(String name, String confName, boolean ready, Instant read
     public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
             List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets) {
         this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets,
-                GopCacheInfo.NONE, false, null);
+                GopCacheInfo.NONE, false, null, null);
     }
 
     /**

@@ -76,7 +76,7 @@ public final class ControlImpl implements Control {
                 s == null ? 0 : s.bytesIn(), s == null ? 0 : s.packetsIn(),
                 server.paths().sessions().readers(p.name()), targets,
                 s == null ? PathInfo.GopCacheInfo.NONE : gopCache(s.gopCacheStats()), p.awaitingPublisher(),
-                p.sourceStats());
+                p.sourceStats(), p.onDemandState());
     }
 
     private static PathInfo.GopCacheInfo gopCache(io.sluice.stream.GopCacheStats g) {

@@ -44,8 +44,18 @@ class ApiPathsTest {
                  "tracks":[{"type":"video","codec":"H264","clockRate":90000},
                            {"type":"audio","codec":"Opus","clockRate":48000}],
                  "bytesReceived":123456,"packetsReceived":1000,"readers":2,"forwardTargets":["srt1","rtmp1"],
-                 "gopCache":{"packets":0,"bytes":0,"durationMillis":0,"overflows":0},"pullSource":null}
+                 "gopCache":{"packets":0,"bytes":0,"durationMillis":0,"overflows":0},"pullSource":null,
+                 "onDemand":null}
                 """));
+    }
+
+    @Test
+    void aPathBroughtOnDemandShowsTheDemandsStateAndOthersShowNull() throws Exception {
+        control.paths.add(new PathInfo("edge/cam", "~^(.+)$", false, null, null, List.of(), 0, 0, 0, List.of(),
+                PathInfo.GopCacheInfo.NONE, false, null, "starting"));
+        control.paths.add(new PathInfo("plain", "plain", false, null, null, List.of(), 0, 0, 0, List.of()));
+        assertThat(api.get("/v3/paths/get/edge/cam").json().get("onDemand").asString()).isEqualTo("starting");
+        assertThat(api.get("/v3/paths/get/plain").json().get("onDemand").isNull()).isTrue();
     }
 
     @Test
