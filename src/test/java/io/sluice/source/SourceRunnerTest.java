@@ -325,6 +325,11 @@ class SourceRunnerTest {
         assertThat(paths.get("cam2").sourceStats().type()).isEqualTo("srtSource");
         paths.close();
         runners.close();
+        // close() returns when every runner's task has returned; the thread itself ends a moment later (a
+        // thread-per-task executor forgets a thread when its task returns), so give it that moment.
+        for (Thread t : threads) {
+            t.join(Duration.ofSeconds(5));
+        }
         assertThat(threads).hasSizeGreaterThanOrEqualTo(2).allSatisfy(t -> {
             assertThat(t.getName()).startsWith("sluice-source-");
             assertThat(t.isAlive()).as("%s ended", t.getName()).isFalse();
