@@ -23,6 +23,7 @@ class RtspErrorsIT {
         String yaml = """
                 paths:
                   live/test:
+                    overridePublisher: no   # mediamtx's default (yes) would let the second take over
                     forwardTargets:
                       - url: rtsp://127.0.0.1:%d/live/a
                         reconnectDelay: 500ms

@@ -34,6 +34,7 @@ class SrtRobustnessIT {
         String yaml = """
                 paths:
                   secure:
+                    overridePublisher: no   # a second publisher is refused (CONFLICT), not let take over
                     srtPublishPassphrase: %s
                     srtReadPassphrase: %s
                   locked:
