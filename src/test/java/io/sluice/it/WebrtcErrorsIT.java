@@ -38,6 +38,8 @@ class WebrtcErrorsIT {
                   secure:
                     publishUser: alice
                     publishPass: s3cret
+                  live/busy:
+                    overridePublisher: no   # a second publisher is refused (409), not let take over
                   all_others:
                 """;
         try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
