@@ -126,6 +126,7 @@ class TurnIT {
     /** Allocation, permission and (for browsers) channel bind done, and ≥ 1 MB relayed between client and peer. */
     private static void assertTurnCarriedMedia(TurnServer turn, int allocations) throws InterruptedException {
         turn.awaitUsage(allocations, Duration.ofSeconds(15));
+        System.out.println("TURN coturn after the session: " + usage(turn));
         assertThat(turn.processed("ALLOCATE")).as(turn.log()).isGreaterThanOrEqualTo(allocations);
         assertThat(turn.processed("CREATE_PERMISSION") + turn.processed("CHANNEL_BIND")).as(turn.log()).isPositive();
         assertThat(turn.peerBytes()).as("bytes relayed\n" + turn.log()).isGreaterThan(1_000_000);
