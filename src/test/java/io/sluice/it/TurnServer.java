@@ -101,11 +101,16 @@ final class TurnServer implements AutoCloseable {
         return sum;
     }
 
-    /** Waits until every allocation so far has ended (coturn logs their usage then), up to {@code max}. */
-    boolean awaitUsage(int allocations, Duration max) throws InterruptedException {
+    /**
+     * Waits until {@code sessions} TURN sessions have closed, up to {@code max}. coturn logs a session's
+     * usage every 4096 packets and the rest when the session closes (after a REFRESH with lifetime 0, on
+     * its next timer tick), so {@link #peerBytes()} is complete only then.
+     */
+    boolean awaitClosed(int sessions, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
-            if (process.lines().stream().filter(l -> PEER_USAGE.matcher(l).find()).count() >= allocations) {
+            if (process.lines().stream().filter(l -> l.contains("session") && l.contains(" closed ")).count()
+                    >= sessions) {
                 return true;
             }
             Thread.sleep(100);
