@@ -91,17 +91,47 @@ class TurnIT {
     @Test
     void whipTargetUsesConfiguredTurnServer() throws Exception {
         int whip = Ports.tcp();
+        try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120))) {
+            forwardWithTurn(turn, "whip://127.0.0.1:" + whip + "/remote/whip", "[\"" + turn.configUrl() + "\"]",
+                    whip);
+        }
+    }
+
+    /**
+     * The same with the TURN server from the remote: a proxy in front of the webrtcbin WHIP server answers
+     * OPTIONS with {@code Link: <turn:...>; rel="ice-server"; username=...; credential=...}, and Sluice's
+     * config has no ICE servers.
+     */
+    @Test
+    void whipTargetUsesTurnServerFromLinkHeader() throws Exception {
+        int whip = Ports.tcp();
+        int proxyPort = Ports.tcp();
         try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120));
-                LogCapture log = new LogCapture();
+                Peer proxy = Peer.command("whip-offer-filter.py", Map.of("LINK", "<" + turn.uri()
+                        + ">; rel=\"ice-server\"; username=\"" + TurnServer.USER + "\"; credential=\""
+                        + TurnServer.PASSWORD + "\"; credential-type=\"password\""), List.of("timeout", "-k", "5",
+                        "120", "/usr/bin/python3", Path.of(System.getProperty("user.dir"),
+                                "src/test/resources/peers/whip-offer-filter.py").toString(),
+                        Integer.toString(proxyPort), "http://127.0.0.1:" + whip + "/remote/whip",
+                        Integer.toString(SECONDS + 60)))) {
+            assertThat(proxy.awaitLine("LISTENING", Duration.ofSeconds(15))).as(proxy.output()).isTrue();
+            forwardWithTurn(turn, "whip://127.0.0.1:" + proxyPort + "/remote/whip", "[]", whip);
+            assertThat(proxy.output()).contains("OPTIONS");
+        }
+    }
+
+    /** ffmpeg publishes to Sluice, which forwards to a webrtcbin WHIP server (listening on {@code whip}). */
+    private static void forwardWithTurn(TurnServer turn, String url, String iceServers, int whip) throws Exception {
+        try (LogCapture log = new LogCapture();
                 SluiceUnderTest sluice = SluiceUnderTest.start("""
                         paths:
                           live/turn:
                             forwardTargets:
                               - id: whip
-                                url: whip://127.0.0.1:%d/remote/whip
+                                url: %s
                                 webrtcConfig:
-                                  iceServers: ["%s"]
-                        """.formatted(whip, turn.configUrl()));
+                                  iceServers: %s
+                        """.formatted(url, iceServers));
                 Peer sink = Peer.start("sink-whip.sh", Integer.toString(whip), Integer.toString(SECONDS + 12))) {
             assertThat(Ports.awaitListening(whip, Duration.ofSeconds(15))).as(sink.output()).isTrue();
             DestStats during;
@@ -112,7 +142,7 @@ class TurnIT {
             }
             sink.await(Duration.ofSeconds(60));
             Map<String, String> got = sink.result("RECEIVED");
-            System.out.printf("TURN whip target: %s; sink %s; Sluice %s; coturn %s%n", during, got,
+            System.out.printf("TURN whip target %s: %s; sink %s; Sluice %s; coturn %s%n", iceServers, during, got,
                     log.messages(Level.INFO, "connected via"), usage(turn));
             assertThat(during.state()).as(during.toString()).isEqualTo(DestState.FORWARDING);
             assertThat(Long.parseLong(got.get("frames"))).as(sink.output()).isGreaterThan(MIN_FRAMES);
@@ -135,7 +165,7 @@ class TurnIT {
     private static void assertTurnCarriedMedia(TurnServer turn, int allocations, long videoBytes)
             throws InterruptedException {
         boolean closed = turn.awaitClosed(allocations, Duration.ofSeconds(20));
-        System.out.println("TURN coturn after the session: " + usage(turn)
+        System.out.println("TURN coturn after the session: " + usage(turn) + " (browser video bytes " + videoBytes + ")"
                 + (closed ? "" : " (session not closed within 20 s)\n" + turn.log()));
         assertThat(turn.processed("ALLOCATE")).as(turn.log()).isGreaterThanOrEqualTo(allocations);
         assertThat(turn.processed("CREATE_PERMISSION") + turn.processed("CHANNEL_BIND")).as(turn.log()).isPositive();
