@@ -165,8 +165,8 @@ class TurnIT {
     private static void assertTurnCarriedMedia(TurnServer turn, int allocations, long videoBytes)
             throws InterruptedException {
         boolean closed = turn.awaitClosed(allocations, Duration.ofSeconds(20));
-        System.out.println("TURN coturn after the session: " + usage(turn) + " (browser video bytes " + videoBytes + ")"
-                + (closed ? "" : " (session not closed within 20 s)\n" + turn.log()));
+        System.out.println("TURN coturn after the session: " + usage(turn) + " (browser video bytes " + videoBytes
+                + ")" + (closed ? "" : " (session not closed within 20 s)\n" + turn.log()));
         assertThat(turn.processed("ALLOCATE")).as(turn.log()).isGreaterThanOrEqualTo(allocations);
         assertThat(turn.processed("CREATE_PERMISSION") + turn.processed("CHANNEL_BIND")).as(turn.log()).isPositive();
         assertThat(videoBytes).as("video bytes the browser counted").isGreaterThan(100_000);

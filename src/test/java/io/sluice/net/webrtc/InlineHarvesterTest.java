@@ -1,0 +1,75 @@
+package io.sluice.net.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.LocalCandidate;
+import org.ice4j.ice.harvest.CandidateHarvester;
+import org.ice4j.ice.harvest.HarvestStatistics;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where ice4j runs a STUN/TURN harvester: wrapped in {@link InlineHarvester}, on the thread that creates the
+ * component, after the host candidates; unwrapped, on ice4j's unnamed static pool (the thread TurnIT's
+ * census caught still alive after the server closed).
+ */
+class InlineHarvesterTest {
+    /** A server harvester that records where and when ice4j runs it. */
+    static final class Recording implements CandidateHarvester {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Collection<LocalCandidate> harvest(Component component) {
+            calls.add(Thread.currentThread().getName() + " after " + component.getLocalCandidateCount() + " host");
+            return List.of();
+        }
+
+        @Override
+        public HarvestStatistics getHarvestStatistics() {
+            return new HarvestStatistics();
+        }
+
+        @Override
+        public boolean isHostHarvester() {
+            return false; // a STUN/TURN harvester's answer
+        }
+    }
+
+    @Test
+    void serverHarvesterRunsOnTheCallersThreadAfterTheHostCandidates() throws Exception {
+        Ice4jSettings.apply();
+        Recording inline = new Recording();
+        Agent agent = new Agent();
+        try {
+            agent.setUseDynamicPorts(false);
+            agent.addCandidateHarvester(new ClientHostHarvester("127.0.0.1"));
+            agent.addCandidateHarvester(new InlineHarvester(inline));
+            agent.createComponent(agent.createMediaStream("bundle"), KeepAliveStrategy.SELECTED_ONLY, true);
+        } finally {
+            agent.free();
+        }
+        // not on ice4j's unnamed static pool ("pool-N-thread-M"), which outlives the session by a minute
+        assertThat(inline.calls).containsExactly(Thread.currentThread().getName() + " after 1 host");
+    }
+
+    @Test
+    void aPlainServerHarvesterRunsOnIce4jsPool() throws Exception {
+        Ice4jSettings.apply();
+        Recording plain = new Recording();
+        Agent agent = new Agent();
+        try {
+            agent.setUseDynamicPorts(false);
+            agent.addCandidateHarvester(new ClientHostHarvester("127.0.0.1"));
+            agent.addCandidateHarvester(plain);
+            agent.createComponent(agent.createMediaStream("bundle"), KeepAliveStrategy.SELECTED_ONLY, true);
+        } finally {
+            agent.free();
+        }
+        assertThat(plain.calls).singleElement().asString().startsWith("pool-");
+    }
+}
