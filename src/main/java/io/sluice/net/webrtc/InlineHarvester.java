@@ -13,9 +13,8 @@ import org.ice4j.ice.harvest.HarvestStatistics;
  * can neither name nor stop and which outlive the session by a minute; ice4j runs host harvesters in the
  * order they were added, inline, so presenting a server harvester as one keeps it off that pool.
  *
- * <p>The harvest is then bounded by the STUN transaction's own retransmission timeout (ice4j's defaults)
- * rather than by {@code ice4j.harvest.timeout}: a TURN server that does not answer delays that one
- * client session, on the thread that opens it, and nothing else.
+ * <p>A TURN server that does not answer then delays opening that one client session, on the thread that
+ * opens it (about 3 s, InlineHarvesterTest), and nothing else.
  */
 final class InlineHarvester implements CandidateHarvester {
     private final CandidateHarvester delegate;

@@ -2,6 +2,9 @@ package io.sluice.net.webrtc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +58,24 @@ class InlineHarvesterTest {
         }
         // not on ice4j's unnamed static pool ("pool-N-thread-M"), which outlives the session by a minute
         assertThat(inline.calls).containsExactly(Thread.currentThread().getName() + " after 1 host");
+    }
+
+    /** The cost of running inline: a TURN server that never answers holds up opening the session this long. */
+    @Test
+    void aSilentTurnServerDelaysTheSessionBoundedly() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            IceServer turn = IceServer.parse("turn:u:p@127.0.0.1:" + silent.getLocalPort());
+            long t0 = System.nanoTime();
+            IceSession s = IceSession.client(List.of(turn), "127.0.0.1");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            try {
+                System.out.println("silent TURN server: session opened after " + ms + " ms");
+                assertThat(s.localCandidates()).singleElement().asString().contains("typ host");
+                assertThat(ms).isLessThan(6_000) // ~3 s measured;
+            } finally {
+                s.free();
+            }
+        }
     }
 
     @Test
