@@ -71,7 +71,7 @@ class InlineHarvesterTest {
             try {
                 System.out.println("silent TURN server: session opened after " + ms + " ms");
                 assertThat(s.localCandidates()).singleElement().asString().contains("typ host");
-                assertThat(ms).isLessThan(6_000) // ~3 s measured;
+                assertThat(ms).isLessThan(6_000); // ~3 s measured
             } finally {
                 s.free();
             }
