@@ -43,19 +43,24 @@ class InlineHarvesterTest {
         }
     }
 
-    @Test
-    void serverHarvesterRunsOnTheCallersThreadAfterTheHostCandidates() throws Exception {
+    /** Gathers a component's candidates with the client host harvester and then {@code server}. */
+    private static void gather(CandidateHarvester server) throws Exception {
         Ice4jSettings.apply();
-        Recording inline = new Recording();
         Agent agent = new Agent();
         try {
             agent.setUseDynamicPorts(false);
             agent.addCandidateHarvester(new ClientHostHarvester("127.0.0.1"));
-            agent.addCandidateHarvester(new InlineHarvester(inline));
+            agent.addCandidateHarvester(server);
             agent.createComponent(agent.createMediaStream("bundle"), KeepAliveStrategy.SELECTED_ONLY, true);
         } finally {
             agent.free();
         }
+    }
+
+    @Test
+    void serverHarvesterRunsOnTheCallersThreadAfterTheHostCandidates() throws Exception {
+        Recording inline = new Recording();
+        gather(new InlineHarvester(inline));
         // not on ice4j's unnamed static pool ("pool-N-thread-M"), which outlives the session by a minute
         assertThat(inline.calls).containsExactly(Thread.currentThread().getName() + " after 1 host");
     }
@@ -80,17 +85,8 @@ class InlineHarvesterTest {
 
     @Test
     void aPlainServerHarvesterRunsOnIce4jsPool() throws Exception {
-        Ice4jSettings.apply();
         Recording plain = new Recording();
-        Agent agent = new Agent();
-        try {
-            agent.setUseDynamicPorts(false);
-            agent.addCandidateHarvester(new ClientHostHarvester("127.0.0.1"));
-            agent.addCandidateHarvester(plain);
-            agent.createComponent(agent.createMediaStream("bundle"), KeepAliveStrategy.SELECTED_ONLY, true);
-        } finally {
-            agent.free();
-        }
+        gather(plain);
         assertThat(plain.calls).singleElement().asString().startsWith("pool-");
     }
 }
