@@ -4,8 +4,10 @@
 #   URIs from the offer before it POSTs it to TARGET_WHIP_URL, so a browser publisher negotiates as an
 #   older client would (no transport-wide-cc: REMB instead). The answer and its status come back as they
 #   are; Location is rewritten to this proxy, which forwards the DELETE.
-# Prints: 'LISTENING port', 'FILTER removed=N' per offer, 'DELETE status'.
-import sys, threading, urllib.request, urllib.parse, urllib.error
+#   With LINK set (env), OPTIONS is answered 204 with that Link header (a WHIP server advertising its
+#   STUN/TURN servers, draft-ietf-wish-whip §4.6); without it OPTIONS gets 405.
+# Prints: 'LISTENING port', 'FILTER removed=N' per offer, 'OPTIONS' per OPTIONS, 'DELETE status'.
+import os, sys, threading, urllib.request, urllib.parse, urllib.error
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 port, target, secs, uris = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4:]
 origin = urllib.parse.urlparse(target)
@@ -36,6 +38,10 @@ class H(BaseHTTPRequestHandler):
             sessions[sid] = urllib.parse.urljoin(target, loc)
             extra.append(('Location', '/session/' + sid))
         self.reply(code, body, extra)
+    def do_OPTIONS(self):
+        print('OPTIONS', flush=True)
+        link = os.environ.get('LINK')
+        self.reply(204, headers=[('Link', link)]) if link else self.reply(405)
     def do_DELETE(self):
         loc = sessions.get(self.path.rsplit('/', 1)[-1])
         if not loc:

@@ -34,7 +34,9 @@ final class Ice4jSettings {
         // There is no UPnP key in 3.2: the UPNPHarvester runs only when added, and we never add it.
         // Link-local IPv6 host candidates cannot be reached by a remote peer and only add checks.
         setIfAbsent("ice4j.harvest.use-link-local-addresses", "false");
-        // A STUN/TURN server that does not answer must not hold up the SDP answer for 15 s.
+        // A STUN/TURN server that does not answer must not hold up the SDP answer for 15 s. (This bounds
+        // harvesters on ice4j's harvest pool; Sluice's STUN/TURN harvests run inline, InlineHarvester, and
+        // give up on a silent server after about 3 s too.)
         setIfAbsent("ice4j.harvest.timeout", "3 seconds");
         // Loopback: ice4j's HostCandidateHarvester skips loopback interfaces in code (no key turns
         // that off), so WebrtcUdpMux and ClientHostHarvester bind and announce 127.0.0.1 themselves.

@@ -96,9 +96,10 @@ final class IceSession {
                 continue;
             }
             TransportAddress a = new TransportAddress(s.host(), s.port(), Transport.UDP);
-            agent.addCandidateHarvester(s.isTurn()
+            // inline: after the host candidates (added first), and off ice4j's unnamed harvest pool
+            agent.addCandidateHarvester(new InlineHarvester(s.isTurn()
                     ? new TurnCandidateHarvester(a, new LongTermCredential(s.username(), s.password()))
-                    : new StunCandidateHarvester(a));
+                    : new StunCandidateHarvester(a)));
         }
         return build(agent, List.of());
     }

@@ -1,0 +1,215 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import io.sluice.forward.DestState;
+import io.sluice.forward.DestStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * WebRTC through a real TURN server (Debian's coturn, {@link TurnServer}) on loopback with long-term
+ * credentials: a Chromium WHIP publisher and a Chromium WHEP reader that may only use relayed candidates
+ * ({@code iceTransportPolicy: 'relay'}), and a WHIP forward target whose ICE servers come from Sluice's
+ * config. Each time frames arrive (counted by the peer) and coturn shows the allocation, and for the
+ * relay-only browsers the selected pair's local side is one of coturn's relay ports and the media bytes
+ * show in coturn's peer usage.
+ *
+ * <p>The shared Chromium scripts take no ICE servers, so the test runs a copy whose RTCPeerConnection gets
+ * the TURN server and the relay-only policy: the page is the script's, only that one line differs.
+ */
+@Timeout(300)
+class TurnIT {
+    static final int SECONDS = 12;
+    /** Frames a relayed 12 s stream must show at least: 8 s at 25 fps (Chromium's canvas runs at ~30). */
+    static final long MIN_FRAMES = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void chromiumPublishesThroughTurnOnly() throws Exception {
+        try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120));
+                SluiceUnderTest sluice = SluiceUnderTest.start("");
+                Peer pub = relayOnly("publish-whip-chromium.sh", turn, Map.of("VCODEC", "h264"),
+                        sluice.whip("live/turn"), Integer.toString(SECONDS))) {
+            WebrtcIngestIT.awaitPublisher(sluice, "live/turn", pub);
+            try (Peer reader = Peer.start("read-rtsp.sh", sluice.rtsp("live/turn"), Integer.toString(SECONDS - 4))) {
+                reader.await(Duration.ofSeconds(SECONDS + 40));
+                pub.await(Duration.ofSeconds(SECONDS + 60));
+                Map<String, String> sent = pub.result("PUBLISHED");
+                Map<String, String> read = reader.result("READ");
+                System.out.printf("TURN whip ingest: Chromium %s; RTSP reader %s; coturn %s%n", sent, read,
+                        usage(turn));
+                assertThat(sent.get("state")).as(pub.output()).isEqualTo("connected");
+                assertRelayed(turn, sent.get("pair"), pub.output());
+                assertThat(Long.parseLong(sent.get("frames"))).as(pub.output()).isGreaterThan(MIN_FRAMES);
+                // the reader ran 8 s of the publish: what it got came in through the relay
+                assertThat(Long.parseLong(read.get("frames"))).as(reader.output()).isGreaterThan(8 * 25 * 8 / 10);
+            }
+            assertTurnCarriedMedia(turn, 1, WebrtcChromiumIT.Sent.of(pub).bytes());
+        }
+    }
+
+    @Test
+    void chromiumReadsWhepThroughTurnOnly() throws Exception {
+        try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120));
+                SluiceUnderTest sluice = SluiceUnderTest.start("");
+                Peer pub = Peer.start("publish-rtsp.sh", sluice.rtsp("live/turn"), Integer.toString(SECONDS + 20))) {
+            long received;
+            Wait.until(() -> sluice.server().paths().get("live/turn") != null
+                    && sluice.server().paths().get("live/turn").stream() != null, Duration.ofSeconds(20));
+            try (Peer reader = relayOnly("read-whep.sh", turn, Map.of(), sluice.whep("live/turn"),
+                    Integer.toString(SECONDS))) {
+                reader.await(Duration.ofSeconds(SECONDS + 60));
+                Map<String, String> read = reader.result("READ");
+                System.out.printf("TURN whep reader: %s; coturn %s%n", read, usage(turn));
+                assertThat(read.get("state")).as(reader.output()).isEqualTo("connected");
+                assertRelayed(turn, read.get("pair"), reader.output());
+                assertThat(read.get("video")).as(reader.output()).isEqualTo("h264");
+                assertThat(Long.parseLong(read.get("frames"))).as(reader.output()).isGreaterThan(MIN_FRAMES);
+                received = videoBytesReceived(reader);
+            }
+            assertTurnCarriedMedia(turn, 1, received);
+        }
+    }
+
+    /**
+     * The ICE servers of a WHIP target from {@code webrtcConfig.iceServers}: Sluice allocates on coturn
+     * with the configured credentials (and so offers a relayed candidate). Both ends are on loopback and
+     * Sluice cannot be told to use relayed candidates only, so ICE picks the direct pair: what is asserted
+     * is the allocation and the frames at the target, and that TURN leaves no thread behind.
+     */
+    @Test
+    void whipTargetUsesConfiguredTurnServer() throws Exception {
+        int whip = Ports.tcp();
+        try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120))) {
+            forwardWithTurn(turn, "whip://127.0.0.1:" + whip + "/remote/whip", "[\"" + turn.configUrl() + "\"]",
+                    whip);
+        }
+    }
+
+    /**
+     * The same with the TURN server from the remote: a proxy in front of the webrtcbin WHIP server answers
+     * OPTIONS with {@code Link: <turn:...>; rel="ice-server"; username=...; credential=...}, and Sluice's
+     * config has no ICE servers.
+     */
+    @Test
+    void whipTargetUsesTurnServerFromLinkHeader() throws Exception {
+        int whip = Ports.tcp();
+        int proxyPort = Ports.tcp();
+        try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120));
+                Peer proxy = Peer.command("whip-offer-filter.py", Map.of("LINK", "<" + turn.uri()
+                        + ">; rel=\"ice-server\"; username=\"" + TurnServer.USER + "\"; credential=\""
+                        + TurnServer.PASSWORD + "\"; credential-type=\"password\""), List.of("timeout", "-k", "5",
+                        "120", "/usr/bin/python3", Path.of(System.getProperty("user.dir"),
+                                "src/test/resources/peers/whip-offer-filter.py").toString(),
+                        Integer.toString(proxyPort), "http://127.0.0.1:" + whip + "/remote/whip",
+                        Integer.toString(SECONDS + 60)))) {
+            assertThat(proxy.awaitLine("LISTENING", Duration.ofSeconds(15))).as(proxy.output()).isTrue();
+            forwardWithTurn(turn, "whip://127.0.0.1:" + proxyPort + "/remote/whip", "[]", whip);
+            assertThat(proxy.output()).contains("OPTIONS");
+        }
+    }
+
+    /** ffmpeg publishes to Sluice, which forwards to a webrtcbin WHIP server (listening on {@code whip}). */
+    private static void forwardWithTurn(TurnServer turn, String url, String iceServers, int whip) throws Exception {
+        try (LogCapture log = new LogCapture();
+                SluiceUnderTest sluice = SluiceUnderTest.start("""
+                        paths:
+                          live/turn:
+                            forwardTargets:
+                              - id: whip
+                                url: %s
+                                webrtcConfig:
+                                  iceServers: %s
+                        """.formatted(url, iceServers));
+                Peer sink = Peer.start("sink-whip.sh", Integer.toString(whip), Integer.toString(SECONDS + 12))) {
+            assertThat(Ports.awaitListening(whip, Duration.ofSeconds(15))).as(sink.output()).isTrue();
+            DestStats during;
+            try (Peer pub = Peer.start("publish-rtsp.sh", sluice.rtsp("live/turn"), Integer.toString(SECONDS))) {
+                Thread.sleep(6000);
+                during = sluice.server().paths().get("live/turn").forwardStats().getFirst();
+                pub.await(Duration.ofSeconds(SECONDS + 30));
+            }
+            sink.await(Duration.ofSeconds(60));
+            Map<String, String> got = sink.result("RECEIVED");
+            System.out.printf("TURN whip target %s: %s; sink %s; Sluice %s; coturn %s%n", iceServers, during, got,
+                    log.messages(Level.INFO, "connected via"), usage(turn));
+            assertThat(during.state()).as(during.toString()).isEqualTo(DestState.FORWARDING);
+            assertThat(Long.parseLong(got.get("frames"))).as(sink.output()).isGreaterThan(MIN_FRAMES);
+            assertThat(turn.processed("ALLOCATE")).as("Sluice allocated on coturn\n" + turn.log()).isPositive();
+        }
+    }
+
+    /** The pair's local side ("127.0.0.1:50123/udp->127.0.0.1:8189") is a coturn relay port. */
+    private static void assertRelayed(TurnServer turn, String pair, String output) {
+        assertThat(pair).as(output).isNotNull().contains("->");
+        String local = pair.substring(0, pair.indexOf("->"));
+        int port = Integer.parseInt(local.replaceAll(".*:(\\d+)(/.*)?$", "$1"));
+        assertThat(turn.isRelayPort(port)).as("selected pair " + pair + " is relayed\n" + turn.log()).isTrue();
+    }
+
+    /**
+     * Allocation and permission or channel bind done, and coturn relayed at least the video bytes the
+     * browser counted (its count is payload only; coturn's adds RTP/SRTP headers, audio and RTCP).
+     */
+    private static void assertTurnCarriedMedia(TurnServer turn, int allocations, long videoBytes)
+            throws InterruptedException {
+        boolean closed = turn.awaitClosed(allocations, Duration.ofSeconds(20));
+        System.out.println("TURN coturn after the session: " + usage(turn) + " (browser video bytes " + videoBytes
+                + ")" + (closed ? "" : " (session not closed within 20 s)\n" + turn.log()));
+        assertThat(turn.processed("ALLOCATE")).as(turn.log()).isGreaterThanOrEqualTo(allocations);
+        assertThat(turn.processed("CREATE_PERMISSION") + turn.processed("CHANNEL_BIND")).as(turn.log()).isPositive();
+        assertThat(videoBytes).as("video bytes the browser counted").isGreaterThan(100_000);
+        assertThat(turn.peerBytes()).as("bytes relayed vs %d video bytes\n%s", videoBytes, turn.log())
+                .isGreaterThanOrEqualTo(videoBytes);
+    }
+
+    /** bytesReceived of the video inbound-rtp in read-whep.sh's JSON line ("WHEP|{...}"). */
+    private static long videoBytesReceived(Peer reader) {
+        for (String line : reader.lines()) {
+            if (line.startsWith("WHEP|{")) {
+                for (JsonNode i : JSON.readTree(line.substring(5)).path("inbound")) {
+                    if (i.path("kind").asString().equals("video")) {
+                        return i.path("bytesReceived").asLong();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no video inbound-rtp stats from Chromium: " + reader.output());
+    }
+
+    private static String usage(TurnServer turn) {
+        return "allocations=%d permissions=%d channelBinds=%d peerBytes=%d".formatted(turn.processed("ALLOCATE"),
+                turn.processed("CREATE_PERMISSION"), turn.processed("CHANNEL_BIND"), turn.peerBytes());
+    }
+
+    /**
+     * Runs a copy of a Chromium peer script whose RTCPeerConnection uses only {@code turn}'s relayed
+     * candidates; fails if the script no longer has the line to change.
+     */
+    static Peer relayOnly(String script, TurnServer turn, Map<String, String> env, String... args) throws IOException {
+        String text = Files.readString(Peer.peersDir().resolve(script));
+        String plain = "iceServers: []";
+        if (!text.contains(plain)) {
+            throw new IllegalStateException(script + " has no '" + plain + "' to give a TURN server");
+        }
+        String relay = "iceServers: [{urls: '%s', username: '%s', credential: '%s'}], iceTransportPolicy: 'relay'"
+                .formatted(turn.uri(), TurnServer.USER, TurnServer.PASSWORD);
+        Path copy = Files.createTempFile("sluice-turn-", "-" + script);
+        Files.writeString(copy, text.replace(plain, relay));
+        copy.toFile().deleteOnExit();
+        List<String> cmd = new ArrayList<>(List.of("bash", copy.toString()));
+        cmd.addAll(List.of(args));
+        return Peer.command(script + " (TURN relay only)", env, cmd);
+    }
+}
