@@ -38,26 +38,14 @@ final class ApiSessions {
                        String user, Instant created, long bytesReceived, long bytesSent) {
         static SessionJson of(SessionInfo s) {
             boolean publish = "publish".equals(s.role());
-            return new SessionJson(type(s.protocol()), s.id(), s.protocol(), s.role(), s.path(), s.remote(), s.user(),
+            return new SessionJson(SessionInfo.mediamtxType(s.protocol()), s.id(), s.protocol(), s.role(), s.path(),
+                    s.remote(), s.user(),
                     s.created(), publish ? s.bytes() : 0, publish ? 0 : s.bytes());
         }
 
         /** A path's pull source while it has no session: mediamtx's {type, id: ""}, no figures. */
         static SessionJson unconnected(String type, String path) {
             return new SessionJson(type, "", type, "", path, "", "", null, 0, 0);
-        }
-
-        /** mediamtx's type of a session of this protocol; a pull source's protocol is already its type. */
-        static String type(String protocol) {
-            return switch (protocol) {
-                case "rtsp" -> "rtspSession";
-                case "rtsps" -> "rtspsSession";
-                case "rtmp" -> "rtmpConn";
-                case "rtmps" -> "rtmpsConn";
-                case "srt" -> "srtConn";
-                case "webrtc" -> "webRTCSession";
-                default -> protocol;
-            };
         }
     }
 

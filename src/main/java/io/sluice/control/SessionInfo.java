@@ -16,4 +16,20 @@ import java.time.Instant;
  */
 public record SessionInfo(String id, String protocol, String role, String path, String remote, String user,
         Instant created, long bytes) {
+
+    /**
+     * mediamtx's type of a session of one protocol, as its API and hook variables name it: RTSP sessions, RTMP and
+     * SRT connections, WebRTC sessions; a pull source's protocol ("rtspSource"...) is already its type.
+     */
+    public static String mediamtxType(String protocol) {
+        return switch (protocol) {
+            case "rtsp" -> "rtspSession";
+            case "rtsps" -> "rtspsSession";
+            case "rtmp" -> "rtmpConn";
+            case "rtmps" -> "rtmpsConn";
+            case "srt" -> "srtConn";
+            case "webrtc" -> "webRTCSession";
+            default -> protocol;
+        };
+    }
 }

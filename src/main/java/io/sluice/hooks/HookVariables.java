@@ -1,6 +1,7 @@
 package io.sluice.hooks;
 
 import io.sluice.conf.PathConf;
+import io.sluice.control.SessionInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,22 +42,6 @@ final class HookVariables {
     }
 
     /**
-     * mediamtx's name of a session of one protocol as a source or reader: RTSP sessions, RTMP and SRT
-     * connections, WebRTC sessions; a label Sluice's registry does not use stays as it is.
-     */
-    static String sessionType(String protocol) {
-        return switch (protocol) {
-            case "rtsp" -> "rtspSession";
-            case "rtsps" -> "rtspsSession";
-            case "rtmp" -> "rtmpConn";
-            case "rtmps" -> "rtmpsConn";
-            case "srt" -> "srtConn";
-            case "webrtc" -> "webRTCSession";
-            default -> protocol;
-        };
-    }
-
-    /**
      * Whether a registered session is a client's (a protocol server's), not a pull source's ("rtspSource"...,
      * which Sluice opens itself): only a client's runs runOnConnect/runOnDisconnect, as in mediamtx.
      */
@@ -72,7 +57,7 @@ final class HookVariables {
         return switch (protocol) {
             case "rtsp" -> "rtspConn";
             case "rtsps" -> "rtspsConn";
-            default -> sessionType(protocol);
+            default -> SessionInfo.mediamtxType(protocol);
         };
     }
 

@@ -167,7 +167,7 @@ public final class Hooks implements PathEvents, AutoCloseable {
             ReadyPeriod p = ready.get(s.path());
             if (publisher && p != null && p.vars == null) {
                 p.fallback.cancel(false);
-                startReady(s.path(), p, HookVariables.sessionType(s.protocol()), s.id());
+                startReady(s.path(), p, io.sluice.control.SessionInfo.mediamtxType(s.protocol()), s.id());
             }
             HookConf connect = conf.get().connHooks().connect();
             if (connect.isSet() && HookVariables.isClient(s.protocol())) {
@@ -348,7 +348,7 @@ public final class Hooks implements PathEvents, AutoCloseable {
 
     private Map<String, String> readerVars(SessionInfo s, PathConf entry) {
         Map<String, String> v = new LinkedHashMap<>(pathVars(s.path(), entry));
-        v.put("MTX_READER_TYPE", HookVariables.sessionType(s.protocol()));
+        v.put("MTX_READER_TYPE", io.sluice.control.SessionInfo.mediamtxType(s.protocol()));
         v.put("MTX_READER_ID", s.id());
         return v;
     }
