@@ -3,7 +3,6 @@ package io.sluice.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,10 +62,10 @@ final class CameraClip {
 
     /** Encodes the camera-like clip to {@code out} unless an earlier run left it there. */
     private static void encode(Path out, int gopSeconds, int seconds) throws IOException, InterruptedException {
-        if (Files.isRegularFile(out) && Files.size(out) > 0) {
-            return;
-        }
-        Path tmp = out.resolveSibling(out.getFileName() + ".part.mp4");
+        ClipFiles.once(out, tmp -> encodeTo(tmp, gopSeconds, seconds));
+    }
+
+    private static void encodeTo(Path tmp, int gopSeconds, int seconds) throws IOException, InterruptedException {
         int gop = FPS * gopSeconds;
         Process p = new ProcessBuilder("timeout", "-k", "5", "300", "ffmpeg", "-hide_banner", "-nostdin",
                 "-loglevel", "error", "-y",
@@ -83,7 +82,6 @@ final class CameraClip {
             p.destroyForcibly();
             throw new IOException("encoding the camera clip failed: " + log);
         }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Video frame count of a clip, by ffprobe (-count_packets: each packet is one frame). */

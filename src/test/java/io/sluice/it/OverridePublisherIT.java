@@ -30,18 +30,14 @@ class OverridePublisherIT {
     private static java.nio.file.Path clip() throws Exception {
         java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("user.dir"), "target", "it-clips");
         Files.createDirectories(dir);
-        java.nio.file.Path f = dir.resolve("override-320x180.mkv");
-        if (!Files.exists(f)) {
-            java.nio.file.Path tmp = dir.resolve("override-320x180.tmp.mkv");
+        return ClipFiles.once(dir.resolve("override-320x180.mkv"), tmp -> {
             Process p = new ProcessBuilder("timeout", "-k", "5", "120", "ffmpeg", "-hide_banner", "-nostdin", "-y",
                     "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=" + FPS, "-t", "10",
                     "-c:v", "libx264", "-profile:v", "baseline", "-preset", "veryfast", "-g", "30", "-keyint_min",
                     "30", "-sc_threshold", "0", "-bf", "0", "-pix_fmt", "yuv420p", "-b:v", "400k", tmp.toString())
                     .inheritIO().start();
             assertThat(p.waitFor()).as("encoding the clip").isZero();
-            Files.move(tmp, f);
-        }
-        return f;
+        });
     }
 
     /** ffmpeg sends the clip in a loop, in real time, to an rtmp:// or rtsp:// URL for at most {@code seconds}. */

@@ -6,32 +6,49 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Ports hands out free loopback ports at run time, never the same one twice in a test run. */
+/**
+ * Ports hands out free loopback ports at run time, never the same one twice in a test run.
+ *
+ * <p>The integration tests run in two Failsafe JVMs at once (pom.xml), and a port is picked some
+ * seconds before the peer that listens on it binds it, so two JVMs asking the kernel for "any free
+ * port" could be handed the same one. Each fork therefore takes its ports from its own range below
+ * the kernel's ephemeral range (32768-60999 on Debian), where no outgoing connection of any process
+ * lands either: fork N (Failsafe's {@code surefire.forkNumber}, passed as {@code sluice.it.fork})
+ * scans [10000 N, 10000 N + 10000) from a random start (N is 1 or 2). Without a fork number (a run from an
+ * IDE) the kernel picks.
+ */
 final class Ports {
     private static final Set<Integer> GIVEN = new HashSet<>();
+    private static final int RANGE = 10_000;
+    /** First port of this JVM's range, or 0 for "let the kernel pick". */
+    private static final int BASE = forkBase(System.getProperty("sluice.it.fork", ""));
+    private static int next = BASE + ThreadLocalRandom.current().nextInt(RANGE / 2) * 2;
 
     private Ports() {
     }
 
-    /** A port free for TCP right now. */
-    static synchronized int tcp() throws IOException {
-        for (int i = 0; i < 100; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int p = s.getLocalPort();
-                if (GIVEN.add(p)) {
-                    return p;
-                }
-            }
+    static int forkBase(String fork) {
+        if (!fork.matches("[12]")) {
+            return 0;
         }
-        throw new IOException("no free TCP port");
+        return RANGE * Integer.parseInt(fork);
+    }
+
+    /** A port free for TCP and UDP right now. */
+    static synchronized int tcp() throws IOException {
+        return BASE == 0 ? kernelPick(false) : scan(1);
     }
 
     /** An even port P with P and P+1 free for UDP (an RTP/RTCP pair) and for TCP. */
     static synchronized int udpPair() throws IOException {
+        if (BASE != 0) {
+            return scan(2);
+        }
         for (int i = 0; i < 200; i++) {
             int p;
             try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -40,29 +57,71 @@ final class Ports {
             if (p % 2 != 0 || p > 65000 || GIVEN.contains(p) || GIVEN.contains(p + 1)) {
                 continue;
             }
-            try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
-                    DatagramSocket b = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1))) {
+            if (free(p) && free(p + 1)) {
                 GIVEN.add(p);
                 GIVEN.add(p + 1);
                 return p;
-            } catch (IOException busy) {
-                // try another
             }
         }
         throw new IOException("no free UDP port pair");
     }
 
-    /** A port free for UDP right now (an SRT listener). */
+    /** A port free for UDP (an SRT listener) and TCP right now. */
     static synchronized int udp() throws IOException {
+        return BASE == 0 ? kernelPick(true) : scan(1);
+    }
+
+    private static int kernelPick(boolean udp) throws IOException {
         for (int i = 0; i < 100; i++) {
-            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                int p = s.getLocalPort();
-                if (GIVEN.add(p)) {
-                    return p;
+            int p;
+            if (udp) {
+                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                    p = s.getLocalPort();
+                }
+            } else {
+                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    p = s.getLocalPort();
                 }
             }
+            if (GIVEN.add(p)) {
+                return p;
+            }
         }
-        throw new IOException("no free UDP port");
+        throw new IOException("no free " + (udp ? "UDP" : "TCP") + " port");
+    }
+
+    /** The next {@code count} consecutive ports of this fork's range (even-aligned) free for TCP and UDP. */
+    private static int scan(int count) throws IOException {
+        for (int i = 0; i < RANGE / 2; i++) {
+            int p = next;
+            next = p + 2 >= BASE + RANGE ? BASE : p + 2;
+            boolean ok = true;
+            for (int k = 0; k < count && ok; k++) {
+                ok = !GIVEN.contains(p + k) && free(p + k);
+            }
+            if (ok) {
+                for (int k = 0; k < count; k++) {
+                    GIVEN.add(p + k);
+                }
+                return p;
+            }
+        }
+        throw new IOException("no free port left in " + BASE + "-" + (BASE + RANGE - 1));
+    }
+
+    /** Whether 127.0.0.1:port can be bound for TCP and for UDP right now. */
+    private static boolean free(int port) {
+        InetSocketAddress a = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        try (ServerSocket t = new ServerSocket()) {
+            t.bind(a, 1);
+        } catch (IOException busy) {
+            return false;
+        }
+        try (DatagramSocket u = new DatagramSocket(a)) {
+            return true;
+        } catch (IOException busy) {
+            return false;
+        }
     }
 
     /** Waits until a UDP socket is bound to {@code port} (an SRT listener), asking {@code ss}. */

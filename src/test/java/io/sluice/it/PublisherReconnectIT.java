@@ -33,9 +33,7 @@ class PublisherReconnectIT {
     private static java.nio.file.Path clip(String size) throws Exception {
         java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("user.dir"), "target", "it-clips");
         Files.createDirectories(dir);
-        java.nio.file.Path f = dir.resolve("reconnect-" + size + ".mkv");
-        if (!Files.exists(f)) {
-            java.nio.file.Path tmp = dir.resolve("reconnect-" + size + ".tmp.mkv");
+        return ClipFiles.once(dir.resolve("reconnect-" + size + ".mkv"), tmp -> {
             Process p = new ProcessBuilder("timeout", "-k", "5", "120", "ffmpeg", "-hide_banner", "-nostdin", "-y",
                     "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi",
                     "-i", "sine=frequency=440:sample_rate=48000", "-t", "12", "-map", "0:v", "-map", "1:a",
@@ -43,9 +41,7 @@ class PublisherReconnectIT {
                     "-keyint_min", "60", "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-b:v", "1M", "-c:a", "aac",
                     "-b:a", "64k", "-ac", "1", tmp.toString()).inheritIO().start();
             assertThat(p.waitFor()).as("encoding the clip").isZero();
-            Files.move(tmp, f);
-        }
-        return f;
+        });
     }
 
     /**

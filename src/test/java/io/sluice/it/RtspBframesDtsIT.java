@@ -184,21 +184,15 @@ class RtspBframesDtsIT {
     /** Encodes a 320x240 clip with audio once and keeps it under target/ (encoding live costs CPU). */
     static Path clip(String name, String... videoArgs) throws IOException, InterruptedException {
         Path dir = Path.of(System.getProperty("user.dir"), "target", "dts-clips");
-        Path file = dir.resolve(name);
-        Files.createDirectories(dir);
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
-        Path tmp = dir.resolve("tmp-" + name);
-        List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", "120", "ffmpeg", "-y", "-hide_banner",
-                "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS, "-f", "lavfi",
-                "-i", "sine=frequency=440:sample_rate=48000", "-t", Integer.toString(SECONDS + 2)));
-        cmd.addAll(List.of(videoArgs));
-        cmd.addAll(List.of("-c:a", "aac", "-b:a", "64k", tmp.toString()));
-        try (Peer p = Peer.command("encode " + name, Map.of(), cmd)) {
-            assertThat(p.await(Duration.ofSeconds(130))).as(p.output()).isZero();
-        }
-        Files.move(tmp, file);
-        return file;
+        return ClipFiles.once(dir.resolve(name), tmp -> {
+            List<String> cmd = new ArrayList<>(List.of("timeout", "-k", "5", "120", "ffmpeg", "-y", "-hide_banner",
+                    "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS, "-f", "lavfi",
+                    "-i", "sine=frequency=440:sample_rate=48000", "-t", Integer.toString(SECONDS + 2)));
+            cmd.addAll(List.of(videoArgs));
+            cmd.addAll(List.of("-c:a", "aac", "-b:a", "64k", tmp.toString()));
+            try (Peer p = Peer.command("encode " + name, Map.of(), cmd)) {
+                assertThat(p.await(Duration.ofSeconds(130))).as(p.output()).isZero();
+            }
+        });
     }
 }

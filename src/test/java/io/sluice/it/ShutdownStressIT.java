@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * About 3-4 minutes on an idle 2-vCPU machine (each round starts a JVM); on a loaded one it stops
  * starting rounds after {@link #DURATION_S} s.
  */
+@Tag("solo") // measures what spare CPU allows (pom.xml: runs alone, after the parallel ITs)
 @Timeout(660)
 class ShutdownStressIT {
     static final int ROUNDS = 20;

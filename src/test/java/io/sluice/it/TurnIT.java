@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import tools.jackson.databind.ObjectMapper;
  * <p>The shared Chromium scripts take no ICE servers, so the test runs a copy whose RTCPeerConnection gets
  * the TURN server and the relay-only policy: the page is the script's, only that one line differs.
  */
+@Tag("solo") // measures what spare CPU allows (pom.xml: runs alone, after the parallel ITs)
 @Timeout(300)
 class TurnIT {
     static final int SECONDS = 12;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,7 @@ import tools.jackson.databind.ObjectMapper;
  * forwarded to RTSP RECORD targets, keeps continuous RTP sequence numbers although ingest drops
  * Chromium's padding-only probes.
  */
+@Tag("solo") // measures what spare CPU allows (pom.xml: runs alone, after the parallel ITs)
 @Timeout(400)
 class WebrtcChromiumIT {
     static final int SECONDS = 20;
