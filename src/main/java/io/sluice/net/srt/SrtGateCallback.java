@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SrtGateCallback {
     private static final Map<Integer, SrtListener> LISTENERS = new ConcurrentHashMap<>();
     private static final int ACCEPT = 0, REJECT = -1;
+    private static final SrtListener.Decision WARM_UP = SrtListener.Decision.accept("", SrtOptions.defaults().latencyMs());
     private static final MemorySegment STUB = stub();
 
     private SrtGateCallback() {}
@@ -68,8 +69,10 @@ final class SrtGateCallback {
                     : streamId.reinterpret(SrtSockOpt.MAX_STREAM_ID + 1).getString(0);
             InetSocketAddress peer = SrtSockAddr.decode(peerAddr);
             SrtListener.Decision d;
+            boolean warmUp = sid.equals(SrtListener.WARM_UP_ID);
             try {
-                d = l.gate().decide(sid, peer);
+                // the listener's own warm-up call takes the accepting path, without asking the gate
+                d = warmUp ? WARM_UP : l.gate().decide(sid, peer);
             } catch (RuntimeException e) {
                 SrtLog.LOG.error("SRT gate of {} failed for {}", l, peer, e);
                 return reject(ns, SrtReject.INTERNAL);
@@ -99,7 +102,7 @@ final class SrtGateCallback {
                     return reject(ns, SrtReject.INTERNAL);
                 }
             }
-            return ACCEPT;
+            return warmUp ? reject(ns, SrtReject.WARM_UP) : ACCEPT;
         } catch (Throwable t) {
             SrtUpcalls.swallow("listen callback", t);
             return REJECT;

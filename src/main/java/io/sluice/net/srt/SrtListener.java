@@ -5,7 +5,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,6 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SrtListener implements AutoCloseable {
     /** Callers waiting in libsrt between a completed handshake and accept(). */
     static final int BACKLOG = 64;
+
+    /**
+     * The stream id of the listener's own warm-up call ({@link #warmUp}): random per process, so that no
+     * caller sends it by chance, and harmless if one did (the callback refuses it).
+     */
+    static final String WARM_UP_ID = "#!::sluice-warm-up=" + HexFormat.of().formatHex(randomBytes(16));
+    private static final int WARM_UP_TIMEOUT_MS = 1000;
 
     /**
      * Decides on an incoming caller inside libsrt's listen callback, on libsrt's receiving thread
@@ -115,6 +125,7 @@ public final class SrtListener implements AutoCloseable {
             if (SrtNative.listen(u, BACKLOG) == SrtNative.SRT_ERROR) {
                 throw SrtException.last("SRT listen " + local);
             }
+            l.warmUp(local, defaults);
             return l;
         } catch (SrtException | RuntimeException e) {
             if (l != null) {
@@ -124,6 +135,39 @@ public final class SrtListener implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Calls this listener once from the local machine; the listen callback refuses the call after taking
+     * the path an accepted caller takes (SrtGateCallback), so nothing reaches accept(). libsrt fixes a session's
+     * TSBPD time base while the listener processes the caller's handshake, after the listen callback, so a
+     * slow callback delays every packet of that session until libsrt's drift tracer corrects it (~27 s
+     * in at a few Mbit/s). The first callback after start runs cold (libsrt's receive thread is attached
+     * to the JVM on its first upcall; the upcall and socket-option paths run for the first time): the first
+     * session's handshake took 3-8 ms where later ones take 0.5 ms (bench/README "SRT"). This throwaway
+     * handshake pays that at bind time instead of the first real caller. A failure only costs the warm-up.
+     */
+    private void warmUp(InetSocketAddress local, SrtOptions defaults) {
+        InetAddress to = local.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : local.getAddress();
+        SrtOptions o = new SrtOptions(defaults.latencyMs(), defaults.passphrase(), defaults.pbkeylen(), WARM_UP_ID,
+                WARM_UP_TIMEOUT_MS, defaults.peerIdleTimeoutMs());
+        long t0 = System.nanoTime();
+        try (SrtSocket s = SrtSocket.connect(new InetSocketAddress(to, port), o)) {
+            SrtLog.LOG.warn("{}: the warm-up call was accepted; closed it", this);
+        } catch (SrtException e) {
+            if (e.rejectReason() == SrtReject.WARM_UP) {
+                SrtLog.LOG.debug("{}: warm-up handshake took {} µs", this, (System.nanoTime() - t0) / 1000);
+            } else {
+                SrtLog.LOG.debug("{}: warm-up handshake failed (the first caller may be slower): {}", this,
+                        e.getMessage());
+            }
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
     }
 
     private static int boundPort(int u, Arena a) throws SrtException {

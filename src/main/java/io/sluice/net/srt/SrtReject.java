@@ -28,6 +28,8 @@ public final class SrtReject {
     public static final int FIRST_APPLICATION_CODE = 1000;
     /** First user-defined code (SRT_REJC_USERDEFINED). */
     public static final int FIRST_USER_CODE = 2000;
+    /** Sluice's: the answer to a listener's own warm-up call (SrtListener), the only user code it sets. */
+    static final int WARM_UP = FIRST_USER_CODE;
 
     private enum Reason {
         UNKNOWN(SrtReject.UNKNOWN, "unknown"), SYSTEM(SrtReject.SYSTEM, "system function error"),
