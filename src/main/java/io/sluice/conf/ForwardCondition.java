@@ -32,7 +32,6 @@ import java.util.Set;
 public record ForwardCondition(int minReaders, LocalTime from, LocalTime to, List<String> codecs,
         int minBitrateKbps, int maxBitrateKbps, int minWidth, int minHeight, double minFps, Duration hold) {
 
-    public static final ForwardCondition ALWAYS = new ForwardCondition(0, null, null, List.of());
     /** The hold of a {@code when:} with a quality condition and no {@code hold:}. */
     public static final Duration DEFAULT_QUALITY_HOLD = Duration.ofSeconds(5);
     /** Longest hold accepted: past it a target would stay on a stale decision for most of an hour. */
@@ -52,6 +51,8 @@ public record ForwardCondition(int minReaders, LocalTime from, LocalTime to, Lis
     static final String ACCEPTED_SIDE = "an integer 0.." + MAX_SIDE + " (pixels; 0 = no condition)";
     static final String ACCEPTED_FPS = "a number 0..1000 (frames per second; 0 = no condition)";
     static final String ACCEPTED_HOLD = "a duration 0s.." + Durations.format(MAX_HOLD);
+    /** No condition; after the constants its constructor reads. */
+    public static final ForwardCondition ALWAYS = new ForwardCondition(0, null, null, List.of());
 
     /** The conditions of before the quality ones: no quality condition, default hold. */
     public ForwardCondition(int minReaders, LocalTime from, LocalTime to, List<String> codecs) {
