@@ -150,10 +150,10 @@ public record ForwardCondition(int minReaders, LocalTime from, LocalTime to, Lis
             return "measuring bitrate";
         }
         if (minBitrateKbps > 0 && bitrateKbps < minBitrateKbps) {
-            return "bitrate " + Math.round(bitrateKbps) + " kbit/s < " + minBitrateKbps;
+            return "bitrate " + (long) Math.floor(bitrateKbps) + " kbit/s < " + minBitrateKbps;
         }
         if (maxBitrateKbps > 0 && bitrateKbps > maxBitrateKbps) {
-            return "bitrate " + Math.round(bitrateKbps) + " kbit/s > " + maxBitrateKbps;
+            return "bitrate " + (long) Math.ceil(bitrateKbps) + " kbit/s > " + maxBitrateKbps;
         }
         if ((minWidth > 0 || minHeight > 0) && (width <= 0 || height <= 0)) {
             return "picture size not known yet (no SPS)";
