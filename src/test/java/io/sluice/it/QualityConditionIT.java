@@ -75,18 +75,29 @@ class QualityConditionIT {
                 assertThat(Wait.until(() -> forwarding(c, "rateHigh", "bitrate") && forwarding(c, "hd", "height"),
                         Duration.ofSeconds(20))).as(pHigh.output() + "\n" + pHd.output()).isTrue();
                 double startedAt = (System.nanoTime() - t0) / 1e9;
-                // after the hold any target that would start has started
-                Thread.sleep(1000);
+                // after the hold any target that would start has started; over the meter's 5 s window the
+                // test counts the bytes the paths received itself, to check the window against
+                long[] before = {bytesIn(c, "rateHigh"), bytesIn(c, "rateLow")};
+                long t1 = System.nanoTime();
+                Thread.sleep(5000);
                 QualityInfo qHigh = c.path("rateHigh").orElseThrow().quality();
                 QualityInfo qLow = c.path("rateLow").orElseThrow().quality();
                 QualityInfo qHd = c.path("hd").orElseThrow().quality();
                 QualityInfo qSd = c.path("sd").orElseThrow().quality();
                 System.out.printf("QUALITY high=%s low=%s hd=%s sd=%s, forwarding after %.1f s%n", qHigh, qLow, qHd,
                         qSd, startedAt);
-                // the meter against the clips' own bitrate (file size over its 10 s; RTP adds ~1 %, MP4 ~0.5 %)
-                assertThat(qHigh.bitrateKbps()).isBetween(0.85 * kbps(high), 1.15 * kbps(high));
-                assertThat(qLow.bitrateKbps()).isBetween(0.85 * kbps(low), 1.15 * kbps(low));
-                assertThat(qHd.bitrateKbps()).isBetween(0.85 * kbps(hd), 1.15 * kbps(hd));
+                double seconds = (System.nanoTime() - t1) / 1e9;
+                double refHigh = (bytesIn(c, "rateHigh") - before[0]) * 8 / seconds / 1000;
+                double refLow = (bytesIn(c, "rateLow") - before[1]) * 8 / seconds / 1000;
+                System.out.printf("KBPS meter high %.0f low %.0f; counted %.0f / %.0f over %.1f s; clips %.0f / %.0f%n",
+                        qHigh.bitrateKbps(), qLow.bitrateKbps(), refHigh, refLow, seconds, kbps(high), kbps(low));
+                // the meter's window against the bytes counted over the same time (RTP headers add ~1 %); on
+                // a loaded machine ffmpeg's -re lags and catches up, so the clip's average is only a floor
+                assertThat(qHigh.bitrateKbps()).isBetween(0.85 * refHigh, 1.1 * refHigh);
+                assertThat(qLow.bitrateKbps()).isBetween(0.85 * refLow, 1.1 * refLow);
+                assertThat(qHigh.bitrateKbps()).isGreaterThan(0.85 * kbps(high));
+                assertThat(qLow.bitrateKbps()).isGreaterThan(0.85 * kbps(low));
+                assertThat(qHd.bitrateKbps()).isGreaterThan(0.85 * kbps(hd));
                 assertThat(List.of(kbps(high), kbps(low))).as("the clips straddle the limit")
                         .allSatisfy(k -> assertThat(Math.abs(k - MIN_KBPS)).isGreaterThan(200.0));
                 assertThat(List.of(qHigh.width(), qHigh.height(), qHd.width(), qHd.height(), qSd.height()))
@@ -128,6 +139,10 @@ class QualityConditionIT {
     /** A clip's average bitrate in kbit/s (its file over its 10 s). */
     private static double kbps(Path clip) throws IOException {
         return java.nio.file.Files.size(clip) * 8 / 10.0 / 1000;
+    }
+
+    private static long bytesIn(Control c, String path) {
+        return c.path(path).orElseThrow().bytesIn();
     }
 
     private static boolean forwarding(Control c, String path, String id) {
