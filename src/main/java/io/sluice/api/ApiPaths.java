@@ -34,17 +34,22 @@ final class ApiPaths {
      * @param pullSource the figures of its pull source (Sluice's), null when the path waits for a publisher
      * @param onDemand idle, starting, ready or closing for a path whose stream is brought on demand
      *     (sourceOnDemand, runOnDemand), null otherwise
+     * @param bitrateKbps incoming bitrate over the last 5 s (kbit/s of RTP payload), -1 while not known
+     * @param width main video width from its SPS, 0 when not known
+     * @param height main video height from its SPS, 0 when not known
+     * @param fps main video frame rate (SPS timing, else measured), 0 when not known
      */
     record PathJson(String name, String confName, boolean ready, Instant readyTime, SessionJson source,
                     List<TrackInfo> tracks, long bytesReceived, long packetsReceived, int readers,
                     List<String> forwardTargets, GopCacheInfo gopCache, boolean awaitingPublisher,
-                    SourceJson pullSource, String onDemand) {
+                    SourceJson pullSource, String onDemand, double bitrateKbps, int width, int height, double fps) {
         static PathJson of(PathInfo p) {
             SessionJson source = p.source() != null ? SessionJson.of(p.source())
                     : p.pull() == null ? null : SessionJson.unconnected(p.pull().type(), p.name());
             return new PathJson(p.name(), p.confName(), p.ready(), p.readySince(), source, p.tracks(), p.bytesIn(),
                     p.packetsIn(), p.readers(), p.targets(), p.gopCache(), p.awaitingPublisher(),
-                    p.pull() == null ? null : SourceJson.of(p.pull()), p.onDemand());
+                    p.pull() == null ? null : SourceJson.of(p.pull()), p.onDemand(), p.quality().bitrateKbps(),
+                    p.quality().width(), p.quality().height(), p.quality().fps());
         }
     }
 

@@ -118,13 +118,38 @@ final class ForwardDestReader {
             }
             return out;
         });
+        int minKbps = w.get("minBitrateKbps", 0, v -> bounded(v, "minBitrateKbps", ForwardCondition::checkKbps));
+        int maxKbps = w.get("maxBitrateKbps", 0, v -> bounded(v, "maxBitrateKbps", ForwardCondition::checkKbps));
+        int minWidth = w.get("minWidth", 0, v -> bounded(v, "minWidth", ForwardCondition::checkSide));
+        int minHeight = w.get("minHeight", 0, v -> bounded(v, "minHeight", ForwardCondition::checkSide));
+        double minFps = w.get("minFps", 0.0, v -> {
+            if (!v.isNumber()) {
+                throw new BadValue("wrong type: expected a number, got " + ConfNode.describe(v),
+                        ForwardCondition.ACCEPTED_FPS);
+            }
+            ForwardCondition.checkFps(v.doubleValue());
+            return v.doubleValue();
+        });
+        java.time.Duration hold = w.get("hold", null, v -> {
+            java.time.Duration d = ConfNode.duration(v);
+            ForwardCondition.checkHold(d);
+            return d;
+        });
         try {
             return new ForwardCondition(minReaders, window == null ? null : window[0], window == null ? null : window[1],
-                    codecs);
+                    codecs, minKbps, maxKbps, minWidth, minHeight, minFps, hold);
         } catch (BadValue e) {
             w.problems().add(w.path(), e);
             return ForwardCondition.ALWAYS;
         }
+    }
+
+    /** An integer key of when: whose range check names the key and the value. */
+    private static int bounded(JsonNode v, String key, java.util.function.ObjIntConsumer<String> check) {
+        int n = ConfNode.integer(v, key.endsWith("Kbps") ? ForwardCondition.ACCEPTED_KBPS
+                : ForwardCondition.ACCEPTED_SIDE);
+        check.accept(key, n);
+        return n;
     }
 
     private static String checkCodec(String s) {

@@ -22,14 +22,37 @@ import java.util.List;
  * @param pull the figures of the path's pull source, null when its entry waits for a publisher
  * @param onDemand the state of a stream brought on demand (idle, starting, ready, closing), null when the
  *     path's entry does not bring it on demand
+ * @param quality the stream's bitrate, picture size and frame rate now, {@link QualityInfo#NONE} when not ready
  */
 public record PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
         List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
-        GopCacheInfo gopCache, boolean awaitingPublisher, SourceStats pull, String onDemand) {
+        GopCacheInfo gopCache, boolean awaitingPublisher, SourceStats pull, String onDemand, QualityInfo quality) {
     public PathInfo {
         tracks = List.copyOf(tracks);
         targets = List.copyOf(targets);
         java.util.Objects.requireNonNull(gopCache, "gopCache");
+        java.util.Objects.requireNonNull(quality, "quality");
+    }
+
+    /** A path without quality figures (not ready, or a test). */
+    public PathInfo(String name, String confName, boolean ready, Instant readySince, SessionInfo source,
+            List<TrackInfo> tracks, long bytesIn, long packetsIn, int readers, List<String> targets,
+            GopCacheInfo gopCache, boolean awaitingPublisher, SourceStats pull, String onDemand) {
+        this(name, confName, ready, readySince, source, tracks, bytesIn, packetsIn, readers, targets, gopCache,
+                awaitingPublisher, pull, onDemand, QualityInfo.NONE);
+    }
+
+    /**
+     * What the stream's quality meter says now (the figures {@code when:} quality conditions read).
+     *
+     * @param bitrateKbps incoming bitrate over the last 5 s, kbit/s (RTP payloads of every track), -1
+     *     while not known (the stream's first second, or no stream)
+     * @param width main video width from its SPS, 0 when not known
+     * @param height main video height from its SPS, 0 when not known
+     * @param fps main video frame rate (the SPS's VUI timing, else measured), 0 when not known
+     */
+    public record QualityInfo(double bitrateKbps, int width, int height, double fps) {
+        public static final QualityInfo NONE = new QualityInfo(-1, 0, 0, 0);
     }
 
     /** A path whose stream is not brought on demand. */

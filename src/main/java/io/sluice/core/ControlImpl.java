@@ -76,7 +76,14 @@ public final class ControlImpl implements Control {
                 s == null ? 0 : s.bytesIn(), s == null ? 0 : s.packetsIn(),
                 server.paths().sessions().readers(p.name()), targets,
                 s == null ? PathInfo.GopCacheInfo.NONE : gopCache(s.gopCacheStats()), p.awaitingPublisher(),
-                p.sourceStats(), p.onDemandState());
+                p.sourceStats(), p.onDemandState(), s == null ? PathInfo.QualityInfo.NONE : quality(s));
+    }
+
+    private static PathInfo.QualityInfo quality(Stream s) {
+        io.sluice.stream.QualityFigures q = s.quality().figures(System.nanoTime());
+        // one decimal is what the figures are worth, and keeps the JSON readable
+        return new PathInfo.QualityInfo(q.bitrateKbps() < 0 ? -1 : Math.round(q.bitrateKbps() * 10) / 10.0,
+                q.width(), q.height(), Math.round(q.fps() * 10) / 10.0);
     }
 
     private static PathInfo.GopCacheInfo gopCache(io.sluice.stream.GopCacheStats g) {

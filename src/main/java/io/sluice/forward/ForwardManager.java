@@ -3,6 +3,7 @@ package io.sluice.forward;
 import io.netty.channel.EventLoop;
 import io.sluice.conf.ForwardDest;
 import io.sluice.stream.MediaDesc;
+import io.sluice.stream.QualityFigures;
 import io.sluice.stream.Stream;
 import io.sluice.threads.SluiceThreads;
 import java.time.InstantSource;
@@ -30,7 +31,9 @@ import java.util.function.IntSupplier;
  * <p>Two rules decide which enabled targets run, evaluated when the stream comes and every
  * {@link #TICK_MS} ms while it lasts (only for paths that use them):
  * <ul>
- *   <li>{@code when:} conditions (readers, time window, codec): a target runs only while they hold;</li>
+ *   <li>{@code when:} conditions (readers, time window, codec, and the stream's quality: bitrate, picture
+ *       size, frame rate, from {@link io.sluice.stream.QualityMeter}): a target runs only while they hold;
+ *       with a {@code hold}, a change of outcome counts only once it has lasted that long ({@link ConditionHold});</li>
  *   <li>failover {@code group}s: members are tried in order and one forwards at a time. When the forwarding
  *       member fails (backoff), the next one starts at once; a failed member keeps retrying, and when an
  *       earlier member forwards again the later ones stop (make before break: both forward for at most one
@@ -52,6 +55,8 @@ public final class ForwardManager implements AutoCloseable {
     private final Map<String, DestRunner> runners = new LinkedHashMap<>();
     /** Why an enabled target does not run, by id; read by anyone. */
     private final Map<String, String> waiting = new ConcurrentHashMap<>();
+    /** Guarded by this: each conditional target's debounced when: outcome, by id, for the current stream. */
+    private final Map<String, ConditionHold> holds = new java.util.HashMap<>();
     private Stream stream;
     private EventLoop loop;
     private ScheduledFuture<?> tick;
@@ -99,6 +104,7 @@ public final class ForwardManager implements AutoCloseable {
         cancelTicks();
         stopAll();
         waiting.clear();
+        holds.clear();
     }
 
     /**
@@ -169,6 +175,8 @@ public final class ForwardManager implements AutoCloseable {
         for (MediaDesc m : stream.desc().medias()) {
             codecs.add(m.format().codec().name());
         }
+        QualityFigures figures = null;
+        long nowMillis = clock.millis();
         Map<String, List<DestRunner>> groups = new LinkedHashMap<>();
         for (DestRunner r : runners.values()) {
             ForwardDest d = r.conf();
@@ -177,17 +185,44 @@ public final class ForwardManager implements AutoCloseable {
                 continue;
             }
             String unmet = d.when().unmet(n, now, codecs);
-            if (!unmet.isEmpty()) {
+            if (unmet.isEmpty() && d.when().hasQuality()) {
+                if (figures == null) {
+                    figures = stream.quality().figures(System.nanoTime());
+                }
+                unmet = d.when().unmetQuality(figures.bitrateKbps(), figures.width(), figures.height(), figures.fps());
+            }
+            String held = held(d, unmet, nowMillis);
+            if (held != null) {
                 r.stop();
-                waiting.put(d.id(), unmet);
+                waiting.put(d.id(), held);
             } else if (!d.group().isEmpty()) {
                 groups.computeIfAbsent(d.group(), g -> new ArrayList<>()).add(r);
             } else {
                 waiting.remove(d.id());
                 start(r);
             }
+            if (held == null && !unmet.isEmpty()) {
+                // runs while the failure is held: the stats say why it is about to stop
+                waiting.put(d.id(), unmet + " " + holds.get(d.id()).progress(d.when().hold()));
+            }
         }
         groups.forEach(this::failover);
+    }
+
+    /**
+     * Applies a target's hold to its outcome now: null when the target may run, else why it waits
+     * ({@code unmet}, or how long its conditions have held so far while they must hold longer).
+     */
+    private String held(ForwardDest d, String unmet, long nowMillis) {
+        java.time.Duration hold = d.when().hold();
+        if (hold.isZero()) {
+            return unmet.isEmpty() ? null : unmet;
+        }
+        ConditionHold h = holds.computeIfAbsent(d.id(), id -> new ConditionHold());
+        if (h.update(unmet.isEmpty(), nowMillis, hold)) {
+            return null;
+        }
+        return unmet.isEmpty() ? "conditions hold " + h.progress(hold) : unmet;
     }
 
     /**
@@ -241,11 +276,13 @@ public final class ForwardManager implements AutoCloseable {
             if (old != null) {
                 old.close();
             }
+            holds.remove(d.id());
             next.put(d.id(), new DestRunner(pathName, d, factory, clock));
         }
         for (DestRunner removed : runners.values()) {
             removed.close();
             waiting.remove(removed.conf().id());
+            holds.remove(removed.conf().id());
         }
         runners.clear();
         runners.putAll(next);

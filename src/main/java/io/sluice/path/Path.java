@@ -202,6 +202,7 @@ public final class Path implements AutoCloseable {
             KeyframeDetector d = KeyframeDetector.forCodec(desc.medias().get(i).format().codec());
             return d == KeyframeDetector.NONE ? null : d::isKeyframePacket;
         }, i -> assembler(desc.medias().get(i).format()), gopCache.get());
+        watchVideo(s, desc);
         publisher = new PublisherHandle(s, loop, who, java.time.Instant.now(), kick);
         LOG.info("[path {}] stream ready from {} ({} medias)", name, who, desc.medias().size());
         forwards.streamReady(s, loop);
@@ -215,6 +216,7 @@ public final class Path implements AutoCloseable {
      */
     private Publisher adopt(Orphan o, StreamDesc desc, EventLoop loop, String who, Runnable kick) {
         o.stream.rebind(desc);
+        watchVideo(o.stream, desc); // the newcomer may send another picture size
         publisher = new PublisherHandle(o.stream, loop, who, java.time.Instant.now(), kick);
         long awayMs = (System.nanoTime() - o.leftNanos) / 1_000_000;
         LOG.info("[path {}] {} took over the stream {} left {} ms ago: its {} readers (local and forward targets)"
@@ -238,6 +240,22 @@ public final class Path implements AutoCloseable {
         List<Runnable> ended = new java.util.ArrayList<>(onStreamEnd);
         ended.add(d::streamGone);
         return ended;
+    }
+
+    /** Gives the stream's quality meter the main video's picture size: announced now, in-band later. */
+    private void watchVideo(Stream s, StreamDesc desc) {
+        int m = s.keyframeMedia();
+        if (m < 0 || m >= desc.medias().size()) {
+            return;
+        }
+        Format f = desc.medias().get(m).format();
+        s.quality().watch(io.sluice.protocol.rtp.SpsProbe.forFormat(f));
+        try {
+            s.quality().videoParams(io.sluice.protocol.rtp.SpsProbe.announced(f));
+        } catch (RtpFormatException e) {
+            LOG.warn("[path {}] announced {} SPS not read, the picture size waits for one in-band: {}", name,
+                    f.codec(), e.getMessage());
+        }
     }
 
     /** The depacketizer for a format, or null when its payloads are whole units or its mode is unsupported. */

@@ -46,6 +46,8 @@ public final class Stream implements AutoCloseable {
     private final RtpContinuity continuity;
     /** Guarded by this: after {@link #rebind}, nothing is fanned out until the new publisher's first keyframe. */
     private boolean awaitingKeyframe;
+    /** Fed by write under this lock; read by anyone. */
+    private final QualityMeter quality;
 
     /** KeyframeTest tells whether an RTP packet carries keyframe data for one media's codec. */
     @FunctionalInterface
@@ -99,6 +101,7 @@ public final class Stream implements AutoCloseable {
         this.keyframeMedia = km >= 0 && keyframeTests[km] != null ? km : -1;
         this.gop = new GopCache(desc, keyframeMedia, gopLimits);
         this.continuity = new RtpContinuity(desc);
+        this.quality = QualityMeter.forDesc(desc, keyframeMedia);
     }
 
     /**
@@ -164,6 +167,7 @@ public final class Stream implements AutoCloseable {
             rtp.release();
             return;
         }
+        quality.onPacket(media, rtp, receivedNanos);
         Unit unit = new Unit(media, rtp, receivedNanos, keyframe);
         if (pendingAu != null) {
             unit.attach(List.of(pendingAu));
@@ -259,6 +263,11 @@ public final class Stream implements AutoCloseable {
 
     public long packetsIn() {
         return packetsIn.sum();
+    }
+
+    /** The stream's bitrate, picture size and frame rate (for when: conditions, the API, balancing). */
+    public QualityMeter quality() {
+        return quality;
     }
 
     /** Number of packets in the GOP cache (for tests and stats). */

@@ -45,7 +45,7 @@ class ApiPathsTest {
                            {"type":"audio","codec":"Opus","clockRate":48000}],
                  "bytesReceived":123456,"packetsReceived":1000,"readers":2,"forwardTargets":["srt1","rtmp1"],
                  "gopCache":{"packets":0,"bytes":0,"durationMillis":0,"overflows":0},"pullSource":null,
-                 "onDemand":null}
+                 "onDemand":null,"bitrateKbps":2048.5,"width":1280,"height":720,"fps":30.0}
                 """));
     }
 

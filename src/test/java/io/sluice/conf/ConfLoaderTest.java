@@ -312,6 +312,63 @@ class ConfLoaderTest {
     }
 
     @Test
+    void qualityConditionsAreReadWithTheirHold() throws Exception {
+        Conf c = ConfLoader.parse("""
+                paths:
+                  p:
+                    forwardTargets:
+                      - url: rtmp://h/live/a
+                        when: {minBitrateKbps: 800, maxBitrateKbps: 6000, minWidth: 1280, minHeight: 720, minFps: 29.97}
+                      - url: rtmp://h/live/b
+                        when: {minBitrateKbps: 800, hold: 500ms}
+                      - url: rtmp://h/live/c
+                        when: {minReaders: 1}
+                """, "q.yml");
+        List<ForwardDest> t = c.pathFor("p").forwardTargets();
+        assertThat(t.get(0).when()).isEqualTo(new ForwardCondition(0, null, null, List.of(), 800, 6000, 1280, 720,
+                29.97, java.time.Duration.ofSeconds(5)));
+        assertThat(t.get(0).when().toString())
+                .isEqualTo("minBitrateKbps 800, maxBitrateKbps 6000, minWidth 1280, minHeight 720, minFps 29.97, hold 5s");
+        assertThat(t.get(1).when().hold()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(t.get(2).when().hold()).isZero(); // no quality condition: no default hold
+        ForwardCondition q = t.get(0).when();
+        assertThat(q.unmetQuality(-1, 0, 0, 0)).isEqualTo("measuring bitrate");
+        assertThat(q.unmetQuality(799.6, 1280, 720, 30)).isEqualTo("bitrate 799 kbit/s < 800");
+        assertThat(q.unmetQuality(7000, 1280, 720, 30)).isEqualTo("bitrate 7000 kbit/s > 6000");
+        assertThat(q.unmetQuality(2000, 0, 0, 30)).isEqualTo("picture size not known yet (no SPS)");
+        assertThat(q.unmetQuality(2000, 1280, 704, 30)).isEqualTo("height 704 < 720");
+        assertThat(q.unmetQuality(2000, 1280, 720, 25)).isEqualTo("frame rate 25.0 < 29.97");
+        assertThat(q.unmetQuality(2000, 1920, 1080, 30)).isEmpty();
+    }
+
+    @Test
+    void badQualityConditionsNameTheKeyAndTheValue() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfLoader.parse("""
+                paths:
+                  p:
+                    forwardTargets:
+                      - url: rtmp://h/live/a
+                        when: {minBitrateKbps: -5, minHeight: 99999, minFps: fast, hold: -1, minWidth: 1.5}
+                      - url: rtmp://h/live/b
+                        when: {minBitrateKbps: 3000, maxBitrateKbps: 1000}
+                      - url: rtmp://h/live/c
+                        when: {hold: 2h}
+                """, "q.yml")).isInstanceOfSatisfying(ConfException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith(
+                                "q.yml: paths.p.forwardTargets[0].when.minBitrateKbps: minBitrateKbps -5 is out of range"))
+                        .anySatisfy(p -> assertThat(p).startsWith(
+                                "q.yml: paths.p.forwardTargets[0].when.minHeight: minHeight 99999 is out of range"))
+                        .anySatisfy(p -> assertThat(p).startsWith(
+                                "q.yml: paths.p.forwardTargets[0].when.minFps: wrong type: expected a number, got string 'fast'"))
+                        .anySatisfy(p -> assertThat(p).startsWith("q.yml: paths.p.forwardTargets[0].when.hold:"))
+                        .anySatisfy(p -> assertThat(p).startsWith(
+                                "q.yml: paths.p.forwardTargets[0].when.minWidth: wrong type: expected an integer"))
+                        .anySatisfy(p -> assertThat(p).contains("minBitrateKbps 3000 > maxBitrateKbps 1000"))
+                        .anySatisfy(p -> assertThat(p).startsWith(
+                                "q.yml: paths.p.forwardTargets[2].when.hold: hold 2h is too long")));
+    }
+
+    @Test
     void whenAndGroupAreReadAndCheckedFieldByField() throws Exception {
         ForwardDest d = ConfLoader.parse("""
                 paths:

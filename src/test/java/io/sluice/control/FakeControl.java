@@ -79,7 +79,8 @@ public final class FakeControl implements Control {
         c.sessions.add(new SessionInfo("s-srt", "srt", "read", "live/cam", "10.0.0.7:9000", "", T0, 10));
         c.paths.add(new PathInfo("live/cam", "live/cam", true, T0, pub,
                 List.of(new TrackInfo("video", "H264", 90000), new TrackInfo("audio", "Opus", 48000)),
-                123_456, 1000, 2, List.of("srt1", "rtmp1")));
+                123_456, 1000, 2, List.of("srt1", "rtmp1"), PathInfo.GopCacheInfo.NONE, false, null, null,
+                new PathInfo.QualityInfo(2048.5, 1280, 720, 30)));
         c.paths.add(new PathInfo("cam7", "~^cam[0-9]+$", false, null, null, List.of(), 0, 0, 0, List.of("off")));
         c.put("live/cam", new DestStats("srt1", "srt://***@relay.example:9000?streamid=x", "srt",
                 DestState.FORWARDING, T0, 98_765, 800, 3, 1, "", null,

@@ -131,6 +131,48 @@ class ForwardManagerTest {
         assertThat(fm.waiting("opus")).isEqualTo("stream has no OPUS/G722 track");
     }
 
+    /** A clock the test moves by hand, for the hold of quality conditions. */
+    static final class ManualClock implements InstantSource {
+        volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T12:00:00Z");
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+
+        void advance(long millis) {
+            now = now.plusMillis(millis);
+        }
+    }
+
+    @Test
+    void qualityConditionWaitsForItsHoldAndSaysWhy() throws Exception {
+        ManualClock clock = new ManualClock();
+        List<ForwardDest> dests = ConfLoader.parse("paths:\n  p:\n    forwardTargets:\n"
+                + target("hd", "        when: {minHeight: 720, hold: 5s}\n"), "t.yml").pathFor("p").forwardTargets();
+        up.put("hd", new AtomicBoolean(true));
+        fm = new ForwardManager("p", dests, d -> new RemoteDest(up.get(d.id())), 64, clock, readers::get, ticker);
+        fm.streamReady(stream, loop.next());
+        waitFor("no SPS yet", () -> fm.waiting("hd").equals("picture size not known yet (no SPS)"));
+        stream.quality().videoParams(new io.sluice.stream.QualityMeter.VideoParams(640, 360, 0));
+        waitFor("360p", () -> fm.waiting("hd").equals("height 360 < 720"));
+        stream.quality().videoParams(new io.sluice.stream.QualityMeter.VideoParams(1280, 720, 0));
+        waitFor("hold begins", () -> fm.waiting("hd").equals("conditions hold (held 0.0 s of 5s)"));
+        clock.advance(3200);
+        waitFor("hold goes on", () -> fm.waiting("hd").equals("conditions hold (held 3.2 s of 5s)"));
+        assertThat(state("hd")).isEqualTo(DestState.IDLE);
+        clock.advance(1800);
+        waitFor("hd forwarding once the hold is over", () -> state("hd") == DestState.FORWARDING);
+        assertThat(fm.waiting("hd")).isEmpty();
+        // the size drops: the target keeps forwarding through the hold, and its stats say why it will stop
+        stream.quality().videoParams(new io.sluice.stream.QualityMeter.VideoParams(640, 360, 0));
+        waitFor("stop pending", () -> fm.waiting("hd").equals("height 360 < 720 (held 0.0 s of 5s)"));
+        assertThat(state("hd")).isEqualTo(DestState.FORWARDING);
+        clock.advance(5000);
+        waitFor("hd stopped after the hold", () -> state("hd") == DestState.IDLE);
+        assertThat(fm.waiting("hd")).isEqualTo("height 360 < 720");
+    }
+
     @Test
     void failoverGroupUsesOneMemberAtATimeAndReturnsToTheFirst() throws Exception {
         manager(target("main", "        group: yt\n") + target("backup", "        group: yt\n")

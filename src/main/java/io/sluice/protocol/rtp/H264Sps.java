@@ -21,7 +21,19 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
      * @throws RtpFormatException when it is not an SPS, is truncated or has out-of-range values
      */
     public static H264Sps parse(byte[] nalu) {
-        return read(nalu, null);
+        return read(nalu, null, null);
+    }
+
+    /**
+     * The frame rate the SPS's VUI timing declares: time_scale / (2 * num_units_in_tick), since a tick is
+     * one field (H.264 §E.2.1, x264 and ffmpeg write it so); 0 when the SPS has no timing info.
+     *
+     * @throws RtpFormatException when it is not an SPS, is truncated or has out-of-range values
+     */
+    public static double declaredFps(byte[] nalu) {
+        long[] timing = {0, 0};
+        read(nalu, null, timing);
+        return timing[0] > 0 && timing[1] > 0 ? timing[1] / (2.0 * timing[0]) : 0;
     }
 
     /**
@@ -47,12 +59,15 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
      */
     static Order parseOrder(byte[] nalu) {
         Order[] out = new Order[1];
-        read(nalu, out);
+        read(nalu, out, null);
         return out[0];
     }
 
-    /** Reads the SPS; with {@code order} non-null, also reads on into the VUI and stores the order fields. */
-    private static H264Sps read(byte[] nalu, Order[] order) {
+    /**
+     * Reads the SPS; with {@code order} non-null, also reads on into the VUI and stores the order fields;
+     * with {@code timing} non-null, stores the VUI's {num_units_in_tick, time_scale} there (0s when absent).
+     */
+    private static H264Sps read(byte[] nalu, Order[] order, long[] timing) {
         if (nalu.length < 4 || (nalu[0] & 0x1f) != H264Keyframes.NAL_SPS) {
             throw new RtpFormatException("not an H264 SPS: " + nalu.length + " bytes, NAL type "
                     + (nalu.length > 0 ? nalu[0] & 0x1f : -1));
@@ -127,6 +142,9 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
             cropTop = r.readUe();
             cropBottom = r.readUe();
         }
+        if (timing != null && r.readFlag()) { // vui_parameters_present_flag
+            readVuiTiming(r, timing);
+        }
         if (order != null) {
             int[] reorder = {-1, -1};
             if (r.readFlag()) { // vui_parameters_present_flag
@@ -154,27 +172,7 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
 
     /** Reads the VUI up to bitstream_restriction: {max_num_reorder_frames, max_dec_frame_buffering} or -1s. */
     private static void readVuiReorder(BitReader r, int[] out) {
-        if (r.readFlag()) { // aspect_ratio_info_present_flag
-            if (r.readInt(8) == 255) { // Extended_SAR
-                r.skip(32);
-            }
-        }
-        if (r.readFlag()) { // overscan_info_present_flag
-            r.skip(1);
-        }
-        if (r.readFlag()) { // video_signal_type_present_flag
-            r.skip(4);
-            if (r.readFlag()) { // colour_description_present_flag
-                r.skip(24);
-            }
-        }
-        if (r.readFlag()) { // chroma_loc_info_present_flag
-            r.readUe();
-            r.readUe();
-        }
-        if (r.readFlag()) { // timing_info_present_flag
-            r.skip(65);
-        }
+        readVuiTiming(r, null);
         boolean nalHrd = r.readFlag();
         if (nalHrd) {
             skipHrd(r);
@@ -198,6 +196,40 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
             if (out[0] > ReorderDts.MAX_REORDER || out[1] > ReorderDts.MAX_REORDER) {
                 throw new RtpFormatException("H264 SPS max_num_reorder_frames " + out[0] + " / max_dec_frame_buffering "
                         + out[1] + " exceeds " + ReorderDts.MAX_REORDER);
+            }
+        }
+    }
+
+    /**
+     * Reads the VUI up to and including its timing info; with {@code timing} non-null, stores
+     * {num_units_in_tick, time_scale} there when present (H.264 §E.1.1).
+     */
+    private static void readVuiTiming(BitReader r, long[] timing) {
+        if (r.readFlag()) { // aspect_ratio_info_present_flag
+            if (r.readInt(8) == 255) { // Extended_SAR
+                r.skip(32);
+            }
+        }
+        if (r.readFlag()) { // overscan_info_present_flag
+            r.skip(1);
+        }
+        if (r.readFlag()) { // video_signal_type_present_flag
+            r.skip(4);
+            if (r.readFlag()) { // colour_description_present_flag
+                r.skip(24);
+            }
+        }
+        if (r.readFlag()) { // chroma_loc_info_present_flag
+            r.readUe();
+            r.readUe();
+        }
+        if (r.readFlag()) { // timing_info_present_flag
+            long units = r.readBits(32);
+            long scale = r.readBits(32);
+            r.skip(1); // fixed_frame_rate_flag
+            if (timing != null) {
+                timing[0] = units;
+                timing[1] = scale;
             }
         }
     }

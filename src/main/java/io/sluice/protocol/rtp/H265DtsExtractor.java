@@ -151,7 +151,7 @@ final class H265DtsExtractor extends DtsExtractor {
     }
 
     /** Skips profile_tier_level(1, maxSubLayersMinus1), H.265 §7.3.3. */
-    private static void skipProfileTierLevel(BitReader r, int maxSubLayersMinus1) {
+    static void skipProfileTierLevel(BitReader r, int maxSubLayersMinus1) {
         r.skip(88); // general profile space, tier, idc, compatibility and constraint flags
         r.skip(8); // general_level_idc
         boolean[] profile = new boolean[maxSubLayersMinus1];
