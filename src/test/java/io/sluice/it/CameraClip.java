@@ -50,14 +50,14 @@ final class CameraClip {
 
     /**
      * A small clip for tests that publish many paths at once (BalancedGroupIT): 426x240 at 30 fps, 300 kbit/s,
-     * a keyframe every second, no B-frames, AAC; {@link #CLIP_SECONDS} long, reused from target/ like
-     * {@link #file()}.
+     * a keyframe every {@link #GOP_SECONDS} (so the GOP cache covers a target's connect time on a loaded
+     * machine), no B-frames, AAC; {@link #CLIP_SECONDS} long, reused from target/ like {@link #file()}.
      */
     static synchronized Path smallClip() throws IOException, InterruptedException {
         Path dir = Path.of(System.getProperty("user.dir"), "target", "camera-clip");
         Files.createDirectories(dir);
-        Path out = dir.resolve("small-240p30-gop1s-300k-" + CLIP_SECONDS + "s.mp4");
-        encode(out, 1, CLIP_SECONDS, "426x240", "300k", 0);
+        Path out = dir.resolve("small-240p30-gop" + GOP_SECONDS + "s-300k-" + CLIP_SECONDS + "s.mp4");
+        encode(out, GOP_SECONDS, CLIP_SECONDS, "426x240", "300k", 0);
         return out;
     }
 
