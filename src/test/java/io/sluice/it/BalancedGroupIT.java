@@ -36,6 +36,11 @@ class BalancedGroupIT {
     static final int IN_FLIGHT_FRAMES = CameraClip.FPS / 2;
 
     private static String yaml(int... ports) {
+        return yaml(new int[ports.length], ports);
+    }
+
+    /** @param weights per member, 0 leaving the key out (weight 1) */
+    private static String yaml(int[] weights, int... ports) {
         StringBuilder targets = new StringBuilder();
         for (int i = 0; i < ports.length; i++) {
             targets.append("""
@@ -45,6 +50,9 @@ class BalancedGroupIT {
                             reconnectDelay: 300ms
                             reconnectMaxDelay: 1s
                     """.formatted(i + 1, ports[i]));
+            if (weights[i] > 0) {
+                targets.append("        weight: ").append(weights[i]).append('\n');
+            }
         }
         return """
                 paths:
@@ -202,6 +210,44 @@ class BalancedGroupIT {
         } finally {
             publishers.forEach(Peer::close);
             sinks.forEach(Peer::close);
+        }
+    }
+
+    @Test
+    void weightsTwoToOneGiveTwoPathsInThreeToTheHeavierMember() throws Exception {
+        int[] ports = {Ports.tcp(), Ports.tcp()};
+        Path clip = CameraClip.smallClip();
+        List<Peer> peers = new ArrayList<>();
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml(new int[] {1, 2}, ports))) {
+            for (int port : ports) {
+                peers.add(Peer.start("sink-rtmp.sh", Integer.toString(port), "25"));
+            }
+            for (int port : ports) {
+                assertThat(Ports.awaitListening(port, Duration.ofSeconds(10))).as(peers.toString()).isTrue();
+            }
+            Control c = sluice.server().control();
+            for (int i = 1; i <= 3; i++) {
+                peers.add(CameraClip.publishRtspLooped(clip, sluice.rtsp("cam" + i), 10));
+            }
+            assertThat(Wait.until(() -> assignment(c).size() == 3
+                    && assignment(c).entrySet().stream().allMatch(e -> forwards(c, e.getKey(), e.getValue())),
+                    Duration.ofSeconds(30))).as("%s", c.targets(java.util.Optional.of(ENTRY))).isTrue();
+            assertThat(pathsPerMember(c)).isEqualTo(Map.of("m1", 1, "m2", 2));
+            for (Peer p : peers) {
+                p.await(Duration.ofSeconds(90));
+            }
+            // each path's frames went to its member only
+            Map<String, String> none = new HashMap<>();
+            for (int i = 1; i <= 3; i++) {
+                String path = "cam" + i;
+                long sinksWithIt = peers.subList(0, 2).stream().filter(s -> videoFrames(s, path) > 0).count();
+                if (sinksWithIt != 1) {
+                    none.put(path, "recorded by " + sinksWithIt + " sinks");
+                }
+            }
+            assertThat(none).as(peers.subList(0, 2).toString()).isEmpty();
+        } finally {
+            peers.forEach(Peer::close);
         }
     }
 }
