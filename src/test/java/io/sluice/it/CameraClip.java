@@ -84,7 +84,8 @@ final class CameraClip {
         if (Files.isRegularFile(out) && Files.size(out) > 0) {
             return;
         }
-        Path tmp = out.resolveSibling(out.getFileName() + ".part.mp4");
+        // per JVM: the two Failsafe JVMs may encode the same clip at once; the move makes one of them win
+        Path tmp = out.resolveSibling(out.getFileName() + "." + ProcessHandle.current().pid() + ".part.mp4");
         int gop = FPS * gopSeconds;
         Process p = new ProcessBuilder("timeout", "-k", "5", "300", "ffmpeg", "-hide_banner", "-nostdin",
                 "-loglevel", "error", "-y",
