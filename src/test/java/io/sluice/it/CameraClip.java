@@ -84,8 +84,7 @@ final class CameraClip {
         if (Files.isRegularFile(out) && Files.size(out) > 0) {
             return;
         }
-        // per JVM: the two Failsafe JVMs may encode the same clip at once; the move makes one of them win
-        Path tmp = out.resolveSibling(out.getFileName() + "." + ProcessHandle.current().pid() + ".part.mp4");
+        Path tmp = out.resolveSibling(out.getFileName() + ".part.mp4");
         int gop = FPS * gopSeconds;
         Process p = new ProcessBuilder("timeout", "-k", "5", "300", "ffmpeg", "-hide_banner", "-nostdin",
                 "-loglevel", "error", "-y",
