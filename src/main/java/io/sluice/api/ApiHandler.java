@@ -33,6 +33,7 @@ final class ApiHandler implements HttpHandler {
         all.addAll(new ApiStatusPage().routes());
         all.addAll(new ApiPaths(control).routes());
         all.addAll(new ApiTargets(control).routes());
+        all.addAll(new ApiGroups(control).routes());
         all.addAll(new ApiSessions(control).routes());
         all.addAll(new ApiConfig(control).routes());
         all.addAll(new ApiHealth(control, java.time.InstantSource.system()).routes());

@@ -19,16 +19,20 @@ import java.util.regex.Pattern;
  * @param queueSize bounded queue of this target in packets; 0 means the global writeQueueSize
  * @param group failover group: targets of a path sharing it forward one at a time, in order; "" = none
  * @param when conditions under which the target forwards; {@link ForwardCondition#ALWAYS} = none
+ * @param weight share of the paths this target takes in a balanced group (1..{@value #MAX_WEIGHT}): a
+ *     member of weight 2 gets twice the paths of one of weight 1; no effect outside a balanced group
  */
 public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconnect,
                           Duration reconnectDelay, Duration reconnectMaxDelay, Duration maxReconnectTime,
                           String username, String password, RtspDestConf rtspConfig, SrtDestConf srtConfig,
                           WebrtcDestConf webrtcConfig, RtmpDestConf rtmpConfig, int queueSize, String group,
-                          ForwardCondition when) {
+                          ForwardCondition when, int weight) {
 
     static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofSeconds(2);
     static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(30);
     static final int MAX_QUEUE_SIZE = 1 << 20;
+    static final int MAX_WEIGHT = 1000;
+    static final String ACCEPTED_WEIGHT = "an integer 1.." + MAX_WEIGHT;
     static final String ACCEPTED_ID = "1..64 characters of A-Z a-z 0-9 _ . -";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -47,6 +51,22 @@ public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconn
         checkQueueSize(queueSize);
         checkGroup(Objects.requireNonNull(group, "group"));
         Objects.requireNonNull(when, "when");
+        checkWeight(weight);
+    }
+
+    /** A target of weight 1. */
+    public ForwardDest(String id, DestUrl url, boolean enable, boolean reconnect, Duration reconnectDelay,
+            Duration reconnectMaxDelay, Duration maxReconnectTime, String username, String password,
+            RtspDestConf rtspConfig, SrtDestConf srtConfig, WebrtcDestConf webrtcConfig, RtmpDestConf rtmpConfig,
+            int queueSize, String group, ForwardCondition when) {
+        this(id, url, enable, reconnect, reconnectDelay, reconnectMaxDelay, maxReconnectTime, username, password,
+                rtspConfig, srtConfig, webrtcConfig, rtmpConfig, queueSize, group, when, 1);
+    }
+
+    static void checkWeight(int w) {
+        if (w < 1 || w > MAX_WEIGHT) {
+            throw new BadValue("weight " + w + " out of range", ACCEPTED_WEIGHT);
+        }
     }
 
     /**
@@ -61,7 +81,7 @@ public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconn
             return this;
         }
         return new ForwardDest(id, next, enable, reconnect, reconnectDelay, reconnectMaxDelay, maxReconnectTime,
-                username, password, rtspConfig, srtConfig, webrtcConfig, rtmpConfig, queueSize, group, when);
+                username, password, rtspConfig, srtConfig, webrtcConfig, rtmpConfig, queueSize, group, when, weight);
     }
 
     static void checkGroup(String g) {
@@ -114,6 +134,6 @@ public record ForwardDest(String id, DestUrl url, boolean enable, boolean reconn
                 + ", maxReconnectTime=" + Durations.format(maxReconnectTime)
                 + ", username=" + username + ", password=" + Redact.secret(password)
                 + ", rtspConfig=" + rtspConfig + ", srtConfig=" + srtConfig + ", webrtcConfig=" + webrtcConfig
-                + ", rtmpConfig=" + rtmpConfig + ", queueSize=" + queueSize + ", group=" + group + ", when=" + when + "]";
+                + ", rtmpConfig=" + rtmpConfig + ", queueSize=" + queueSize + ", group=" + group + ", when=" + when + ", weight=" + weight + "]";
     }
 }

@@ -17,7 +17,7 @@ final class ForwardDestReader {
 
     static final List<String> TARGET_KEYS = List.of("id", "url", "enable", "reconnect", "reconnectDelay",
             "reconnectMaxDelay", "maxReconnectTime", "group", "when", "username", "password", "rtspConfig", "srtConfig",
-            "webrtcConfig", "rtmpConfig", "queueSize");
+            "webrtcConfig", "rtmpConfig", "queueSize", "weight");
     /** mediamtx's forward entry: dest, the TLS certificate pin of rtsps/rtmps/whips, the WHIP Bearer token. */
     static final List<String> FORWARD_KEYS = List.of("dest", "destFingerprint", "whipBearerToken");
     static final List<String> RTSP_KEYS = List.of("transport", "fingerprint", "udpReceiverReportTimeout");
@@ -33,7 +33,7 @@ final class ForwardDestReader {
                          Duration reconnectDelay, Duration reconnectMaxDelay, Duration maxReconnectTime,
                          String username, String password, RtspDestConf rtsp, SrtDestConf srt,
                          WebrtcDestConf webrtc, RtmpDestConf rtmp, int queueSize, String group,
-                         ForwardCondition when) {
+                         ForwardCondition when, int weight) {
     }
 
     /** Reads both lists of one path entry; targets with errors are reported and left out. */
@@ -91,8 +91,13 @@ final class ForwardDestReader {
             return g;
         });
         ForwardCondition when = when(t);
+        int weight = t.get("weight", 1, v -> {
+            int w = ConfNode.integer(v, ForwardDest.ACCEPTED_WEIGHT);
+            ForwardDest.checkWeight(w);
+            return w;
+        });
         return new Draft(t.path(), id, url, enable, reconnect, delay, maxDelay, maxTime, username, password,
-                rtsp, srt, webrtc, rtmp, queueSize, group, when);
+                rtsp, srt, webrtc, rtmp, queueSize, group, when, weight);
     }
 
     private static ForwardCondition when(ConfNode t) {
@@ -192,7 +197,7 @@ final class ForwardDestReader {
                 : WebrtcDestConf.DEFAULT;
         return new Draft(t.path(), null, url, true, true, ForwardDest.DEFAULT_RECONNECT_DELAY,
                 ForwardDest.DEFAULT_RECONNECT_MAX_DELAY, Duration.ZERO, "", token, rtsp, SrtDestConf.DEFAULT, webrtc,
-                rtmp, 0, "", ForwardCondition.ALWAYS);
+                rtmp, 0, "", ForwardCondition.ALWAYS, 1);
     }
 
     private static boolean tlsUrl(DestUrl url) {
@@ -338,7 +343,7 @@ final class ForwardDestReader {
             try {
                 out.add(new ForwardDest(id, d.url(), d.enable(), d.reconnect(), d.reconnectDelay(),
                         d.reconnectMaxDelay(), d.maxReconnectTime(), d.username(), d.password(), d.rtsp(), d.srt(),
-                        d.webrtc(), d.rtmp(), d.queueSize(), d.group(), d.when()));
+                        d.webrtc(), d.rtmp(), d.queueSize(), d.group(), d.when(), d.weight()));
             } catch (BadValue e) {
                 problems.add(d.path(), e); // the reads above check the same rules, so this means a bug there
             }

@@ -35,11 +35,14 @@ import java.util.regex.PatternSyntaxException;
  *     disconnected), mediamtx's key and default (yes); no refuses the newcomer
  * @param fallback where an RTSP reader of this path is redirected while it has no stream: "/other/path" on
  *     this server or an rtsp(s):// URL; "" for none (mediamtx's key and default)
+ * @param forwardGroups how the targets sharing a {@code group:} name work together, by group name; a group
+ *     not listed is a failover group (see {@link #forwardGroup})
  */
 public record PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
                        String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
                        List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, SourceConf source,
-                       HooksConf hooks, boolean overridePublisher, String fallback) {
+                       HooksConf hooks, boolean overridePublisher, String fallback,
+                       Map<String, ForwardGroup> forwardGroups) {
 
     /** Default of {@code publisherGrace}: long enough for a camera or encoder to reconnect after a blip. */
     public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
@@ -81,12 +84,15 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
         return f;
     });
 
+    static final Key<Map<String, ForwardGroup>> FORWARD_GROUPS = Key.withReader("forwardGroups", Map.of(),
+            (n, key, def) -> ForwardGroup.read(n));
+
     /** The keys of a path entry, in the order the "unknown key" message lists them. */
     static final List<Key<?>> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(PUBLISH_USER,
             PUBLISH_PASS, READ_USER, READ_PASS, SRT_PUBLISH_PASSPHRASE, SRT_READ_PASSPHRASE, SRT_LATENCY,
             FORWARD_TARGETS, FORWARD, PUBLISHER_GRACE, MAX_READERS_KEY), java.util.stream.Stream.concat(
             java.util.stream.Stream.concat(SourceConf.KEYS.keys().stream(), HooksConf.KEYS.stream()),
-            java.util.stream.Stream.of(OVERRIDE_PUBLISHER, FALLBACK))).toList();
+            java.util.stream.Stream.of(OVERRIDE_PUBLISHER, FALLBACK, FORWARD_GROUPS))).toList();
 
     // Records cannot hold a derived field, so compiled regexes live here. Keys are config strings,
     // which only change on reload, so the map stays small.
@@ -113,12 +119,29 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                     + ", so it must have sourceOnDemand: yes", "sourceOnDemand: yes, or an exact path name");
         }
         checkFallback(Objects.requireNonNull(fallback, "fallback"));
+        forwardGroups = Map.copyOf(forwardGroups);
         Set<String> ids = new HashSet<>();
         for (ForwardDest d : forwardTargets) {
             if (!ids.add(d.id())) {
                 throw new BadValue("duplicate id '" + d.id() + "'", "ids unique within a path");
             }
         }
+    }
+
+    /** A path entry whose groups are all failover groups. */
+    public PathConf(String name, String publishUser, String publishPass, String readUser, String readPass,
+            String srtPublishPassphrase, String srtReadPassphrase, int srtLatencyMs,
+            List<ForwardDest> forwardTargets, Duration publisherGrace, int maxReaders, SourceConf source,
+            HooksConf hooks, boolean overridePublisher, String fallback) {
+        this(name, publishUser, publishPass, readUser, readPass, srtPublishPassphrase, srtReadPassphrase,
+                srtLatencyMs, forwardTargets, publisherGrace, maxReaders, source, hooks, overridePublisher, fallback,
+                Map.of());
+    }
+
+    /** How the targets of {@code group} work together: its forwardGroups entry, else failover. */
+    public ForwardGroup forwardGroup(String group) {
+        ForwardGroup g = forwardGroups.get(group);
+        return g != null ? g : ForwardGroup.failover(group);
     }
 
     /** A path entry without SRT passphrases. */
@@ -140,7 +163,7 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
     public PathConf withHooks(HooksConf h) {
         return new PathConf(name, publishUser, publishPass, readUser, readPass, srtPublishPassphrase,
                 srtReadPassphrase, srtLatencyMs, forwardTargets, publisherGrace, maxReaders, source, h, overridePublisher,
-                fallback);
+                fallback, forwardGroups);
     }
 
     /**
@@ -149,10 +172,12 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
      */
     static PathConf read(String name, ConfNode p) {
         List<ForwardDest> targets = FORWARD_TARGETS.read(p);
+        Map<String, ForwardGroup> groups = FORWARD_GROUPS.read(p);
+        ForwardGroup.warnUnused(p, groups, targets);
         return new PathConf(name, PUBLISH_USER.read(p), PUBLISH_PASS.read(p), READ_USER.read(p), READ_PASS.read(p),
                 SRT_PUBLISH_PASSPHRASE.read(p), SRT_READ_PASSPHRASE.read(p), SRT_LATENCY.read(p), targets,
                 PUBLISHER_GRACE.read(p), MAX_READERS_KEY.read(p), SourceConf.KEYS.read(p), HooksConf.read(p),
-                OVERRIDE_PUBLISHER.read(p), FALLBACK.read(p));
+                OVERRIDE_PUBLISHER.read(p), FALLBACK.read(p), groups);
     }
 
     static void checkPublisherGrace(Duration d) {
@@ -289,6 +314,6 @@ public record PathConf(String name, String publishUser, String publishPass, Stri
                 + ", srtReadPassphrase=" + Redact.secret(srtReadPassphrase) + ", srtLatencyMs=" + srtLatencyMs
                 + ", forwardTargets=" + forwardTargets + ", publisherGrace=" + publisherGrace + ", maxReaders=" + maxReaders
                 + ", source=" + source + ", hooks=" + hooks + ", overridePublisher=" + overridePublisher
-                + ", fallback=" + Redact.text(fallback) + "]";
+                + ", fallback=" + Redact.text(fallback) + ", forwardGroups=" + forwardGroups + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.control;
 
 import io.sluice.conf.Conf;
+import io.sluice.forward.BalancedPool;
 import io.sluice.forward.DestStats;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ public interface Control {
     List<TargetInfo> targets(Optional<String> pathEntry);
 
     Optional<TargetInfo> target(String pathEntry, String id);
+
+    /** The balanced forward groups in use: each member's paths and load (forwardGroups with mode: balance). */
+    List<BalancedPool.PoolStats> forwardGroups();
 
     /** Publishers and readers of every protocol. */
     List<SessionInfo> sessions();

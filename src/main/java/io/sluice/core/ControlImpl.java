@@ -128,6 +128,11 @@ public final class ControlImpl implements Control {
     }
 
     @Override
+    public List<io.sluice.forward.BalancedPool.PoolStats> forwardGroups() {
+        return server.paths().pools().stats();
+    }
+
+    @Override
     public List<RefusalCount> refusals() {
         List<RefusalCount> out = new ArrayList<>();
         for (Refusals.Count c : server.refusals().counts()) {

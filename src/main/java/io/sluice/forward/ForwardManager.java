@@ -2,6 +2,7 @@ package io.sluice.forward;
 
 import io.netty.channel.EventLoop;
 import io.sluice.conf.ForwardDest;
+import io.sluice.conf.ForwardGroup;
 import io.sluice.stream.MediaDesc;
 import io.sluice.stream.QualityFigures;
 import io.sluice.stream.Stream;
@@ -10,6 +11,7 @@ import java.time.InstantSource;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ForwardManager owns the forward targets of one path: it runs one {@link DestRunner} per enabled
@@ -38,14 +42,24 @@ import java.util.function.IntSupplier;
  *       member fails (backoff), the next one starts at once; a failed member keeps retrying, and when an
  *       earlier member forwards again the later ones stop (make before break: both forward for at most one
  *       tick during the switch back).</li>
+ *   <li>balanced groups ({@code forwardGroups: {NAME: {mode: balance}}}): the path forwards through the one
+ *       member its entry's {@link BalancedPool} gives it; the pool is shared by every path of the entry.</li>
  * </ul>
  */
 public final class ForwardManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardManager.class);
     static final long TICK_MS = 250;
     /** Ticks the rules; shared by every path's manager (evaluating them takes microseconds), owned by the caller. */
     private final ScheduledExecutorService ticker;
 
     private final String pathName;
+    /** The path entry's name: paths of one entry share its balanced pools. */
+    private final String entry;
+    private final BalancedPools pools;
+    /** Guarded by this: the entry's forwardGroups. */
+    private Map<String, ForwardGroup> groupConf;
+    /** Guarded by this: the member each balanced group forwards through, to log changes. */
+    private final Map<String, String> balancedTo = new HashMap<>();
     private final Function<ForwardDest, Dest> factory;
     private int defaultQueue;
     private final InstantSource clock;
@@ -72,7 +86,22 @@ public final class ForwardManager implements AutoCloseable {
      */
     public ForwardManager(String pathName, List<ForwardDest> dests, Function<ForwardDest, Dest> factory,
             int defaultQueue, InstantSource clock, IntSupplier readers, ScheduledExecutorService ticker) {
+        this(pathName, dests, factory, defaultQueue, clock, readers, ticker, pathName, Map.of(),
+                new BalancedPools(clock));
+    }
+
+    /**
+     * @param entry the name of the path entry the path falls under
+     * @param groups the entry's forwardGroups (a group not listed is a failover group)
+     * @param pools the balanced pools of the server, shared by every path's manager
+     */
+    public ForwardManager(String pathName, List<ForwardDest> dests, Function<ForwardDest, Dest> factory,
+            int defaultQueue, InstantSource clock, IntSupplier readers, ScheduledExecutorService ticker,
+            String entry, Map<String, ForwardGroup> groups, BalancedPools pools) {
         this.pathName = pathName;
+        this.entry = entry;
+        this.groupConf = Map.copyOf(groups);
+        this.pools = pools;
         this.ticker = ticker;
         this.factory = factory;
         this.defaultQueue = defaultQueue;
@@ -105,6 +134,7 @@ public final class ForwardManager implements AutoCloseable {
         stopAll();
         waiting.clear();
         holds.clear();
+        leavePools();
     }
 
     /**
@@ -206,7 +236,82 @@ public final class ForwardManager implements AutoCloseable {
                 waiting.put(d.id(), unmet + " " + holds.get(d.id()).progress(d.when().hold()));
             }
         }
-        groups.forEach(this::failover);
+        for (String g : groupConf.keySet()) {
+            if (balanced(g) && !groups.containsKey(g)) {
+                leavePool(g); // no member is eligible here now
+            }
+        }
+        groups.forEach((g, members) -> {
+            if (balanced(g)) {
+                balance(g, members);
+            } else {
+                failover(g, members);
+            }
+        });
+    }
+
+    private boolean balanced(String group) {
+        ForwardGroup g = groupConf.get(group);
+        return g != null && g.mode() == ForwardGroup.Mode.BALANCE;
+    }
+
+    /**
+     * Runs the member of a balanced group that the entry's pool gives this path (and, during a rebalance
+     * move, the one it leaves, until the new one forwards); the other eligible members stop and say where the
+     * path went.
+     */
+    private void balance(String group, List<DestRunner> eligible) {
+        BalancedPool pool = pools.pool(entry, group);
+        List<BalancedPool.Member> all = new ArrayList<>();
+        int order = 0;
+        for (DestRunner r : runners.values()) {
+            ForwardDest d = r.conf();
+            if (d.group().equals(group) && d.enable()) {
+                all.add(new BalancedPool.Member(d.id(), d.weight(), d.reconnectDelay(), d.reconnectMaxDelay(), order));
+            }
+            order++;
+        }
+        pool.configure(all, groupConf.get(group).rebalance());
+        Map<String, DestState> states = new LinkedHashMap<>();
+        for (DestRunner m : eligible) {
+            states.put(m.conf().id(), m.state());
+        }
+        DestRunner cur = runners.get(pool.memberOf(pathName) == null ? "" : pool.memberOf(pathName));
+        BalancedPool.Assignment a = pool.assign(pathName, states, cur == null ? 0 : sentKbps(cur));
+        String before = balancedTo.put(group, a.member());
+        if (a.member() != null && !a.member().equals(before)) {
+            LOG.info("[path {}] balanced group {}: forwarding through member {}{}", pathName, group, a.member(),
+                    before == null ? "" : " (was " + before + ", " + states.get(before) + ")");
+        }
+        for (DestRunner m : eligible) {
+            String id = m.conf().id();
+            if (id.equals(a.member()) || id.equals(a.draining())) {
+                waiting.remove(id);
+                start(m);
+            } else {
+                m.stop();
+                waiting.put(id, "balanced to member " + a.member());
+            }
+        }
+    }
+
+    private static long sentKbps(DestRunner r) {
+        Number n = r.stats().link().get("bitrateKbps");
+        return n == null ? 0 : n.longValue();
+    }
+
+    private void leavePool(String group) {
+        pools.pool(entry, group).release(pathName);
+        balancedTo.remove(group);
+    }
+
+    /** The path stops using every balanced pool (stream gone, closed, or the groups changed). */
+    private void leavePools() {
+        for (String g : groupConf.keySet()) {
+            if (balanced(g)) {
+                leavePool(g);
+            }
+        }
     }
 
     /**
@@ -265,6 +370,15 @@ public final class ForwardManager implements AutoCloseable {
      * ones restart; removed ones stop; new ones start if the stream is up and their rules allow it.
      */
     public synchronized void reload(List<ForwardDest> dests, int defaultQueue) {
+        reload(dests, groupConf, defaultQueue);
+    }
+
+    /** As {@link #reload(List, int)}, with the entry's forwardGroups, which may have changed too. */
+    public synchronized void reload(List<ForwardDest> dests, Map<String, ForwardGroup> groups, int defaultQueue) {
+        if (!groups.equals(groupConf)) {
+            leavePools();
+            groupConf = Map.copyOf(groups);
+        }
         this.defaultQueue = defaultQueue;
         Map<String, DestRunner> next = new LinkedHashMap<>();
         for (ForwardDest d : dests) {
@@ -312,6 +426,7 @@ public final class ForwardManager implements AutoCloseable {
             }
             closed = true;
             cancelTicks();
+            leavePools();
             for (DestRunner r : runners.values()) {
                 r.close();
             }

@@ -54,6 +54,7 @@ final class ControlCollector implements MultiCollector {
         paths(paths, out);
         sources(paths, out);
         targets(control.targets(Optional.empty()), out);
+        groups(control.forwardGroups(), out);
         sessions(control.sessions(), out);
         refusals(control.refusals(), out);
         return new MetricSnapshots(out);
@@ -157,6 +158,22 @@ final class ControlCollector implements MultiCollector {
         out.addAll(List.of(up.build(), state.build(), since.build(), bytes.build(), packets.build(),
                 dropped.build(), reconnects.build(), bridged.build(), skipped.build()));
         link.values().forEach(f -> out.add(f.build()));
+    }
+
+    /** Each balanced group member's load: the paths it forwards and their kbit/s. */
+    private static void groups(List<io.sluice.forward.BalancedPool.PoolStats> pools, List<MetricSnapshot> out) {
+        Family paths = Family.gauge("sluice_group_member_paths",
+                "Stream paths a member of a balanced forward group forwards");
+        Family kbps = Family.gauge("sluice_group_member_kbps",
+                "What a balanced group member's targets sent over the last second, in kbit/s");
+        for (io.sluice.forward.BalancedPool.PoolStats p : pools) {
+            for (io.sluice.forward.BalancedPool.MemberLoad m : p.members()) {
+                Labels l = Labels.of("entry", p.entry(), "group", p.group(), "member", m.id());
+                paths.add(l, m.paths().size());
+                kbps.add(l, m.kbps());
+            }
+        }
+        out.addAll(List.of(paths.build(), kbps.build()));
     }
 
     private static void sessions(List<SessionInfo> sessions, List<MetricSnapshot> out) {

@@ -355,7 +355,7 @@ public final class Path implements AutoCloseable {
     void reconfigure(PathConf next, int writeQueueSize) {
         PathConf before = conf;
         conf = next;
-        forwards.reload(next.forwardTargetsFor(name), writeQueueSize);
+        forwards.reload(next.forwardTargetsFor(name), next.forwardGroups(), writeQueueSize);
         if (!next.source().equals(before.source())) {
             LOG.info("[path {}] source changed: {} -> {}", name, before.source().redactedUrl(),
                     next.source().redactedUrl());

@@ -7,6 +7,7 @@ import io.sluice.conf.PathConf;
 import io.sluice.conf.PathNameException;
 import io.sluice.conf.PathNames;
 import io.sluice.forward.Dest;
+import io.sluice.forward.BalancedPools;
 import io.sluice.forward.ForwardManager;
 import io.sluice.net.Refusals;
 import io.sluice.stream.Stream;
@@ -54,6 +55,8 @@ public final class PathManager implements AutoCloseable {
     /** Ends the grace of paths whose publisher left (publisherGrace, unless a test injects its own timer) and
      * ticks the forward rules of every path; stopped by close() after the paths. */
     private final ScheduledExecutorService timer;
+    /** The balanced forward groups of every path entry, shared by the paths of each entry. */
+    private final BalancedPools pools;
     private final GraceTimer graceTimer;
     /** Makes the pull sources of paths whose entry pulls. */
     private final PathSources sources;
@@ -106,6 +109,7 @@ public final class PathManager implements AutoCloseable {
         this.destFactory = destFactory;
         this.clock = clock;
         this.sessions = new SessionRegistry(clock, events);
+        this.pools = new BalancedPools(clock);
         // One timer thread per manager: publisher graces and the forward rules of every path.
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
                 SluiceThreads.platform("path-timer", true));
@@ -224,6 +228,11 @@ public final class PathManager implements AutoCloseable {
         return name.equals("all_others") || name.equals("all");
     }
 
+    /** The balanced forward groups: each member's paths and load (API, status page, metrics). */
+    public BalancedPools pools() {
+        return pools;
+    }
+
     /** The configuration that applies to a path name, or null when no entry allows it. */
     public PathConf confFor(String name) {
         return conf.pathFor(name);
@@ -250,7 +259,7 @@ public final class PathManager implements AutoCloseable {
                 requireRoomForPath(name);
             }
             ForwardManager fm = new ForwardManager(name, pc.forwardTargetsFor(name), destFactory, conf.io().writeQueueSize(),
-                    clock, () -> sessions.readers(name), timer);
+                    clock, () -> sessions.readers(name), timer, pc.name(), pc.forwardGroups(), pools);
             p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache(),
                     (sc, feed) -> sources.create(name, sc, feed, sessions), events);
             paths.put(name, p);

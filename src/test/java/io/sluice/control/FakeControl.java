@@ -32,6 +32,8 @@ public final class FakeControl implements Control {
     public volatile ReadinessInfo readiness = new ReadinessInfo("running", List.of());
     /** In order; {@link #put} replaces a target of the same entry and id in place. */
     public final List<TargetInfo> targets = new CopyOnWriteArrayList<>();
+    /** What {@link #forwardGroups()} answers; a test fills it. */
+    public final List<io.sluice.forward.BalancedPool.PoolStats> groups = new CopyOnWriteArrayList<>();
     /** "method path-or-entry [id] body" of every change and kick, in order. */
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private Map<String, Object> tree;
@@ -139,6 +141,11 @@ public final class FakeControl implements Control {
     public synchronized Optional<TargetInfo> target(String pathEntry, String id) {
         int i = indexOf(pathEntry, id);
         return i < 0 ? Optional.empty() : Optional.of(targets.get(i));
+    }
+
+    @Override
+    public List<io.sluice.forward.BalancedPool.PoolStats> forwardGroups() {
+        return List.copyOf(groups);
     }
 
     @Override

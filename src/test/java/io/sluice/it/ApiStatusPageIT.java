@@ -50,6 +50,9 @@ class ApiStatusPageIT {
         control.paths.add(new PathInfo(HOSTILE_PATH, "all_others", false, null, null, List.of(), 0, 0, 0, List.of()));
         control.put("all_others", new DestStats("evil", "rtsp://h/<b>x</b>", "rtsp", DestState.FAILED,
                 FakeControl.T0, 0, 0, 0, 9, HOSTILE_ERROR, null, List.of(), Map.of()), "", "", "");
+        control.groups.add(new io.sluice.forward.BalancedPool.PoolStats("~^cam[0-9]+$", "ingest", false, List.of(
+                new io.sluice.forward.BalancedPool.MemberLoad("origin-a", 2, List.of("cam1", "cam3"), 1800, null),
+                new io.sluice.forward.BalancedPool.MemberLoad("origin-b", 1, List.of(), 0, null))));
         api = new ApiTestClient(control,
                 (action, path, user, pass, ip) -> action == AuthAction.API && user.equals(USER) && pass.equals(PASS))
                 .start();
@@ -79,6 +82,10 @@ class ApiStatusPageIT {
                 .contains("connect rtmp://cdn.example/live/***: connection refused");
         assertThat(row(dom, "~^cam[0-9]+$/off")).contains("s-disabled").contains("group backup").contains(">Enable<");
         assertThat(row(dom, "all_others/evil")).contains("s-failed");
+        // the balanced group: each member's paths and load
+        assertThat(dom).containsPattern("<tr data-member=\"~\\^cam\\[0-9\\]\\+\\$/ingest/origin-a\">.*?"
+                + "2: cam1, cam3.*?1800.*?</tr>");
+        assertThat(dom).containsPattern("<tr data-member=\"[^\"]*/origin-b\">.*?>0<.*?</tr>");
     }
 
     @Test

@@ -48,6 +48,19 @@ final class CameraClip {
     }
 
     /**
+     * A small clip for tests that publish many paths at once (BalancedGroupIT): 426x240 at 30 fps, 300 kbit/s,
+     * a keyframe every {@link #GOP_SECONDS} (so the GOP cache covers a target's connect time on a loaded
+     * machine), no B-frames, AAC; {@link #CLIP_SECONDS} long, reused from target/ like {@link #file()}.
+     */
+    static synchronized Path smallClip() throws IOException, InterruptedException {
+        Path dir = Path.of(System.getProperty("user.dir"), "target", "camera-clip");
+        Files.createDirectories(dir);
+        Path out = dir.resolve("small-240p30-gop" + GOP_SECONDS + "s-300k-" + CLIP_SECONDS + "s.mp4");
+        encode(out, GOP_SECONDS, CLIP_SECONDS, "426x240", "300k", 0);
+        return out;
+    }
+
+    /**
      * A single-shot clip of {@code seconds} with a keyframe every {@link #JOIN_GOP_SECONDS} (GopJoinIT: targets
      * join far into a long GOP, and the whole clip plays once, so frame counts follow from media time).
      */
@@ -62,19 +75,25 @@ final class CameraClip {
 
     /** Encodes the camera-like clip to {@code out} unless an earlier run left it there. */
     private static void encode(Path out, int gopSeconds, int seconds) throws IOException, InterruptedException {
-        ClipFiles.once(out, tmp -> encodeTo(tmp, gopSeconds, seconds));
+        encode(out, gopSeconds, seconds, "1280x720", VIDEO_BITRATE, B_FRAMES);
     }
 
-    private static void encodeTo(Path tmp, int gopSeconds, int seconds) throws IOException, InterruptedException {
+    private static void encode(Path out, int gopSeconds, int seconds, String size, String bitrate, int bFrames)
+            throws IOException, InterruptedException {
+        ClipFiles.once(out, tmp -> encodeTo(tmp, gopSeconds, seconds, size, bitrate, bFrames));
+    }
+
+    private static void encodeTo(Path tmp, int gopSeconds, int seconds, String size, String bitrate, int bFrames)
+            throws IOException, InterruptedException {
         int gop = FPS * gopSeconds;
         Process p = new ProcessBuilder("timeout", "-k", "5", "300", "ffmpeg", "-hide_banner", "-nostdin",
                 "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=" + FPS,
+                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + FPS,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-t", Integer.toString(seconds), "-map", "0:v", "-map", "1:a",
-                "-c:v", "libx264", "-profile:v", "high", "-preset", "veryfast", "-bf", Integer.toString(B_FRAMES),
+                "-c:v", "libx264", "-profile:v", "high", "-preset", "veryfast", "-bf", Integer.toString(bFrames),
                 "-g", Integer.toString(gop), "-keyint_min", Integer.toString(gop), "-sc_threshold", "0",
-                "-b:v", VIDEO_BITRATE, "-maxrate", VIDEO_BITRATE, "-bufsize", VIDEO_BITRATE, "-pix_fmt", "yuv420p",
+                "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000", tmp.toString())
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
@@ -106,6 +125,11 @@ final class CameraClip {
         return publish("rtsp", url, seconds, "-f rtsp -rtsp_transport tcp");
     }
 
+    /** Publishes {@code clip} (looped) over RTSP for {@code seconds}, printing PUBLISHED as the others do. */
+    static Peer publishRtspLooped(Path clip, String url, int seconds) throws IOException {
+        return publish(clip, "rtsp", url, seconds, "-f rtsp -rtsp_transport tcp");
+    }
+
     /** Publishes the clip as FLV over RTMP for {@code seconds}. */
     static Peer publishRtmp(String url, int seconds) throws IOException, InterruptedException {
         return publish("rtmp", url, seconds, "-f flv -flvflags no_duration_filesize");
@@ -135,6 +159,11 @@ final class CameraClip {
 
     private static Peer publish(String proto, String url, int seconds, String muxer)
             throws IOException, InterruptedException {
+        return publish(file(), proto, url, seconds, muxer);
+    }
+
+    private static Peer publish(Path clipFile, String proto, String url, int seconds, String muxer)
+            throws IOException {
         String script = """
                 T=$(mktemp -d /tmp/it-camera.XXXXXX); trap 'rm -rf "$T"' EXIT
                 timeout -k 5 %d ffmpeg -hide_banner -nostdin -loglevel warning -progress "$T/progress" \
@@ -146,7 +175,7 @@ final class CameraClip {
                 exit $RC
                 """.formatted(seconds + 20, seconds, muxer, proto, seconds);
         return Peer.command("camera-publish-" + proto, Map.of(),
-                List.of("bash", "-c", script, "publish", file().toString(), url));
+                List.of("bash", "-c", script, "publish", clipFile.toString(), url));
     }
 
     /** The video frames the publisher says it sent (its PUBLISHED line, after it exited). */

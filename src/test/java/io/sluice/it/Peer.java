@@ -148,6 +148,11 @@ final class Peer implements AutoCloseable {
         return lines;
     }
 
+    /** The processes the peer started (its script's children and theirs), e.g. to kill one of them. */
+    List<ProcessHandle> descendants() {
+        return process.descendants().toList();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

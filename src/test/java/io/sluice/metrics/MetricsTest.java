@@ -89,6 +89,17 @@ class MetricsTest {
     }
 
     @Test
+    void balancedGroupMembersGiveTheirPathsAndKbps() {
+        control.groups.add(new io.sluice.forward.BalancedPool.PoolStats("~^cam", "ingest", false, List.of(
+                new io.sluice.forward.BalancedPool.MemberLoad("a", 1, List.of("cam1", "cam2"), 900, null),
+                new io.sluice.forward.BalancedPool.MemberLoad("b", 1, List.of(), 0, null))));
+        assertThat(samples())
+                .containsEntry("sluice_group_member_paths{entry=\"~^cam\",group=\"ingest\",member=\"a\"}", 2.0)
+                .containsEntry("sluice_group_member_paths{entry=\"~^cam\",group=\"ingest\",member=\"b\"}", 0.0)
+                .containsEntry("sluice_group_member_kbps{entry=\"~^cam\",group=\"ingest\",member=\"a\"}", 900.0);
+    }
+
+    @Test
     void refusalsAreCountedByProtocolAndCause() {
         control.refusals.add(new RefusalCount("rtsp", "ip_connections", 7));
         control.refusals.add(new RefusalCount("rtmp", "bad_path_name", 1));
