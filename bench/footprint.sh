@@ -156,7 +156,7 @@ run_ffmpeg() {
   # one relay per stream: idle 0, N streams = N relays; targets: the tee's extra outputs
   awk -v r1="$r1" -v rT="$rT" -v ns="$NS" -v nt="$NT" -v n="$n" 'BEGIN {
     pt = (rT - r1) / (nt - 1)
-    printf "FOOTPRINT relay=ffmpeg idle_mb=0.0 streams_mb=%.1f targets_mb=%.1f per_stream_mb=%.2f per_target_mb=%.2f threads_idle=NA threads_streams=NA threads_targets=NA sessions=%d expected=%d ok=%d\n",
+    printf "FOOTPRINT relay=ffmpeg idle_mb=NA streams_mb=%.1f targets_mb=%.1f per_stream_mb=%.2f per_target_mb=%.2f threads_idle=NA threads_streams=NA threads_targets=NA sessions=%d expected=%d ok=%d\n",
       ns * r1 / 1024, (ns * r1 + ns * nt * pt - ns * pt) / 1024, r1 / 1024, pt / 1024, n, nt + 1, (n == nt + 1) }'
   for p in "${PIDS[@]}"; do kill_tree "$p"; done; wait 2>/dev/null; PIDS=()
 }
