@@ -104,7 +104,7 @@ step() { # relay streams targets
       } > "$d/sluice.yml"
       taskset -c 1 timeout -k 5 "$DUR" "$REPO/sluice" "$d/sluice.yml" > "$d/relay.log" 2>&1 & local SP=$!; PIDS+=($SP)
       RP=$(java_pid_of "$SP")
-      wait_port "$IN" 300 || { echo "sluice did not start: $(tail -3 "$d/relay.log")" >&2; return 1; };;
+      wait_port "$IN" 600 || { echo "sluice did not start: $(tail -3 "$d/relay.log")" >&2; return 1; };;
     nginx)
       local push=""; for t in $(seq 1 "$nt"); do push+="      push rtmp://127.0.0.1:$K/t$t;"$'\n'; done
       nginx_conf "$d/relay" "$IN" "    application live {

@@ -3,7 +3,7 @@
 #   Memory footprint of Sluice beside the anchors, in one run: RSS idle, per added stream and per added
 #   forward target.
 #   Sluice (./sluice, or SLUICE_CMD="java … io.sluice.Main": the config file is appended): paths live/s1..sN
-#     with no targets; RSS after IDLE_S (20) s from start = idle; then N publishers (the cached 1 Mbit/s
+#     with no targets; RSS IDLE_S (20) s after its listeners are up = idle; then N publishers (the cached 1 Mbit/s
 #     H264 + AAC clip of the fan-out benches, `ffmpeg -re -stream_loop -1 -c copy -f rtsp` over TCP) and
 #     SETTLE_S (15) s later RSS = streams; then T RTMP forwardTargets per path added through the Control
 #     API, all to ONE nginx-rtmp sink (applications t1..tT, `live on`, no recording), and SETTLE_S s later
@@ -99,7 +99,9 @@ run_sluice() {
   fi
   local SP=$!; PIDS+=($SP); local JP; JP=$(java_pid_of "$SP"); JAVA_PIDS+=($JP)
   wait_port "$API" 300 && wait_port "$RT" 100 || { echo "sluice did not start: $(tail -3 "$d/sluice.log")" >&2; return 1; }
-  sleep $((IDLE_S - ($(date +%s) - t0) > 0 ? IDLE_S - ($(date +%s) - t0) : 0))
+  # idle = IDLE_S after the listeners are up (a loaded machine can take 15 s to get there)
+  echo "SLUICE_STEP up after $(( $(date +%s) - t0 )) s" >&2
+  sleep "$IDLE_S"
   local r0 t0n; r0=$(rss_kb "$JP"); t0n=$(threads_of "$JP"); echo "SLUICE_STEP idle rss_kb=$r0 pss_kb=$(pss_kb "$JP") threads=$t0n" >&2
   "$JAVA_HOME/bin/jcmd" "$JP" GC.heap_info > "$d/heap-idle.txt" 2>&1
   for s in $(seq 1 "$NS"); do publish "rtsp://127.0.0.1:$RT/live/s$s" -f rtsp -rtsp_transport tcp; done
