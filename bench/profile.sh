@@ -9,7 +9,8 @@
 #
 # MODES: cpu | wall | alloc | lock, or several joined by commas (cpu,alloc,lock; wall replaces cpu) recorded
 # in one run. Options:
-#   --out DIR        where the results go (default target/profile/MODES-YYYYmmdd-HHMMSS)
+#   --out DIR        where the results go (default target/profile/MODES-YYYYmmdd-HHMMSS of the checkout
+#                    the command runs in)
 #   --interval N     cpu/wall sampling interval (async-profiler syntax, default 1ms for cpu, 5ms for wall)
 #   --alloc BYTES    allocation sampling interval (default 512k)
 #   --lock DURATION  lock contention threshold (default 10us)
@@ -66,7 +67,9 @@ done
 [ -n "$EVENT" ] || EXTRA=${EXTRA#,}   # alloc / lock alone: no execution sampling
 AGENT_OPTS="$EVENT$EXTRA"
 
-OUT=${OUT:-$REPO/target/profile/${MODES//,/+}-$(date +%Y%m%d-%H%M%S)}
+# results under the checkout the command runs in (another worktree may call this script), else this one's
+base=$REPO; [ -f "$PWD/pom.xml" ] && base=$PWD
+OUT=${OUT:-$base/target/profile/${MODES//,/+}-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
