@@ -29,7 +29,7 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 AP_VERSION=4.1
 M2=${M2_REPO:-$HOME/.m2/repository}/tools/profiler
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 1 ] || usage
 MODES=$1; shift
 OUT= INTERVAL= ALLOC=512k LOCK=10us THREADS= TOP=20 PID= SECONDS_=30 INCLUDE= EXCLUDE=
