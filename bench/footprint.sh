@@ -30,7 +30,7 @@ MOD=/usr/lib/nginx/modules/ngx_rtmp_module.so
 bench_workdir footprint
 case " $RELAYS " in *" sluice "*) [ -n "${SLUICE_CMD:-}" ] || build_sluice || { echo "build failed" >&2; exit 1; };; esac
 SRC=$(cached_source "$VBITRATE") || exit 1
-DUR=$((IDLE_S + 3 * SETTLE_S + 60))
+DUR=$((IDLE_S + 3 * SETTLE_S + 360))   # + up to 5 min for a JVM start on a loaded machine
 
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 threads_of() { awk '/^Threads:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -74,8 +74,12 @@ publish() { # URL FORMAT... : one looping -c copy publisher
 }
 report() { # relay idle streams targets t_idle t_streams t_targets sessions
   awk -v r="$1" -v i="$2" -v s="$3" -v t="$4" -v ti="$5" -v ts="$6" -v tt="$7" -v n="$8" -v ns="$NS" -v nt="$NT" 'BEGIN {
-    printf "FOOTPRINT relay=%s idle_mb=%.1f streams_mb=%.1f targets_mb=%.1f per_stream_mb=%.2f per_target_mb=%.2f threads_idle=%s threads_streams=%s threads_targets=%s sessions=%d expected=%d ok=%d\n",
-      r, i / 1024, s / 1024, t / 1024, (s - i) / 1024 / ns, (t - s) / 1024 / (ns * nt), ti, ts, tt, n, ns * nt, (n == ns * nt) }'
+    # a step whose process was gone (RSS 0) or whose target sessions were not all there has no figure
+    ok = (n == ns * nt && i > 0 && s > 0 && t > 0)
+    ps = (i > 0 && s > 0) ? sprintf("%.2f", (s - i) / 1024 / ns) : "NA"
+    pt = ok ? sprintf("%.2f", (t - s) / 1024 / (ns * nt)) : "NA"
+    printf "FOOTPRINT relay=%s idle_mb=%.1f streams_mb=%.1f targets_mb=%.1f per_stream_mb=%s per_target_mb=%s threads_idle=%s threads_streams=%s threads_targets=%s sessions=%d expected=%d ok=%d\n",
+      r, i / 1024, s / 1024, t / 1024, ps, pt, ti, ts, tt, n, ns * nt, ok }'
 }
 
 run_sluice() {

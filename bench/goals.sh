@@ -62,7 +62,7 @@ done
 goal() {
   awk -v g="$1" -v s="$2" -v al="$3" -v a="$4" -v k="$5" -v l="$6" -v u="$7" 'BEGIN {
     if (a == "") a = "NA"
-    if (s == "" || s == "NA") { printf "GOAL goal=\"%s\" sluice=NA anchor=\"%s %s %s\" ratio=NA holds=no-figure\n", g, al, a, u; exit }
+    if (s == "" || s == "NA" || s == "0.0") { printf "GOAL goal=\"%s\" sluice=NA anchor=\"%s %s %s\" ratio=NA holds=no-figure\n", g, al, a, u; exit }
     r = (a != "" && a != "NA" && a + 0 > 0) ? sprintf("%.2f", s / a) : "NA"
     if (k == "ratio") h = (r != "NA" && r + 0 <= l) ? "yes" : (r == "NA" ? "no-figure" : "no")
     else if (k == "diff") h = (a == "" || a == "NA") ? "no-figure" : ((s - a <= l) ? "yes" : "no")
