@@ -82,7 +82,7 @@ sink_sockets() {
 step() { # relay streams targets
   local r=$1 ns=$2 nt=$3 d="$W/$1-$2x$3"; mkdir -p "$d"
   local IN K; read -r IN K < <(free_ports 2)
-  local DUR=$((WARM_S + MEASURE_S + 160)) apps=""  # + a JVM start of up to 2 min on a loaded machine t s
+  local DUR=$((WARM_S + MEASURE_S + 160)) apps="" t s  # 160: the sink outlives a JVM start of up to 2 min (loaded machine)
   PIDS=()
   for t in $(seq 1 "$nt"); do apps+="    application t$t { live on; allow publish 127.0.0.1; allow play 127.0.0.1; }"$'\n'; done
   nginx_conf "$d/sink" "$K" "$apps" || return 1
