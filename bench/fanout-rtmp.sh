@@ -82,7 +82,7 @@ sink_sockets() {
 step() { # relay streams targets
   local r=$1 ns=$2 nt=$3 d="$W/$1-$2x$3"; mkdir -p "$d"
   local IN K; read -r IN K < <(free_ports 2)
-  local DUR=$((WARM_S + MEASURE_S + 40)) apps="" t s
+  local DUR=$((WARM_S + MEASURE_S + 160)) apps="" t s  # 160: the sink outlives a JVM start of up to 2 min (loaded machine)
   PIDS=()
   for t in $(seq 1 "$nt"); do apps+="    application t$t { live on; allow publish 127.0.0.1; allow play 127.0.0.1; }"$'\n'; done
   nginx_conf "$d/sink" "$K" "$apps" || return 1
@@ -104,7 +104,7 @@ step() { # relay streams targets
       } > "$d/sluice.yml"
       taskset -c 1 timeout -k 5 "$DUR" "$REPO/sluice" "$d/sluice.yml" > "$d/relay.log" 2>&1 & local SP=$!; PIDS+=($SP)
       RP=$(java_pid_of "$SP")
-      wait_port "$IN" 300 || { echo "sluice did not start: $(tail -3 "$d/relay.log")" >&2; return 1; };;
+      wait_port "$IN" 600 || { echo "sluice did not start: $(tail -3 "$d/relay.log")" >&2; return 1; };;
     nginx)
       local push=""; for t in $(seq 1 "$nt"); do push+="      push rtmp://127.0.0.1:$K/t$t;"$'\n'; done
       nginx_conf "$d/relay" "$IN" "    application live {

@@ -48,7 +48,7 @@ start_leg() {
       timeout -k 5 $((DUR + 30)) "$REPO/sluice" "$d/sluice.yml" > "$d/relay.log" 2>&1 &
       local SP=$!; PIDS+=($SP); echo $SP > "$d/relay.pid"
       java_pid_of "$SP" > "$d/java.pid"
-      wait_port "$IN" 300 || { echo "sluice did not start: $(tail -5 "$d/relay.log")" >&2; return 1; };;
+      wait_port "$IN" 600 || { echo "sluice did not start: $(tail -5 "$d/relay.log")" >&2; return 1; };;
     nginx)
       timeout -k 5 $((DUR + 30)) "$PEERS/relay-nginx-push.sh" "$IN" "rtmp://127.0.0.1:$K/live" $((SECS + 8)) \
         > "$d/relay.log" 2>&1 & PIDS+=($!); echo $! > "$d/relay.pid"

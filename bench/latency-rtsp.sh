@@ -36,7 +36,8 @@ run_once() { # transport run-index -> BENCH lines into $W/results
   sluice_conf "$d/sluice.yml" "$S" "$U" "rtsp://127.0.0.1:$K1/live/out"
   timeout -k 5 $((DUR + 30)) "$REPO/sluice" "$d/sluice.yml" > "$d/sluice.log" 2>&1 & local SP=$!; PIDS+=($SP)
   local JP; JP=$(java_pid_of "$SP")
-  wait_port "$S" 200 && wait_port "$K1" && wait_port "$K2" || { echo "peers did not start (run $tr-$i)" >&2; return 1; }
+  wait_port "$S" 600 || { echo "sluice did not start (run $tr-$i): $(tail -3 "$d/sluice.log")" >&2; return 1; }
+  wait_port "$K1" 300 && wait_port "$K2" 300 || { echo "sinks did not start (run $tr-$i)" >&2; return 1; }
   OUT_TRANSPORT=tcp timeout -k 5 $((DUR + 30)) "$PEERS/relay-ffmpeg.sh" "rtsp://127.0.0.1:$R/live/in" \
     "rtsp://127.0.0.1:$K2/live/out" "$DUR" > "$d/relay.log" 2>&1 & local RP=$!; PIDS+=($RP)
   wait_port "$R" || { echo "relay did not start" >&2; return 1; }

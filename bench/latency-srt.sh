@@ -68,7 +68,7 @@ start_leg() {
     timeout -k 5 $((DUR + SLUICE_WARM_S + 40)) "$REPO/sluice" "$d/sluice.yml" > "$d/relay.log" 2>&1 &
     local SP=$!; PIDS+=($SP); echo $SP > "$d/relay.pid"
     local JP; JP=$(java_pid_of "$SP"); echo "$JP" > "$d/java.pid"; [ -n "$JP" ] && JAVA_PIDS+=("$JP")
-    wait_udp_port "$IN" 300 || { echo "sluice did not start: $(tail -5 "$d/relay.log")" >&2; return 1; }
+    wait_udp_port "$IN" 600 || { echo "sluice did not start: $(tail -5 "$d/relay.log")" >&2; return 1; }
     if [ "$SLUICE_WARM_S" -gt 0 ]; then
       "$PEERS/publish-srt.sh" "srt://127.0.0.1:$IN" publish:live/warm "$SLUICE_WARM_S" > "$d/pub-warm.log" 2>&1
       sleep 1
