@@ -6,8 +6,8 @@
 #   JAVA    the java binary (a JDK's, or the tarball's jlink'd runtime)
 #   JAR     sluice.jar;  DEPS  the directory of every runtime dependency (*.jar)
 #   OPTIONS a jvm.options file (may be absent)
-#   AOTDIR  where the cache lives (sluice-HASH.aot); HASH covers the runtime, every jar (name, size,
-#           mtime) and the JVM options, so a new build, runtime or option records a new cache
+#   AOTDIR  where the cache lives (sluice-HASH.aot); HASH covers the runtime (its lib/modules), every jar
+#           (name, size, mtime) and the JVM options, so a new build, runtime or option records a new cache
 #   ARGS    Sluice's arguments; "--aot-only" records the cache if needed and exits
 # Env: SLUICE_JAVA_OPTS   more JVM options (part of the hash: a cache is only valid for its options)
 #      SLUICE_AOT=auto    (default) record the cache when missing, use it when valid, else run without
@@ -43,8 +43,12 @@ sluice_launch() {
   case "$mode" in
     auto|on)
       local hash
-      hash=$({ echo "$java"; stat -L -c '%s %Y' "$(dirname "$java")/../lib/modules"; \
-               tr ':' '\n' <<<"$cp" | xargs stat -L -c '%n %s %Y'; printf '%s\n' "${opts[@]}"; } | sha1sum | cut -c1-12)
+      # no absolute path in it: an unpacked tarball moved elsewhere keeps its cache (the JDK accepts a
+      # classpath moved as a whole since JDK 23)
+      local -a jars; IFS=: read -ra jars <<<"$cp"
+      hash=$({ stat -L -c '%s %Y' "$(dirname "$java")/../lib/modules"; \
+               for j in "${jars[@]}"; do echo "$(basename "$j") $(stat -L -c '%s %Y' "$j")"; done; \
+               printf '%s\n' "${opts[@]}"; } | sha1sum | cut -c1-12)
       aot="$aotdir/sluice-$hash.aot"
       [ -f "$aot" ] || { [ ! -f "$aot.failed" ] && sluice_train "$java" "$cp" "$aot" "${opts[@]}"; } || aot=""
       if [ -n "$aot" ]; then
