@@ -46,6 +46,11 @@ final class Training {
     private static final Pattern READY_PATH = Pattern.compile(
             "\"name\":\"([^\"]+)\",[^{}]*?\"ready\":(true|false)");
 
+    /**
+     * The longest wait for the server (a bind, an API answer): generous, since the training runs at build
+     * time on CI machines that may be busy with other builds.
+     */
+    static final long WAIT_MS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(Training.class);
 
     private Training() {
@@ -56,7 +61,17 @@ final class Training {
      *
      * @return 0 when every last hop received it, 1 otherwise (the cache is still written, only less useful)
      */
-    static int run() throws Exception {
+    static int run() {
+        try {
+            return train();
+        } catch (Exception e) {
+            // the JVM writes the cache anyway (with what ran so far); say why it is a partial one
+            System.err.println("sluice: training: failed, the cache covers less: " + e);
+            return 1;
+        }
+    }
+
+    private static int train() throws Exception {
         int rtsp = freeTcp();
         int rtmp = freeTcp();
         int api = freeTcp();
@@ -159,9 +174,9 @@ final class Training {
         }
     }
 
-    /** Waits until someone (the path's UDP source) has bound the port, for up to 10 s. */
+    /** Waits until someone (the path's UDP source) has bound the port, for up to {@link #WAIT_MS}. */
     private static void awaitBound(int port) throws InterruptedException, IOException {
-        long end = System.nanoTime() + 10_000_000_000L;
+        long end = System.nanoTime() + WAIT_MS * 1_000_000L;
         while (System.nanoTime() < end) {
             try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
                 LOG.debug("UDP {} not bound yet ({})", port, probe.getLocalSocketAddress());
@@ -170,13 +185,13 @@ final class Training {
             }
             Thread.sleep(20);
         }
-        throw new IOException("the training source did not bind UDP " + port + " within 10 s");
+        throw new IOException("the training source did not bind UDP " + port + " within " + WAIT_MS + " ms");
     }
 
     private static String get(String url) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(5000);
+        c.setConnectTimeout((int) WAIT_MS);
+        c.setReadTimeout((int) WAIT_MS);
         try (InputStream in = c.getResponseCode() < 400 ? c.getInputStream() : c.getErrorStream()) {
             return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } finally {
