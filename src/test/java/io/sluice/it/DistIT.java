@@ -82,6 +82,13 @@ class DistIT {
                 MediaChecks.assertReceived(sink, SECONDS);
             }
             assertThat(sluice.isAlive()).as(sluice.output()).isTrue();
+        } finally {
+            // the tool links point outside the temp dir, which JUnit warns about once per link when it deletes them
+            try (Stream<Path> links = Files.list(bin)) {
+                for (Path l : links.toList()) {
+                    Files.delete(l);
+                }
+            }
         }
     }
 
