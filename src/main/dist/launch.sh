@@ -80,7 +80,7 @@ sluice_train() {
     local t0=$SECONDS
     # the training's exit status only says whether the stream reached every hop; the cache is written anyway
     "$java" "$@" -XX:AOTCacheOutput="$aot.tmp" -Xlog:aot=error -Xlog:aot+cds=error \
-        -cp "$cp" io.sluice.Main --train > "$aot.log" 2>&1
+        -cp "$cp" io.sluice.Main --train > "$aot.log" 2>&1 || echo "training exit status $?" >> "$aot.log"
     if [ -s "$aot.tmp" ]; then
       find "$dir" -maxdepth 1 -name 'sluice-*.aot*' ! -name "$(basename "$aot").*" -delete
       mv "$aot.tmp" "$aot"
