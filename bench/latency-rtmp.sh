@@ -38,14 +38,12 @@ start_leg() {
   local r=$1 d=$2 IN K
   read -r IN K < <(free_ports 2)
   local DUR=$((SECS + 14)) CAP=$((SECS + 10))
-  KEEP=${KEEP_PCAP:+$d/cap.pcap} timeout -k 5 $((CAP + 180)) "$PEERS/latency-media.sh" "rtmp:$IN" "rtmp:$K" "$CAP" \
-    > "$d/lat.log" 2>&1 & PIDS+=($!); echo $! > "$d/lat.pid"
-  timeout -k 5 $((DUR + 150)) "$PEERS/sink-rtmp.sh" "$K" "$DUR" live > "$d/sink.log" 2>&1 & PIDS+=($!); echo $! > "$d/sink.pid"
   case "$r" in
     sluice)
       local RT U; RT=$(free_ports 1); U=$(free_udp_pair)
       RTMP_PORT=$IN SLUICE_PATH=live/in sluice_conf "$d/sluice.yml" "$RT" "$U" "rtmp://127.0.0.1:$K/live/out"
-      timeout -k 5 $((DUR + 30)) "$REPO/sluice" "$d/sluice.yml" > "$d/relay.log" 2>&1 &
+      # +300: start-up on a busy machine; the leg's end kills it anyway
+      timeout -k 5 $((DUR + 330)) "$REPO/sluice" "$d/sluice.yml" > "$d/relay.log" 2>&1 &
       local SP=$!; PIDS+=($SP); echo $SP > "$d/relay.pid"
       java_pid_of "$SP" > "$d/java.pid"
       wait_port "$IN" 600 || { echo "sluice did not start: $(tail -5 "$d/relay.log")" >&2; return 1; };;
@@ -58,7 +56,13 @@ start_leg() {
         $((SECS + 10)) > "$d/relay.log" 2>&1 & PIDS+=($!); echo $! > "$d/relay.pid"
       wait_port "$IN" || { echo "ffmpeg relay did not start" >&2; return 1; };;
   esac
+  timeout -k 5 $((DUR + 150)) "$PEERS/sink-rtmp.sh" "$K" "$DUR" live > "$d/sink.log" 2>&1 & PIDS+=($!); echo $! > "$d/sink.pid"
   wait_port "$K" || { echo "sink did not start ($r)" >&2; return 1; }
+  # the sink and the meter after the relay is up: they last DUR and CAP seconds from their start, and a
+  # JVM's start-up on a busy machine (tens of seconds) would otherwise eat them; relays connect to the
+  # sink only once publishing
+  KEEP=${KEEP_PCAP:+$d/cap.pcap} timeout -k 5 $((CAP + 180)) "$PEERS/latency-media.sh" "rtmp:$IN" "rtmp:$K" "$CAP" \
+    > "$d/lat.log" 2>&1 & PIDS+=($!); echo $! > "$d/lat.pid"
   echo "rtmp://127.0.0.1:$IN/live/in" > "$d/in.url"
 }
 

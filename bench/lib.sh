@@ -108,7 +108,7 @@ cached_source() {
   echo "$src"
 }
 
-# build_sluice: package once if the jar is missing or stale
+# build_sluice: package once if the jar is missing or stale, then record the AOT cache if missing
 build_sluice() {
   local jar="$REPO/target/sluice.jar"
   if [ ! -f "$jar" ] || [ -n "$(find "$REPO/src/main" "$REPO/pom.xml" -newer "$jar" -print -quit)" ]; then
@@ -116,6 +116,9 @@ build_sluice() {
     (cd "$REPO" && export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 \
       && { timeout 600 mvn -q -B -o -DskipTests package || timeout 600 mvn -q -B -DskipTests package; }) >&2 || return 1
   fi
+  # the AOT cache for this build and SLUICE_JAVA_OPTS, recorded here and not inside a timed run's timeout
+  # (./sluice records it on its first start otherwise); SLUICE_AOT=off skips it
+  [ "${SLUICE_AOT:-auto}" = off ] || timeout 900 "$REPO/sluice" aot >&2 || return 1
 }
 
 # java_pid_of PID -> the java process started under PID (timeout -> sluice(exec java))

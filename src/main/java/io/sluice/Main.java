@@ -45,8 +45,13 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--train")) {
+            // the AOT cache's training run (./sluice); exit() ends it even if a library left a thread behind
+            System.exit(Training.run());
+        }
         if (args.length > 1 || args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
-            System.err.println("usage: sluice [CONFIG.yml]   (no argument: the embedded default configuration)");
+            System.err.println("usage: sluice [CONFIG.yml]   (no argument: the embedded default configuration)\n"
+                    + "       sluice --train       (the AOT cache's training workload: see Training)");
             System.exit(2);
         }
         ConfDocument doc;
