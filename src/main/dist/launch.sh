@@ -19,9 +19,9 @@
 sluice_launch() {
   local java=$1 jar=$2 deps=$3 optfile=$4 aotdir=$5; shift 5
   local -a opts
-  # ZGC keeps GC pauses well under a millisecond: a pause is added latency for every packet in flight.
-  # FFM: libsrt is loaded through the foreign-function API.
-  opts=(--enable-native-access=ALL-UNNAMED -XX:+UseZGC -Xms64m)
+  # FFM: libsrt is loaded through the foreign-function API. ZGC (also the first line of jvm.options)
+  # keeps GC pauses well under a millisecond: a pause is added latency for every packet in flight.
+  opts=(--enable-native-access=ALL-UNNAMED -XX:+UseZGC)
   if [ -f "$optfile" ]; then
     local line
     while IFS= read -r line || [ -n "$line" ]; do
