@@ -33,6 +33,10 @@ import org.slf4j.Logger;
  *
  * <p>Threads: units are written on the given event loop (the publisher's); RTCP arrives on the
  * transport's thread and is handed to the loop, because the writers are single-threaded.
+ *
+ * <p>A forward target can watch and steer it without a subclass: an {@link RtcpObserver} sees the
+ * remote's RTCP (for link figures) and a {@link UnitGate} may hold back units before they are written
+ * (the slow-link policy); a WHEP reader sets neither.
  */
 public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable {
     static final long SR_INTERVAL_MS = 1000;
@@ -54,6 +58,8 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
     private volatile int fractionLost256 = -1;
     private volatile long remoteCumulativeLost;
     private volatile long lastRtcpNanos = System.nanoTime();
+    private volatile RtcpObserver observer;
+    private volatile UnitGate gate;
     private ScheduledFuture<?> reports;
     private volatile boolean closed;
 
@@ -98,6 +104,24 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
         this.queue = new ReaderQueue(name, loop, queueCapacity, stream.keyframeMedia(), true, this, log);
     }
 
+    /** Sees the remote's RTCP as it arrives, on the transport's thread; must not block or keep the buffer. */
+    public interface RtcpObserver {
+        /** @param compound the whole compound packet (read only, released after the call) */
+        void onRtcp(ByteBuf compound, List<RtcpPacket> packets);
+    }
+
+    /** Decides, on the loop and before anything is written, whether a unit goes out at all. */
+    public interface UnitGate {
+        /** False drops the unit: nothing is written, its sequence numbers are not used. */
+        boolean pass(Unit unit);
+    }
+
+    /** Sets the RTCP observer and unit gate (null for none); call before {@link #start()}. */
+    public void steer(RtcpObserver observer, UnitGate gate) {
+        this.observer = observer;
+        this.gate = gate;
+    }
+
     public ReaderQueue queue() {
         return queue;
     }
@@ -124,6 +148,10 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
     public void write(Unit unit) {
         Out o = byMedia[unit.media()];
         if (o == null || closed) {
+            return;
+        }
+        UnitGate g = gate;
+        if (g != null && !g.pass(unit)) {
             return;
         }
         List<ByteBuf> packets = o.writer.write(unit, alloc);
@@ -163,7 +191,14 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
             rtcp.release();
             return; // malformed feedback is the remote's problem; media goes on
         }
-        rtcp.release();
+        RtcpObserver obs = observer;
+        try {
+            if (obs != null) {
+                obs.onRtcp(rtcp, packets);
+            }
+        } finally {
+            rtcp.release();
+        }
         for (RtcpPacket p : packets) {
             switch (p) {
                 case RtcpPacket.Nack n -> {
