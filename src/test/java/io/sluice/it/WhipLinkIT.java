@@ -1,0 +1,128 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.forward.DestState;
+import io.sluice.forward.DestStats;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A WHIP target's link stats and slow-link reaction, against GStreamer webrtcbin (sink-whip.sh) behind a
+ * userspace impairment relay ({@link ImpairedWhipProxy}), with an nginx-rtmp target on the same path.
+ *
+ * <p>An ffmpeg RTSP publisher (H264 1 Mbit/s, GOP 1 s, Opus) runs {@value #SECONDS} s: a clean link first
+ * (the stats show the RTT, no loss, an estimate near the stream's rate from webrtcbin's transport-cc
+ * feedback), then {@value #DROP_PERCENT} % of the RTP/RTCP towards the sink dropped (loss climbs, the target
+ * goes keyframe-only and counts its drops), then clean again (it goes back to full frames). Meanwhile the
+ * RTMP target must get every frame and the publisher must not be slowed. Tagged solo: it reads a send rate
+ * and waits on a timed hysteresis.
+ */
+@Tag("solo")
+@Timeout(240)
+class WhipLinkIT {
+    static final int SECONDS = 32;
+    static final int CLEAN_SECONDS = 9;
+    static final int IMPAIRED_SECONDS = 9;
+    static final double DROP_PERCENT = 30;
+
+    @Test
+    void whipTargetReportsItsLinkAndGoesKeyframeOnlyOnASlowLink() throws Exception {
+        int sinkPort = Ports.tcp();
+        int rtmp = Ports.tcp();
+        try (Peer sink = Peer.start("sink-whip.sh", Integer.toString(sinkPort), Integer.toString(SECONDS + 14));
+                Peer sinkRtmp = Peer.start("sink-rtmp.sh", Integer.toString(rtmp), Integer.toString(SECONDS + 14));
+                ImpairedWhipProxy proxy = new ImpairedWhipProxy(sinkPort)) {
+            String yaml = "paths:\n  live/cam:\n    forwardTargets:\n"
+                    + WebrtcForwardIT.target("whip", "whip://127.0.0.1:" + proxy.port() + "/remote/whip")
+                    + WebrtcForwardIT.target("rtmp", "rtmp://127.0.0.1:" + rtmp + "/live/remote");
+            assertThat(Ports.awaitListening(sinkPort, Duration.ofSeconds(15))).as(sink.output()).isTrue();
+            assertThat(Ports.awaitListening(rtmp, Duration.ofSeconds(15))).as(sinkRtmp.output()).isTrue();
+            try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
+                DestStats clean;
+                DestStats impaired;
+                DestStats recovered;
+                int sent;
+                long started = System.nanoTime();
+                long publishNanos;
+                try (Peer pub = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus", "GOP", "30", "VBITRATE", "1M"),
+                        sluice.rtsp("live/cam"), Integer.toString(SECONDS))) {
+                    Thread.sleep(CLEAN_SECONDS * 1000L);
+                    clean = whip(sluice);
+                    System.out.println("LINK clean: " + clean);
+                    assertThat(proxy.relays()).as("the sink's answer went through the proxy").isNotEmpty();
+                    proxy.dropPercent(DROP_PERCENT);
+                    Thread.sleep(IMPAIRED_SECONDS * 1000L);
+                    impaired = whip(sluice);
+                    System.out.println("LINK impaired: " + impaired);
+                    proxy.dropPercent(0);
+                    pub.await(Duration.ofSeconds(SECONDS + 30));
+                    publishNanos = System.nanoTime() - started;
+                    recovered = whip(sluice);
+                    System.out.println("LINK recovered: " + recovered);
+                    sent = Integer.parseInt(pub.result("PUBLISHED").get("video_frames"));
+                }
+                System.out.printf("RELAY forwarded %d dropped %d%n", proxy.relays().getFirst().forwarded.get(),
+                        proxy.relays().getFirst().dropped.get());
+
+                // clean: figures from the remote's RTCP
+                Map<String, Number> c = clean.link();
+                assertThat(clean.state()).as(clean.toString()).isEqualTo(DestState.FORWARDING);
+                assertThat(c.get("rttMs").doubleValue()).as(c.toString()).isPositive();
+                assertThat(c.get("lossPercent").doubleValue()).as(c.toString()).isBetween(0.0, 1.0);
+                assertThat(c.get("transportCc").intValue()).as("webrtcbin kept transport-cc: " + c).isEqualTo(1);
+                long sendKbps = c.get("sendKbps").longValue();
+                assertThat(sendKbps).as(c.toString()).isBetween(600L, 2000L);
+                assertThat(c.get("estimateKbps").longValue()).as("estimate near the stream's rate: " + c)
+                        .isBetween(sendKbps * 8 / 10, sendKbps * 2);
+                assertThat(c.get("keyframeOnlyEntries").longValue()).as(c.toString()).isZero();
+
+                // impaired: loss seen, keyframe-only, drops counted as dropped
+                Map<String, Number> i = impaired.link();
+                assertThat(i.get("lossPercent").doubleValue()).as(i.toString()).isGreaterThan(15.0);
+                assertThat(i.get("keyframeOnly").intValue()).as(i.toString()).isEqualTo(1);
+                assertThat(i.get("slowLinkCause").intValue()).as(i.toString()).isPositive();
+                assertThat(i.get("keyframeOnlyDroppedFrames").longValue()).as(i.toString()).isGreaterThan(30);
+                assertThat(impaired.dropped()).as(impaired.toString())
+                        .isGreaterThanOrEqualTo(i.get("keyframeOnlyDrops").longValue()).isPositive();
+                assertThat(impaired.state()).as(impaired.toString()).isEqualTo(DestState.FORWARDING);
+
+                // clean again: back to full frames
+                Map<String, Number> r = recovered.link();
+                assertThat(r.get("keyframeOnly").intValue()).as(r.toString()).isZero();
+                assertThat(r.get("keyframeOnlyEntries").longValue()).as(r.toString()).isGreaterThanOrEqualTo(1);
+
+                // the publisher was not slowed: it sent its frames at its own pace
+                assertThat(sent).as("frames published").isGreaterThanOrEqualTo((int) (0.97 * SECONDS * MediaChecks.FPS));
+                assertThat(publishNanos).as("publish wall time").isLessThan(Duration.ofSeconds(SECONDS + 8).toNanos());
+
+                // the other target lost nothing
+                sinkRtmp.await(Duration.ofSeconds(60));
+                Map<String, String> m = sinkRtmp.result("RECEIVED");
+                System.out.printf("RECEIVED rtmp: %s of %d sent%n", m.get("frames"), sent);
+                assertThat(Integer.parseInt(m.get("frames"))).as(sinkRtmp.output())
+                        .isGreaterThanOrEqualTo(MediaChecks.lossless(sent, MediaChecks.FPS));
+
+                // the WHIP sink: audio kept going through the keyframe-only phase, video decoded around it
+                sink.await(Duration.ofSeconds(60));
+                Map<String, String> w = sink.result("RECEIVED");
+                System.out.printf("RECEIVED whip: video %s audio %s (%s)%n", w.get("frames"), w.get("frames.2"), w);
+                assertThat(w.get("audio")).as(sink.output()).containsIgnoringCase("opus");
+                // Opus at 50 packets/s, less what the relay dropped in the impaired phase and the edges
+                double audioExpected = 50.0 * (SECONDS - 2 - IMPAIRED_SECONDS * DROP_PERCENT / 100);
+                assertThat(Integer.parseInt(w.get("frames.2"))).as(sink.output())
+                        .isGreaterThanOrEqualTo((int) (0.9 * audioExpected));
+                assertThat(Integer.parseInt(w.get("frames"))).as(sink.output())
+                        .isGreaterThan((SECONDS - IMPAIRED_SECONDS - 6) * MediaChecks.FPS);
+            }
+        }
+    }
+
+    private static DestStats whip(SluiceUnderTest sluice) {
+        return sluice.server().paths().get("live/cam").forwardStats().stream()
+                .filter(d -> d.id().equals("whip")).findFirst().orElseThrow();
+    }
+}
