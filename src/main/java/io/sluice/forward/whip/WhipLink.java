@@ -18,8 +18,10 @@ import org.slf4j.Logger;
  * WhipLink is a WHIP target's view of its link and its reaction when the link is too slow for the stream.
  *
  * <p><b>Figures</b>, from the remote's RTCP: with transport-cc feedback, the {@link SendSideEstimator}'s
- * estimate, loss and queuing delay; else with REMB, the remote's own estimate; else the loss of its
- * receiver reports (estimate unknown, -1). The send rate is what the transport sent over the last tick.
+ * estimate, loss and queuing delay; else with REMB, the remote's own estimate (loss from its receiver
+ * reports); else the loss of its receiver reports, and as estimate what got through: the send rate × (1 −
+ * that loss). The send rate is what the transport sent over the last tick. Receiver reports come every
+ * 1 to 7.5 s (GStreamer keeps RFC 3550's 5 s minimum), so on that path the loss is that of the last report.
  *
  * <p><b>Slow link</b>: a tick (about a second) is <i>congested</i> when loss is over 10 %, the queuing
  * delay over 150 ms (transport-cc), the stream needs more than the remote's REMB, or the target's own
@@ -151,16 +153,21 @@ final class WhipLink implements WebrtcStreamWriter.RtcpObserver {
             SendSideEstimator.Window w = estimator.update(nowNanos);
             tickLoss = w.loss() >= 0 ? w.loss() : rrLoss();
             queue = w.queueDelayNanos();
-            estimateBps = w.estimateBps() >= 0 ? w.estimateBps() : remb;
+            estimateBps = w.estimateBps() >= 0 ? w.estimateBps() : remb >= 0 ? remb : delivered(tickLoss);
         } else {
             tickLoss = rrLoss();
-            estimateBps = remb;
+            estimateBps = remb >= 0 ? remb : delivered(tickLoss);
         }
         loss = tickLoss;
         queueDelayNanos = queue;
         if (span > 0) {
             decide(tickLoss, queue, remb);
         }
+    }
+
+    /** Without transport-cc or REMB: what got through, the send rate less the receiver-reported loss. */
+    private long delivered(double lossFraction) {
+        return lossFraction < 0 || sendBps < 0 ? -1 : (long) (sendBps * (1 - lossFraction));
     }
 
     private double rrLoss() {

@@ -49,6 +49,8 @@ final class WhipLinks {
     /**
      * The one-byte id the answer gives the transport-wide sequence number extension (one id for the whole
      * BUNDLE, RFC 8843 §9.2), or -1 when the remote dropped it: then it sends no transport-cc feedback.
+     * (GStreamer webrtcbin 1.22 answers {@code a=rtcp-fb:PT transport-cc} without the extmap, and then sends
+     * no feedback: measured in WhipLinkIT; the target falls back to its receiver reports.)
      */
     static int transportCcExtId(WebrtcSession answer) {
         for (WebrtcMedia m : answer.medias()) {
