@@ -5,9 +5,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.protocol.rtp.NtpTime;
 import io.sluice.protocol.rtp.RtcpPacket;
 import io.sluice.protocol.rtp.RtcpSenderReport;
+import io.sluice.protocol.rtp.SenderReportTimes;
 import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.webrtc.EgressTrack;
 import io.sluice.protocol.webrtc.WebrtcRtpWriter;
@@ -28,7 +28,8 @@ import org.slf4j.Logger;
  * readers and WHIP forward targets both use it, so both behave the same.
  *
  * <p>It also answers the remote's RTCP: NACKs from a per-track retransmission buffer, PLI/FIR passed
- * to the publisher as a keyframe request, receiver reports turned into RTT and loss figures; and it
+ * to the publisher as a keyframe request, receiver reports turned into RTT (against when our sender
+ * reports left, {@link SenderReportTimes}) and loss figures; and it
  * sends a sender report per track every second so the remote can sync audio and video.
  *
  * <p>Threads: units are written on the given event loop (the publisher's); RTCP arrives on the
@@ -55,6 +56,8 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
     private final LongAdder plis = new LongAdder();
     private final LongAdder firs = new LongAdder();
     private volatile double rttMs = -1;
+    /** When our sender reports left: their NTP times are the publisher's timeline, not this clock. */
+    private final SenderReportTimes reportTimes = new SenderReportTimes();
     private volatile int fractionLost256 = -1;
     private volatile long remoteCumulativeLost;
     private volatile long lastRtcpNanos = System.nanoTime();
@@ -255,13 +258,9 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
             }
             fractionLost256 = b.fractionLost();
             remoteCumulativeLost = b.cumulativeLost();
-            if (b.lsr() != 0) {
-                // RFC 3550 §6.4.1: RTT = arrival - LSR - DLSR, all in 1/65536 s
-                long now = NtpTime.middle32(NtpTime.fromUnixNanos(unixNanos()));
-                long rtt = (now - b.lsr() - b.dlsr()) & 0xffffffffL;
-                if (rtt < 65536L * 10) {
-                    rttMs = rtt * 1000.0 / 65536;
-                }
+            long rtt = reportTimes.rttNanos(b.lsr(), b.dlsr(), System.nanoTime());
+            if (rtt >= 0 && rtt < 10_000_000_000L) {
+                rttMs = rtt / 1e6;
             }
         }
     }
@@ -292,6 +291,7 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
             ByteBuf sr = RtcpSenderReport.write(alloc, o.track.ssrc(), ntp, rtp, o.writer.packets(),
                     o.writer.bytes(), "sluice");
             try {
+                reportTimes.sent(ntp, System.nanoTime());
                 transport.sendRtcp(sr);
             } finally {
                 sr.release();
