@@ -7,6 +7,7 @@ import io.sluice.protocol.rtp.RtpPacketException;
 import io.sluice.protocol.rtp.SendSideEstimator;
 import io.sluice.protocol.rtp.TransportCcFeedback;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -100,7 +101,7 @@ final class WhipLink implements WebrtcStreamWriter.RtcpObserver {
     }
 
     @Override
-    public void onRtcp(ByteBuf compound, java.util.List<RtcpPacket> packets) {
+    public void onRtcp(ByteBuf compound, List<RtcpPacket> packets) {
         for (RtcpPacket p : packets) {
             switch (p) {
                 case RtcpPacket.Remb r -> rembBps = r.bitrateBps();
@@ -122,7 +123,7 @@ final class WhipLink implements WebrtcStreamWriter.RtcpObserver {
         }
     }
 
-    private void reportBlocks(java.util.List<RtcpPacket.ReportBlock> blocks) {
+    private void reportBlocks(List<RtcpPacket.ReportBlock> blocks) {
         int worst = -1;
         for (RtcpPacket.ReportBlock b : blocks) {
             if (ssrcs.contains(b.ssrc())) {

@@ -2,9 +2,11 @@ package io.sluice.forward.whip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sluice.protocol.rtp.RtcpPacket;
 import io.sluice.protocol.rtp.SendSideEstimator;
+import io.sluice.stream.Unit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,9 +115,9 @@ class WhipLinkTest {
     }
 
     private void offerVideo(int bytes) {
-        io.netty.buffer.ByteBuf rtp = Unpooled.buffer(bytes).writeByte(0x80).writeByte(96).writeShort(1)
+        ByteBuf rtp = Unpooled.buffer(bytes).writeByte(0x80).writeByte(96).writeShort(1)
                 .writeInt((int) now).writeInt(1).writeZero(bytes - 12);
-        io.sluice.stream.Unit u = new io.sluice.stream.Unit(0, rtp, 0, true);
+        Unit u = new Unit(0, rtp, 0, true);
         gate.pass(u);
         u.release();
     }
