@@ -115,6 +115,14 @@ def rtp():
     }
     for k, v in hand.items():
         seed('protocol/rtp', 'RtpFuzzTest', 'rtcp', k, bytes.fromhex(v.replace(' ', '')))
+    tcc = {  # transport-cc feedback as a WHIP target reads it: Chromium 156's (padded), RR + feedback, 2-bit chunks
+        'chromium156': 'afcd0007 00000001 9b4a7346 00010007 068b0600 2007ed09 29260a0e 00000003',
+        'rr-tcc': '81c90007 00000001 00000002 05000003 00001000 00000010 00000000 00000000'
+                  '8fcd0005 00000001 00000002 00640003 00000102 d6400000 01fc18ff',
+        'one-bit-vector': '8fcd0006 00000001 00000002 0000000e 00000003 b7f00000 01010101 01010101',
+    }
+    for k, v in tcc.items():
+        seed('protocol/rtp', 'RtpFuzzTest', 'transportCc', k, bytes.fromhex(v.replace(' ', '')))
     fmtps |= {'config=1190', 'config=40002320', 'sprop-parameter-sets=Z0LAHtkDxWhAAAADAEAAAA8jxYuS,aMuMsg==',
               'sprop-max-don-diff=1', 'mode=AAC-hbr;sizelength=13;indexlength=3;indexdeltalength=3;config=1210'}
     for i, f in enumerate(sorted(fmtps)):

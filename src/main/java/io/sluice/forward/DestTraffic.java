@@ -18,6 +18,8 @@ final class DestTraffic {
     record Snapshot(long bytes, long packets, long dropped, Map<String, Number> figures) {
     }
 
+    /** The link figure of packets a target's transport dropped by policy, counted in {@code dropped}. */
+    static final String CHOSEN_DROPS = "keyframeOnlyDrops";
     // totals of the finished sessions, guarded by this
     private long bytesDone;
     private long packetsDone;
@@ -78,6 +80,9 @@ final class DestTraffic {
             dropped += q.dropped();
         }
         Map<String, Number> figures = new TreeMap<>(link.get());
+        // a target that drops on purpose (a WHIP target's keyframe-only mode, current or last session) counts it too
+        Number chosen = figures.get(CHOSEN_DROPS);
+        dropped += chosen == null ? 0 : chosen.longValue();
         figures.put("queuedPackets", q == null ? 0 : q.queued());
         figures.put("bitrateKbps", bitrateKbps(bytes, forwarding));
         return new Snapshot(bytes, packets, dropped, figures);

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * LinkFigures maps the transport figures of {@code DestStats.link()} to metrics with a unit. The names
  * come from {@code SrtDest.link()} (libsrt's {@code srt_bstats}) and {@code WebrtcStreamWriter.figures()}
- * (RTCP receiver reports, NACK/PLI/FIR) and {@code RtspDest} (RTCP receiver reports); RTMP targets
+ * (RTCP receiver reports, NACK/PLI/FIR), {@code WhipLink.figures()} (WHIP link estimate, keyframe-only
+ * mode) and {@code RtspDest} (RTCP receiver reports); RTMP targets
  * report none. Each figure name becomes at
  * most one series per target, so a transport that grows new figures never adds label values: figures
  * not listed here are not exported.
@@ -64,7 +65,23 @@ final class LinkFigures {
                     Map.of("queuedPackets", 1.0)),
             new Metric("sluice_forward_target_keyframe_requests", true,
                     "PLI and FIR keyframe requests received from the target in the current session (WHIP)",
-                    Map.of("plis", 1.0, "firs", 1.0)));
+                    Map.of("plis", 1.0, "firs", 1.0)),
+            new Metric("sluice_forward_target_link_estimate_bits_per_second", false,
+                    "What the link to the target can carry (WHIP: from transport-cc feedback, else the remote's REMB, "
+                            + "else the send rate less the receiver-reported loss)",
+                    Map.of("estimateKbps", 1000.0)),
+            new Metric("sluice_forward_target_link_send_bits_per_second", false,
+                    "What the target's transport sent over the last second (WHIP)",
+                    Map.of("sendKbps", 1000.0)),
+            new Metric("sluice_forward_target_link_queue_delay_seconds", false,
+                    "Queuing delay on the link to the target, from transport-cc arrival times (WHIP)",
+                    Map.of("queueDelayMs", MS)),
+            new Metric("sluice_forward_target_link_keyframe_only", false,
+                    "1 while the target sends keyframes only because its link is too slow for the stream (WHIP)",
+                    Map.of("keyframeOnly", 1.0)),
+            new Metric("sluice_forward_target_link_keyframe_only_dropped_packets", true,
+                    "Video packets the target dropped in its keyframe-only mode in the current session (WHIP)",
+                    Map.of("keyframeOnlyDrops", 1.0)));
 
     private LinkFigures() {
     }

@@ -28,9 +28,12 @@ class MetricsTest {
             "pktRetrans", 7L, "pktSndLoss", 3L, "pktSndDrop", 2L, "byteSent", 1_400_000L, "sndBufPkts", 9,
             "sndBufMs", 40, "latencyMs", 120);
 
-    static final Map<String, Number> WHIP_LINK = Map.of("rttMs", 20.25, "fractionLost", 0.125, "packetsLost", 11L,
-            "nacks", 4L, "nackedPackets", 6L, "retransmitted", 5L, "plis", 2L, "firs", 1L, "packetsSent", 900L,
-            "bytesSent", 800_000L);
+    static final Map<String, Number> WHIP_LINK = Map.ofEntries(Map.entry("rttMs", 20.25),
+            Map.entry("fractionLost", 0.125), Map.entry("packetsLost", 11L), Map.entry("nacks", 4L),
+            Map.entry("nackedPackets", 6L), Map.entry("retransmitted", 5L), Map.entry("plis", 2L), Map.entry("firs", 1L),
+            Map.entry("packetsSent", 900L), Map.entry("bytesSent", 800_000L), Map.entry("estimateKbps", 1500L),
+            Map.entry("sendKbps", 1000L), Map.entry("queueDelayMs", 12L), Map.entry("keyframeOnly", 1),
+            Map.entry("keyframeOnlyDrops", 321L));
 
     static PathInfo path(String name, boolean ready, long bytesIn, int readers) {
         return new PathInfo(name, name, ready, ready ? Instant.ofEpochSecond(1_700_000_000) : null, null, List.of(),
@@ -203,6 +206,10 @@ class MetricsTest {
                 .containsEntry("sluice_forward_target_retransmitted_packets_total" + l, 5.0)
                 .containsEntry("sluice_forward_target_nacks_total" + l, 4.0)
                 .containsEntry("sluice_forward_target_keyframe_requests_total" + l, 3.0)
+                .containsEntry("sluice_forward_target_link_estimate_bits_per_second" + l, 1_500_000.0)
+                .containsEntry("sluice_forward_target_link_send_bits_per_second" + l, 1_000_000.0)
+                .containsEntry("sluice_forward_target_link_keyframe_only" + l, 1.0)
+                .containsEntry("sluice_forward_target_link_keyframe_only_dropped_packets_total" + l, 321.0)
                 // -1 = no receiver report yet: no series, not a negative RTT
                 .doesNotContainKey("sluice_forward_target_rtt_seconds" + l2)
                 .doesNotContainKey("sluice_forward_target_loss_ratio" + l2)

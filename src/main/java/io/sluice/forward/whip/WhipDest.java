@@ -61,6 +61,7 @@ public final class WhipDest implements Dest {
     private final WebrtcClientEvents events = new WebrtcClientEvents(new Packets());
     private volatile WebrtcTransport transport;
     private volatile WebrtcStreamWriter writer;
+    private volatile WhipLink linkMonitor;
     private volatile Map<String, Number> lastLink = Map.of();
 
     /**
@@ -100,7 +101,7 @@ public final class WhipDest implements Dest {
                 WebrtcStreamWriter s = writer;
                 if (s != null) {
                     remember(ctx.loop(), s);
-                    lastLink = s.figures();
+                    lastLink = link();
                     s.close();
                 }
                 t.close();
@@ -144,13 +145,21 @@ public final class WhipDest implements Dest {
         tracks.sort(java.util.Comparator.comparingInt(TrackStatus::media));
         WebrtcStreamWriter s = new WebrtcStreamWriter(name, t, ctx.stream(), ctx.loop(), egress.tracks(),
                 sequences.get(conf), ctx.queueCapacity(), LOG);
+        WhipLink link = WhipLinks.attach(name, answer, egress, t, s, ctx, LOG);
+        linkMonitor = link;
         writer = s;
         ctx.linkStats(this::link);
         ctx.forwarding(tracks, s.queue());
         s.start();
         LOG.info("{} connected via {}", name, t.selectedPair());
         Duration maxSilence = connectTimeout.compareTo(MAX_RTCP_SILENCE) > 0 ? connectTimeout : MAX_RTCP_SILENCE;
+        long nextTick = System.nanoTime();
         while (!events.awaitEnd(SILENCE_POLL_MS)) {
+            long now = System.nanoTime();
+            if (now - nextTick >= 0) {
+                link.tick(now);
+                nextTick = now + WhipLinks.TICK_NANOS;
+            }
             if (s.nanosSinceRemoteRtcp() > maxSilence.toNanos()) {
                 throw new IOException("no RTCP from the WHIP server for " + maxSilence.toSeconds()
                         + " s: it is gone (" + t.packetsReceived() + " packets received this session, "
@@ -178,6 +187,10 @@ public final class WhipDest implements Dest {
             return lastLink;
         }
         Map<String, Number> m = new java.util.LinkedHashMap<>(s.figures());
+        WhipLink l = linkMonitor;
+        if (l != null) {
+            m.putAll(l.figures());
+        }
         return m;
     }
 

@@ -5,9 +5,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.sluice.protocol.rtp.NtpTime;
 import io.sluice.protocol.rtp.RtcpPacket;
 import io.sluice.protocol.rtp.RtcpSenderReport;
+import io.sluice.protocol.rtp.SenderReportTimes;
 import io.sluice.protocol.rtp.SenderReports;
 import io.sluice.protocol.webrtc.EgressTrack;
 import io.sluice.protocol.webrtc.WebrtcRtpWriter;
@@ -28,11 +28,16 @@ import org.slf4j.Logger;
  * readers and WHIP forward targets both use it, so both behave the same.
  *
  * <p>It also answers the remote's RTCP: NACKs from a per-track retransmission buffer, PLI/FIR passed
- * to the publisher as a keyframe request, receiver reports turned into RTT and loss figures; and it
+ * to the publisher as a keyframe request, receiver reports turned into RTT (against when our sender
+ * reports left, {@link SenderReportTimes}) and loss figures; and it
  * sends a sender report per track every second so the remote can sync audio and video.
  *
  * <p>Threads: units are written on the given event loop (the publisher's); RTCP arrives on the
  * transport's thread and is handed to the loop, because the writers are single-threaded.
+ *
+ * <p>A forward target can watch and steer it without a subclass: an {@link RtcpObserver} sees the
+ * remote's RTCP (for link figures) and a {@link UnitGate} may hold back units before they are written
+ * (the slow-link policy); a WHEP reader sets neither.
  */
 public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable {
     static final long SR_INTERVAL_MS = 1000;
@@ -51,9 +56,13 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
     private final LongAdder plis = new LongAdder();
     private final LongAdder firs = new LongAdder();
     private volatile double rttMs = -1;
+    /** When our sender reports left: their NTP times are the publisher's timeline, not this clock. */
+    private final SenderReportTimes reportTimes = new SenderReportTimes();
     private volatile int fractionLost256 = -1;
     private volatile long remoteCumulativeLost;
     private volatile long lastRtcpNanos = System.nanoTime();
+    private volatile RtcpObserver observer;
+    private volatile UnitGate gate;
     private ScheduledFuture<?> reports;
     private volatile boolean closed;
 
@@ -98,6 +107,24 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
         this.queue = new ReaderQueue(name, loop, queueCapacity, stream.keyframeMedia(), true, this, log);
     }
 
+    /** Sees the remote's RTCP as it arrives, on the transport's thread; must not block or keep the buffer. */
+    public interface RtcpObserver {
+        /** @param compound the whole compound packet (read only, released after the call) */
+        void onRtcp(ByteBuf compound, List<RtcpPacket> packets);
+    }
+
+    /** Decides, on the loop and before anything is written, whether a unit goes out at all. */
+    public interface UnitGate {
+        /** False drops the unit: nothing is written, its sequence numbers are not used. */
+        boolean pass(Unit unit);
+    }
+
+    /** Sets the RTCP observer and unit gate (null for none); call before {@link #start()}. */
+    public void steer(RtcpObserver observer, UnitGate gate) {
+        this.observer = observer;
+        this.gate = gate;
+    }
+
     public ReaderQueue queue() {
         return queue;
     }
@@ -124,6 +151,10 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
     public void write(Unit unit) {
         Out o = byMedia[unit.media()];
         if (o == null || closed) {
+            return;
+        }
+        UnitGate g = gate;
+        if (g != null && !g.pass(unit)) {
             return;
         }
         List<ByteBuf> packets = o.writer.write(unit, alloc);
@@ -163,7 +194,14 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
             rtcp.release();
             return; // malformed feedback is the remote's problem; media goes on
         }
-        rtcp.release();
+        RtcpObserver obs = observer;
+        try {
+            if (obs != null) {
+                obs.onRtcp(rtcp, packets);
+            }
+        } finally {
+            rtcp.release();
+        }
         for (RtcpPacket p : packets) {
             switch (p) {
                 case RtcpPacket.Nack n -> {
@@ -220,13 +258,9 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
             }
             fractionLost256 = b.fractionLost();
             remoteCumulativeLost = b.cumulativeLost();
-            if (b.lsr() != 0) {
-                // RFC 3550 §6.4.1: RTT = arrival - LSR - DLSR, all in 1/65536 s
-                long now = NtpTime.middle32(NtpTime.fromUnixNanos(unixNanos()));
-                long rtt = (now - b.lsr() - b.dlsr()) & 0xffffffffL;
-                if (rtt < 65536L * 10) {
-                    rttMs = rtt * 1000.0 / 65536;
-                }
+            long rtt = reportTimes.rttNanos(b.lsr(), b.dlsr(), System.nanoTime());
+            if (rtt >= 0 && rtt < 10_000_000_000L) {
+                rttMs = rtt / 1e6;
             }
         }
     }
@@ -257,6 +291,7 @@ public final class WebrtcStreamWriter implements ReaderQueue.Sink, AutoCloseable
             ByteBuf sr = RtcpSenderReport.write(alloc, o.track.ssrc(), ntp, rtp, o.writer.packets(),
                     o.writer.bytes(), "sluice");
             try {
+                reportTimes.sent(ntp, System.nanoTime());
                 transport.sendRtcp(sr);
             } finally {
                 sr.release();

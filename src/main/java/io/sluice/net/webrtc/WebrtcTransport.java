@@ -256,6 +256,18 @@ public final class WebrtcTransport implements AutoCloseable {
         return sender.send(closing ? null : srtp, rtp, false);
     }
 
+    /**
+     * From now on every RTP packet sent gets the transport-wide sequence number extension with the
+     * negotiated one-byte id {@code extId} (1..14), and is recorded in {@code estimator} for the remote's
+     * transport-cc feedback. For a sender (WHIP target) whose remote negotiated transport-cc.
+     */
+    public void numberTransportWide(int extId, io.sluice.protocol.rtp.SendSideEstimator estimator) {
+        if (extId < 1 || extId > 14) {
+            throw new IllegalArgumentException("invalid transport-wide-cc extension id " + extId + ", expected 1..14");
+        }
+        sender.numberTransportWide(extId, Objects.requireNonNull(estimator, "estimator"));
+    }
+
     /** Encrypts and sends an RTCP compound packet. Does NOT take ownership of {@code rtcp}. */
     public boolean sendRtcp(ByteBuf rtcp) {
         return sender.send(closing ? null : srtp, rtcp, true);

@@ -281,4 +281,34 @@ public final class TransportCcFeedback {
         return new Report(b.getUnsignedInt(at + 4), b.getUnsignedInt(at + 8), baseSeq, reference,
                 b.getUnsignedByte(at + 19), arrivals);
     }
+
+    /**
+     * The transport-cc feedbacks of a compound RTCP packet (reader to writer index, unchanged), in order;
+     * the other packets are skipped by their length. {@link RtcpPacket#parseCompound} keeps transport-cc
+     * as {@link RtcpPacket.Other}, so that a bad one does not cost the reports and NACKs beside it; a
+     * sender that wants the feedback reads it here.
+     *
+     * @throws RtpPacketException when a packet's header or length is invalid, or a transport-cc packet is
+     */
+    public static List<Report> inCompound(ByteBuf compound) {
+        List<Report> out = new ArrayList<>(1);
+        int off = compound.readerIndex();
+        int end = compound.writerIndex();
+        while (off < end) {
+            if (end - off < 4) {
+                throw new RtpPacketException("truncated RTCP header at offset " + (off - compound.readerIndex()));
+            }
+            int b0 = compound.getUnsignedByte(off);
+            int length = 4 * (compound.getUnsignedShort(off + 2) + 1);
+            if (b0 >> 6 != RtpHeader.VERSION || length > end - off) {
+                throw new RtpPacketException("invalid RTCP packet (version " + (b0 >> 6) + ", length " + length
+                        + ") at offset " + (off - compound.readerIndex()));
+            }
+            if ((b0 & 0x1f) == FMT && compound.getUnsignedByte(off + 1) == RtcpPacket.TYPE_RTPFB) {
+                out.add(parse(compound.slice(off, length)));
+            }
+            off += length;
+        }
+        return out;
+    }
 }

@@ -14,10 +14,17 @@ import java.util.random.RandomGenerator;
 /**
  * ForwardOfferer makes Sluice's WHIP offer for forwarding a stream (exactly the stream's codecs,
  * sendonly) and reads the remote's answer to it.
+ *
+ * <p>The offer asks for transport-wide congestion control feedback (the transport-wide sequence number
+ * extension and rtcp-fb transport-cc on every format) and REMB on video, so that the remote tells the
+ * target how its link is doing; the target reads it (see WhipDest's link stats).
  */
 final class ForwardOfferer {
     private static final int FIRST_DYNAMIC_PT = 96;
     private static final int LAST_DYNAMIC_PT = 127;
+    /** The id Sluice offers for the transport-wide sequence number extension (one id for the BUNDLE). */
+    static final int TRANSPORT_CC_EXT_ID = 1;
+    private static final List<Extmap> EXTMAPS = List.of(new Extmap(TRANSPORT_CC_EXT_ID, Extmap.TRANSPORT_WIDE_CC));
 
     private ForwardOfferer() {
     }
@@ -38,14 +45,18 @@ final class ForwardOfferer {
             int pt = payloadType(f, pts);
             pts.add(pt);
             boolean video = f.codec().isVideo();
-            List<String> fb = video ? ReadAnswerer.FEEDBACK : List.of();
+            List<String> fb = new ArrayList<>(video ? ReadAnswerer.FEEDBACK : List.of());
+            fb.add("transport-cc");
+            if (video) {
+                fb.add("goog-remb");
+            }
             RtpCodec c = new RtpCodec(pt, encodingName(f.codec()), CodecMatcher.clockRate(f.codec()),
                     f.codec() == Codec.OPUS ? 2 : 0, fmtp(f), fb, -1);
             String mid = Integer.toString(sections.size());
             long ssrc = WebrtcSdpWriter.ssrc(random, ssrcs);
             ssrcs.add(ssrc);
             MediaType type = CodecMatcher.mediaType(f.codec());
-            sections.add(new Section(type, mid, null, Direction.SENDONLY, List.of(c), List.of(), ssrc,
+            sections.add(new Section(type, mid, null, Direction.SENDONLY, List.of(c), EXTMAPS, ssrc,
                     type.sdpName() + i));
             tracks.add(new EgressTrack(i, mid, pt, ssrc, f, video, video, video));
         }

@@ -84,6 +84,36 @@ class RtpFuzzTest {
         in.release();
     }
 
+    /**
+     * Fuzzed RTCP as a WHIP target reads the remote's transport-cc feedback: found in the compound, parsed,
+     * applied to an estimator that sent packets under those numbers; and the same bytes as an RTP packet that
+     * gets the transport-wide extension.
+     */
+    @FuzzTest
+    void transportCc(byte[] data) {
+        ByteBuf in = Unpooled.wrappedBuffer(data);
+        SendSideEstimator est = new SendSideEstimator();
+        for (int i = 0; i < 64; i++) {
+            est.sent(i, 1000, i * 1_000_000L);
+        }
+        est.update(0);
+        try {
+            for (TransportCcFeedback.Report r : TransportCcFeedback.inCompound(in)) {
+                est.feedback(r);
+            }
+            SendSideEstimator.Window w = est.update(1_000_000_000L);
+            assertThat(w.loss()).isBetween(-1.0, 1.0);
+        } catch (RtpPacketException expected) {
+            // the documented failure
+        }
+        byte[] out = new byte[data.length + TransportWideSequence.EXTRA_BYTES];
+        int n = TransportWideSequence.copyWith(in, out, 1, 7);
+        assertThat(n).isIn(-1, data.length + TransportWideSequence.EXTRA_BYTES);
+        assertThat(in.readerIndex()).isZero();
+        assertThat(in.array()).as("the input must not change").isEqualTo(data);
+        in.release();
+    }
+
     /** Fuzzed fmtp, base64 parameter sets, AudioSpecificConfig hex and SPS bytes. */
     @FuzzTest
     void fmtp(byte[] data) {

@@ -97,6 +97,35 @@ class TransportCcFeedbackTest {
         assertThat(r.arrivalTicks()).containsExactly(expected);
     }
 
+    /**
+     * Chromium 156's transport-cc feedback (the capture in RtcpFeedbackTest), read out of a compound after a
+     * receiver report as a WHIP target gets it: base 1, 7 packets in one run-length chunk of small deltas,
+     * padded by 3 bytes.
+     */
+    @Test
+    void readsChromiumFeedbackOutOfACompound() {
+        ByteBuf b = Unpooled.wrappedBuffer(HexFormat.of().parseHex("80c90001" + "00000001"
+                + "afcd0007" + "00000001" + "9b4a7346" + "00010007" + "068b0600" + "2007ed09" + "29260a0e" + "00000003"));
+        java.util.List<TransportCcFeedback.Report> reports = TransportCcFeedback.inCompound(b);
+        assertThat(reports).hasSize(1);
+        TransportCcFeedback.Report r = reports.getFirst();
+        assertThat(r.mediaSsrc()).isEqualTo(0x9b4a7346L);
+        assertThat(r.baseSeq()).isEqualTo(1);
+        assertThat(r.referenceTime()).isEqualTo(0x068b06);
+        long ref = 0x068b06L * TransportCcFeedback.TICKS_PER_REFERENCE;
+        // small deltas ed 09 29 26 0a 0e 00 (250 µs ticks), added up from the reference time
+        assertThat(r.arrivalTicks()).containsExactly(ref + 237, ref + 246, ref + 287, ref + 325, ref + 335,
+                ref + 349, ref + 349);
+        assertThat(b.readerIndex()).isZero();
+    }
+
+    @Test
+    void aCompoundWithABadLengthIsRefused() {
+        ByteBuf b = Unpooled.wrappedBuffer(HexFormat.of().parseHex("80c90005" + "00000001"));
+        assertThatThrownBy(() -> TransportCcFeedback.inCompound(b)).isInstanceOf(RtpPacketException.class)
+                .hasMessageContaining("length 24");
+    }
+
     @Test
     void refusesADeltaBeyondSixteenBits() {
         TransportCcFeedback fb = new TransportCcFeedback(0, 1000);

@@ -36,12 +36,14 @@ class WebrtcForwardTest {
         RtpCodec video = s.medias().get(0).codecs().getFirst();
         assertThat(video.rtpmap()).isEqualTo("H264/90000");
         assertThat(video.fmtp()).isEqualTo("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42c01e");
-        assertThat(video.rtcpFb()).containsExactly("nack", "nack pli", "ccm fir");
+        // transport-cc and REMB so the remote reports on the link (the target's link stats)
+        assertThat(video.rtcpFb()).containsExactly("nack", "nack pli", "ccm fir", "transport-cc", "goog-remb");
         RtpCodec audio = s.medias().get(1).codecs().getFirst();
         assertThat(audio.rtpmap()).isEqualTo("opus/48000/2");
         assertThat(audio.fmtp()).isEqualTo("minptime=10;useinbandfec=1;sprop-stereo=1");
-        assertThat(audio.rtcpFb()).isEmpty();
+        assertThat(audio.rtcpFb()).containsExactly("transport-cc");
         for (int i = 0; i < 2; i++) {
+            assertThat(s.medias().get(i).extmapId(Extmap.TRANSPORT_WIDE_CC)).isEqualTo(ForwardOfferer.TRANSPORT_CC_EXT_ID);
             assertThat(s.medias().get(i).ssrcs()).containsExactly(offer.tracks().get(i).ssrc());
         }
         assertThat(offer.sdp()).doesNotContain("sprop-parameter-sets");
