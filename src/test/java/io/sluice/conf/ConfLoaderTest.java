@@ -86,13 +86,15 @@ class ConfLoaderTest {
         Conf c = ConfLoader.parse("""
                 webrtcAddress: 127.0.0.1:9889
                 webrtcLocalUDPAddress: :9189
+                webrtcLocalTCPAddress: :9190
                 webrtcAdditionalHosts: [203.0.113.7, media.example.com]
                 webrtcICEServers: ["stun:stun.example.com:3478", "turn:u:p@turn.example.com"]
                 """, "w.yml");
-        assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf(true, "127.0.0.1:9889", ":9189",
+        assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf(true, "127.0.0.1:9889", ":9189", ":9190",
                 List.of("203.0.113.7", "media.example.com"), List.of("stun:stun.example.com:3478",
                         "turn:u:p@turn.example.com"), TlsServerConf.OFF));
         assertThat(Conf.DEFAULT.webrtc().localUdpAddress()).isEqualTo(":8189");
+        assertThat(Conf.DEFAULT.webrtc().localTcpAddress()).as("mediamtx's default: no ICE-TCP").isEmpty();
     }
 
     @Test
