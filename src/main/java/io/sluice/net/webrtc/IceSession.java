@@ -48,6 +48,8 @@ final class IceSession {
     private final List<String> extraCandidates;
     /** iceTransportPolicy relay: only relayed candidates are offered (host ones are only their bases). */
     private final boolean relayOnly;
+    /** The ICE-TCP port this server session registered with, or null. */
+    private WebrtcTcpMux tcp;
     private final CompletableFuture<CandidatePair> selected = new CompletableFuture<>();
     private volatile IceSocketWrapper sendSocket;
     private volatile TransportAddress sendTo;
@@ -97,7 +99,9 @@ final class IceSession {
                 i++;
             }
         }
-        return build(agent, extra, false);
+        IceSession s = build(agent, extra, false);
+        s.tcp = tcp;
+        return s;
     }
 
     /**
@@ -290,6 +294,9 @@ final class IceSession {
     /** Stops ice4j's checks and keepalives, closes the sockets ice4j owns. Idempotent. */
     void free() {
         selected.completeExceptionally(new WebrtcException("ICE session closed"));
+        if (tcp != null) {
+            tcp.forgetSession(agent.getLocalUfrag());
+        }
         agent.free();
     }
 }

@@ -1,48 +1,62 @@
 package io.sluice.net.webrtc;
 
+import io.sluice.threads.SluiceThreads;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
-import org.ice4j.ice.harvest.TcpHarvester;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * WebrtcTcpMux is the server's single ICE-TCP port (RFC 6544, webrtcLocalTCPAddress): every WHIP/WHEP
  * session offers a {@code tcptype passive} host candidate on it beside its UDP ones, for clients whose
- * network blocks UDP. A client connects, sends an RFC 4571-framed STUN Binding request, and the USERNAME's
- * first half (Sluice's ufrag) names the session that gets the connection; DTLS and SRTP then run over
- * that connection, framed the same way.
+ * network blocks UDP. A client connects and sends an RFC 4571-framed STUN Binding request; the USERNAME's
+ * first half (Sluice's ufrag) names the session that gets the connection ({@link IceTcpFirstFrame},
+ * {@link IceTcpHarvester}), and ICE, DTLS and SRTP then run over it, framed the same way (ice4j).
+ * mediamtx and pion's TCPMux pick the session the same way.
  *
- * <p>Built on ice4j's TcpHarvester (as Jitsi Videobridge's ICE-TCP): its accept and read threads read the
- * first frame of each connection, close one that does not start with a STUN Binding request or stays
- * silent (ice4j's socket read timeout), and hand the others to {@link #acceptSession}, which closes one
- * whose ufrag no session has, with a log line. Other sessions never see any of it.
- * ice4j's harvester leaves loopback addresses out; Sluice binds and announces them, as the UDP mux does
- * ({@link WebrtcUdpMux}): peers on this machine (and the test rig) reach the server on 127.0.0.1.
+ * <p>A connection that sends anything else first, names no live session, or sends nothing within
+ * {@link #FIRST_FRAME_TIMEOUT} is closed with a log line; it costs one virtual thread until then, at most
+ * {@link #MAX_PENDING} at a time, and never touches a session. "All interfaces" binds every interface address,
+ * loopback included, on one port, as the UDP mux does ({@link WebrtcUdpMux}).
  *
- * <p>Threads: ice4j's two ("TcpHarvester AcceptThread"/"ReadThread"), which end within ice4j's 3 s select
- * timeout after {@link #close()}; each accepted connection then reads on a thread of the session's
- * component socket, as a UDP candidate does.
+ * <p>Threads: one "sluice-webrtc-tcp-accept" platform thread per bound address and one virtual
+ * "sluice-webrtc-tcp" thread per connection until its first frame is read; {@link #close()} ends them all.
+ * A connection handed to a session is the session's (its agent closes it).
  */
 public final class WebrtcTcpMux implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebrtcTcpMux.class);
+    /** Time for a new connection's first STUN request (a browser sends it at once). */
+    static final Duration FIRST_FRAME_TIMEOUT = Duration.ofSeconds(10);
+    /** Connections waiting for their first frame at once; more are closed at accept. */
+    static final int MAX_PENDING = 256;
 
     private final String address;
     private final List<String> additionalHosts;
+    private final Duration firstFrameTimeout;
     private final List<InetAddress> extraAddresses = new ArrayList<>();
+    private final List<ServerSocket> listeners = new ArrayList<>();
+    private final List<Thread> acceptors = new ArrayList<>();
+    private final ExecutorService readers = SluiceThreads.perTaskVirtual("webrtc-tcp");
+    private final Semaphore pending = new Semaphore(MAX_PENDING);
     private final LongAdder refused = new LongAdder();
-    private Harvester harvester;
+    private volatile IceTcpHarvester harvester;
+    private volatile boolean closed;
     private volatile int port = -1;
 
     /**
@@ -50,13 +64,18 @@ public final class WebrtcTcpMux implements AutoCloseable {
      * @param additionalHosts extra host addresses/names to advertise as TCP host candidates (NAT), may be empty
      */
     public WebrtcTcpMux(String address, List<String> additionalHosts) {
+        this(address, additionalHosts, FIRST_FRAME_TIMEOUT);
+    }
+
+    WebrtcTcpMux(String address, List<String> additionalHosts, Duration firstFrameTimeout) {
         this.address = Objects.requireNonNull(address, "address");
         this.additionalHosts = List.copyOf(additionalHosts);
+        this.firstFrameTimeout = firstFrameTimeout;
     }
 
     /** Binds; throws with the address in the message if it is busy or unknown. */
     public synchronized void start() throws IOException {
-        if (port >= 0) {
+        if (port >= 0 || closed) {
             throw new IllegalStateException("WebRTC TCP mux " + address + " already started");
         }
         Ice4jSettings.apply();
@@ -69,30 +88,107 @@ public final class WebrtcTcpMux implements AutoCloseable {
         for (String h : additionalHosts) {
             extraAddresses.add(ListenAddress.resolveHost("WebRTC TCP mux", h, address));
         }
-        // every address on one port: the candidates name it, and ice4j finds a connection's candidate by it
-        int p = listen.port() == 0 ? freePort(binds.getFirst()) : listen.port();
-        List<TransportAddress> addresses = new ArrayList<>();
-        for (InetAddress a : binds) {
-            addresses.add(new TransportAddress(a, p, Transport.TCP));
-        }
+        int p = listen.port();
+        List<TransportAddress> bound = new ArrayList<>();
         try {
-            harvester = new Harvester(addresses, refused);
+            for (InetAddress a : binds) {
+                ServerSocket s = new ServerSocket();
+                listeners.add(s);
+                try {
+                    s.bind(new InetSocketAddress(a, p), 128);
+                } catch (IOException e) {
+                    BindException be = new BindException("cannot bind WebRTC TCP " + a.getHostAddress() + ":" + p
+                            + " (from " + address + "): " + e.getMessage());
+                    be.initCause(e);
+                    throw be;
+                }
+                p = s.getLocalPort(); // the others share the port chosen by the first
+                bound.add(new TransportAddress(a, p, Transport.TCP));
+            }
         } catch (IOException e) {
-            BindException be = new BindException("cannot bind WebRTC TCP port " + p + " on " + binds + " (from "
-                    + address + "): " + e.getMessage());
-            be.initCause(e);
-            throw be;
+            close();
+            throw e;
         }
+        harvester = new IceTcpHarvester(bound);
         port = p;
+        for (ServerSocket s : listeners) {
+            acceptors.add(SluiceThreads.startPlatform("webrtc-tcp-accept", true, () -> accept(s)));
+        }
         LOG.info("WebRTC ICE-TCP mux on port {} ({} addresses{})", p, binds.size(),
                 extraAddresses.isEmpty() ? "" : ", announcing also " + additionalHosts);
     }
 
-    /** A port free on {@code a} now; the bind right after may still lose it to another process (then it fails). */
-    private static int freePort(InetAddress a) throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(a, 0));
-            return s.getLocalPort();
+    private void accept(ServerSocket listener) {
+        while (!closed) {
+            Socket s;
+            try {
+                s = listener.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.error("WebRTC TCP accept on {} failed, no more ICE-TCP there: {}",
+                            listener.getLocalSocketAddress(), e.toString());
+                }
+                return;
+            }
+            if (!pending.tryAcquire()) {
+                refuse(s, "already " + MAX_PENDING + " connections wait for their first STUN request");
+                continue;
+            }
+            try {
+                readers.execute(() -> {
+                    try {
+                        firstFrame(s);
+                    } finally {
+                        pending.release();
+                    }
+                });
+            } catch (RuntimeException e) { // rejected: closing
+                pending.release();
+                refuse(s, "closing");
+            }
+        }
+    }
+
+    /** Reads the connection's first frame and hands it to its session, or closes it. */
+    private void firstFrame(Socket s) {
+        try {
+            s.setSoTimeout((int) firstFrameTimeout.toMillis());
+            s.setTcpNoDelay(true); // media: no Nagle delay on small RTP/RTCP frames
+            byte[] stun = IceTcpFirstFrame.read(s.getInputStream());
+            String ufrag = IceTcpFirstFrame.localUfrag(stun);
+            s.setSoTimeout(0);
+            IceTcpHarvester h = harvester;
+            if (h == null || closed) {
+                throw new IceTcpException("closing");
+            }
+            h.handOver(s, ufrag, stun);
+            LOG.debug("ICE-TCP connection from {} for ufrag {}", s.getRemoteSocketAddress(), ufrag);
+        } catch (IceTcpException e) {
+            refuse(s, e.getMessage());
+        } catch (SocketTimeoutException e) {
+            refuse(s, "no STUN request within " + firstFrameTimeout.toSeconds() + " s");
+        } catch (EOFException e) {
+            refuse(s, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            if (closed && e instanceof SocketException) {
+                close(s);
+                return;
+            }
+            refuse(s, e.toString());
+        }
+    }
+
+    private void refuse(Socket s, String why) {
+        refused.increment();
+        LOG.warn("ICE-TCP: closing the connection from {}: {}", s.getRemoteSocketAddress(), why);
+        close(s);
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            LOG.debug("closing an ICE-TCP connection: {}", e.toString());
         }
     }
 
@@ -101,64 +197,55 @@ public final class WebrtcTcpMux implements AutoCloseable {
         return port;
     }
 
-    /** Connections closed after their first STUN request because no session has that ufrag (or it had ended). */
+    /** Connections closed before a session took them: bad first frame, unknown ufrag, silence, too many. */
     public long refusedConnections() {
         return refused.sum();
     }
 
-    TcpHarvester harvester() {
-        TcpHarvester h = harvester;
+    IceTcpHarvester harvester() {
+        IceTcpHarvester h = harvester;
         if (h == null) {
-            throw new IllegalStateException(this + " is not started");
+            throw new IllegalStateException(this + " is not started or closed");
         }
         return h;
+    }
+
+    /** A session ended: connections naming its ufrag are refused from now on. */
+    void forgetSession(String ufrag) {
+        IceTcpHarvester h = harvester;
+        if (h != null) {
+            h.forget(ufrag);
+        }
     }
 
     List<InetAddress> extraAddresses() {
         return extraAddresses;
     }
 
-    /** Stops accepting; connections already handed to sessions stay theirs. Idempotent. */
+    /**
+     * Closes the port and every connection that no session has taken yet, and returns when this mux's
+     * threads have ended. Connections that sessions took stay theirs. Idempotent.
+     */
     @Override
     public synchronized void close() {
-        if (harvester != null) {
-            harvester.close();
+        closed = true;
+        harvester = null;
+        for (ServerSocket s : listeners) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", s, e.toString());
+            }
+        }
+        readers.shutdownNow(); // interrupts the first-frame reads: a virtual thread's blocking read ends
+        readers.close();
+        for (Thread t : acceptors) {
+            SluiceThreads.join(t, Duration.ofSeconds(5));
         }
     }
 
     @Override
     public String toString() {
         return "WebrtcTcpMux[" + address + " port " + port + "]";
-    }
-
-    /** ice4j's TCP harvester, with loopback kept and a log line for a connection no session takes. */
-    private static final class Harvester extends TcpHarvester {
-        private final LongAdder refused;
-
-        Harvester(List<TransportAddress> addresses, LongAdder refused) throws IOException {
-            super(addresses);
-            this.refused = refused;
-        }
-
-        /** ice4j's version drops loopback addresses; the mux has already chosen which to bind. */
-        @Override
-        protected void addLocalAddresses(List<TransportAddress> transportAddresses) {
-            localAddresses.addAll(transportAddresses);
-        }
-
-        @Override
-        protected void acceptSession(Socket socket, String ufrag, DatagramPacket pushback) throws IOException {
-            try {
-                super.acceptSession(socket, ufrag, pushback);
-            } catch (IOException | IllegalStateException e) {
-                // ice4j closes the connection after this; the field is null while the super constructor runs
-                if (refused != null) {
-                    refused.increment();
-                }
-                LOG.warn("ICE-TCP: closing the connection from {}: no session takes ufrag '{}' ({})",
-                        socket.getRemoteSocketAddress(), ufrag, e.getMessage());
-                throw e;
-            }
-        }
     }
 }
