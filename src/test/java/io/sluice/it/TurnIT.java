@@ -101,6 +101,65 @@ class TurnIT {
     }
 
     /**
+     * A WHIP target with {@code iceTransportPolicy: relay}: it offers only its coturn allocation and pairs
+     * nothing else, so although Sluice and the webrtcbin sink are both on loopback, every packet goes
+     * Sluice → coturn → sink. The selected pair is relayed (Sluice's log), coturn relayed at least the bytes
+     * the target counted as sent, and the sink got every RTP packet the target sent and decoded every frame
+     * the publisher sent while the target was forwarding.
+     */
+    @Test
+    void whipTargetRelayOnlyDeliversThroughTurn() throws Exception {
+        int whip = Ports.tcp();
+        try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120));
+                LogCapture log = new LogCapture();
+                SluiceUnderTest sluice = SluiceUnderTest.start("""
+                        paths:
+                          live/relay:
+                            forwardTargets:
+                              - id: whip
+                                url: whip://127.0.0.1:%d/remote/whip
+                                webrtcConfig:
+                                  iceServers: ["%s"]
+                                  iceTransportPolicy: relay
+                        """.formatted(whip, turn.configUrl()));
+                Peer sink = Peer.start("sink-whip.sh", Integer.toString(whip), Integer.toString(SECONDS + 12))) {
+            assertThat(Ports.awaitListening(whip, Duration.ofSeconds(15))).as(sink.output()).isTrue();
+            java.time.Instant published = java.time.Instant.now();
+            DestStats during;
+            DestStats after;
+            try (Peer pub = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus"), sluice.rtsp("live/relay"),
+                    Integer.toString(SECONDS))) {
+                Thread.sleep(6000);
+                during = sluice.server().paths().get("live/relay").forwardStats().getFirst();
+                pub.await(Duration.ofSeconds(SECONDS + 30));
+                Thread.sleep(1000); // the last packets on their way through coturn
+                after = sluice.server().paths().get("live/relay").forwardStats().getFirst();
+            }
+            sink.await(Duration.ofSeconds(60));
+            Map<String, String> got = sink.result("RECEIVED");
+            List<String> connected = log.messages(Level.INFO, "connected via");
+            System.out.printf("TURN relay-only whip target: %s; sink %s; Sluice %s; coturn %s%n", after, got,
+                    connected, usage(turn));
+            assertThat(connected).as("the target's selected pair").singleElement().asString().endsWith(" relay");
+            assertThat(after.reconnects()).as(after.toString()).isZero();
+            assertThat(during.state()).as(during.toString()).isEqualTo(DestState.FORWARDING);
+            // forwarding began at a keyframe (GOP 1 s) after the target connected; the publish ran SECONDS from
+            // `published` (and ffmpeg's start-up comes on top: the window is if anything longer)
+            double window = Duration.between(during.since(), published.plusSeconds(SECONDS)).toMillis() / 1000.0;
+            assertThat(window).as("seconds the target forwarded: " + during).isGreaterThan(SECONDS - 6);
+            assertThat(Long.parseLong(got.get("frames"))).as(sink.output())
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless((window - 1) * MediaChecks.FPS, MediaChecks.FPS));
+            long rtp = Long.parseLong(got.get("video_rtp")) + Long.parseLong(got.get("audio_rtp"));
+            assertThat(rtp).as("RTP packets out of the sink's jitter buffers vs %d sent", after.packets())
+                    .isGreaterThanOrEqualTo((long) (after.packets() * MediaChecks.LOSSLESS_SHARE));
+            turn.awaitClosed(1, Duration.ofSeconds(20));
+            assertThat(turn.processed("ALLOCATE")).as(turn.log()).isPositive();
+            assertThat(turn.peerBytes()).as("bytes coturn relayed vs %d the target sent\n%s", after.bytes(),
+                    turn.log()).isGreaterThanOrEqualTo(after.bytes());
+        }
+    }
+
+    /**
      * The same with the TURN server from the remote: a proxy in front of the webrtcbin WHIP server answers
      * OPTIONS with {@code Link: <turn:...>; rel="ice-server"; username=...; credential=...}, and Sluice's
      * config has no ICE servers.
