@@ -119,6 +119,8 @@ class ConfLoaderTest {
         }
 
         Conf conf = ConfLoader.parse(example, "sluice.yml example");
+        assertThat(conf.pathFor("cam1").forwardTargets().get(3).webrtcConfig().relayOnly())
+                .as("the example's whips target has iceTransportPolicy: relay").isTrue();
 
         PathConf cam1 = conf.pathFor("cam1");
         assertThat(cam1.forwardTargets()).extracting(d -> d.url().getClass().getSimpleName())
@@ -173,6 +175,7 @@ class ConfLoaderTest {
         assertThat(webrtc.url()).isEqualTo(new DestUrl.Whip("webrtc://remote-server:8889/target-path/whep", false,
                 "remote-server", 8889, "/target-path/whep", "", true));
         assertThat(webrtc.webrtcConfig().iceServers()).containsExactly("stun:stun.l.google.com:19302");
+        assertThat(webrtc.webrtcConfig().relayOnly()).as("iceTransportPolicy defaults to all").isFalse();
         assertThat(webrtc.reconnectDelay()).isEqualTo(Duration.ofSeconds(2));
         assertThat(webrtc.reconnectMaxDelay()).isEqualTo(Duration.ofSeconds(30));
         assertThat(webrtc.maxReconnectTime()).isZero();

@@ -20,10 +20,10 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * WebRTC through a real TURN server (Debian's coturn, {@link TurnServer}) on loopback with long-term
  * credentials: a Chromium WHIP publisher and a Chromium WHEP reader that may only use relayed candidates
- * ({@code iceTransportPolicy: 'relay'}), and a WHIP forward target whose ICE servers come from Sluice's
- * config. Each time frames arrive (counted by the peer) and coturn shows the allocation, and for the
- * relay-only browsers the selected pair's local side is one of coturn's relay ports and the media bytes
- * show in coturn's peer usage.
+ * ({@code iceTransportPolicy: 'relay'}), and WHIP forward targets whose ICE servers come from Sluice's
+ * config or the remote's Link header, one of them relay-only ({@code webrtcConfig.iceTransportPolicy: relay}).
+ * Each time frames arrive (counted by the peer) and coturn shows the allocation, and for the relay-only
+ * peers the selected pair is relayed and the media bytes show in coturn's peer usage.
  *
  * <p>The shared Chromium scripts take no ICE servers, so the test runs a copy whose RTCPeerConnection gets
  * the TURN server and the relay-only policy: the page is the script's, only that one line differs.
@@ -88,8 +88,9 @@ class TurnIT {
     /**
      * The ICE servers of a WHIP target from {@code webrtcConfig.iceServers}: Sluice allocates on coturn
      * with the configured credentials (and so offers a relayed candidate). Both ends are on loopback and
-     * Sluice cannot be told to use relayed candidates only, so ICE picks the direct pair: what is asserted
-     * is the allocation and the frames at the target, and that TURN leaves no thread behind.
+     * the policy is "all", so ICE picks the direct pair: what is asserted is the allocation and the frames
+     * at the target, and that TURN leaves no thread behind ({@link #whipTargetRelayOnlyDeliversThroughTurn}
+     * proves relayed media).
      */
     @Test
     void whipTargetUsesConfiguredTurnServer() throws Exception {
