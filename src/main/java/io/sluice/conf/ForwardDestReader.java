@@ -22,7 +22,7 @@ final class ForwardDestReader {
     static final List<String> FORWARD_KEYS = List.of("dest", "destFingerprint", "whipBearerToken");
     static final List<String> RTSP_KEYS = List.of("transport", "fingerprint", "udpReceiverReportTimeout");
     static final List<String> SRT_KEYS = List.of("passphrase", "latency", "pbkeylen", "streamid");
-    static final List<String> WEBRTC_KEYS = List.of("iceServers", "fingerprint");
+    static final List<String> WEBRTC_KEYS = List.of("iceServers", "fingerprint", "iceTransportPolicy");
     static final List<String> RTMP_KEYS = List.of("fingerprint");
 
     private ForwardDestReader() {
@@ -193,7 +193,7 @@ final class ForwardDestReader {
                 ? new RtspDestConf(RtspTransport.AUTOMATIC, fingerprint, RtspDestConf.DEFAULT_UDP_RECEIVER_REPORT_TIMEOUT)
                 : RtspDestConf.DEFAULT;
         RtmpDestConf rtmp = url instanceof DestUrl.Rtmp ? new RtmpDestConf(fingerprint) : RtmpDestConf.DEFAULT;
-        WebrtcDestConf webrtc = url instanceof DestUrl.Whip ? new WebrtcDestConf(List.of(), fingerprint)
+        WebrtcDestConf webrtc = url instanceof DestUrl.Whip ? new WebrtcDestConf(List.of(), fingerprint, false)
                 : WebrtcDestConf.DEFAULT;
         return new Draft(t.path(), null, url, true, true, ForwardDest.DEFAULT_RECONNECT_DELAY,
                 ForwardDest.DEFAULT_RECONNECT_MAX_DELAY, Duration.ZERO, "", token, rtsp, SrtDestConf.DEFAULT, webrtc,
@@ -297,8 +297,9 @@ final class ForwardDestReader {
         }
         c.checkKeys(WEBRTC_KEYS, Set.of());
         String fingerprint = fingerprint(c);
+        boolean relayOnly = c.get("iceTransportPolicy", false, v -> WebrtcDestConf.relayOnly(ConfNode.text(v)));
         return new WebrtcDestConf(c.strings("iceServers", WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer),
-                fingerprint == null ? "" : fingerprint);
+                fingerprint == null ? "" : fingerprint, relayOnly);
     }
 
     private static RtmpDestConf rtmpConfig(ConfNode t, DestUrl url) {

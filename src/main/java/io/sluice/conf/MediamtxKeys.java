@@ -64,7 +64,6 @@ final class MediamtxKeys {
                     "hlsVariant", "lowLatency", "hlsSegmentCount", "7", "hlsSegmentDuration", "1s",
                     "hlsPartDuration", "200ms", "hlsSegmentMaxSize", "50M", "hlsDirectory", "''",
                     "hlsMuxerCloseAfter", "60s")
-            .group("Sluice serves WebRTC over UDP only, on webrtcLocalUDPAddress", "webrtcLocalTCPAddress", "''")
             .group("Sluice advertises every local interface address; add others with webrtcAdditionalHosts",
                     "webrtcIPsFromInterfaces", "true", "webrtcIPsFromInterfacesList", "[]")
             .group("Sluice reads ICE servers from webrtcICEServers (stun:host:port, turn:user:pass@host:port)",

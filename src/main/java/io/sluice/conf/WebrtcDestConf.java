@@ -9,10 +9,14 @@ import java.util.regex.Pattern;
  * @param iceServers STUN/TURN servers as "stun:host:port" or "turn:user:pass@host:port" (also turns:)
  * @param fingerprint for whips/https endpoints: the SHA-256 fingerprint of the HTTPS server's certificate,
  *     trusted instead of the system's CAs (a self-signed server); "" = the system's CAs
+ * @param relayOnly iceTransportPolicy "relay" (the W3C RTCConfiguration name and values; default "all"): the
+ *     target offers and uses only TURN-relayed candidates, for networks where only a TURN server is
+ *     reachable; it then needs a TURN server (here or in the remote's Link header)
  */
-public record WebrtcDestConf(List<String> iceServers, String fingerprint) {
+public record WebrtcDestConf(List<String> iceServers, String fingerprint, boolean relayOnly) {
 
-    static final WebrtcDestConf DEFAULT = new WebrtcDestConf(List.of(), "");
+    static final WebrtcDestConf DEFAULT = new WebrtcDestConf(List.of(), "", false);
+    static final String ACCEPTED_POLICY = "all, relay";
     static final String ACCEPTED_ICE = "stun:host[:port], turn:user:pass@host[:port], turns:user:pass@host[:port]";
 
     private static final Pattern ICE =
@@ -27,7 +31,16 @@ public record WebrtcDestConf(List<String> iceServers, String fingerprint) {
 
     /** Settings with ICE servers only. */
     public WebrtcDestConf(List<String> iceServers) {
-        this(iceServers, "");
+        this(iceServers, "", false);
+    }
+
+    /** iceTransportPolicy: "all" or "relay". */
+    static boolean relayOnly(String policy) {
+        return switch (policy) {
+            case "all" -> false;
+            case "relay" -> true;
+            default -> throw new BadValue("invalid iceTransportPolicy '" + policy + "'", ACCEPTED_POLICY);
+        };
     }
 
     static void checkIceServer(String s) {
@@ -39,7 +52,7 @@ public record WebrtcDestConf(List<String> iceServers, String fingerprint) {
     @Override
     public String toString() {
         return "WebrtcDestConf[iceServers=" + iceServers.stream().map(WebrtcDestConf::redact).toList()
-                + ", fingerprint=" + fingerprint + "]";
+                + ", fingerprint=" + fingerprint + ", relayOnly=" + relayOnly + "]";
     }
 
     /** TURN URLs carry credentials before '@'; they have no "//", so {@link Redact#url} does not apply. */

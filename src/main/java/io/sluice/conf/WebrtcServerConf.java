@@ -10,18 +10,24 @@ import java.util.Objects;
  * @param enabled webrtc: whether the WebRTC server (its HTTP listener and UDP port) runs
  * @param address listen address of the HTTP server (WHIP, WHEP, pages), webrtcAddress
  * @param localUdpAddress the single UDP address all ICE sessions share (ufrag-demultiplexed)
+ * @param localTcpAddress webrtcLocalTCPAddress: the single TCP address for passive ICE-TCP candidates (RFC 6544),
+ *     shared by all sessions like the UDP one; "" (mediamtx's default) = no ICE-TCP
  * @param additionalHosts extra host names or IPs to advertise as ICE host candidates, e.g. a public IP
  *     in front of a NAT; the addresses of the local interfaces are always advertised
  * @param iceServers STUN/TURN servers offered to WHIP/WHEP clients in Link headers, in the form of
  *     {@link WebrtcDestConf#iceServers()}
  * @param tls webrtcEncryption (yes: HTTPS only, no: HTTP only), webrtcServerKey, webrtcServerCert
  */
-public record WebrtcServerConf(boolean enabled, String address, String localUdpAddress, List<String> additionalHosts,
-                               List<String> iceServers, TlsServerConf tls) {
+public record WebrtcServerConf(boolean enabled, String address, String localUdpAddress, String localTcpAddress,
+                               List<String> additionalHosts, List<String> iceServers, TlsServerConf tls) {
 
     static final Key<Boolean> ENABLED = Key.toggle("webrtc");
     static final Key<String> ADDRESS = Key.address("webrtcAddress", ":8889");
     static final Key<String> LOCAL_UDP_ADDRESS = Key.address("webrtcLocalUDPAddress", ":8189");
+    static final Key<String> LOCAL_TCP_ADDRESS = Key.of("webrtcLocalTCPAddress", "", v -> {
+        String a = ConfNode.text(v);
+        return a.isEmpty() ? a : Addresses.check(a);
+    });
     static final Key<List<String>> ADDITIONAL_HOSTS = Key.withReader("webrtcAdditionalHosts", List.of(),
             (n, key, def) -> n.has(key)
                     ? n.strings(key, "a list of host names or IPs", WebrtcServerConf::checkHost) : def);
@@ -31,8 +37,9 @@ public record WebrtcServerConf(boolean enabled, String address, String localUdpA
     static final TlsServerConf.Keys TLS = TlsServerConf.Keys.http("webrtc");
 
     static final KeyTable<WebrtcServerConf> KEYS = new KeyTable<>(List.of(ENABLED, ADDRESS, LOCAL_UDP_ADDRESS,
-            ADDITIONAL_HOSTS, ICE_SERVERS, TLS.encryption(), TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
-            v -> new WebrtcServerConf(v.get(ENABLED), v.get(ADDRESS), v.get(LOCAL_UDP_ADDRESS), v.get(ADDITIONAL_HOSTS),
+            LOCAL_TCP_ADDRESS, ADDITIONAL_HOSTS, ICE_SERVERS, TLS.encryption(), TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
+            v -> new WebrtcServerConf(v.get(ENABLED), v.get(ADDRESS), v.get(LOCAL_UDP_ADDRESS),
+                    v.get(LOCAL_TCP_ADDRESS), v.get(ADDITIONAL_HOSTS),
                     v.get(ICE_SERVERS), TLS.from(v)));
 
     public static final WebrtcServerConf DEFAULT = KEYS.defaults();
@@ -40,6 +47,9 @@ public record WebrtcServerConf(boolean enabled, String address, String localUdpA
     public WebrtcServerConf {
         Addresses.check(Objects.requireNonNull(address, "address"));
         Addresses.check(Objects.requireNonNull(localUdpAddress, "localUdpAddress"));
+        if (!Objects.requireNonNull(localTcpAddress, "localTcpAddress").isEmpty()) {
+            Addresses.check(localTcpAddress);
+        }
         additionalHosts = List.copyOf(additionalHosts);
         additionalHosts.forEach(WebrtcServerConf::checkHost);
         iceServers = List.copyOf(iceServers);

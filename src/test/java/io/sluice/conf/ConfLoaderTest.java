@@ -86,13 +86,15 @@ class ConfLoaderTest {
         Conf c = ConfLoader.parse("""
                 webrtcAddress: 127.0.0.1:9889
                 webrtcLocalUDPAddress: :9189
+                webrtcLocalTCPAddress: :9190
                 webrtcAdditionalHosts: [203.0.113.7, media.example.com]
                 webrtcICEServers: ["stun:stun.example.com:3478", "turn:u:p@turn.example.com"]
                 """, "w.yml");
-        assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf(true, "127.0.0.1:9889", ":9189",
+        assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf(true, "127.0.0.1:9889", ":9189", ":9190",
                 List.of("203.0.113.7", "media.example.com"), List.of("stun:stun.example.com:3478",
                         "turn:u:p@turn.example.com"), TlsServerConf.OFF));
         assertThat(Conf.DEFAULT.webrtc().localUdpAddress()).isEqualTo(":8189");
+        assertThat(Conf.DEFAULT.webrtc().localTcpAddress()).as("mediamtx's default: no ICE-TCP").isEmpty();
     }
 
     @Test
@@ -117,6 +119,8 @@ class ConfLoaderTest {
         }
 
         Conf conf = ConfLoader.parse(example, "sluice.yml example");
+        assertThat(conf.pathFor("cam1").forwardTargets().get(3).webrtcConfig().relayOnly())
+                .as("the example's whips target has iceTransportPolicy: relay").isTrue();
 
         PathConf cam1 = conf.pathFor("cam1");
         assertThat(cam1.forwardTargets()).extracting(d -> d.url().getClass().getSimpleName())
@@ -171,6 +175,7 @@ class ConfLoaderTest {
         assertThat(webrtc.url()).isEqualTo(new DestUrl.Whip("webrtc://remote-server:8889/target-path/whep", false,
                 "remote-server", 8889, "/target-path/whep", "", true));
         assertThat(webrtc.webrtcConfig().iceServers()).containsExactly("stun:stun.l.google.com:19302");
+        assertThat(webrtc.webrtcConfig().relayOnly()).as("iceTransportPolicy defaults to all").isFalse();
         assertThat(webrtc.reconnectDelay()).isEqualTo(Duration.ofSeconds(2));
         assertThat(webrtc.reconnectMaxDelay()).isEqualTo(Duration.ofSeconds(30));
         assertThat(webrtc.maxReconnectTime()).isZero();

@@ -166,6 +166,18 @@ class ConfProblemsTest {
                         "bad.yml: webrtcICEServers[0]: invalid ICE server 'turn:h:3478'; accepted: stun:host[:port]"),
                 Arguments.of("bad WebRTC UDP address", "webrtcLocalUDPAddress: 8189\n",
                         "bad.yml: webrtcLocalUDPAddress: "),
+                Arguments.of("bad WebRTC TCP address", "webrtcLocalTCPAddress: 8189\n",
+                        "bad.yml: webrtcLocalTCPAddress: "),
+                Arguments.of("bad ICE transport policy", """
+                        paths:
+                          cam1:
+                            forwardTargets:
+                              - url: whip://h/whip
+                                webrtcConfig:
+                                  iceTransportPolicy: relayed
+                        """,
+                        "bad.yml: paths.cam1.forwardTargets[0].webrtcConfig.iceTransportPolicy: invalid "
+                                + "iceTransportPolicy 'relayed'; accepted: all, relay"),
                 Arguments.of("bad additional host", "webrtcAdditionalHosts: ['a b']\n",
                         "bad.yml: webrtcAdditionalHosts[0]: invalid additional host 'a b'"),
                 Arguments.of("targets not a list", "paths:\n  cam1:\n    forwardTargets: rtsp://h/a\n",

@@ -21,10 +21,10 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * WebRTC through a real TURN server (Debian's coturn, {@link TurnServer}) on loopback with long-term
  * credentials: a Chromium WHIP publisher and a Chromium WHEP reader that may only use relayed candidates
- * ({@code iceTransportPolicy: 'relay'}), and a WHIP forward target whose ICE servers come from Sluice's
- * config. Each time frames arrive (counted by the peer) and coturn shows the allocation, and for the
- * relay-only browsers the selected pair's local side is one of coturn's relay ports and the media bytes
- * show in coturn's peer usage.
+ * ({@code iceTransportPolicy: 'relay'}), and WHIP forward targets whose ICE servers come from Sluice's
+ * config or the remote's Link header, one of them relay-only ({@code webrtcConfig.iceTransportPolicy: relay}).
+ * Each time frames arrive (counted by the peer) and coturn shows the allocation, and for the relay-only
+ * peers the selected pair is relayed and the media bytes show in coturn's peer usage.
  *
  * <p>The shared Chromium scripts take no ICE servers, so the test runs a copy whose RTCPeerConnection gets
  * the TURN server and the relay-only policy: the page is the script's, only that one line differs.
@@ -90,8 +90,9 @@ class TurnIT {
     /**
      * The ICE servers of a WHIP target from {@code webrtcConfig.iceServers}: Sluice allocates on coturn
      * with the configured credentials (and so offers a relayed candidate). Both ends are on loopback and
-     * Sluice cannot be told to use relayed candidates only, so ICE picks the direct pair: what is asserted
-     * is the allocation and the frames at the target, and that TURN leaves no thread behind.
+     * the policy is "all", so ICE picks the direct pair: what is asserted is the allocation and the frames
+     * at the target, and that TURN leaves no thread behind ({@link #whipTargetRelayOnlyDeliversThroughTurn}
+     * proves relayed media).
      */
     @Test
     void whipTargetUsesConfiguredTurnServer() throws Exception {
@@ -99,6 +100,73 @@ class TurnIT {
         try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120))) {
             forwardWithTurn(turn, "whip://127.0.0.1:" + whip + "/remote/whip", "[\"" + turn.configUrl() + "\"]",
                     whip);
+        }
+    }
+
+    /**
+     * A WHIP target with {@code iceTransportPolicy: relay}: it offers only its coturn allocation and pairs
+     * nothing else, so although Sluice and the webrtcbin sink are both on loopback, every packet goes
+     * Sluice → coturn → sink. The selected pair is relayed (Sluice's log), coturn relayed at least the bytes
+     * the target counted as sent, and the sink got every RTP packet the target sent and decoded every frame
+     * the publisher sent while the target was forwarding.
+     */
+    @Test
+    void whipTargetRelayOnlyDeliversThroughTurn() throws Exception {
+        int whip = Ports.tcp();
+        try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120));
+                LogCapture log = new LogCapture();
+                SluiceUnderTest sluice = SluiceUnderTest.start("""
+                        paths:
+                          live/relay:
+                            forwardTargets:
+                              - id: whip
+                                url: whip://127.0.0.1:%d/remote/whip
+                                webrtcConfig:
+                                  iceServers: ["%s"]
+                                  iceTransportPolicy: relay
+                        """.formatted(whip, turn.configUrl()));
+                Peer sink = Peer.start("sink-whip.sh", Integer.toString(whip), Integer.toString(SECONDS + 12))) {
+            assertThat(Ports.awaitListening(whip, Duration.ofSeconds(15))).as(sink.output()).isTrue();
+            java.time.Instant published = java.time.Instant.now();
+            DestStats during;
+            DestStats after;
+            try (Peer pub = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus"), sluice.rtsp("live/relay"),
+                    Integer.toString(SECONDS))) {
+                // the first state change after connecting (relay-only: allocation, then checks through coturn)
+                boolean forwarding = Wait.until(() -> sluice.server().paths().get("live/relay") != null
+                        && !sluice.server().paths().get("live/relay").forwardStats().isEmpty()
+                        && sluice.server().paths().get("live/relay").forwardStats().getFirst().state()
+                                == DestState.FORWARDING, Duration.ofSeconds(SECONDS - 4));
+                assertThat(forwarding).as("the relay-only target forwards\n" + log.messages(Level.WARN, "")).isTrue();
+                during = sluice.server().paths().get("live/relay").forwardStats().getFirst();
+                pub.await(Duration.ofSeconds(SECONDS + 30));
+                Thread.sleep(1000); // the last packets on their way through coturn
+                after = sluice.server().paths().get("live/relay").forwardStats().getFirst();
+            }
+            sink.await(Duration.ofSeconds(60));
+            Map<String, String> got = sink.result("RECEIVED");
+            List<String> connected = log.messages(Level.INFO, "connected via");
+            System.out.printf("TURN relay-only whip target: %s; sink %s; Sluice %s; coturn %s%n", after, got,
+                    connected, usage(turn));
+            assertThat(connected).as("the target's selected pair").singleElement().asString().endsWith(" relay");
+            assertThat(after.reconnects()).as(after.toString()).isZero();
+            assertThat(during.state()).as(during.toString()).isEqualTo(DestState.FORWARDING);
+            // forwarding began at a keyframe (GOP 1 s) after the target connected; the publish ran SECONDS from
+            // `published` (and ffmpeg's start-up comes on top: the window is if anything longer)
+            double window = Duration.between(during.since(), published.plusSeconds(SECONDS)).toMillis() / 1000.0;
+            assertThat(window).as("seconds the target forwarded: " + during).isGreaterThan(SECONDS - 6);
+            assertThat(Long.parseLong(got.get("frames"))).as(sink.output())
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless((window - 1) * MediaChecks.FPS, MediaChecks.FPS));
+            long rtp = Long.parseLong(got.get("video_rtp")) + Long.parseLong(got.get("audio_rtp"));
+            assertThat(rtp).as("RTP packets out of the sink's jitter buffers vs %d sent", after.packets())
+                    .isGreaterThanOrEqualTo((long) (after.packets() * MediaChecks.LOSSLESS_SHARE));
+            // coturn logs the rest of a session's usage when it closes: after the publisher is gone and the
+            // target gives up waiting for it, its allocation is refreshed to 0 and closed
+            assertThat(turn.awaitClosed(1, Duration.ofSeconds(60))).as("coturn closed the allocation\n" + turn.log())
+                    .isTrue();
+            assertThat(turn.processed("ALLOCATE")).as(turn.log()).isPositive();
+            assertThat(turn.peerBytes()).as("bytes coturn relayed vs %d the target sent\n%s", after.bytes(),
+                    turn.log()).isGreaterThanOrEqualTo(after.bytes());
         }
     }
 

@@ -93,7 +93,8 @@ public final class WhipDest implements Dest {
             }
             ice.addAll(http.iceServers()); // the remote's own STUN/TURN (Link headers on OPTIONS)
             WebrtcTransport t = WebrtcTransport.forClient(cert, ice,
-                    bindHost != null ? bindHost : WebrtcTransport.clientBindHost(endpoint.uri().getHost()), events);
+                    bindHost != null ? bindHost : WebrtcTransport.clientBindHost(endpoint.uri().getHost()),
+                    conf.webrtcConfig().relayOnly(), events);
             transport = t;
             try {
                 session(ctx, http, t);

@@ -12,8 +12,10 @@ import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.RemoteCandidate;
 
 /**
- * Converts between SDP a=candidate values (RFC 8839 §5.1) and ice4j candidates. Only UDP candidates of
- * component 1 are used: BUNDLE with rtcp-mux leaves a single component, and Sluice has no ICE-TCP.
+ * Converts between SDP a=candidate values (RFC 8839 §5.1) and ice4j candidates. Only component 1 is used:
+ * BUNDLE with rtcp-mux leaves a single component. Remote TCP candidates are not parsed: Sluice's TCP
+ * candidates are passive (RFC 6544), so the peer connects to them and ice4j learns its address from that
+ * connection's first check (a peer-reflexive candidate); a browser's own TCP candidates are active, port 9.
  */
 final class IceCandidates {
     /** RFC 8445 §5.1.2.1 host type preference, shifted into the priority formula. */
@@ -22,16 +24,24 @@ final class IceCandidates {
     private IceCandidates() {
     }
 
-    /** "candidate:1 1 udp 2130706431 127.0.0.1 8189 typ host" without "a=". */
+    /**
+     * "candidate:1 1 udp 2130706431 127.0.0.1 8189 typ host" without "a="; a TCP candidate gets its
+     * "tcptype" (RFC 6544 §4.5).
+     */
     static String format(LocalCandidate c) {
         TransportAddress a = c.getTransportAddress();
+        boolean tcp = a.getTransport() == Transport.TCP;
         StringBuilder b = new StringBuilder("candidate:").append(c.getFoundation()).append(' ')
-                .append(c.getParentComponent().getComponentID()).append(" udp ").append(c.getPriority()).append(' ')
+                .append(c.getParentComponent().getComponentID()).append(tcp ? " tcp " : " udp ")
+                .append(c.getPriority()).append(' ')
                 .append(a.getHostAddress()).append(' ').append(a.getPort()).append(" typ ")
                 .append(c.getType().toString());
         TransportAddress rel = c.getRelatedAddress();
         if (rel != null && c.getType() != CandidateType.HOST_CANDIDATE) {
             b.append(" raddr ").append(rel.getHostAddress()).append(" rport ").append(rel.getPort());
+        }
+        if (tcp && c.getTcpType() != null) {
+            b.append(" tcptype ").append(c.getTcpType());
         }
         return b.append(" generation 0").toString();
     }
@@ -44,6 +54,16 @@ final class IceCandidates {
         long priority = HOST_PRIORITY_BASE + ((long) (30000 - index) << 8) + 255;
         return "candidate:" + foundation + " 1 udp " + priority + " " + address.getHostAddress() + " " + port
                 + " typ host generation 0";
+    }
+
+    /**
+     * The same for the ICE-TCP port: a passive TCP host candidate, below every UDP one (RFC 6544 §4.2: a
+     * lower local preference for TCP, so a peer that can use UDP does).
+     */
+    static String formatExtraTcpHost(String foundation, InetAddress address, int port, int index) {
+        long priority = HOST_PRIORITY_BASE + ((long) (10000 - index) << 8) + 255;
+        return "candidate:" + foundation + " 1 tcp " + priority + " " + address.getHostAddress() + " " + port
+                + " typ host tcptype passive generation 0";
     }
 
     /**

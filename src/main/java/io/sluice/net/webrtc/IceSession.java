@@ -16,6 +16,7 @@ import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
 import org.ice4j.ice.IceProcessingState;
@@ -45,14 +46,19 @@ final class IceSession {
     private final IceMediaStream stream;
     private final Component component;
     private final List<String> extraCandidates;
+    /** iceTransportPolicy relay: only relayed candidates are offered (host ones are only their bases). */
+    private final boolean relayOnly;
+    /** The ICE-TCP port this server session registered with, or null. */
+    private WebrtcTcpMux tcp;
     private final CompletableFuture<CandidatePair> selected = new CompletableFuture<>();
     private volatile IceSocketWrapper sendSocket;
     private volatile TransportAddress sendTo;
     private boolean started;
 
-    private IceSession(Agent agent, List<String> extraCandidates) throws IOException {
+    private IceSession(Agent agent, List<String> extraCandidates, boolean relayOnly) throws IOException {
         this.agent = agent;
         this.extraCandidates = extraCandidates;
+        this.relayOnly = relayOnly;
         agent.addStateChangeListener(this::onStateChange);
         agent.setPerformConsentFreshness(true);
         this.stream = agent.createMediaStream("bundle");
@@ -61,8 +67,11 @@ final class IceSession {
         this.component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
     }
 
-    /** ICE controlled, host candidates on the mux's shared port. */
-    static IceSession server(WebrtcUdpMux mux) throws IOException {
+    /**
+     * ICE controlled, host candidates on the mux's shared UDP port and, when {@code tcp} is not null, passive
+     * TCP host candidates on the shared ICE-TCP port.
+     */
+    static IceSession server(WebrtcUdpMux mux, WebrtcTcpMux tcp) throws IOException {
         Ice4jSettings.apply();
         if (mux.port() < 0) {
             throw new IllegalStateException(mux + " is not started");
@@ -73,24 +82,47 @@ final class IceSession {
         for (SinglePortUdpHarvester h : mux.harvesters()) {
             agent.addCandidateHarvester(h);
         }
+        if (tcp != null) {
+            // registers the agent's ufrag with the TCP port: its connections are handed over by it
+            agent.addCandidateHarvester(tcp.harvester());
+        }
         List<String> extra = new ArrayList<>();
         int i = 0;
         for (InetAddress a : mux.extraAddresses()) {
             extra.add(IceCandidates.formatExtraHost("x" + i, a, mux.port(), i));
             i++;
         }
-        return build(agent, extra);
+        if (tcp != null) {
+            i = 0;
+            for (InetAddress a : tcp.extraAddresses()) {
+                extra.add(IceCandidates.formatExtraTcpHost("t" + i, a, tcp.port(), i));
+                i++;
+            }
+        }
+        IceSession s = build(agent, extra, false);
+        s.tcp = tcp;
+        return s;
     }
 
-    /** ICE controlling, own ephemeral port(s), STUN/TURN harvesting (ice4j bounds it, Ice4jSettings). */
-    static IceSession client(List<IceServer> iceServers, String bindHost) throws IOException {
+    /**
+     * ICE controlling, own ephemeral port(s), STUN/TURN harvesting (ice4j bounds it, Ice4jSettings).
+     *
+     * @param relayOnly use only TURN-relayed candidates (iceTransportPolicy relay): the host candidates stay
+     *     the bases of the allocations but are neither offered nor paired
+     * @throws WebrtcException when relayOnly is asked without a UDP TURN server
+     */
+    static IceSession client(List<IceServer> iceServers, String bindHost, boolean relayOnly) throws IOException {
+        if (relayOnly && iceServers.stream().noneMatch(s -> s.isTurn() && usable(s))) {
+            throw new WebrtcException("iceTransportPolicy relay needs a TURN server over UDP (turn:user:pass@host:port)"
+                    + " in webrtcConfig.iceServers or in the remote's Link header; have " + iceServers);
+        }
         Ice4jSettings.apply();
         Agent agent = new Agent();
         agent.setControlling(true);
         agent.setUseDynamicPorts(false);
-        agent.addCandidateHarvester(new ClientHostHarvester(bindHost));
+        agent.addCandidateHarvester(new ClientHostHarvester(bindHost, relayOnly));
         for (IceServer s : iceServers) {
-            if (!s.transport().equals("udp") || s.scheme().endsWith("s")) {
+            if (!usable(s)) {
                 // ice4j harvests over UDP host candidates only; TCP/TLS servers need ICE-TCP we do not do
                 LOG.warn("skipping ICE server {}: only UDP STUN/TURN is supported", s);
                 continue;
@@ -101,12 +133,16 @@ final class IceSession {
                     ? new TurnCandidateHarvester(a, new LongTermCredential(s.username(), s.password()))
                     : new StunCandidateHarvester(a)));
         }
-        return build(agent, List.of());
+        return build(agent, List.of(), relayOnly);
     }
 
-    private static IceSession build(Agent agent, List<String> extra) throws IOException {
+    private static boolean usable(IceServer s) {
+        return s.transport().equals("udp") && !s.scheme().endsWith("s");
+    }
+
+    private static IceSession build(Agent agent, List<String> extra, boolean relayOnly) throws IOException {
         try {
-            return new IceSession(agent, extra);
+            return new IceSession(agent, extra, relayOnly);
         } catch (IOException | RuntimeException e) {
             agent.free();
             throw e;
@@ -124,7 +160,9 @@ final class IceSession {
     List<String> localCandidates() {
         List<String> out = new ArrayList<>();
         for (LocalCandidate c : component.getLocalCandidates()) {
-            out.add(IceCandidates.format(c));
+            if (!relayOnly || c.getType() == CandidateType.RELAYED_CANDIDATE) {
+                out.add(IceCandidates.format(c));
+            }
         }
         out.addAll(extraCandidates);
         return out;
@@ -188,11 +226,27 @@ final class IceSession {
         }
     }
 
-    /** "local <-> remote udp" of the selected pair, or "" before. */
+    /** "local <-> remote udp" (or tcp, or relay) of the selected pair, or "" before. */
     String selectedPair() {
         CandidatePair p = selected.getNow(null);
         return p == null ? "" : IceCandidates.hostPort(p.getLocalCandidate()) + " <-> "
-                + IceCandidates.hostPort(p.getRemoteCandidate()) + " udp";
+                + IceCandidates.hostPort(p.getRemoteCandidate()) + " " + transport();
+    }
+
+    /**
+     * How the selected pair carries media: "relay" when either side is a TURN-relayed candidate, else
+     * "udp" or "tcp"; "" before a pair is selected.
+     */
+    String transport() {
+        CandidatePair p = selected.getNow(null);
+        if (p == null) {
+            return "";
+        }
+        if (p.getLocalCandidate().getType() == CandidateType.RELAYED_CANDIDATE
+                || p.getRemoteCandidate().getType() == CandidateType.RELAYED_CANDIDATE) {
+            return "relay";
+        }
+        return p.getLocalCandidate().getTransport() == Transport.TCP ? "tcp" : "udp";
     }
 
     /** Millisecond time of the last consent freshness confirmation (RFC 7675), 0 if unknown. */
@@ -210,7 +264,15 @@ final class IceSession {
         }
         DatagramPacket p = new DatagramPacket(b, off, len);
         p.setSocketAddress(sendTo);
-        s.send(p);
+        if (s.getTCPSocket() != null) {
+            // RTP and RTCP are sent under different locks (SrtpSender): on TCP the two writes of a length
+            // and a packet (RFC 4571) must not interleave with another packet's
+            synchronized (s) {
+                s.send(p);
+            }
+        } else {
+            s.send(p);
+        }
     }
 
     /**
@@ -232,6 +294,9 @@ final class IceSession {
     /** Stops ice4j's checks and keepalives, closes the sockets ice4j owns. Idempotent. */
     void free() {
         selected.completeExceptionally(new WebrtcException("ICE session closed"));
+        if (tcp != null) {
+            tcp.forgetSession(agent.getLocalUfrag());
+        }
         agent.free();
     }
 }

@@ -80,8 +80,13 @@ public final class WebrtcTransport implements AutoCloseable {
      * the mux's port.
      */
     public static WebrtcTransport forServer(WebrtcUdpMux mux, DtlsCertificate cert, Listener l) {
+        return forServer(mux, null, cert, l);
+    }
+
+    /** The same with passive ICE-TCP candidates on {@code tcp} too (null = UDP only). */
+    public static WebrtcTransport forServer(WebrtcUdpMux mux, WebrtcTcpMux tcp, DtlsCertificate cert, Listener l) {
         try {
-            return new WebrtcTransport(IceSession.server(mux), cert, l, true);
+            return new WebrtcTransport(IceSession.server(mux, tcp), cert, l, true);
         } catch (IOException e) {
             throw new UncheckedIOException("WebRTC server transport on " + mux + ": " + e.getMessage(), e);
         }
@@ -93,8 +98,19 @@ public final class WebrtcTransport implements AutoCloseable {
      */
     public static WebrtcTransport forClient(DtlsCertificate cert, List<IceServer> iceServers, String bindHost,
             Listener l) {
+        return forClient(cert, iceServers, bindHost, false, l);
+    }
+
+    /**
+     * The same, with relayOnly: only TURN-relayed candidates (iceTransportPolicy relay).
+     *
+     * @throws UncheckedIOException when relayOnly has no TURN server to use, or the sockets fail
+     */
+    public static WebrtcTransport forClient(DtlsCertificate cert, List<IceServer> iceServers, String bindHost,
+            boolean relayOnly, Listener l) {
         try {
-            return new WebrtcTransport(IceSession.client(List.copyOf(iceServers), bindHost), cert, l, false);
+            return new WebrtcTransport(IceSession.client(List.copyOf(iceServers), bindHost, relayOnly), cert, l,
+                    false);
         } catch (IOException e) {
             throw new UncheckedIOException("WebRTC client transport on " + bindHost + ": " + e.getMessage(), e);
         }
@@ -310,9 +326,14 @@ public final class WebrtcTransport implements AutoCloseable {
         return srtpProfile;
     }
 
-    /** "127.0.0.1:8189 <-> 127.0.0.1:54321 udp", or "" before ICE connected. */
+    /** "127.0.0.1:8189 <-> 127.0.0.1:54321 udp" (or tcp, relay), or "" before ICE connected. */
     public String selectedPair() {
         return ice.selectedPair();
+    }
+
+    /** "udp", "tcp" or "relay" (a TURN-relayed pair): how this transport's media goes; "" before ICE connected. */
+    public String iceTransport() {
+        return ice.transport();
     }
 
     /** Idempotent; returns after this transport's thread ended; calls onClosed(null) if not already. */

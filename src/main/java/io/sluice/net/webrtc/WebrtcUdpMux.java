@@ -3,7 +3,6 @@ package io.sluice.net.webrtc;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,32 +45,12 @@ public final class WebrtcUdpMux implements AutoCloseable {
             throw new IllegalStateException("WebRTC UDP mux " + address + " already started");
         }
         Ice4jSettings.apply();
-        int colon = address.lastIndexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("WebRTC UDP address must be host:port or :port, got \"" + address
-                    + "\"");
-        }
-        String host = address.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int p;
-        try {
-            p = Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("WebRTC UDP address " + address + ": port is not a number");
-        }
-        if (p < 0 || p > 65535) {
-            throw new IllegalArgumentException("WebRTC UDP address " + address + ": port must be 0..65535");
-        }
-        List<InetAddress> binds;
-        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
-            binds = ClientHostHarvester.interfaceAddresses();
-        } else {
-            binds = List.of(resolve(host));
-        }
+        ListenAddress listen = ListenAddress.parse("WebRTC UDP", address);
+        int p = listen.port();
+        List<InetAddress> binds = listen.wildcard() ? ClientHostHarvester.interfaceAddresses()
+                : List.of(listen.resolve(address));
         for (String h : additionalHosts) {
-            extraAddresses.add(resolve(h));
+            extraAddresses.add(ListenAddress.resolveHost("WebRTC UDP mux", h, address));
         }
         try {
             for (InetAddress a : binds) {
@@ -97,15 +76,6 @@ public final class WebrtcUdpMux implements AutoCloseable {
         port = p;
         LOG.info("WebRTC UDP mux on port {} ({} addresses{})", p, harvesters.size(),
                 extraAddresses.isEmpty() ? "" : ", announcing also " + additionalHosts);
-    }
-
-    private InetAddress resolve(String host) throws UnknownHostException {
-        try {
-            return InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new UnknownHostException("WebRTC UDP mux: cannot resolve host \"" + host + "\" (from "
-                    + address + " / additional hosts)");
-        }
     }
 
     /** The bound port, -1 before {@link #start()}. */

@@ -12,6 +12,7 @@ import io.sluice.net.Refusals;
 import io.sluice.net.http.HttpListener;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IceServer;
+import io.sluice.net.webrtc.WebrtcTcpMux;
 import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.net.webrtc.WebrtcUdpMux;
 import io.sluice.path.Path;
@@ -26,6 +27,7 @@ import io.sluice.protocol.webrtc.IceParams;
 import io.sluice.protocol.webrtc.LocalEndpoint;
 import io.sluice.protocol.webrtc.WebrtcNegotiationException;
 import io.sluice.protocol.webrtc.WebrtcSession;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * WebrtcServer is Sluice's WebRTC server: WHIP publishers and WHEP readers over HTTP on
  * {@code webrtcAddress}, with every peer connection's ICE, DTLS and SRTP on the one UDP port of
- * {@code webrtcLocalUDPAddress}.
+ * {@code webrtcLocalUDPAddress}, or, for clients that cannot use UDP, on the one ICE-TCP port of
+ * {@code webrtcLocalTCPAddress} when that is set.
  */
 public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebrtcServer.class);
@@ -57,6 +60,8 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private final Map<String, WebrtcPeerSession> sessions = new ConcurrentHashMap<>();
     private final List<String> iceLinks;
     private WebrtcUdpMux mux;
+    /** Null when webrtcLocalTCPAddress is "" (no ICE-TCP). */
+    private WebrtcTcpMux tcpMux;
     /** WHIP/WHEP and the pages, answered by a {@link WebrtcHttpRouter}. */
     private HttpListener http;
     private volatile boolean closed;
@@ -84,13 +89,22 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         SslContext tls = https.encryption().tls() ? ServerTls.context("webrtc", https) : null;
         mux = new WebrtcUdpMux(conf.webrtc().localUdpAddress(), conf.webrtc().additionalHosts());
         mux.start();
+        if (!conf.webrtc().localTcpAddress().isEmpty()) {
+            tcpMux = new WebrtcTcpMux(conf.webrtc().localTcpAddress(), conf.webrtc().additionalHosts());
+            try {
+                tcpMux.start();
+            } catch (IOException | RuntimeException e) {
+                mux.close();
+                throw e;
+            }
+        }
         http = WebrtcHttpRouter.listener(conf.webrtc().address(), loops, this, () -> this.conf.limits(), refusals);
         if (tls != null) {
             http.useTls(tls, conf.limits().handshakeTimeout());
         }
         http.start();
-        LOG.info("WebRTC server on {} ({}, WHIP/WHEP), ICE on UDP {}", conf.webrtc().address(),
-                tls != null ? "HTTPS" : "HTTP", mux.port());
+        LOG.info("WebRTC server on {} ({}, WHIP/WHEP), ICE on UDP {}{}", conf.webrtc().address(),
+                tls != null ? "HTTPS" : "HTTP", mux.port(), tcpMux == null ? "" : " and TCP " + tcpMux.port());
     }
 
     public int httpPort() {
@@ -99,6 +113,11 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
 
     public int udpPort() {
         return mux.port();
+    }
+
+    /** The ICE-TCP port, -1 when webrtcLocalTCPAddress is "". */
+    public int tcpPort() {
+        return tcpMux == null ? -1 : tcpMux.port();
     }
 
     /** Sessions currently open (publishers and readers). */
@@ -160,7 +179,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
                     "server already holds " + max + " WebRTC sessions (maxSessions)");
             throw new WebrtcHttpException(503, "too many sessions");
         }
-        WebrtcTransport t = WebrtcTransport.forServer(mux, cert, s);
+        WebrtcTransport t = WebrtcTransport.forServer(mux, tcpMux, cert, s);
         String answer;
         try {
             LocalEndpoint local = localEndpoint(t);
@@ -343,6 +362,9 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         sessions.clear();
         if (mux != null) {
             mux.close();
+        }
+        if (tcpMux != null) {
+            tcpMux.close();
         }
     }
 }

@@ -49,7 +49,7 @@ class InlineHarvesterTest {
         Agent agent = new Agent();
         try {
             agent.setUseDynamicPorts(false);
-            agent.addCandidateHarvester(new ClientHostHarvester("127.0.0.1"));
+            agent.addCandidateHarvester(new ClientHostHarvester("127.0.0.1", false));
             agent.addCandidateHarvester(server);
             agent.createComponent(agent.createMediaStream("bundle"), KeepAliveStrategy.SELECTED_ONLY, true);
         } finally {
@@ -71,7 +71,7 @@ class InlineHarvesterTest {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             IceServer turn = IceServer.parse("turn:u:p@127.0.0.1:" + silent.getLocalPort());
             long t0 = System.nanoTime();
-            IceSession s = IceSession.client(List.of(turn), "127.0.0.1");
+            IceSession s = IceSession.client(List.of(turn), "127.0.0.1", false);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             try {
                 System.out.println("silent TURN server: session opened after " + ms + " ms");
