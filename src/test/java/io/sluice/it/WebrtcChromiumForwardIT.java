@@ -1,0 +1,119 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A Chromium WHIP publish forwarded to every RTP target at once (issue #18): an ffmpeg RTSP RECORD sink, a
+ * GStreamer RTSP RECORD sink (GstRtspServer) and a WHIP target at GStreamer webrtcbin (bench/whip-count-sink.py).
+ * Each target must see no RTP sequence gap on this clean link and at least 99 % of the frames Chromium
+ * encoded, in the codec Chromium sent: counted on the wire in front of the RTSP sinks (tshark, marker bits and
+ * sequence numbers per SSRC), by the WHIP sink on webrtcbin's output, and as decoded by the sinks themselves.
+ *
+ * <p>Solo: the browser's ramp-up is CPU-sensitive.
+ */
+@Tag("solo")
+@org.junit.jupiter.api.Timeout(300)
+class WebrtcChromiumForwardIT {
+    static final int SECONDS = 20;
+    static final double SHARE = 0.99;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h264", "vp8"})
+    void chromiumPublishReachesEveryRtpTargetWhole(String codec, @TempDir Path dir) throws Exception {
+        int ffmpegPort = Ports.tcp();
+        int gstPort = Ports.tcp();
+        int whipPort = Ports.tcp();
+        Path status = dir.resolve("whip-sink.status");
+        int sinkSeconds = SECONDS + 30;
+        String yaml = """
+                paths:
+                  live/cc:
+                    forwardTargets:
+                      - id: ffmpeg
+                        url: rtsp://127.0.0.1:%d/live/a
+                        rtspConfig: {transport: tcp}
+                      - id: gst
+                        url: rtsp://127.0.0.1:%d/live/b
+                        rtspConfig: {transport: tcp}
+                      - id: whip
+                        url: whip://127.0.0.1:%d/live/c/whip
+                """.formatted(ffmpegPort, gstPort, whipPort);
+        try (RtspRtpCapture wire = RtspRtpCapture.start(List.of(ffmpegPort, gstPort), sinkSeconds);
+                SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
+                Peer ffmpeg = Peer.start("sink-rtsp.sh", Integer.toString(ffmpegPort), "live/a",
+                        Integer.toString(sinkSeconds));
+                Peer gst = Peer.start("sink-rtsp.sh", Map.of("IMPL", "gst"), Integer.toString(gstPort), "live/b",
+                        Integer.toString(sinkSeconds));
+                Peer whip = Peer.command("whip-count-sink", Map.of("STATUS_S", "1"), List.of("timeout", "-k", "5",
+                        Integer.toString(sinkSeconds + 10), "/usr/bin/python3",
+                        Path.of(System.getProperty("user.dir"), "bench", "whip-count-sink.py").toString(),
+                        Integer.toString(whipPort), status.toString(), Integer.toString(sinkSeconds)))) {
+            assertThat(Ports.awaitListening(ffmpegPort, Duration.ofSeconds(15))).as(ffmpeg.output()).isTrue();
+            assertThat(gst.awaitLine("listening", Duration.ofSeconds(15))).as(gst.output()).isTrue();
+            assertThat(Ports.awaitListening(whipPort, Duration.ofSeconds(15))).as(whip.output()).isTrue();
+            WebrtcChromiumIT.Sent sent;
+            try (Peer pub = Peer.start("publish-whip-chromium.sh", Map.of("VCODEC", codec), sluice.whip("live/cc"),
+                    Integer.toString(SECONDS))) {
+                pub.await(Duration.ofSeconds(SECONDS + 60));
+                assertThat(pub.result("PUBLISHED").get("state")).as(pub.output()).isEqualTo("connected");
+                sent = WebrtcChromiumIT.Sent.of(pub);
+            }
+            System.out.println("CHROMIUM_FWD " + codec + " sent " + sent + "; targets "
+                    + sluice.server().paths().get("live/cc").forwardStats());
+            long least = (long) Math.floor(SHARE * sent.frames());
+            String wantCodec = codec.equals("h264") ? "h264" : "vp8";
+
+            // the WHIP target: webrtcbin's output, after its jitter buffer (NACKs had their chance)
+            Thread.sleep(2000);
+            Map<String, String> w = Peer.fields(Files.readAllLines(status).stream()
+                    .filter(l -> l.startsWith("SESSION ")).reduce((a, b) -> b).orElseThrow(
+                            () -> new AssertionError("the WHIP sink got no session: " + whip.output())));
+            System.out.println("CHROMIUM_FWD " + codec + " whip target: " + w);
+            assertThat(w.get("video_codec")).as(w.toString()).isEqualTo(wantCodec);
+            assertThat(w.get("audio_codec")).as(w.toString()).isEqualTo("opus");
+            assertThat(Long.parseLong(w.get("video_lost"))).as("video sequence gaps at the WHIP target " + w).isZero();
+            assertThat(Long.parseLong(w.get("audio_lost"))).as("audio sequence gaps at the WHIP target " + w).isZero();
+            assertThat(Long.parseLong(w.get("video_frames"))).as("frames at the WHIP target " + w + " of " + sent)
+                    .isGreaterThanOrEqualTo(least);
+
+            // the RTSP targets, on the wire
+            Map<Integer, List<RtspRtpCapture.Channel>> rtp = wire.channels(Duration.ofSeconds(sinkSeconds + 30));
+            System.out.println("CHROMIUM_FWD " + codec + " RTSP targets on the wire: " + rtp);
+            for (int port : List.of(ffmpegPort, gstPort)) {
+                List<RtspRtpCapture.Channel> cs = rtp.get(port);
+                String what = (port == ffmpegPort ? "ffmpeg" : "gst") + " target " + cs + "\n" + wire.describe();
+                assertThat(cs).as(what).hasSize(2).allSatisfy(c -> {
+                    assertThat(c.packets()).isPositive();
+                    assertThat(c.gaps()).as("RTP sequence gaps").isZero();
+                });
+                // video ends every frame with a marker bit; Opus sets it only at the start of a talkspurt
+                RtspRtpCapture.Channel video = cs.stream()
+                        .max(java.util.Comparator.comparingLong(RtspRtpCapture.Channel::markers)).orElseThrow();
+                assertThat(video.markers()).as("frames (marker bits) " + what + " of " + sent)
+                        .isGreaterThanOrEqualTo(least);
+            }
+
+            // and what the RTSP sinks recorded and decoded
+            for (Peer sink : List.of(ffmpeg, gst)) {
+                sink.await(Duration.ofSeconds(sinkSeconds + 60));
+                Map<String, String> r = sink.result("RECEIVED");
+                System.out.println("CHROMIUM_FWD " + codec + " sink " + r);
+                assertThat(r.get("video")).as(sink.output()).containsIgnoringCase(wantCodec);
+                assertThat(r.get("audio")).as(sink.output()).containsIgnoringCase("opus");
+                assertThat(Long.parseLong(r.get("frames"))).as("decoded frames " + sink.output() + " of " + sent)
+                        .isGreaterThanOrEqualTo(least);
+                assertThat(sink.output()).as("GStreamer must not abort").doesNotContain("assertion failed");
+            }
+        }
+    }
+}
