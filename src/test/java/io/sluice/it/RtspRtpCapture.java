@@ -78,7 +78,8 @@ final class RtspRtpCapture implements AutoCloseable {
             String[] pts = f[4].split(",");
             for (int i = 0; i < ssrcs.length; i++) {
                 long ssrc = Long.decode(ssrcs[i]);
-                sink.computeIfAbsent(ssrc, s -> new Counter(Integer.parseInt(pts[i])))
+                int pt = Integer.parseInt(pts[i]);
+                sink.computeIfAbsent(ssrc, s -> new Counter(pt))
                         .add(Integer.parseInt(seqs[i]), markers[i].equals("1") || markers[i].equalsIgnoreCase("true"));
             }
         }
