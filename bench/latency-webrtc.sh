@@ -74,7 +74,7 @@ leg() {
       rp=$(proc_pid_of "$GP" webrtc-relay-gst.py);;
   esac
   echo "$rp" > "$d/relay.pid"
-  if ! wait_port "$H" 600 || ! wait_port "$K" 150 || [ -z "$rp" ]; then
+  if ! wait_port "$H" 600 || ! wait_port "$K" 600 || [ -z "$rp" ]; then
     echo "NOTE run=$i $r: relay or sink did not start: $(tail -3 "$d/relay.log" | tr '\n' ' ')"
     echo "BENCH name=$r run=$i codec=H264 status=failed reason=start" | tee -a "$W/results"
     echo "BENCH name=$r run=$i codec=OPUS status=failed reason=start" | tee -a "$W/results"
