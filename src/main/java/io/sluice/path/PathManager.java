@@ -289,6 +289,21 @@ public final class PathManager implements AutoCloseable {
     }
 
     /**
+     * As {@link #publish}, but only onto a path that has no publisher: null when it has one (nothing is taken
+     * over). WHIP takes a free path at its POST, so that targets connect while ICE and DTLS run, but takes
+     * one over only once its peer connection is up.
+     */
+    public Publisher publishIfVacant(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick)
+            throws PathException {
+        checkName(name);
+        Path p = path(name, true);
+        if (p == null) {
+            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+        }
+        return p.publish(desc, loop, who, kick, true);
+    }
+
+    /**
      * Checks what can be checked before a publisher sends its stream (RTSP ANNOUNCE, RTMP publish, the SRT
      * handshake): the name, that an entry allows it, and that the path exists or maxPaths leaves room for
      * it. {@link #publish} checks again, since another publisher may take the room meanwhile.

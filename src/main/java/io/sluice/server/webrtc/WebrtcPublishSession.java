@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * what went missing, and the congestion feedback its answer negotiated ({@link IngestFeedback}):
  * transport-cc feedback from a {@link TransportCcRecorder}, or REMB from a {@link RembEstimator}.
  *
- * <p>The path is taken only when DTLS is done ({@link #started()}), not at the WHIP POST: with
+ * <p>A free path is taken at the WHIP POST, so that its forward targets connect while ICE and DTLS run;
+ * a path that has a publisher is taken over only when DTLS is done ({@link #started()}): with
  * {@code overridePublisher} a newcomer replaces the path's publisher, and a client that posts an offer but
  * never completes ICE must not cut off one that works. The POST checks what it can (credentials, a path
  * that refuses a newcomer: 409), the takeover waits for a session that can really publish.
@@ -86,30 +87,58 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
     }
 
     @Override
-    String setUp(WebrtcSession offer, LocalEndpoint local) throws WebrtcNegotiationException {
+    String setUp(WebrtcSession offer, LocalEndpoint local) throws WebrtcNegotiationException, PathException {
         accepted = WebrtcNegotiator.answerPublish(offer, local);
         congestion = accepted.feedback();
+        // a free path is taken now, so that its targets connect while ICE and DTLS run; a path with a
+        // publisher is taken over only in started()
+        Publisher p = server.paths().publishIfVacant(path, accepted.desc(), loop, who(), this::kick);
+        if (p != null) {
+            take(p);
+        }
         return accepted.answerSdp();
     }
 
-    /** DTLS is done: the session takes the path now (replacing its publisher if allowed), then feeds back. */
+    private String who() {
+        return "webrtcSession " + remote;
+    }
+
+    /** DTLS is done: the session takes the path over now if it has not got it yet, then feeds back. */
     @Override
     void started() {
-        Publisher p;
-        try {
-            p = server.paths().publish(path, accepted.desc(), loop, "webrtcSession " + remote, this::kick);
-        } catch (PathException e) {
-            if (!server.paths().countRefusal("webrtc", remote, e)) {
-                LOG.warn("{} connected but cannot publish to '{}': {}", tag, path, e.getMessage());
-            }
-            kick();
-            return;
+        boolean has;
+        synchronized (this) {
+            has = publisher != null;
         }
+        if (!has) {
+            Publisher p;
+            try {
+                p = server.paths().publish(path, accepted.desc(), loop, who(), this::kick);
+            } catch (PathException e) {
+                if (!server.paths().countRefusal("webrtc", remote, e)) {
+                    LOG.warn("{} connected but cannot publish to '{}': {}", tag, path, e.getMessage());
+                }
+                kick();
+                return;
+            }
+            if (!take(p)) {
+                return;
+            }
+        }
+        feedback = loop.scheduleAtFixedRate(this::feedback, FEEDBACK_INTERVAL_MS, FEEDBACK_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
+        if (isClosed()) {
+            feedback.cancel(false); // tearDown ran before the timer existed
+        }
+    }
+
+    /** Makes {@code p} this session's hold on the path; false (and {@code p} closed) when the session ended. */
+    private boolean take(Publisher p) {
         Stream stream = p.stream();
         synchronized (this) { // tearDown reads what is set here
             if (tornDown) {
                 p.close(); // closed while the path was being taken
-                return;
+                return false;
             }
             publisher = p;
             if (congestion.transportCc()) {
@@ -122,11 +151,7 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
         stream.setKeyframeRequester(this::requestKeyframe);
         LOG.info("{} publishing to '{}': {}", tag, path, accepted.desc().medias().stream()
                 .map(m -> m.format().rtpmap()).toList());
-        feedback = loop.scheduleAtFixedRate(this::feedback, FEEDBACK_INTERVAL_MS, FEEDBACK_INTERVAL_MS,
-                TimeUnit.MILLISECONDS);
-        if (isClosed()) {
-            feedback.cancel(false); // tearDown ran before the timer existed
-        }
+        return true;
     }
 
     @Override
