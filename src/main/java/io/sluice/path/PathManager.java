@@ -280,12 +280,7 @@ public final class PathManager implements AutoCloseable {
      */
     public Publisher publish(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick)
             throws PathException {
-        checkName(name);
-        Path p = path(name, true);
-        if (p == null) {
-            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
-        }
-        return p.publish(desc, loop, who, kick);
+        return publish(name, desc, loop, who, kick, false);
     }
 
     /**
@@ -295,12 +290,17 @@ public final class PathManager implements AutoCloseable {
      */
     public Publisher publishIfVacant(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick)
             throws PathException {
+        return publish(name, desc, loop, who, kick, true);
+    }
+
+    private Publisher publish(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick,
+            boolean vacantOnly) throws PathException {
         checkName(name);
         Path p = path(name, true);
         if (p == null) {
             throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
         }
-        return p.publish(desc, loop, who, kick, true);
+        return p.publish(desc, loop, who, kick, vacantOnly);
     }
 
     /**
