@@ -27,7 +27,8 @@
 # Env:   RELAYS="sluice gst" (subset / order)  RELAY_LATENCY_MS=0 (gst relay's receiving jitterbuffer)
 #        RELAY_CLOCKSYNC=0 (1 = keep webrtcbin's clocksync pacing in the gst relay)
 #        WARMUP_S=5 TAIL_S=1 (meter)  BENCH_KEEP=dir (keep logs per run; KEEP_PCAP=1 also keeps the pcaps)
-#        SLUICE_JAVA_OPTS
+#        SLUICE_JAVA_OPTS  START_SLACK_S=0 (more time for the relay and sink to start: a loaded machine, a
+#        profiler agent)
 # Prints per run, relay and codec:
 #   BENCH name=sluice|gst run=1 codec=H264|OPUS status=ok matched=N p50_us= p90_us= p99_us= max_us= lost_in=
 #     units_out= offset_by=shape|timing cpu_s= cpu_pct= rss_kb= recv_v= recv_a= window_s=
@@ -41,6 +42,7 @@ RUNS=${1:-3}; SECS=${2:-20}
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RELAYS=${RELAYS:-"sluice gst"}
 export WARMUP_S=${WARMUP_S:-5} TAIL_S=${TAIL_S:-1}
+START_SLACK_S=${START_SLACK_S:-0}
 export RELAY_LATENCY_MS=${RELAY_LATENCY_MS:-0} RELAY_CLOCKSYNC=${RELAY_CLOCKSYNC:-0}
 bench_workdir lat-webrtc
 case " $RELAYS " in *" sluice "*) build_sluice || { echo "build failed" >&2; exit 1; };; esac
@@ -50,7 +52,7 @@ field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1" | head -1; }
 
 # leg RELAY RUN : one measurement of one relay: sink, relay, capture, publisher; prints its BENCH lines
 leg() {
-  local r=$1 i=$2 d="$W/run$2-$1" H K U UI UO rp pp="" DUR=$((SECS + 16)) CAP=$((SECS + 6))
+  local r=$1 i=$2 d="$W/run$2-$1" H K U UI UO rp pp="" DUR=$((SECS + 16 + START_SLACK_S)) CAP=$((SECS + 6))
   mkdir -p "$d"
   PIDS=()
   read -r H K < <(free_ports 2)
@@ -74,7 +76,7 @@ leg() {
       rp=$(proc_pid_of "$GP" webrtc-relay-gst.py);;
   esac
   echo "$rp" > "$d/relay.pid"
-  if ! wait_port "$H" 600 || ! wait_port "$K" 150 || [ -z "$rp" ]; then
+  if ! wait_port "$H" $((600 + 10 * START_SLACK_S)) || ! wait_port "$K" $((150 + 10 * START_SLACK_S)) || [ -z "$rp" ]; then
     echo "NOTE run=$i $r: relay or sink did not start: $(tail -3 "$d/relay.log" | tr '\n' ' ')"
     echo "BENCH name=$r run=$i codec=H264 status=failed reason=start" | tee -a "$W/results"
     echo "BENCH name=$r run=$i codec=OPUS status=failed reason=start" | tee -a "$W/results"

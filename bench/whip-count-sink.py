@@ -19,8 +19,9 @@ with a first line
   NOW t=<monotonic s> sessions=S
 and one line per session, in POST order:
   SESSION id=N path=/sX/tY/whip state=<webrtcbin connection state> video_packets=V audio_packets=A
-    packets=P bytes=B lost=L video_lost=LV audio_lost=LA lag_ms=G late=J
-(one line; lost = sequence gaps on the output of webrtcbin, LV + LA; late = packets its jitter buffers
+    packets=P bytes=B lost=L video_lost=LV audio_lost=LA lag_ms=G late=J video_frames=F
+    video_codec=C audio_codec=C
+(one line; video_frames = RTP marker bits on the video track, one per frame; codecs as in the caps; lost = sequence gaps on the output of webrtcbin, LV + LA; late = packets its jitter buffers
 dropped as too late, read from their stats, already part of lost when nothing else filled the gap).
 Exits after SECONDS (or on SIGTERM/SIGINT).
 
@@ -64,11 +65,13 @@ glock = threading.Lock()
 
 class Track:
     """Counters of one received track; updated by its streaming thread, read by the status writer."""
-    __slots__ = ('kind', 'packets', 'bytes', 'lost', 'last', 'ts0', 'ts_last', 'ts_ext', 'wall0', 'lag')
+    __slots__ = ('kind', 'codec', 'packets', 'bytes', 'lost', 'markers', 'last', 'ts0', 'ts_last', 'ts_ext',
+                 'wall0', 'lag')
 
-    def __init__(self, kind):
+    def __init__(self, kind, codec):
         self.kind = kind
-        self.packets = self.bytes = self.lost = 0
+        self.codec = codec
+        self.packets = self.bytes = self.lost = self.markers = 0
         self.last = -1
         self.ts0 = None
         self.ts_last = self.ts_ext = 0
@@ -80,6 +83,8 @@ class Track:
         self.packets += 1
         self.bytes += buf.get_size()
         seq = (hdr[2] << 8) | hdr[3]
+        if hdr[1] & 0x80:
+            self.markers += 1
         if self.last >= 0:
             d = (seq - self.last) & 0xffff
             if 1 < d < 0x8000:
@@ -206,8 +211,9 @@ class Session:
         if pad.get_direction() != Gst.PadDirection.SRC:
             return
         caps = pad.get_current_caps() or pad.query_caps(None)
-        kind = caps.get_structure(0).get_string('media') or '?'
-        tr = Track(kind)
+        st = caps.get_structure(0)
+        kind = st.get_string('media') or '?'
+        tr = Track(kind, (st.get_string('encoding-name') or '?').lower())
         self.tracks.append(tr)
         sink = Gst.ElementFactory.make('fakesink')
         sink.set_property('sync', False)
@@ -284,7 +290,11 @@ def write_status():
         gaps = {'video': 0, 'audio': 0}
         p = b = lost = 0
         lag = 0.0
+        frames = 0
+        codecs = {'video': 'none', 'audio': 'none'}
         for tr in list(s.tracks):
+            if tr.kind in codecs:
+                codecs[tr.kind] = tr.codec
             p += tr.packets
             b += tr.bytes
             lost += tr.lost
@@ -293,11 +303,13 @@ def write_status():
                 gaps[tr.kind] += tr.lost
             if tr.kind == 'video':
                 lag = tr.lag
+                frames += tr.markers
         late = s.late_now() if s.pipe is not None else s.late
         lines.append('SESSION id=%d path=%s state=%s video_packets=%d audio_packets=%d packets=%d bytes=%d '
-                     'lost=%d video_lost=%d audio_lost=%d lag_ms=%.1f late=%d'
+                     'lost=%d video_lost=%d audio_lost=%d lag_ms=%.1f late=%d video_frames=%d video_codec=%s '
+                     'audio_codec=%s'
                      % (s.id, s.path, s.state, n['video'], n['audio'], p, b, lost, gaps['video'], gaps['audio'],
-                        lag * 1000, late))
+                        lag * 1000, late, frames, codecs['video'], codecs['audio']))
     tmp = STATUS + '.tmp'
     with open(tmp, 'w') as f:
         f.write('\n'.join(lines) + '\n')

@@ -114,11 +114,17 @@ public final class Path implements AutoCloseable {
      *     cannot be replaced
      */
     Publisher publish(StreamDesc desc, EventLoop loop, String who, Runnable kick) throws PathException {
+        return publish(desc, loop, who, kick, false);
+    }
+
+    /** As {@link #publish}; with {@code vacantOnly}, null (and nothing taken over) when the path has a publisher. */
+    Publisher publish(StreamDesc desc, EventLoop loop, String who, Runnable kick, boolean vacantOnly)
+            throws PathException {
         PathConf c = conf;
         if (c.source().pulls()) {
             throw pulling(name, c);
         }
-        return publishStream(desc, loop, who, kick);
+        return publishStream(desc, loop, who, kick, vacantOnly);
     }
 
     /** The refusal of a publisher on a path whose entry pulls (BUSY, which every protocol server maps). */
@@ -128,9 +134,12 @@ public final class Path implements AutoCloseable {
     }
 
     /** A publisher's or the source's stream comes: readers waiting for it on demand get it. */
-    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who, Runnable kick)
+    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who, Runnable kick, boolean vacantOnly)
             throws PathException {
-        Publisher p = takeStream(desc, loop, who, kick);
+        Publisher p = takeStream(desc, loop, who, kick, vacantOnly);
+        if (p == null) {
+            return null;
+        }
         PathDemand d = demand;
         if (d != null) {
             d.streamReady(); // outside the lock: it completes readers waiting for the stream
@@ -144,13 +153,16 @@ public final class Path implements AutoCloseable {
      *
      * @param kick as for {@link #publish}; null for a pull source, which no one replaces
      */
-    private Publisher takeStream(StreamDesc desc, EventLoop loop, String who, Runnable kick)
+    private Publisher takeStream(StreamDesc desc, EventLoop loop, String who, Runnable kick, boolean vacantOnly)
             throws PathException {
         PublisherTakeover takeover = null;
         try {
             List<Runnable> ended;
             Publisher started;
             synchronized (this) {
+                if (publisher != null && vacantOnly) {
+                    return null;
+                }
                 if (publisher != null) {
                     takeover = PublisherTakeover.of(name, conf, publisher.who, publisher.kick, who);
                     replaced(publisher);
@@ -437,7 +449,7 @@ public final class Path implements AutoCloseable {
                     throw new PathException(PathException.Reason.NO_STREAM, "path '" + name + "' is closing");
                 }
             }
-            return publishStream(desc, loop, who, null);
+            return publishStream(desc, loop, who, null, false);
         }
     }
 

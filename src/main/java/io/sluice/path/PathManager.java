@@ -289,12 +289,27 @@ public final class PathManager implements AutoCloseable {
      */
     public Publisher publish(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick)
             throws PathException {
+        return publish(name, desc, loop, who, kick, false);
+    }
+
+    /**
+     * As {@link #publish}, but only onto a path that has no publisher: null when it has one (nothing is taken
+     * over). WHIP takes a free path at its POST, so that targets connect while ICE and DTLS run, but takes
+     * one over only once its peer connection is up.
+     */
+    public Publisher publishIfVacant(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick)
+            throws PathException {
+        return publish(name, desc, loop, who, kick, true);
+    }
+
+    private Publisher publish(String name, StreamDesc desc, EventLoop loop, String who, Runnable kick,
+            boolean vacantOnly) throws PathException {
         checkName(name);
         Path p = path(name, true);
         if (p == null) {
             throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
         }
-        return p.publish(desc, loop, who, kick);
+        return p.publish(desc, loop, who, kick, vacantOnly);
     }
 
     /**

@@ -135,4 +135,18 @@ class PublisherTakeoverTest {
             assertThat(pm.readable("cam").stream()).isSameAs(source.stream());
         }
     }
+
+    /** What WHIP uses at its POST: a free path is taken, a path with a publisher is left alone (no kick). */
+    @Test
+    void publishIfVacantTakesAFreePathAndNeverTakesOver() throws Exception {
+        try (PathManager pm = manager("")) {
+            Publisher first = pm.publishIfVacant("cam", H264, loop.next(), "first", kicksOfFirst::incrementAndGet);
+            assertThat(first).isNotNull();
+            assertThat(pm.get("cam").publisherDescription()).isEqualTo("first");
+            assertThat(pm.publishIfVacant("cam", H264, loop.next(), "second", () -> { })).isNull();
+            assertThat(kicksOfFirst.get()).isZero();
+            assertThat(pm.get("cam").publisherDescription()).isEqualTo("first");
+            first.close();
+        }
+    }
 }

@@ -33,8 +33,15 @@ import java.util.concurrent.TimeUnit;
  * what went missing, and the congestion feedback its answer negotiated ({@link IngestFeedback}):
  * transport-cc feedback from a {@link TransportCcRecorder}, or REMB from a {@link RembEstimator}.
  *
- * <p>Threads: packets arrive on the transport's thread; all feedback is sent from the session's event
- * loop, by one timer started when media can flow and cancelled at close.
+ * <p>A free path is taken at the WHIP POST, so that its forward targets connect while ICE and DTLS run;
+ * a path that has a publisher is taken over only when DTLS is done ({@link #started()}): with
+ * {@code overridePublisher} a newcomer replaces the path's publisher, and a client that posts an offer but
+ * never completes ICE must not cut off one that works. The POST checks what it can (credentials, a path
+ * that refuses a newcomer: 409), the takeover waits for a session that can really publish.
+ *
+ * <p>Threads: packets arrive on the transport's thread, which also runs {@link #started()} before the
+ * first of them; all feedback is sent from the session's event loop, by one timer started when media can
+ * flow and cancelled at close.
  */
 final class WebrtcPublishSession extends WebrtcPeerSession {
     /** Keyframe requests from many readers reach the publisher at most this often. */
@@ -48,16 +55,20 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
     private final long ourSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
     private final KeyframeRequestLimiter limiter =
             new KeyframeRequestLimiter(InstantSource.system(), KEYFRAME_REQUEST_INTERVAL);
-    private List<IngestTrack> tracks;
-    private WebrtcToStream ingest;
+    /** What the answer accepted; the path is taken with it once DTLS is done. */
+    private Ingest accepted;
+    private volatile WebrtcToStream ingest;
     private IngestFeedback congestion = IngestFeedback.NONE;
     /** Non-null when transport-cc was negotiated. */
     private TransportCcRecorder twcc;
     /** Non-null when REMB was negotiated (and transport-cc was not); guarded by itself. */
     private RembEstimator remb;
     private long rembSent;
+    /** Guarded by this: set once the path is taken, null again after tearDown. */
     private Publisher publisher;
-    private ScheduledFuture<?> feedback;
+    /** Guarded by this: a publisher taken after tearDown ran is given back at once. */
+    private boolean tornDown;
+    private volatile ScheduledFuture<?> feedback;
     private int feedbackTicks;
     private volatile long lastRtpNanos = System.nanoTime();
 
@@ -77,32 +88,76 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
 
     @Override
     String setUp(WebrtcSession offer, LocalEndpoint local) throws WebrtcNegotiationException, PathException {
-        Ingest in = WebrtcNegotiator.answerPublish(offer, local);
-        tracks = in.tracks();
-        publisher = server.paths().publish(path, in.desc(), loop, "webrtcSession " + remote, this::kick);
-        Stream stream = publisher.stream();
-        ingest = new WebrtcToStream(stream, tracks, alloc);
-        congestion = in.feedback();
-        if (congestion.transportCc()) {
-            twcc = new TransportCcRecorder(System.nanoTime());
-        } else if (congestion.remb()) {
-            remb = new RembEstimator();
+        accepted = WebrtcNegotiator.answerPublish(offer, local);
+        congestion = accepted.feedback();
+        // a free path is taken now, so that its targets connect while ICE and DTLS run; a path with a
+        // publisher is taken over only in started()
+        Publisher p = server.paths().publishIfVacant(path, accepted.desc(), loop, who(), this::kick);
+        if (p != null) {
+            take(p);
         }
-        stream.setKeyframeRequester(this::requestKeyframe);
-        LOG.info("{} publishing to '{}': {}", tag, path, in.desc().medias().stream()
-                .map(m -> m.format().rtpmap()).toList());
-        return in.answerSdp();
+        return accepted.answerSdp();
     }
 
+    private String who() {
+        return "webrtcSession " + remote;
+    }
+
+    /** DTLS is done: the session takes the path over now if it has not got it yet, then feeds back. */
     @Override
     void started() {
+        boolean has;
+        synchronized (this) {
+            has = publisher != null;
+        }
+        if (!has) {
+            Publisher p;
+            try {
+                p = server.paths().publish(path, accepted.desc(), loop, who(), this::kick);
+            } catch (PathException e) {
+                if (!server.paths().countRefusal("webrtc", remote, e)) {
+                    LOG.warn("{} connected but cannot publish to '{}': {}", tag, path, e.getMessage());
+                }
+                kick();
+                return;
+            }
+            if (!take(p)) {
+                return;
+            }
+        }
         feedback = loop.scheduleAtFixedRate(this::feedback, FEEDBACK_INTERVAL_MS, FEEDBACK_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
+        if (isClosed()) {
+            feedback.cancel(false); // tearDown ran before the timer existed
+        }
+    }
+
+    /** Makes {@code p} this session's hold on the path; false (and {@code p} closed) when the session ended. */
+    private boolean take(Publisher p) {
+        Stream stream = p.stream();
+        synchronized (this) { // tearDown reads what is set here
+            if (tornDown) {
+                p.close(); // closed while the path was being taken
+                return false;
+            }
+            publisher = p;
+            if (congestion.transportCc()) {
+                twcc = new TransportCcRecorder(System.nanoTime());
+            } else if (congestion.remb()) {
+                remb = new RembEstimator();
+            }
+            ingest = new WebrtcToStream(stream, accepted.tracks(), alloc);
+        }
+        stream.setKeyframeRequester(this::requestKeyframe);
+        LOG.info("{} publishing to '{}': {}", tag, path, accepted.desc().medias().stream()
+                .map(m -> m.format().rtpmap()).toList());
+        return true;
     }
 
     @Override
     public void onRtp(ByteBuf rtp, long receivedNanos) {
-        if (isClosed()) {
+        WebrtcToStream ingest = this.ingest;
+        if (ingest == null || isClosed()) {
             rtp.release();
             return;
         }
@@ -129,6 +184,11 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
 
     @Override
     public void onRtcp(ByteBuf rtcp, long receivedNanos) {
+        WebrtcToStream ingest = this.ingest;
+        if (ingest == null) {
+            rtcp.release();
+            return;
+        }
         try {
             for (RtcpPacket p : RtcpPacket.parseCompound(rtcp)) {
                 if (p instanceof RtcpPacket.SenderReport sr) {
@@ -200,10 +260,17 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
 
     @Override
     void tearDown() {
-        if (feedback != null) {
-            feedback.cancel(false);
+        ScheduledFuture<?> f = feedback;
+        if (f != null) {
+            f.cancel(false);
         }
-        if (publisher != null) {
+        Publisher p;
+        synchronized (this) {
+            tornDown = true;
+            p = publisher;
+            publisher = null;
+        }
+        if (p != null) {
             long rembBps;
             if (remb != null) {
                 synchronized (remb) {
@@ -212,12 +279,13 @@ final class WebrtcPublishSession extends WebrtcPeerSession {
             } else {
                 rembBps = -1;
             }
+            WebrtcToStream in = ingest;
             LOG.info("{} stopped publishing '{}' ({} packets, {} bad, {} padding-only, {} duplicates; {})", tag, path,
-                    ingest.packets(), ingest.dropped(), ingest.paddingOnly(), ingest.duplicates(),
+                    in.packets(), in.dropped(), in.paddingOnly(), in.duplicates(),
                     twcc != null ? twcc.feedbackCount() + " transport-cc feedbacks"
                             : remb != null ? rembSent + " REMBs, last " + rembBps / 1000 + " kbit/s"
                             : "no congestion feedback negotiated");
-            publisher.close();
+            p.close();
         }
     }
 }

@@ -267,6 +267,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         // session layer checks again as it attaches, since others may have come meanwhile.
         try {
             if (action == AuthAction.PUBLISH) {
+                refuseIfBusy(path);
                 paths.checkPublish(path);
             } else {
                 awaitReadable(path);
@@ -275,6 +276,18 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
             throw httpError(e, remote);
         }
         return user;
+    }
+
+    /**
+     * Refuses a WHIP offer at once (409) when the path has a publisher it may not replace; otherwise the
+     * takeover, if any, waits until the new session is connected (see {@link WebrtcPublishSession}).
+     */
+    private void refuseIfBusy(String path) throws PathException {
+        Path p = paths.get(path);
+        if (p != null && p.refusesNewPublisher()) {
+            throw new PathException(PathException.Reason.BUSY, "path '" + path + "' already has a publisher ("
+                    + p.publisherDescription() + "), which a new one may not replace (overridePublisher: no)");
+        }
     }
 
     /**
