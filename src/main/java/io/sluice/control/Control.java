@@ -99,7 +99,8 @@ public interface Control {
      * @param stats the live figures; url redacted
      * @param group failover group, "" when none
      * @param when its conditions as written, "" when none
-     * @param waiting why it does not run although enabled (condition false, standby in its group), "" if it runs
+     * @param waiting why it does not run although enabled (condition false, standby in its group, balanced to another
+     *     member), or, while a failing quality condition is held, why it is about to stop; "" otherwise
      */
     record TargetInfo(String path, DestStats stats, String group, String when, String waiting) {
     }
