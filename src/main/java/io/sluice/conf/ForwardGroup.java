@@ -90,7 +90,10 @@ public record ForwardGroup(String name, Mode mode, boolean rebalance) {
         return out;
     }
 
-    /** Warns about groups no target of the entry uses (most likely a misspelt name). */
+    /**
+     * Warns about groups no target of the entry uses (most likely a misspelt name), and about weights outside a
+     * balanced group (they do nothing there).
+     */
     static void warnUnused(ConfNode pathNode, Map<String, ForwardGroup> groups, List<ForwardDest> targets) {
         List<String> unused = new ArrayList<>(groups.keySet());
         for (ForwardDest d : targets) {
@@ -99,6 +102,14 @@ public record ForwardGroup(String name, Mode mode, boolean rebalance) {
         for (String g : unused) {
             pathNode.problems().warn(pathNode.keyPath("forwardGroups") + "." + g,
                     "no target of this path entry has group: " + g);
+        }
+        for (ForwardDest d : targets) {
+            ForwardGroup g = groups.get(d.group());
+            if (d.weight() != 1 && (g == null || g.mode() != Mode.BALANCE)) {
+                pathNode.problems().warn(pathNode.keyPath("forwardTargets") + "." + d.id() + ".weight",
+                        "has no effect outside a balanced group" + (d.group().isEmpty() ? ""
+                                : " ('" + d.group() + "' is a failover group)"));
+            }
         }
     }
 }

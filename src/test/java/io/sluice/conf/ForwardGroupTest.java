@@ -53,7 +53,7 @@ class ForwardGroupTest {
     }
 
     @Test
-    void aGroupNoTargetUsesAndRebalanceOutsideBalanceAreWarnings() throws Exception {
+    void aGroupNoTargetUsesAndRebalanceOrWeightOutsideBalanceAreWarnings() throws Exception {
         ConfDocument doc = ConfDocument.parse("""
                 paths:
                   p:
@@ -62,10 +62,11 @@ class ForwardGroupTest {
                       f: {rebalance: yes}
                     forwardTargets:
                       - {url: rtmp://a.example/live/k, group: ingest}
-                      - {url: rtmp://b.example/live/k, group: f}
+                      - {id: b, url: rtmp://b.example/live/k, group: f, weight: 2}
                 """, "g.yml");
         assertThat(doc.warnings()).containsExactlyInAnyOrder(
                 "g.yml: paths.p.forwardGroups.f.rebalance: has no effect in a failover group",
+                "g.yml: paths.p.forwardTargets.b.weight: has no effect outside a balanced group ('f' is a failover group)",
                 "g.yml: paths.p.forwardGroups.ingset: no target of this path entry has group: ingset");
         assertThat(doc.conf().pathFor("p").forwardGroup("ingest").mode()).isEqualTo(ForwardGroup.Mode.FAILOVER);
     }
