@@ -61,6 +61,7 @@ final class SrtGateCallback {
      */
     static int onListen(MemorySegment opaque, int ns, int hsVersion, MemorySegment peerAddr, MemorySegment streamId) {
         try {
+            nameUpcallThread();
             SrtListener l = LISTENERS.get((int) opaque.address());
             if (l == null) {
                 return reject(ns, SrtReject.DOWN);
@@ -106,6 +107,18 @@ final class SrtGateCallback {
         } catch (Throwable t) {
             SrtUpcalls.swallow("listen callback", t);
             return REJECT;
+        }
+    }
+
+    /**
+     * The JVM attaches libsrt's receiving thread on its first upcall and keeps it attached (as "Thread-N", with
+     * no Java frames between upcalls) until libsrt ends it when the listener closes; a name says whose it is
+     * in thread dumps and in the server's thread census.
+     */
+    private static void nameUpcallThread() {
+        Thread t = Thread.currentThread();
+        if (!t.getName().startsWith("sluice-")) {
+            t.setName("sluice-srt-rcvq-" + t.threadId());
         }
     }
 
