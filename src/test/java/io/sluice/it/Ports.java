@@ -66,6 +66,31 @@ final class Ports {
         throw new IOException("no free UDP port pair");
     }
 
+    /**
+     * The first of {@code count} consecutive ports (even-aligned) free for TCP and UDP, none of which is handed
+     * out again: for a peer given a port range (coturn's relay ports). Taking a range's first port alone would
+     * let the next ports of the same scan land inside it.
+     */
+    static synchronized int block(int count) throws IOException {
+        if (BASE != 0) {
+            return scan(count);
+        }
+        for (int i = 0; i < 200; i++) {
+            int p = udpPair();
+            boolean ok = p + count <= 65000;
+            for (int k = 2; k < count && ok; k++) {
+                ok = !GIVEN.contains(p + k) && free(p + k);
+            }
+            if (ok) {
+                for (int k = 2; k < count; k++) {
+                    GIVEN.add(p + k);
+                }
+                return p;
+            }
+        }
+        throw new IOException("no " + count + " consecutive free ports");
+    }
+
     /** A port free for UDP (an SRT listener) and TCP right now. */
     static synchronized int udp() throws IOException {
         return BASE == 0 ? kernelPick(true) : scan(1);

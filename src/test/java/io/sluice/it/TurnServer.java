@@ -43,7 +43,7 @@ final class TurnServer implements AutoCloseable {
     /** Starts coturn for at most {@code max} and waits until it listens. */
     static TurnServer start(Duration max) throws IOException, InterruptedException {
         int port = Ports.udp();
-        int relay = Ports.udpPair();
+        int relay = Ports.block(RELAY_PORTS);
         Path dir = Files.createTempDirectory("sluice-turn");
         List<String> cmd = List.of("timeout", "-k", "3", Long.toString(max.toSeconds()), "turnserver", "-n",
                 "--listening-ip=127.0.0.1", "--listening-port=" + port, "--relay-ip=127.0.0.1",
