@@ -124,7 +124,7 @@ public final class Path implements AutoCloseable {
         if (c.source().pulls()) {
             throw pulling(name, c);
         }
-        return publishStream(desc, loop, who, kick, vacantOnly);
+        return publishStream(desc, loop, who, kick, vacantOnly, false);
     }
 
     /** The refusal of a publisher on a path whose entry pulls (BUSY, which every protocol server maps). */
@@ -134,9 +134,9 @@ public final class Path implements AutoCloseable {
     }
 
     /** A publisher's or the source's stream comes: readers waiting for it on demand get it. */
-    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who, Runnable kick, boolean vacantOnly)
-            throws PathException {
-        Publisher p = takeStream(desc, loop, who, kick, vacantOnly);
+    private Publisher publishStream(StreamDesc desc, EventLoop loop, String who, Runnable kick, boolean vacantOnly,
+            boolean fromSource) throws PathException {
+        Publisher p = takeStream(desc, loop, who, kick, vacantOnly, fromSource);
         if (p == null) {
             return null;
         }
@@ -152,9 +152,10 @@ public final class Path implements AutoCloseable {
      * replaces, see {@link PublisherTakeover}) when compatible.
      *
      * @param kick as for {@link #publish}; null for a pull source, which no one replaces
+     * @param fromSource the path's pull source publishes: it replaces a stopped source's publisher at once
      */
-    private Publisher takeStream(StreamDesc desc, EventLoop loop, String who, Runnable kick, boolean vacantOnly)
-            throws PathException {
+    private Publisher takeStream(StreamDesc desc, EventLoop loop, String who, Runnable kick, boolean vacantOnly,
+            boolean fromSource) throws PathException {
         PublisherTakeover takeover = null;
         try {
             List<Runnable> ended;
@@ -163,7 +164,13 @@ public final class Path implements AutoCloseable {
                 if (publisher != null && vacantOnly) {
                     return null;
                 }
-                if (publisher != null) {
+                if (publisher != null && fromSource && publisher.kick == null) {
+                    // A pull source replacing the one before it (its entry's source changed): the old runner
+                    // was stopped and its publisher leaves a moment later; waiting for that would cost the new
+                    // source a failed attempt and a backoff.
+                    LOG.info("[path {}] {} replaces the stopped source {}", name, who, publisher.who);
+                    replaced(publisher);
+                } else if (publisher != null) {
                     takeover = PublisherTakeover.of(name, conf, publisher.who, publisher.kick, who);
                     replaced(publisher);
                 }
@@ -449,7 +456,7 @@ public final class Path implements AutoCloseable {
                     throw new PathException(PathException.Reason.NO_STREAM, "path '" + name + "' is closing");
                 }
             }
-            return publishStream(desc, loop, who, null, false);
+            return publishStream(desc, loop, who, null, false, true);
         }
     }
 

@@ -89,6 +89,10 @@ class SourceRunnerTest {
     private record Publish(int packets, boolean thenEnd) implements Step {
     }
 
+    /** As Publish waiting until closed, but its publisher leaves the path only {@code lingerMs} after the close. */
+    private record SlowLeave(int packets, long lingerMs) implements Step {
+    }
+
     private final class FakeSource implements Source {
         private final Step step;
         private final CountDownLatch closed = new CountDownLatch(1);
@@ -101,22 +105,26 @@ class SourceRunnerTest {
         public void run(SourceContext ctx) throws Exception {
             switch (step) {
                 case Fail f -> throw new IOException(f.message());
-                case Publish p -> {
-                    Publisher pub = ctx.publish(DESC);
-                    ctx.linkStats(() -> Map.of("rttMs", 12));
-                    try {
-                        ctx.loop().submit(() -> {
-                            for (int i = 0; i < p.packets(); i++) {
-                                pub.stream().write(0, rtp(i), System.nanoTime());
-                            }
-                        }).get();
-                        if (!p.thenEnd()) {
-                            closed.await();
-                        }
-                    } finally {
-                        pub.close();
+                case Publish p -> publish(ctx, p.packets(), !p.thenEnd(), 0);
+                case SlowLeave p -> publish(ctx, p.packets(), true, p.lingerMs());
+            }
+        }
+
+        private void publish(SourceContext ctx, int packets, boolean untilClosed, long lingerMs) throws Exception {
+            Publisher pub = ctx.publish(DESC);
+            ctx.linkStats(() -> Map.of("rttMs", 12));
+            try {
+                ctx.loop().submit(() -> {
+                    for (int i = 0; i < packets; i++) {
+                        pub.stream().write(0, rtp(i), System.nanoTime());
                     }
+                }).get();
+                if (untilClosed) {
+                    closed.await();
+                    sleepUninterruptibly(lingerMs); // the runner's stop interrupts this thread
                 }
+            } finally {
+                pub.close();
             }
         }
 
@@ -313,6 +321,25 @@ class SourceRunnerTest {
     }
 
     @Test
+    void aChangedSourceTakesThePathAtOnceWhileTheStoppedOnesPublisherIsStillLeaving() throws Exception {
+        script.add(new SlowLeave(1, 1500));
+        start(CONF.replace("sourceReconnectDelay: 20ms", "sourceReconnectDelay: 5s")
+                .replace("sourceReconnectMaxDelay: 80ms", "sourceReconnectMaxDelay: 5s"));
+        waitFor("ready", () -> stats().state() == SourceState.READY);
+        FakeSource first = live.get();
+        script.add(new Publish(2, false));
+        paths.reload(ConfLoader.parse(CONF.replace("/x", "/y"), "test.yml"));
+        waitFor("the first session closed", () -> first.closed.getCount() == 0);
+        // with a 5 s backoff, a refused first attempt (path still held by the old publisher) would miss this
+        waitFor("new source ready", () -> stats().state() == SourceState.READY && stats().packets() == 2);
+        assertThat(attempts).as("no refused attempt").hasValue(2);
+        assertThat(paths.sessions().publisher("cam")).isNotNull();
+        Thread.sleep(1700); // the old publisher leaves now: the new one keeps the path
+        assertThat(paths.get("cam").stream()).isNotNull();
+        assertThat(stats().state()).isEqualTo(SourceState.READY);
+    }
+
+    @Test
     void closeEndsEveryRunnerThread() throws Exception {
         script.add(new Publish(1, false));
         start(CONF + """
@@ -349,6 +376,21 @@ class SourceRunnerTest {
         @Override
         public Instant instant() {
             return now;
+        }
+    }
+
+    private static void sleepUninterruptibly(long ms) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        boolean interrupted = false;
+        while (System.nanoTime() < end) {
+            try {
+                Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }
