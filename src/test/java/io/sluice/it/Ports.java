@@ -14,17 +14,18 @@ import java.util.Set;
 /**
  * Ports hands out free loopback ports at run time, never the same one twice in a test run.
  *
- * <p>The integration tests run in two Failsafe JVMs at once (pom.xml), and a port is picked some
+ * <p>The integration tests run in up to three Failsafe JVMs at once (pom.xml), and a port is picked some
  * seconds before the peer that listens on it binds it, so two JVMs asking the kernel for "any free
  * port" could be handed the same one. Each fork therefore takes its ports from its own range below
  * the kernel's ephemeral range (32768-60999 on Debian), where no outgoing connection of any process
  * lands either: fork N (Failsafe's {@code surefire.forkNumber}, passed as {@code sluice.it.fork})
- * scans [10000 N, 10000 N + 10000) from a random start (N is 1 or 2). Without a fork number (a run from an
- * IDE) the kernel picks.
+ * scans [10000 + 7000 (N - 1), 10000 + 7000 N) from a random start (N is 1, 2 or 3: 10000-30999). Without a
+ * fork number (a run from an IDE) the kernel picks.
  */
 final class Ports {
     private static final Set<Integer> GIVEN = new HashSet<>();
-    private static final int RANGE = 10_000;
+    private static final int RANGE = 7_000;
+    private static final int FIRST = 10_000;
     /** First port of this JVM's range, or 0 for "let the kernel pick". */
     private static final int BASE = forkBase(System.getProperty("sluice.it.fork", ""));
     private static int next = BASE + ThreadLocalRandom.current().nextInt(RANGE / 2) * 2;
@@ -33,10 +34,10 @@ final class Ports {
     }
 
     static int forkBase(String fork) {
-        if (!fork.matches("[12]")) {
+        if (!fork.matches("[123]")) {
             return 0;
         }
-        return RANGE * Integer.parseInt(fork);
+        return FIRST + RANGE * (Integer.parseInt(fork) - 1);
     }
 
     /** A port free for TCP and UDP right now. */

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,9 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * report, or no exit within 20 s; here every round must pass, and SIGTERM must have met start-up,
  * connecting, forwarding and backoff states. {@code bench/shutdown-stress.sh ROUNDS} runs it longer.
  * About 3-4 minutes on an idle 2-vCPU machine (each round starts a JVM); on a loaded one it stops
- * starting rounds after {@link #DURATION_S} s.
+ * starting rounds after {@link #DURATION_S} s. Runs beside the other ITs (its rounds are bounded in time and it
+ * asserts no timing), not in the solo phase.
  */
-@Tag("solo") // measures what spare CPU allows (pom.xml: runs alone, after the parallel ITs)
 @Timeout(660)
 class ShutdownStressIT {
     static final int ROUNDS = 20;
