@@ -1,5 +1,7 @@
 package io.sluice.forward;
 
+import io.sluice.conf.ForwardGroup;
+import io.sluice.conf.PathConf;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +11,8 @@ import java.util.Map;
 /**
  * BalancedPools holds the {@link BalancedPool} of every (path entry, balanced group) pair, so that the forward
  * managers of all the stream paths a "~regex" entry matches share one pool. Owned by the path manager; a pool
- * lives as long as the server (a handful of records per configured group).
+ * lives while its entry has the group in balance mode: a reload that removes the entry or the group, or makes it
+ * a failover group, drops the pool ({@link #retain}), so the API no longer lists it.
  */
 public final class BalancedPools {
     private final InstantSource clock;
@@ -24,6 +27,30 @@ public final class BalancedPools {
     synchronized BalancedPool pool(String entry, String group) {
         return pools.computeIfAbsent(entry, e -> new LinkedHashMap<>())
                 .computeIfAbsent(group, g -> new BalancedPool(entry, g, clock));
+    }
+
+    /**
+     * A path leaves the pool of its entry's group, if the pool is still there (a reload may have dropped it; a
+     * departure must not bring it back).
+     */
+    synchronized void release(String entry, String group, String pathName) {
+        Map<String, BalancedPool> groups = pools.get(entry);
+        BalancedPool pool = groups == null ? null : groups.get(group);
+        if (pool != null) {
+            pool.release(pathName);
+        }
+    }
+
+    /** Keeps only the pools of the balanced groups of {@code entries} (the configuration a reload applies). */
+    public synchronized void retain(List<PathConf> entries) {
+        Map<String, PathConf> byName = new LinkedHashMap<>();
+        entries.forEach(e -> byName.put(e.name(), e));
+        pools.entrySet().removeIf(byEntry -> {
+            PathConf e = byName.get(byEntry.getKey());
+            byEntry.getValue().keySet().removeIf(g -> e == null
+                    || e.forwardGroup(g).mode() != ForwardGroup.Mode.BALANCE);
+            return byEntry.getValue().isEmpty();
+        });
     }
 
     /** Every pool's members and their load, by entry and then group in the order they were first used. */

@@ -301,7 +301,7 @@ public final class ForwardManager implements AutoCloseable {
     }
 
     private void leavePool(String group) {
-        pools.pool(entry, group).release(pathName);
+        pools.release(entry, group, pathName);
         balancedTo.remove(group);
     }
 
