@@ -74,7 +74,8 @@ class ApiStatusPageIT {
         String dom = dumpDom(url());
         assertThat(dom).as("the script ran and read the API").contains("data-loaded=\"true\"");
         assertThat(dom).contains("live/cam").contains("H264").contains("120.6 KiB") // bytes in of live/cam
-                .contains("10.0.0.6:50000"); // a reader session
+                .contains("10.0.0.6:50000") // a reader session
+                .contains("2049 kbit/s, 1280x720, 30 fps"); // what quality conditions read
         assertThat(row(dom, "live/cam/srt1")).contains("s-forwarding").contains(">forwarding<")
                 .contains("#0 H264 forwarded").contains("#1 Opus skipped: MPEG-TS over SRT carries no Opus here")
                 .contains("rttMs 12.50").contains("lossPercent 0.25").contains(">Disable<");
