@@ -3,6 +3,7 @@ package io.sluice.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -61,9 +62,17 @@ class WebrtcChromiumIT {
     @ValueSource(strings = {"vp8", "h264"})
     void chromiumSendsSluiceAsMuchAsWebrtcbin(String codec) throws Exception {
         Sent toSluice;
+        // the picture size Sluice read from the in-band SPS (H264) or key frame headers (VP8), as quality
+        // conditions (minWidth/minHeight) read it, sampled once a second while Chromium publishes
+        List<String> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (SluiceUnderTest sluice = SluiceUnderTest.start("");
                 Peer pub = Peer.start("publish-whip-chromium.sh", Map.of("VCODEC", codec), sluice.whip("live/cc"),
                         Integer.toString(SECONDS))) {
+            while (pub.isAlive()) {
+                sluice.server().control().path("live/cc")
+                        .ifPresent(p -> sizes.add(p.quality().width() + "x" + p.quality().height()));
+                Thread.sleep(1000);
+            }
             pub.await(Duration.ofSeconds(SECONDS + 60));
             assertThat(pub.result("PUBLISHED").get("state")).as(pub.output()).isEqualTo("connected");
             toSluice = Sent.of(pub);
@@ -83,6 +92,9 @@ class WebrtcChromiumIT {
                 toWebrtcbin);
         String both = "to Sluice " + toSluice + " / to webrtcbin " + toWebrtcbin;
         assertThat(toSluice.codec()).as(both).containsIgnoringCase(codec);
+        // Chromium ramps its resolution up, so the last samples hold the size it ended with
+        assertThat(sizes).as("picture sizes seen by Sluice, " + both)
+                .contains(toSluice.width() + "x" + toSluice.height());
         assertThat(toSluice.frames()).as("frames " + both).isGreaterThanOrEqualTo((long) (SHARE * toWebrtcbin.frames()));
         assertThat(toSluice.bytes()).as("bytes " + both).isGreaterThanOrEqualTo((long) (SHARE * toWebrtcbin.bytes()));
         assertThat(toSluice.pixels()).as("resolution " + both)

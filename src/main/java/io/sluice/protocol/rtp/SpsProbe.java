@@ -31,11 +31,16 @@ public final class SpsProbe implements QualityMeter.VideoProbe {
         this.h265 = h265;
     }
 
-    /** The probe of a video format, or null for codecs whose SPS Sluice does not read. */
-    public static SpsProbe forFormat(Format f) {
+    /**
+     * The probe of a video format: the SPS for H.264/H.265, the key frames' headers for VP8/VP9 ({@link VpxProbe});
+     * null for codecs whose picture size Sluice does not read (AV1, MPEG-4 part 2, MJPEG).
+     */
+    public static QualityMeter.VideoProbe forFormat(Format f) {
         return switch (f.codec()) {
             case H264 -> new SpsProbe(false);
             case H265 -> new SpsProbe(true);
+            case VP8 -> new VpxProbe(false);
+            case VP9 -> new VpxProbe(true);
             default -> null;
         };
     }

@@ -22,21 +22,41 @@ final class Vp9Keyframes {
     private static final int B = 0x08;
     private static final int V = 0x02;
     /** VP9 frame_marker (VP9 bitstream §6.2). */
-    private static final int FRAME_MARKER = 2;
+    static final int FRAME_MARKER = 2;
 
     private Vp9Keyframes() {
     }
 
     static boolean isKeyframe(ByteBuf b, int off, int len) {
-        if (len < 2) {
+        int p = frameHeader(b, off, len);
+        if (p < 0) {
             return false;
+        }
+        int h = b.getUnsignedByte(p);
+        if (h >> 6 != FRAME_MARKER) {
+            return true; // not a parseable header: trust the descriptor
+        }
+        int profile = ((h >> 5) & 1) | (((h >> 4) & 1) << 1);
+        int bit = profile == 3 ? 2 : 3; // position of show_existing_frame, after a reserved bit in profile 3
+        boolean showExisting = ((h >> bit) & 1) != 0;
+        boolean interFrame = ((h >> (bit - 1)) & 1) != 0; // frame_type: 0 = KEY_FRAME
+        return !showExisting && !interFrame;
+    }
+
+    /**
+     * The offset of the VP9 uncompressed header (VP9 bitstream §6.2) when this RTP payload begins a frame
+     * that the descriptor says is not inter-picture predicted (B=1, P=0), else -1.
+     */
+    static int frameHeader(ByteBuf b, int off, int len) {
+        if (len < 2) {
+            return -1;
         }
         int end = off + len;
         int d0 = b.getByte(off);
         // With spatial layers only the base layer's P is 0 on a key picture; the upper layers of the
         // same picture predict from it, so the base layer's start is where a reader can start.
         if ((d0 & P) != 0 || (d0 & B) == 0) {
-            return false;
+            return -1;
         }
         int p = off + 1;
         if ((d0 & I) != 0) {
@@ -49,18 +69,7 @@ final class Vp9Keyframes {
         if ((d0 & V) != 0) {
             p = skipScalabilityStructure(b, p, end);
         }
-        if (p < 0 || p >= end) {
-            return false;
-        }
-        int h = b.getUnsignedByte(p);
-        if (h >> 6 != FRAME_MARKER) {
-            return true; // not a parseable header: trust the descriptor
-        }
-        int profile = ((h >> 5) & 1) | (((h >> 4) & 1) << 1);
-        int bit = profile == 3 ? 2 : 3; // position of show_existing_frame, after a reserved bit in profile 3
-        boolean showExisting = ((h >> bit) & 1) != 0;
-        boolean interFrame = ((h >> (bit - 1)) & 1) != 0; // frame_type: 0 = KEY_FRAME
-        return !showExisting && !interFrame;
+        return p < 0 || p >= end ? -1 : p;
     }
 
     /** Returns the offset after the scalability structure, or -1 when it overruns the payload. */

@@ -45,12 +45,16 @@ class RtpFuzzTest {
         }
         Format format = FORMATS.get((data[0] & 0xff) % FORMATS.size());
         KeyframeDetector keyframes = KeyframeDetector.forCodec(format.codec());
+        io.sluice.stream.QualityMeter.VideoProbe probe = SpsProbe.forFormat(format);
         TrackingAllocator alloc = new TrackingAllocator();
         try (Depacketizer d = Depacketizer.forFormat(format, alloc)) {
             for (byte[] packet : split(data)) {
                 ByteBuf in = Unpooled.wrappedBuffer(packet);
                 header(in);
                 keyframes.isKeyframePacket(in);
+                if (probe != null) {
+                    probe.probe(in); // the picture size quality conditions read: never throws
+                }
                 if (d != null) {
                     List<AccessUnit> out = new ArrayList<>();
                     try {

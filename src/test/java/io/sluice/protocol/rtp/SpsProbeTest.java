@@ -63,7 +63,7 @@ class SpsProbeTest {
 
     /** The params the probe reports over a whole capture, in order: one entry per distinct SPS. */
     private static List<VideoParams> probeAll(String capture, Codec codec) {
-        SpsProbe probe = SpsProbe.forFormat(Captures.format(capture, codec));
+        SpsProbe probe = (SpsProbe) SpsProbe.forFormat(Captures.format(capture, codec));
         List<VideoParams> seen = new ArrayList<>();
         for (byte[] p : Captures.rtp(capture)) {
             ByteBuf b = Unpooled.wrappedBuffer(p);
