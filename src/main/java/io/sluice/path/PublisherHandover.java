@@ -187,7 +187,8 @@ final class PublisherHandover {
         publisher = new PublisherHandle(o.stream, loop, who, Instant.now(), kick);
         long awayMs = (System.nanoTime() - o.leftNanos) / 1_000_000;
         LOG.info("[path {}] {} took over the stream {} left {} ms ago: its {} readers (local and forward targets)"
-                + " carry on from the new publisher's first keyframe", name, who, o.who, awayMs, o.stream.readerCount());
+                + " carry on from the new publisher's first keyframe", name, who, o.who, awayMs,
+                o.stream.readerCount());
         path.forwards().publisherBack(loop);
         return publisher;
     }
