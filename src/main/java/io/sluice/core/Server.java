@@ -25,6 +25,7 @@ import io.sluice.net.Refusals;
 import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.SrtpWarmUp;
 import io.sluice.path.PathManager;
+import io.sluice.path.PathManagerDeps;
 import io.sluice.source.Source;
 import io.sluice.source.SourceRunners;
 import io.sluice.source.rtmp.RtmpSource;
@@ -120,7 +121,8 @@ public final class Server implements AutoCloseable {
             dtlsCert = DtlsCertificate.generate();
             sources = new SourceRunners(this::source, loops::next, InstantSource.system());
             hooks = new Hooks(() -> conf);
-            paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources, hooks);
+            paths = new PathManager(conf,
+                    new PathManagerDeps(this::dest, InstantSource.system(), refusals, sources, hooks));
             // On demand: pulled sources with sourceOnDemand, else the entry's runOnDemand command.
             paths.onDemand(io.sluice.path.OnDemandFactory.SOURCES.orElse(new DemandCommands(hooks)));
             paths.start();

@@ -26,6 +26,16 @@ public final class PathException extends Exception {
         return reason;
     }
 
+    /** NOT_CONFIGURED: no path entry allows the name. */
+    static PathException notConfigured(String path) {
+        return new PathException(Reason.NOT_CONFIGURED, "path '" + path + "' is not configured");
+    }
+
+    /** NO_STREAM: no one publishes to the path (and it does not bring a stream on demand). */
+    static PathException noStream(String path) {
+        return new PathException(Reason.NO_STREAM, "no one is publishing to path '" + path + "'");
+    }
+
     /**
      * The refusal a failed {@link PathManager#readableAsync} future carries, unwrapped from the
      * CompletionException/ExecutionException around it; any other failure becomes a NO_STREAM naming it.

@@ -2,29 +2,16 @@ package io.sluice.path;
 
 import io.netty.channel.EventLoop;
 import io.sluice.conf.Conf;
-import io.sluice.conf.ForwardDest;
 import io.sluice.conf.PathConf;
-import io.sluice.conf.PathNameException;
 import io.sluice.conf.PathNames;
-import io.sluice.forward.Dest;
 import io.sluice.forward.BalancedPools;
-import io.sluice.forward.ForwardManager;
-import io.sluice.net.Refusals;
 import io.sluice.stream.Stream;
 import io.sluice.stream.StreamDesc;
-import io.sluice.threads.SluiceThreads;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,92 +19,38 @@ import org.slf4j.LoggerFactory;
  * PathManager finds or creates the path for a name (exact names, then regex names, then
  * {@code all_others}) and is what protocol servers ask to publish and to read.
  *
- * <p>It is also where the rules on names and numbers are kept, so that every protocol applies the same
- * ones: the path-name rule ({@link PathNames}), {@code maxPaths} and each path's {@code maxReaders}. A
- * refusal is a {@link PathException} with its reason; the protocol server turns it into its own error and
- * reports it with {@link #countRefusal}, which knows the protocol's label.
+ * <p>It is also where the rules on names and numbers are applied, so that every protocol applies the same
+ * ones ({@link PathLimits}): the path-name rule ({@link PathNames}), {@code maxPaths} and each path's
+ * {@code maxReaders}. A refusal is a {@link PathException} with its reason; the protocol server turns it into its
+ * own error and reports it with {@link #countRefusal}, which knows the protocol's label.
  *
- * <p>Over 400 lines because every read and publish of every protocol asks here (limits, names, pull sources,
- * on-demand reads): the on-demand state machine itself is {@link PathDemand}, a path's stream {@link Path}.
+ * <p>The manager keeps the table of paths; a path is made and wired by {@link PathFactory}, its stream's life is
+ * {@link Path}'s, and the on-demand state machine is {@link PathDemand}.
  */
 public final class PathManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PathManager.class);
     private volatile Conf conf;
-    private final Function<ForwardDest, Dest> destFactory;
-    private final InstantSource clock;
     private final SessionRegistry sessions;
-    private final Refusals refusals;
-    /** Guarded by this. */
-    private final Map<String, Path> paths = new TreeMap<>();
-    /** Closes dropped paths off the publisher's event loop (closing waits for forwarder threads). */
-    private final ExecutorService closer = SluiceThreads.perTaskVirtual("path-close");
-    private boolean closed;
-    /** Ends the grace of paths whose publisher left (publisherGrace, unless a test injects its own timer) and
-     * ticks the forward rules of every path; stopped by close() after the paths. */
-    private final ScheduledExecutorService timer;
-    /** The balanced forward groups of every path entry, shared by the paths of each entry. */
-    private final BalancedPools pools;
-    private final GraceTimer graceTimer;
-    /** Makes the pull sources of paths whose entry pulls. */
-    private final PathSources sources;
-    /**
-     * Which paths bring their stream when a reader asks, and what brings it: pulled sources with sourceOnDemand,
-     * unless core sets more (runOnDemand).
-     */
-    private volatile OnDemandFactory onDemand = OnDemandFactory.SOURCES;
+    private final PathLimits limits;
+    private final PathFactory factory;
     /** Told of paths made, changed and removed, and of their streams and sessions (hooks). */
     private final PathEvents events;
+    /** Guarded by this. */
+    private final Map<String, Path> paths = new TreeMap<>();
+    /** Guarded by this. */
+    private boolean closed;
 
-    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock) {
-        this(conf, destFactory, clock, new Refusals());
+    public PathManager(Conf conf, PathManagerDeps deps) {
+        this(conf, deps, null);
     }
 
-    /** @param refusals where {@link #countRefusal} counts bad names, maxPaths and maxReaders refusals */
-    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals) {
-        this(conf, destFactory, clock, null, refusals, PathSources.NONE, PathEvents.NONE);
-    }
-
-    /** @param graceTimer the timer of publisher graces, or null for the manager's own thread */
-    PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer) {
-        this(conf, destFactory, clock, graceTimer, new Refusals(), PathSources.NONE, PathEvents.NONE);
-    }
-
-    /** @param sources makes the pull source of each path whose entry pulls ({@link PathSources#NONE}: none) */
-    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
-            PathSources sources) {
-        this(conf, destFactory, clock, null, refusals, sources, PathEvents.NONE);
-    }
-
-    /** @param events told of paths, streams and sessions as they come and go (must return at once) */
-    public PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, Refusals refusals,
-            PathSources sources, PathEvents events) {
-        this(conf, destFactory, clock, null, refusals, sources, events);
-    }
-
-    /** A manager with the given pull sources and grace timer (tests). */
-    PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock, GraceTimer graceTimer,
-            PathSources sources) {
-        this(conf, destFactory, clock, graceTimer, new Refusals(), sources, PathEvents.NONE);
-    }
-
-    private PathManager(Conf conf, Function<ForwardDest, Dest> destFactory, InstantSource clock,
-            GraceTimer graceTimer, Refusals refusals, PathSources sources, PathEvents events) {
-        this.sources = sources;
-        this.events = events;
-        this.refusals = refusals;
+    /** @param graceTimer the timer of publisher graces (tests), or null for the manager's own thread */
+    PathManager(Conf conf, PathManagerDeps deps, GraceTimer graceTimer) {
         this.conf = conf;
-        this.destFactory = destFactory;
-        this.clock = clock;
-        this.sessions = new SessionRegistry(clock, events);
-        this.pools = new BalancedPools(clock);
-        // One timer thread per manager: publisher graces and the forward rules of every path.
-        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
-                SluiceThreads.platform("path-timer", true));
-        this.timer = ex;
-        this.graceTimer = graceTimer != null ? graceTimer : (delay, task) -> {
-            ScheduledFuture<?> f = ex.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> f.cancel(false);
-        };
+        this.events = deps.events();
+        this.sessions = new SessionRegistry(deps.clock(), events);
+        this.limits = new PathLimits(() -> this.conf, sessions, deps.refusals());
+        this.factory = new PathFactory(deps, () -> this.conf, sessions, limits, this::dropIfIdle, graceTimer);
         sessions.onReadersChanged(this::readersChanged);
     }
 
@@ -125,10 +58,10 @@ public final class PathManager implements AutoCloseable {
      * Sets which paths bring their stream on demand (sourceOnDemand, runOnDemand), for the paths that exist and
      * those to come. Called by core once, before or right after {@link #start}.
      */
-    public synchronized void onDemand(OnDemandFactory factory) {
-        this.onDemand = factory;
+    public synchronized void onDemand(OnDemandFactory onDemand) {
+        factory.onDemand(onDemand);
         for (Path p : paths.values()) {
-            attachDemand(p, p.conf());
+            factory.attachDemand(p, p.conf());
         }
     }
 
@@ -138,20 +71,6 @@ public final class PathManager implements AutoCloseable {
         if (d != null) {
             d.readersChanged();
         }
-    }
-
-    /** Gives a path what brings its stream on demand when its entry wants it, and takes it away when not. */
-    private void attachDemand(Path p, PathConf pc) {
-        boolean wanted = onDemand.onDemand(pc);
-        if (wanted == (p.demand() != null)) {
-            return;
-        }
-        String name = p.name();
-        p.demand(!wanted ? null : new PathDemand(name, onDemand.create(p), graceTimer, closer,
-                () -> sessions.readers(name), () -> p.stream() != null, () -> {
-                    checkReaderRoom(p);
-                    return p;
-                }, () -> dropIfIdle(name)));
     }
 
     /** Every publisher and reader session of every protocol server. */
@@ -202,7 +121,7 @@ public final class PathManager implements AutoCloseable {
                 } else if (!pc.equals(p.conf())) {
                     p.reconfigure(pc, next.io().writeQueueSize());
                     events.pathChanged(p.name(), pc);
-                    attachDemand(p, pc);
+                    factory.attachDemand(p, pc);
                 }
             }
             createExactPaths();
@@ -211,18 +130,10 @@ public final class PathManager implements AutoCloseable {
         for (Path p : gone) {
             LOG.info("[path {}] no longer configured: closing it", p.name());
             events.pathRemoved(p.name());
-            closeLater(p);
+            factory.closeLater(p);
         }
         // A dynamic path left idle by a change (e.g. its entry became exact and then was removed) is
         // dropped by its own onIdle when its publisher leaves.
-    }
-
-    private void closeLater(Path p) {
-        try {
-            closer.execute(p::close);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            p.close(); // shutting down: close() below is waiting anyway
-        }
     }
 
     private static boolean isCatchAll(String name) {
@@ -231,7 +142,7 @@ public final class PathManager implements AutoCloseable {
 
     /** The balanced forward groups: each member's paths and load (API, status page, metrics). */
     public BalancedPools pools() {
-        return pools;
+        return factory.pools();
     }
 
     /** The configuration that applies to a path name, or null when no entry allows it. */
@@ -257,16 +168,13 @@ public final class PathManager implements AutoCloseable {
                 return null;
             }
             if (limited) {
-                requireRoomForPath(name);
+                limits.requireRoomForPath(name, paths.size());
             }
-            ForwardManager fm = new ForwardManager(name, pc.forwardTargetsFor(name), destFactory, conf.io().writeQueueSize(),
-                    clock, () -> sessions.readers(name), timer, pc.name(), pc.forwardGroups(), pools);
-            p = new Path(name, pc, fm, () -> dropIfIdle(name), graceTimer, () -> conf.gopCache(),
-                    (sc, feed) -> sources.create(name, sc, feed, sessions), events);
+            p = factory.make(name, pc);
             paths.put(name, p);
             events.pathAdded(name, pc);
             p.replaceSource();
-            attachDemand(p, pc);
+            factory.attachDemand(p, pc);
         }
         return p;
     }
@@ -308,7 +216,7 @@ public final class PathManager implements AutoCloseable {
         checkName(name);
         Path p = path(name, true);
         if (p == null) {
-            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+            throw PathException.notConfigured(name);
         }
         return p.publish(desc, loop, who, kick, vacantOnly);
     }
@@ -322,34 +230,21 @@ public final class PathManager implements AutoCloseable {
         checkName(name);
         PathConf pc = conf.pathFor(name);
         if (pc == null) {
-            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+            throw PathException.notConfigured(name);
         }
         if (pc.source().pulls()) {
             throw Path.pulling(name, pc);
         }
         synchronized (this) {
             if (!paths.containsKey(name)) {
-                requireRoomForPath(name);
+                limits.requireRoomForPath(name, paths.size());
             }
-        }
-    }
-
-    /** Throws MAX_PATHS when one more path would pass maxPaths. Called with the lock held. */
-    private void requireRoomForPath(String name) throws PathException {
-        int max = conf.limits().maxPaths();
-        if (max > 0 && paths.size() >= max) {
-            throw new PathException(PathException.Reason.MAX_PATHS, "path '" + name + "' cannot be created: the"
-                    + " server already has " + paths.size() + " paths (maxPaths " + max + ")");
         }
     }
 
     /** Checks a name a client asked for against the path-name rule; BAD_NAME names the offending character. */
     public static void checkName(String name) throws PathException {
-        try {
-            PathNames.check(name);
-        } catch (PathNameException e) {
-            throw new PathException(PathException.Reason.BAD_NAME, e.problem());
-        }
+        PathLimits.checkName(name);
     }
 
     /**
@@ -358,37 +253,20 @@ public final class PathManager implements AutoCloseable {
      * same instant on different connections may both get in; forward targets never count.
      */
     public void checkReaderRoom(Path p) throws PathException {
-        int max = p.conf().maxReaders();
-        if (max > 0) {
-            int n = sessions.readers(p.name());
-            if (n >= max) {
-                throw new PathException(PathException.Reason.MAX_READERS, "path '" + p.name() + "' already has "
-                        + n + " readers (maxReaders " + max + ")");
-            }
-        }
+        limits.checkReaderRoom(p);
     }
 
     /**
      * Counts a refusal of this manager's rules (bad name, maxPaths, maxReaders) under the protocol that
      * turned the client away; other reasons (not configured, busy, no stream) are not limits and are not
-     * counted. Logged at most once per second per protocol and cause by {@link Refusals}.
+     * counted. Logged at most once per second per protocol and cause by {@link io.sluice.net.Refusals}.
      *
      * @param protocol "rtsp", "rtmp", "srt", "webrtc", ...
      * @param remote the client's address, "" when unknown
      * @return whether it was counted (and so logged, at most once a second: callers need not log it again)
      */
     public boolean countRefusal(String protocol, String remote, PathException e) {
-        Refusals.Cause cause = switch (e.reason()) {
-            case BAD_NAME -> Refusals.Cause.BAD_PATH_NAME;
-            case MAX_PATHS -> Refusals.Cause.MAX_PATHS;
-            case MAX_READERS -> Refusals.Cause.MAX_READERS;
-            case NOT_CONFIGURED, BUSY, NO_STREAM, START_TIMEOUT -> null;
-        };
-        if (cause == null) {
-            return false;
-        }
-        refusals.refuse(protocol, cause, remote, e.getMessage());
-        return true;
+        return limits.countRefusal(protocol, remote, e);
     }
 
     /**
@@ -402,11 +280,11 @@ public final class PathManager implements AutoCloseable {
             p = paths.get(name);
         }
         if (p == null && conf.pathFor(name) == null) {
-            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+            throw PathException.notConfigured(name);
         }
         Stream s = p == null ? null : p.stream();
         if (s == null) {
-            throw new PathException(PathException.Reason.NO_STREAM, "no one is publishing to path '" + name + "'");
+            throw PathException.noStream(name);
         }
         checkReaderRoom(p);
         return p;
@@ -427,12 +305,12 @@ public final class PathManager implements AutoCloseable {
             Path p;
             synchronized (this) {
                 p = paths.get(name);
-                if (p == null && pc != null && onDemand.onDemand(pc)) {
+                if (p == null && pc != null && factory.onDemand(pc)) {
                     p = path(name, true);
                 }
             }
             if (p == null && pc == null) {
-                throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+                throw PathException.notConfigured(name);
             }
             PathDemand d = p == null ? null : p.demand();
             if (d == null || p.stream() != null) {
@@ -456,13 +334,13 @@ public final class PathManager implements AutoCloseable {
         checkName(name);
         PathConf pc = conf.pathFor(name);
         if (pc == null) {
-            throw new PathException(PathException.Reason.NOT_CONFIGURED, "path '" + name + "' is not configured");
+            throw PathException.notConfigured(name);
         }
         Path p = get(name);
         if (p != null && p.stream() != null) {
             checkReaderRoom(p);
-        } else if (!onDemand.onDemand(pc)) {
-            throw new PathException(PathException.Reason.NO_STREAM, "no one is publishing to path '" + name + "'");
+        } else if (!factory.onDemand(pc)) {
+            throw PathException.noStream(name);
         }
     }
 
@@ -484,7 +362,7 @@ public final class PathManager implements AutoCloseable {
             paths.remove(name);
         }
         events.pathRemoved(name);
-        closeLater(p);
+        factory.closeLater(p);
     }
 
     public synchronized List<Path> paths() {
@@ -509,12 +387,6 @@ public final class PathManager implements AutoCloseable {
             events.pathRemoved(p.name());
             p.close();
         }
-        closer.close();
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        factory.close();
     }
 }

@@ -14,10 +14,8 @@ import org.slf4j.LoggerFactory;
 final class PathPull {
     private static final Logger LOG = LoggerFactory.getLogger(PathPull.class);
 
-    /** Makes a path's pull source; PathManager's closure over {@link PathSources}. */
+    /** Makes a path's pull source; {@link PathFactory}'s closure over {@link PathSources}. */
     interface Maker {
-        Maker NONE = (conf, feed) -> PathSources.NONE.create("", conf, feed, null);
-
         PathSource make(SourceConf conf, SourceFeed feed);
     }
 

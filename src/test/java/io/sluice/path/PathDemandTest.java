@@ -118,7 +118,7 @@ class PathDemandTest {
                     publisherGrace: 5s
                   plain:
                     publisherGrace: 0
-                """, "test.yml"), d -> idle, InstantSource.system(), timer);
+                """, "test.yml"), PathManagerDeps.of(d -> idle, InstantSource.system()), timer);
         pm.onDemand(new OnDemandFactory() {
             @Override
             public boolean onDemand(PathConf conf) {
@@ -418,8 +418,9 @@ class PathDemandTest {
                     sourceOnDemandStartTimeout: 4s
                     sourceOnDemandCloseAfter: 2s
                     publisherGrace: 0
-                """, "test.yml"), d -> { throw new AssertionError("no targets"); }, InstantSource.system(), timer,
-                sources);
+                """, "test.yml"), PathManagerDeps.of(d -> {
+                    throw new AssertionError("no targets");
+                }, InstantSource.system()).withSources(sources), timer);
         pm.start();
         assertThat(pm.get("edge/cam")).isNull(); // nothing pulls before a reader
 

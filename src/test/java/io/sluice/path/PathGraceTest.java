@@ -79,8 +79,8 @@ class PathGraceTest {
                     %s
                     forwardTargets:
                       - {id: t, url: "rtsp://127.0.0.1:9/y"}
-                """.formatted(grace.isEmpty() ? "" : "publisherGrace: " + grace), "test.yml"), d -> dest(),
-                InstantSource.system(), (delay, task) -> {
+                """.formatted(grace.isEmpty() ? "" : "publisherGrace: " + grace), "test.yml"),
+                PathManagerDeps.of(d -> dest(), InstantSource.system()), (delay, task) -> {
                     delays.add(delay);
                     timers.add(task);
                     return cancelled::incrementAndGet;

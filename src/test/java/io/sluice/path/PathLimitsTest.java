@@ -50,8 +50,8 @@ class PathLimitsTest {
     }
 
     private PathManager manager(String yaml) throws Exception {
-        PathManager pm = new PathManager(ConfLoader.parse(yaml, "test.yml"), d -> idleDest(), InstantSource.system(),
-                refusals);
+        PathManager pm = new PathManager(ConfLoader.parse(yaml, "test.yml"),
+                PathManagerDeps.of(d -> idleDest(), InstantSource.system()).withRefusals(refusals));
         pm.start();
         return pm;
     }

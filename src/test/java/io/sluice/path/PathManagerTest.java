@@ -62,7 +62,7 @@ class PathManagerTest {
                     publisherGrace: 0
                     forwardTargets:
                       - {id: b, url: "rtsp://127.0.0.1:9/y"}
-                """, "test.yml"), d -> dest(), InstantSource.system());
+                """, "test.yml"), PathManagerDeps.of(d -> dest(), InstantSource.system()));
         pm.start();
         return pm;
     }

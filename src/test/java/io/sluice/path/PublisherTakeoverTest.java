@@ -64,7 +64,7 @@ class PublisherTakeoverTest {
                     %s
                     forwardTargets:
                       - {id: a, url: "rtsp://127.0.0.1:9/x"}
-                """.formatted(override), "test.yml"), d -> dest(), InstantSource.system());
+                """.formatted(override), "test.yml"), PathManagerDeps.of(d -> dest(), InstantSource.system()));
         pm.start();
         return pm;
     }

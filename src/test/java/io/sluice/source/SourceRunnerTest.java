@@ -14,6 +14,7 @@ import io.sluice.control.SourceStats;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.PathManager;
+import io.sluice.path.PathManagerDeps;
 import io.sluice.path.Publisher;
 import io.sluice.stream.Codec;
 import io.sluice.stream.Format;
@@ -155,9 +156,9 @@ class SourceRunnerTest {
 
     private PathManager start(String yaml) throws Exception {
         runners = new SourceRunners(this::create, () -> loop, clock);
-        paths = new PathManager(ConfLoader.parse(yaml, "test.yml"), d -> {
+        paths = new PathManager(ConfLoader.parse(yaml, "test.yml"), PathManagerDeps.of(d -> {
             throw new AssertionError("no targets here");
-        }, clock, new io.sluice.net.Refusals(), runners);
+        }, clock).withSources(runners));
         paths.start();
         return paths;
     }
