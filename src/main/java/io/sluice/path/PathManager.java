@@ -125,7 +125,7 @@ public final class PathManager implements AutoCloseable {
                 }
             }
             createExactPaths();
-            pools.retain(next.paths()); // a removed balanced group leaves the API
+            factory.pools().retain(next.paths()); // a removed balanced group leaves the API
         }
         for (Path p : gone) {
             LOG.info("[path {}] no longer configured: closing it", p.name());
