@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -112,10 +111,6 @@ class TurnIT {
      * the publisher sent while the target was forwarding.
      */
     @Test
-    @Disabled("quarantined 2026-12-07: failed 3 of 3 runs on main (passed on the ICE branch and on 5699fd4): when the "
-            + "target closes, ice4j sends the TURN Refresh(0) after the host socket's connector stopped (\"Can not send "
-            + "message, Connector stopped\"), so coturn never closes the allocation and never logs its final usage; "
-            + "the relayed media itself arrived (pair relay, sink >= 99 %). Fix the free order, then re-enable.")
     void whipTargetRelayOnlyDeliversThroughTurn() throws Exception {
         int whip = Ports.tcp();
         try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120));
