@@ -139,6 +139,13 @@ class TurnIT {
                                 == DestState.FORWARDING, Duration.ofSeconds(SECONDS - 4));
                 assertThat(forwarding).as("the relay-only target forwards\n" + log.messages(Level.WARN, "")).isTrue();
                 during = sluice.server().paths().get("live/relay").forwardStats().getFirst();
+                // the API shows the pair: relayed, from one of coturn's relay ports
+                JsonNode link = sluice.apiGet("/v3/forwardtargets/get/live/relay/whip").path("link");
+                System.out.println("TURN relay-only whip target link in the API: " + link);
+                assertThat(link.path("iceTransport").asString()).as(link.toString()).isEqualTo("relay");
+                String local = link.path("localCandidate").asString();
+                assertThat(turn.isRelayPort(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1))))
+                        .as("local candidate %s is a coturn relay port", local).isTrue();
                 pub.await(Duration.ofSeconds(SECONDS + 30));
                 Thread.sleep(1000); // the last packets on their way through coturn
                 after = sluice.server().paths().get("live/relay").forwardStats().getFirst();
@@ -160,10 +167,13 @@ class TurnIT {
             long rtp = Long.parseLong(got.get("video_rtp")) + Long.parseLong(got.get("audio_rtp"));
             assertThat(rtp).as("RTP packets out of the sink's jitter buffers vs %d sent", after.packets())
                     .isGreaterThanOrEqualTo((long) (after.packets() * MediaChecks.LOSSLESS_SHARE));
-            // coturn logs the rest of a session's usage when it closes: after the publisher is gone and the
-            // target gives up waiting for it, its allocation is refreshed to 0 and closed
+            // coturn logs the rest of a session's usage when it closes: after the publisher is gone the target
+            // stops, releases its allocation (Refresh with lifetime 0) and waits for coturn's answer
             assertThat(turn.awaitClosed(1, Duration.ofSeconds(60))).as("coturn closed the allocation\n" + turn.log())
                     .isTrue();
+            assertThat(turn.processed("REFRESH")).as("the release was answered\n" + turn.log()).isPositive();
+            assertThat(log.messages(Level.INFO, "not confirmed released")).as("Sluice saw the release answered")
+                    .isEmpty();
             assertThat(turn.processed("ALLOCATE")).as(turn.log()).isPositive();
             assertThat(turn.peerBytes()).as("bytes coturn relayed vs %d the target sent\n%s", after.bytes(),
                     turn.log()).isGreaterThanOrEqualTo(after.bytes());
@@ -220,6 +230,9 @@ class TurnIT {
             assertThat(during.state()).as(during.toString()).isEqualTo(DestState.FORWARDING);
             assertThat(Long.parseLong(got.get("frames"))).as(sink.output()).isGreaterThan(MIN_FRAMES);
             assertThat(turn.processed("ALLOCATE")).as("Sluice allocated on coturn\n" + turn.log()).isPositive();
+            // the target stopped with the publisher: its allocation, unused, is released all the same
+            assertThat(turn.awaitClosed(1, Duration.ofSeconds(30))).as("coturn closed the allocation\n" + turn.log())
+                    .isTrue();
         }
     }
 

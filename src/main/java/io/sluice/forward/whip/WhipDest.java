@@ -150,6 +150,7 @@ public final class WhipDest implements Dest {
         linkMonitor = link;
         writer = s;
         ctx.linkStats(this::link);
+        ctx.icePair(t.icePair());
         ctx.forwarding(tracks, s.queue());
         s.start();
         LOG.info("{} connected via {}", name, t.selectedPair());
@@ -195,13 +196,14 @@ public final class WhipDest implements Dest {
         return m;
     }
 
+    /**
+     * Ends the session: {@link #run} wakes up and, on the runner's thread, closes the transport and DELETEs
+     * the resource. Not here: closing a transport releases its TURN allocations and waits for the TURN
+     * server's answer (bounded), and the caller may be an event loop (DestRunner.stop).
+     */
     @Override
     public void close() {
         events.close();
-        WebrtcTransport t = transport;
-        if (t != null) {
-            t.close();
-        }
     }
 
     /** The peer's packets, on the transport's thread. */

@@ -242,25 +242,21 @@ final class IceSession {
 
     /** "local <-> remote udp" (or tcp, or relay) of the selected pair, or "" before. */
     String selectedPair() {
-        CandidatePair p = selected.getNow(null);
-        return p == null ? "" : IceCandidates.hostPort(p.getLocalCandidate()) + " <-> "
-                + IceCandidates.hostPort(p.getRemoteCandidate()) + " " + transport();
+        IcePair p = pair();
+        return p == null ? "" : p.toString();
     }
 
-    /**
-     * How the selected pair carries media: "relay" when either side is a TURN-relayed candidate, else
-     * "udp" or "tcp"; "" before a pair is selected.
-     */
-    String transport() {
+    /** The selected pair's transport and ends, null before a pair is selected. */
+    IcePair pair() {
         CandidatePair p = selected.getNow(null);
         if (p == null) {
-            return "";
+            return null;
         }
-        if (p.getLocalCandidate().getType() == CandidateType.RELAYED_CANDIDATE
-                || p.getRemoteCandidate().getType() == CandidateType.RELAYED_CANDIDATE) {
-            return "relay";
-        }
-        return p.getLocalCandidate().getTransport() == Transport.TCP ? "tcp" : "udp";
+        LocalCandidate l = p.getLocalCandidate();
+        RemoteCandidate r = p.getRemoteCandidate();
+        return new IcePair(IcePair.transport(l.getType() == CandidateType.RELAYED_CANDIDATE,
+                r.getType() == CandidateType.RELAYED_CANDIDATE, l.getTransport() == Transport.TCP),
+                IceCandidates.hostPort(l), IceCandidates.hostPort(r));
     }
 
     /** Millisecond time of the last consent freshness confirmation (RFC 7675), 0 if unknown. */
@@ -324,7 +320,7 @@ final class IceSession {
      * for the TURN server's answers while the agent's STUN stack and host sockets still run: ice4j's own
      * {@code Agent.free()} stops the stack first and frees the relayed candidates after, so their Refresh
      * never left (TurnHarvester). A server that does not answer costs at most TURN_RELEASE_MILLIS; its
-     * allocation then expires on its own. Repeated calls find nothing left to close.
+     * allocation then expires on its own.
      */
     private void releaseTurnAllocations() {
         if (turn.isEmpty()) {
@@ -333,6 +329,8 @@ final class IceSession {
         int closed = 0;
         for (LocalCandidate c : component.getLocalCandidates()) {
             if (c instanceof RelayedCandidate r) {
+                // its STUN connector first, as ice4j's own free does: it would die reading the closed socket
+                agent.getStunStack().removeSocket(r.getTransportAddress());
                 r.getCandidateIceSocketWrapper().close();
                 closed++;
             }
@@ -341,19 +339,15 @@ final class IceSession {
             return;
         }
         long deadline = System.nanoTime() + TURN_RELEASE_MILLIS * 1_000_000L;
-        try {
-            int pending = 0;
-            for (TurnHarvester h : turn) {
-                pending += h.awaitReleased(deadline);
-            }
-            if (pending > 0) {
-                LOG.info("ICE {}: {} of {} TURN allocation(s) not confirmed released within {} ms; they expire on "
-                        + "the server", agent.getLocalUfrag(), pending, closed, TURN_RELEASE_MILLIS);
-            } else {
-                LOG.debug("ICE {}: {} TURN allocation(s) released", agent.getLocalUfrag(), closed);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the Refresh(0) went out; only its answer is not awaited
+        int pending = 0;
+        for (TurnHarvester h : turn) {
+            pending += h.awaitReleased(deadline);
+        }
+        if (pending > 0) {
+            LOG.info("ICE {}: {} of {} TURN allocation(s) not confirmed released within {} ms; they expire on the "
+                    + "server", agent.getLocalUfrag(), pending, closed, TURN_RELEASE_MILLIS);
+        } else {
+            LOG.debug("ICE {}: {} TURN allocation(s) released", agent.getLocalUfrag(), closed);
         }
     }
 }

@@ -55,23 +55,35 @@ final class TurnHarvester extends TurnCandidateHarvester {
     /**
      * Waits until every allocation whose release was sent (its relayed candidate's socket closed) is
      * confirmed deleted by the server, or refused, or until {@code deadlineNanos} ({@link System#nanoTime}).
+     * Not interruptible (the interrupt is kept for the caller): a forward target is stopped by interrupting
+     * its thread, and that is just when its allocation must go.
      *
      * @return how many releases were sent and not confirmed in time (0 = all done)
      */
-    int awaitReleased(long deadlineNanos) throws InterruptedException {
+    int awaitReleased(long deadlineNanos) {
+        boolean interrupted = false;
         int pending = 0;
         for (Harvest h : harvests) {
             if (!h.releasing) {
                 continue;
             }
-            try {
-                long left = Math.max(0, deadlineNanos - System.nanoTime());
-                if (!h.released.get(left, TimeUnit.NANOSECONDS)) {
+            while (true) {
+                try {
+                    long left = Math.max(0, deadlineNanos - System.nanoTime());
+                    if (!h.released.get(left, TimeUnit.NANOSECONDS)) {
+                        pending++;
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (TimeoutException | ExecutionException e) {
                     pending++;
+                    break;
                 }
-            } catch (TimeoutException | ExecutionException e) {
-                pending++;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return pending;
     }
