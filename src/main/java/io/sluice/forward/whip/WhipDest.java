@@ -59,7 +59,6 @@ public final class WhipDest implements Dest {
     private final String bindHost;
     private final String name;
     private final WebrtcClientEvents events = new WebrtcClientEvents(new Packets());
-    private volatile WebrtcTransport transport;
     private volatile WebrtcStreamWriter writer;
     private volatile WhipLink linkMonitor;
     private volatile Map<String, Number> lastLink = Map.of();
@@ -95,7 +94,6 @@ public final class WhipDest implements Dest {
             WebrtcTransport t = WebrtcTransport.forClient(cert, ice,
                     bindHost != null ? bindHost : WebrtcTransport.clientBindHost(endpoint.uri().getHost()),
                     conf.webrtcConfig().relayOnly(), events);
-            transport = t;
             try {
                 session(ctx, http, t);
             } finally {
