@@ -133,12 +133,7 @@ class TurnIT {
             try (Peer pub = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus"), sluice.rtsp("live/relay"),
                     Integer.toString(SECONDS))) {
                 // the first state change after connecting (relay-only: allocation, then checks through coturn)
-                boolean forwarding = Wait.until(() -> sluice.server().paths().get("live/relay") != null
-                        && !sluice.server().paths().get("live/relay").forwardStats().isEmpty()
-                        && sluice.server().paths().get("live/relay").forwardStats().getFirst().state()
-                                == DestState.FORWARDING, Duration.ofSeconds(SECONDS - 4));
-                assertThat(forwarding).as("the relay-only target forwards\n" + log.messages(Level.WARN, "")).isTrue();
-                during = sluice.server().paths().get("live/relay").forwardStats().getFirst();
+                during = awaitForwarding(sluice, "live/relay", Duration.ofSeconds(SECONDS - 4), log);
                 // the API shows the pair: relayed, from one of coturn's relay ports
                 JsonNode link = sluice.apiGet("/v3/forwardtargets/get/live/relay/whip").path("link");
                 System.out.println("TURN relay-only whip target link in the API: " + link);
@@ -217,23 +212,39 @@ class TurnIT {
                         """.formatted(url, iceServers));
                 Peer sink = Peer.start("sink-whip.sh", Integer.toString(whip), Integer.toString(SECONDS + 12))) {
             assertThat(Ports.awaitListening(whip, Duration.ofSeconds(15))).as(sink.output()).isTrue();
+            java.time.Instant published = java.time.Instant.now();
             DestStats during;
             try (Peer pub = Peer.start("publish-rtsp.sh", sluice.rtsp("live/turn"), Integer.toString(SECONDS))) {
-                Thread.sleep(6000);
-                during = sluice.server().paths().get("live/turn").forwardStats().getFirst();
+                // not a fixed sample: the first WHIP session of a cold JVM on a loaded machine took 7-8 s to connect
+                // (main and this branch alike), then a sample at 6 s saw CONNECTING and too few frames
+                during = awaitForwarding(sluice, "live/turn", Duration.ofSeconds(SECONDS - 2), log);
                 pub.await(Duration.ofSeconds(SECONDS + 30));
             }
             sink.await(Duration.ofSeconds(60));
             Map<String, String> got = sink.result("RECEIVED");
             System.out.printf("TURN whip target %s: %s; sink %s; Sluice %s; coturn %s%n", iceServers, during, got,
                     log.messages(Level.INFO, "connected via"), usage(turn));
-            assertThat(during.state()).as(during.toString()).isEqualTo(DestState.FORWARDING);
-            assertThat(Long.parseLong(got.get("frames"))).as(sink.output()).isGreaterThan(MIN_FRAMES);
+            // every frame published while the target forwarded (from a keyframe, GOP 1 s) reached the sink
+            double window = Duration.between(during.since(), published.plusSeconds(SECONDS)).toMillis() / 1000.0;
+            assertThat(window).as("seconds the target forwarded: " + during).isGreaterThan(2);
+            assertThat(Long.parseLong(got.get("frames"))).as(sink.output())
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless((window - 1) * MediaChecks.FPS, MediaChecks.FPS));
             assertThat(turn.processed("ALLOCATE")).as("Sluice allocated on coturn\n" + turn.log()).isPositive();
             // the target stopped with the publisher: its allocation, unused, is released all the same
             assertThat(turn.awaitClosed(1, Duration.ofSeconds(30))).as("coturn closed the allocation\n" + turn.log())
                     .isTrue();
         }
+    }
+
+    /** Waits until the path's one target forwards and returns its figures then; fails with Sluice's warnings. */
+    private static DestStats awaitForwarding(SluiceUnderTest sluice, String path, Duration max, LogCapture log)
+            throws Exception {
+        boolean forwarding = Wait.until(() -> sluice.server().paths().get(path) != null
+                && !sluice.server().paths().get(path).forwardStats().isEmpty()
+                && sluice.server().paths().get(path).forwardStats().getFirst().state() == DestState.FORWARDING, max);
+        assertThat(forwarding).as("the target of '%s' forwards within %s\n%s", path, max,
+                log.messages(Level.WARN, "")).isTrue();
+        return sluice.server().paths().get(path).forwardStats().getFirst();
     }
 
     /** The pair's local side ("127.0.0.1:50123/udp->127.0.0.1:8189") is a coturn relay port. */
