@@ -3,9 +3,11 @@ package io.sluice.api;
 import static io.sluice.api.ApiRoute.Tail.ID;
 import static io.sluice.api.ApiRoute.Tail.NONE;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sluice.control.Control;
 import io.sluice.control.SessionInfo;
 import io.sluice.net.http.HttpReply;
+import io.sluice.net.webrtc.IcePair;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,19 +35,32 @@ final class ApiSessions {
      * @param user the user name it authenticated with, "" when none; never the password
      * @param bytesReceived from a publisher, 0 for a reader
      * @param bytesSent to a reader, 0 for a publisher
+     * @param iceTransport a WebRTC session's selected ICE pair: "udp", "tcp" (ICE-TCP) or "relay" (through a
+     *     TURN server); absent for other protocols and before ICE connected, as are the two candidates
+     * @param localCandidate Sluice's end of that pair, "ip:port" (mediamtx's field)
+     * @param remoteCandidate the peer's end, "ip:port"; for "relay" the TURN server's relayed address
      */
     record SessionJson(String type, String id, String protocol, String state, String path, String remoteAddr,
-                       String user, Instant created, long bytesReceived, long bytesSent) {
+                       String user, Instant created, long bytesReceived, long bytesSent,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String iceTransport,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String localCandidate,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String remoteCandidate) {
         static SessionJson of(SessionInfo s) {
+            return of(s, null);
+        }
+
+        /** @param ice the session's selected ICE pair, null when it has none */
+        static SessionJson of(SessionInfo s, IcePair ice) {
             boolean publish = "publish".equals(s.role());
             return new SessionJson(SessionInfo.mediamtxType(s.protocol()), s.id(), s.protocol(), s.role(), s.path(),
-                    s.remote(), s.user(),
-                    s.created(), publish ? s.bytes() : 0, publish ? 0 : s.bytes());
+                    s.remote(), s.user(), s.created(), publish ? s.bytes() : 0, publish ? 0 : s.bytes(),
+                    ice == null ? null : ice.transport(), ice == null ? null : ice.localCandidate(),
+                    ice == null ? null : ice.remoteCandidate());
         }
 
         /** A path's pull source while it has no session: mediamtx's {type, id: ""}, no figures. */
         static SessionJson unconnected(String type, String path) {
-            return new SessionJson(type, "", type, "", path, "", "", null, 0, 0);
+            return new SessionJson(type, "", type, "", path, "", "", null, 0, 0, null, null, null);
         }
     }
 
@@ -81,14 +96,16 @@ final class ApiSessions {
     }
 
     private HttpReply list(ApiCall c, Optional<String> protocol) throws ApiException {
+        Map<String, IcePair> ice = control.icePairs();
         List<SessionJson> items = control.sessions().stream()
                 .filter(s -> protocol.isEmpty() || protocol.get().equals(s.protocol()))
-                .map(SessionJson::of).toList();
+                .map(s -> SessionJson.of(s, ice.get(s.id()))).toList();
         return ApiJson.ok(ApiList.of(items, c));
     }
 
     private HttpReply get(ApiCall c, Optional<String> protocol) throws ApiException {
-        return ApiJson.ok(SessionJson.of(find(c.id(), protocol)));
+        SessionInfo s = find(c.id(), protocol);
+        return ApiJson.ok(SessionJson.of(s, control.icePairs().get(s.id())));
     }
 
     /** Kicks through the control plane only a session this resource shows. */

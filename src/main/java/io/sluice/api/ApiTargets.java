@@ -11,6 +11,7 @@ import io.sluice.control.ControlException;
 import io.sluice.forward.DestStats;
 import io.sluice.forward.TrackStatus;
 import io.sluice.net.http.HttpReply;
+import io.sluice.net.webrtc.IcePair;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * ApiTargets shows and changes forward targets by their stable ids: list, get, add, patch, delete under
@@ -38,7 +40,9 @@ final class ApiTargets {
      * @param url redacted
      * @param state lower case: idle, connecting, forwarding, bridging, backoff, failed, disabled
      * @param nextRetry null unless waiting to retry
-     * @param link the protocol's own health figures (RTT, loss…), by name
+     * @param link the protocol's own health figures (RTT, loss…), by name; for a WHIP target also its ICE
+     *     pair of the current or last session: {@code iceTransport} ("udp", "tcp" or "relay"),
+     *     {@code localCandidate} and {@code remoteCandidate} ("ip:port"), as a WebRTC session shows them
      * @param group failover group, "" when none
      * @param when its conditions as written, "" when none
      * @param waiting why it does not run although enabled, "" when it runs
@@ -46,13 +50,25 @@ final class ApiTargets {
      */
     record TargetJson(String id, String path, String url, String protocol, String state, Instant since,
                       String lastError, long bytes, long packets, long dropped, long reconnects, Instant nextRetry,
-                      List<TrackStatus> tracks, Map<String, Number> link, String group, String when,
+                      List<TrackStatus> tracks, Map<String, Object> link, String group, String when,
                       String waiting, long bridgedGaps) {
         static TargetJson of(TargetInfo t) {
             DestStats s = t.stats();
             return new TargetJson(s.id(), t.path(), s.url(), s.protocol(), s.state().name().toLowerCase(Locale.ROOT),
                     s.since(), s.lastError(), s.bytes(), s.packets(), s.dropped(), s.reconnects(), s.nextRetry(),
-                    s.tracks(), s.link(), t.group(), t.when(), t.waiting(), s.bridgedGaps());
+                    s.tracks(), link(s), t.group(), t.when(), t.waiting(), s.bridgedGaps());
+        }
+
+        /** The figures, and the ICE pair's strings beside them, all by name in name order. */
+        static Map<String, Object> link(DestStats s) {
+            Map<String, Object> m = new TreeMap<>(s.link());
+            IcePair ice = s.icePair();
+            if (ice != null) {
+                m.put("iceTransport", ice.transport());
+                m.put("localCandidate", ice.localCandidate());
+                m.put("remoteCandidate", ice.remoteCandidate());
+            }
+            return m;
         }
     }
 

@@ -3,6 +3,7 @@ package io.sluice.control;
 import io.sluice.conf.Conf;
 import io.sluice.forward.BalancedPool;
 import io.sluice.forward.DestStats;
+import io.sluice.net.webrtc.IcePair;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,14 @@ public interface Control {
 
     /** Publishers and readers of every protocol. */
     List<SessionInfo> sessions();
+
+    /**
+     * The selected ICE pair (transport udp/tcp/relay, local and remote candidate) of every WebRTC session
+     * whose ICE connected, by session id; the API shows it with the session.
+     */
+    default Map<String, IcePair> icePairs() {
+        return Map.of();
+    }
 
     /** Refusals by protocol and cause since start (limits, deadlines, the path-name rule). */
     List<RefusalCount> refusals();

@@ -11,8 +11,10 @@ import io.sluice.control.PathInfo;
 import io.sluice.control.RefusalCount;
 import io.sluice.control.SessionInfo;
 import io.sluice.net.Refusals;
+import io.sluice.net.webrtc.IcePair;
 import io.sluice.forward.DestStats;
 import io.sluice.path.Path;
+import io.sluice.server.webrtc.WebrtcServer;
 import io.sluice.stream.MediaDesc;
 import io.sluice.stream.Stream;
 import java.io.IOException;
@@ -144,6 +146,12 @@ public final class ControlImpl implements Control {
     @Override
     public List<SessionInfo> sessions() {
         return server.paths().sessions().list();
+    }
+
+    @Override
+    public Map<String, IcePair> icePairs() {
+        WebrtcServer w = server.webrtc();
+        return w == null ? Map.of() : w.icePairs();
     }
 
     @Override

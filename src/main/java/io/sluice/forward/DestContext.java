@@ -1,6 +1,7 @@
 package io.sluice.forward;
 
 import io.netty.channel.EventLoop;
+import io.sluice.net.webrtc.IcePair;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import java.util.List;
@@ -32,5 +33,12 @@ public interface DestContext {
      * supplier is called from any thread, whenever stats are read, and must not block or throw.
      */
     default void linkStats(Supplier<Map<String, Number>> figures) {
+    }
+
+    /**
+     * A WebRTC target's selected ICE pair (transport udp/tcp/relay and the two candidates), once connected;
+     * the stats show it until the next session reports its own.
+     */
+    default void icePair(IcePair pair) {
     }
 }

@@ -5,6 +5,7 @@ import io.sluice.conf.DestUrl;
 import io.sluice.conf.ForwardDest;
 import io.sluice.conf.Redact;
 import io.sluice.net.Backoff;
+import io.sluice.net.webrtc.IcePair;
 import io.sluice.stream.ReaderQueue;
 import io.sluice.stream.Stream;
 import java.time.Duration;
@@ -51,6 +52,8 @@ final class DestRunner implements AutoCloseable {
     /** Set while the path's publisher is away and the runner keeps its session for the next one. */
     private volatile boolean bridging;
     private volatile long bridgedGaps;
+    /** A WebRTC target's ICE pair of the current or last session (DestContext.icePair), else null. */
+    private volatile IcePair icePair;
     private long sessions;
 
     private Future<?> task;
@@ -280,7 +283,7 @@ final class DestRunner implements AutoCloseable {
         DestTraffic.Snapshot t = traffic.snapshot(state == DestState.FORWARDING);
         DestState shown = bridging && state == DestState.FORWARDING ? DestState.BRIDGING : state;
         return new DestStats(conf.id(), conf.redactedUrl(), protocol(conf.url()), shown, since, t.bytes(),
-                t.packets(), t.dropped(), reconnects, lastError, nextRetry, tracks, t.figures(), bridgedGaps);
+                t.packets(), t.dropped(), reconnects, lastError, nextRetry, tracks, t.figures(), bridgedGaps, icePair);
     }
 
     static String protocol(DestUrl url) {
@@ -329,6 +332,15 @@ final class DestRunner implements AutoCloseable {
                 this.link = figures;
                 if (generation == DestRunner.this.generation) {
                     traffic.link(figures);
+                }
+            }
+        }
+
+        @Override
+        public void icePair(IcePair pair) {
+            synchronized (lock) {
+                if (generation == DestRunner.this.generation) {
+                    DestRunner.this.icePair = pair;
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.sluice.forward;
 
+import io.sluice.net.webrtc.IcePair;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +24,23 @@ import java.util.Map;
  *     loss, retransmits, send buffer, from libsrt); empty when the protocol has none
  * @param bridgedGaps times the path's publisher left and a new one took the stream over while this target
  *     kept its session (publisherGrace)
+ * @param icePair a WebRTC (WHIP) target's selected ICE pair of the current or last session, null for other
+ *     protocols and before the first connection
  */
 public record DestStats(String id, String url, String protocol, DestState state, Instant since, long bytes,
         long packets, long dropped, long reconnects, String lastError, Instant nextRetry, List<TrackStatus> tracks,
-        Map<String, Number> link, long bridgedGaps) {
+        Map<String, Number> link, long bridgedGaps, IcePair icePair) {
     public DestStats {
         tracks = List.copyOf(tracks);
         link = Map.copyOf(link);
+    }
+
+    /** Figures of a target that has no ICE pair (not WebRTC, or not connected yet). */
+    public DestStats(String id, String url, String protocol, DestState state, Instant since, long bytes,
+            long packets, long dropped, long reconnects, String lastError, Instant nextRetry, List<TrackStatus> tracks,
+            Map<String, Number> link, long bridgedGaps) {
+        this(id, url, protocol, state, since, bytes, packets, dropped, reconnects, lastError, nextRetry, tracks, link,
+                bridgedGaps, null);
     }
 
     /** Figures of a target that never bridged a publisher's reconnect. */

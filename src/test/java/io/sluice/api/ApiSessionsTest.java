@@ -3,6 +3,8 @@ package io.sluice.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.control.FakeControl;
+import io.sluice.control.SessionInfo;
+import io.sluice.net.webrtc.IcePair;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +54,28 @@ class ApiSessionsTest {
         for (String r : new String[] {"rtspssessions", "rtmpsconns", "webrtcsessions"}) {
             assertThat(api.get("/v3/" + r + "/list").json().get("itemCount").asInt()).as(r).isZero();
         }
+    }
+
+    /**
+     * A WebRTC session shows its selected ICE pair with mediamtx's candidate field names; sessions of other
+     * protocols, and a WebRTC one before ICE connected, have none of the three fields (the list test above
+     * compares a whole RTMP item).
+     */
+    @Test
+    void aWebrtcSessionShowsItsIcePair() throws Exception {
+        control.sessions.add(new SessionInfo("s-web", "webrtc", "read", "live/cam", "10.0.0.8:50001", "",
+                FakeControl.T0, 77));
+        control.sessions.add(new SessionInfo("s-new", "webrtc", "read", "live/cam", "10.0.0.9:50002", "",
+                FakeControl.T0, 0));
+        control.icePairs.put("s-web", new IcePair("relay", "127.0.0.1:8189", "127.0.0.1:49160"));
+        JsonNode j = api.get("/v3/webrtcsessions/get/s-web").json();
+        assertThat(j.get("iceTransport").asString()).isEqualTo("relay");
+        assertThat(j.get("localCandidate").asString()).isEqualTo("127.0.0.1:8189");
+        assertThat(j.get("remoteCandidate").asString()).isEqualTo("127.0.0.1:49160");
+        JsonNode list = api.get("/v3/sessions/list?protocol=webrtc").json().get("items");
+        assertThat(list.get(0).get("iceTransport").asString()).isEqualTo("relay");
+        assertThat(list.get(1).has("iceTransport")).as(list.get(1).toString()).isFalse();
+        assertThat(list.get(1).has("localCandidate")).isFalse();
     }
 
     @Test

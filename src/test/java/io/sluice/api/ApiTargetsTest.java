@@ -3,6 +3,11 @@ package io.sluice.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.control.FakeControl;
+import io.sluice.forward.DestState;
+import io.sluice.forward.DestStats;
+import io.sluice.net.webrtc.IcePair;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,6 +41,22 @@ class ApiTargetsTest {
         assertThat(backoff.get("nextRetry").asString()).isEqualTo("2026-01-02T03:04:35Z");
         assertThat(backoff.get("lastError").asString()).contains("connection refused");
         assertThat(j.get("items").get(2).get("group").asString()).isEqualTo("backup");
+    }
+
+    /** A WHIP target's link shows its ICE pair's strings beside the figures, all in name order. */
+    @Test
+    void aWhipTargetsLinkShowsItsIcePair() throws Exception {
+        control.put("live/cam", new DestStats("whip1", "whip://10.0.0.3:8889/live/whip", "whip",
+                DestState.FORWARDING, FakeControl.T0, 1000, 10, 0, 0, "", null, List.of(),
+                Map.of("rttMs", 3, "estimateKbps", 2500), 0, new IcePair("tcp", "10.0.0.1:40000", "10.0.0.3:8189")),
+                "", "", "");
+        JsonNode link = api.get("/v3/forwardtargets/get/live%2Fcam/whip1").json().get("link");
+        assertThat(link).isEqualTo(ApiTestClient.JSON.readTree("""
+                {"estimateKbps":2500,"iceTransport":"tcp","localCandidate":"10.0.0.1:40000",
+                 "remoteCandidate":"10.0.0.3:8189","rttMs":3}
+                """));
+        assertThat(ApiTestClient.JSON.writeValueAsString(link)).startsWith("{\"estimateKbps\"")
+                .contains("\"iceTransport\":\"tcp\",\"localCandidate\"");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.sluice.control.PathInfo.TrackInfo;
 import io.sluice.forward.DestState;
 import io.sluice.forward.DestStats;
 import io.sluice.forward.TrackStatus;
+import io.sluice.net.webrtc.IcePair;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,6 +152,14 @@ public final class FakeControl implements Control {
     @Override
     public List<SessionInfo> sessions() {
         return List.copyOf(sessions);
+    }
+
+    /** ICE pairs of WebRTC sessions by session id; tests add to it. */
+    public final Map<String, IcePair> icePairs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public Map<String, IcePair> icePairs() {
+        return Map.copyOf(icePairs);
     }
 
     /** Refusal counts the fake reports; tests add to it. */

@@ -2,6 +2,14 @@ package io.sluice.it;
 
 import io.sluice.conf.ConfLoader;
 import io.sluice.core.Server;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * SluiceUnderTest runs a Sluice server in the test's JVM on free loopback ports, configured with the
@@ -132,6 +140,18 @@ final class SluiceUnderTest implements AutoCloseable {
     /** http://127.0.0.1:PORT of the API and status page. */
     String api() {
         return "http://127.0.0.1:" + server.apiPort();
+    }
+
+    /** GET of one API resource ("/v3/..."), its JSON body; fails unless 200. */
+    JsonNode apiGet(String resource) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api() + resource))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("GET " + resource + ": " + r.statusCode() + " " + r.body());
+            }
+            return new ObjectMapper().readTree(r.body());
+        }
     }
 
     /** http://127.0.0.1:PORT/metrics */

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -112,10 +111,6 @@ class TurnIT {
      * the publisher sent while the target was forwarding.
      */
     @Test
-    @Disabled("quarantined 2026-12-07: failed 3 of 3 runs on main (passed on the ICE branch and on 5699fd4): when the "
-            + "target closes, ice4j sends the TURN Refresh(0) after the host socket's connector stopped (\"Can not send "
-            + "message, Connector stopped\"), so coturn never closes the allocation and never logs its final usage; "
-            + "the relayed media itself arrived (pair relay, sink >= 99 %). Fix the free order, then re-enable.")
     void whipTargetRelayOnlyDeliversThroughTurn() throws Exception {
         int whip = Ports.tcp();
         try (TurnServer turn = TurnServer.start(Duration.ofSeconds(SECONDS + 120));
@@ -138,12 +133,14 @@ class TurnIT {
             try (Peer pub = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "opus"), sluice.rtsp("live/relay"),
                     Integer.toString(SECONDS))) {
                 // the first state change after connecting (relay-only: allocation, then checks through coturn)
-                boolean forwarding = Wait.until(() -> sluice.server().paths().get("live/relay") != null
-                        && !sluice.server().paths().get("live/relay").forwardStats().isEmpty()
-                        && sluice.server().paths().get("live/relay").forwardStats().getFirst().state()
-                                == DestState.FORWARDING, Duration.ofSeconds(SECONDS - 4));
-                assertThat(forwarding).as("the relay-only target forwards\n" + log.messages(Level.WARN, "")).isTrue();
-                during = sluice.server().paths().get("live/relay").forwardStats().getFirst();
+                during = awaitForwarding(sluice, "live/relay", Duration.ofSeconds(SECONDS - 4), log);
+                // the API shows the pair: relayed, from one of coturn's relay ports
+                JsonNode link = sluice.apiGet("/v3/forwardtargets/get/live/relay/whip").path("link");
+                System.out.println("TURN relay-only whip target link in the API: " + link);
+                assertThat(link.path("iceTransport").asString()).as(link.toString()).isEqualTo("relay");
+                String local = link.path("localCandidate").asString();
+                assertThat(turn.isRelayPort(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1))))
+                        .as("local candidate %s is a coturn relay port", local).isTrue();
                 pub.await(Duration.ofSeconds(SECONDS + 30));
                 Thread.sleep(1000); // the last packets on their way through coturn
                 after = sluice.server().paths().get("live/relay").forwardStats().getFirst();
@@ -165,10 +162,13 @@ class TurnIT {
             long rtp = Long.parseLong(got.get("video_rtp")) + Long.parseLong(got.get("audio_rtp"));
             assertThat(rtp).as("RTP packets out of the sink's jitter buffers vs %d sent", after.packets())
                     .isGreaterThanOrEqualTo((long) (after.packets() * MediaChecks.LOSSLESS_SHARE));
-            // coturn logs the rest of a session's usage when it closes: after the publisher is gone and the
-            // target gives up waiting for it, its allocation is refreshed to 0 and closed
+            // coturn logs the rest of a session's usage when it closes: after the publisher is gone the target
+            // stops, releases its allocation (Refresh with lifetime 0) and waits for coturn's answer
             assertThat(turn.awaitClosed(1, Duration.ofSeconds(60))).as("coturn closed the allocation\n" + turn.log())
                     .isTrue();
+            assertThat(turn.processed("REFRESH")).as("the release was answered\n" + turn.log()).isPositive();
+            assertThat(log.messages(Level.INFO, "not confirmed released")).as("Sluice saw the release answered")
+                    .isEmpty();
             assertThat(turn.processed("ALLOCATE")).as(turn.log()).isPositive();
             assertThat(turn.peerBytes()).as("bytes coturn relayed vs %d the target sent\n%s", after.bytes(),
                     turn.log()).isGreaterThanOrEqualTo(after.bytes());
@@ -212,20 +212,39 @@ class TurnIT {
                         """.formatted(url, iceServers));
                 Peer sink = Peer.start("sink-whip.sh", Integer.toString(whip), Integer.toString(SECONDS + 12))) {
             assertThat(Ports.awaitListening(whip, Duration.ofSeconds(15))).as(sink.output()).isTrue();
+            java.time.Instant published = java.time.Instant.now();
             DestStats during;
             try (Peer pub = Peer.start("publish-rtsp.sh", sluice.rtsp("live/turn"), Integer.toString(SECONDS))) {
-                Thread.sleep(6000);
-                during = sluice.server().paths().get("live/turn").forwardStats().getFirst();
+                // not a fixed sample: the first WHIP session of a cold JVM on a loaded machine took 7-8 s to connect
+                // (main and this branch alike), then a sample at 6 s saw CONNECTING and too few frames
+                during = awaitForwarding(sluice, "live/turn", Duration.ofSeconds(SECONDS - 2), log);
                 pub.await(Duration.ofSeconds(SECONDS + 30));
             }
             sink.await(Duration.ofSeconds(60));
             Map<String, String> got = sink.result("RECEIVED");
             System.out.printf("TURN whip target %s: %s; sink %s; Sluice %s; coturn %s%n", iceServers, during, got,
                     log.messages(Level.INFO, "connected via"), usage(turn));
-            assertThat(during.state()).as(during.toString()).isEqualTo(DestState.FORWARDING);
-            assertThat(Long.parseLong(got.get("frames"))).as(sink.output()).isGreaterThan(MIN_FRAMES);
+            // every frame published while the target forwarded (from a keyframe, GOP 1 s) reached the sink
+            double window = Duration.between(during.since(), published.plusSeconds(SECONDS)).toMillis() / 1000.0;
+            assertThat(window).as("seconds the target forwarded: " + during).isGreaterThan(2);
+            assertThat(Long.parseLong(got.get("frames"))).as(sink.output())
+                    .isGreaterThanOrEqualTo(MediaChecks.lossless((window - 1) * MediaChecks.FPS, MediaChecks.FPS));
             assertThat(turn.processed("ALLOCATE")).as("Sluice allocated on coturn\n" + turn.log()).isPositive();
+            // the target stopped with the publisher: its allocation, unused, is released all the same
+            assertThat(turn.awaitClosed(1, Duration.ofSeconds(30))).as("coturn closed the allocation\n" + turn.log())
+                    .isTrue();
         }
+    }
+
+    /** Waits until the path's one target forwards and returns its figures then; fails with Sluice's warnings. */
+    private static DestStats awaitForwarding(SluiceUnderTest sluice, String path, Duration max, LogCapture log)
+            throws Exception {
+        boolean forwarding = Wait.until(() -> sluice.server().paths().get(path) != null
+                && !sluice.server().paths().get(path).forwardStats().isEmpty()
+                && sluice.server().paths().get(path).forwardStats().getFirst().state() == DestState.FORWARDING, max);
+        assertThat(forwarding).as("the target of '%s' forwards within %s\n%s", path, max,
+                log.messages(Level.WARN, "")).isTrue();
+        return sluice.server().paths().get(path).forwardStats().getFirst();
     }
 
     /** The pair's local side ("127.0.0.1:50123/udp->127.0.0.1:8189") is a coturn relay port. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
 
 /**
  * ICE-TCP (RFC 6544) with headless Chromium as the client: Sluice offers passive TCP candidates on
@@ -36,6 +37,12 @@ class WebrtcIceTcpIT {
                         Integer.toString(SECONDS))) {
             assertThat(sluice.server().webrtc().tcpPort()).isEqualTo(tcp);
             WebrtcIngestIT.awaitPublisher(sluice, "live/tcp", pub);
+            // the API shows the session's pair: TCP, on the ICE-TCP port
+            JsonNode session = sluice.apiGet("/v3/webrtcsessions/list").path("items").path(0);
+            System.out.println("ICE-TCP whip session in the API: " + session);
+            assertThat(session.path("iceTransport").asString()).as(session.toString()).isEqualTo("tcp");
+            assertThat(session.path("localCandidate").asString()).as(session.toString()).endsWith(":" + tcp);
+            assertThat(session.path("remoteCandidate").asString()).as(session.toString()).startsWith("127.0.0.1:");
             try (Peer reader = Peer.start("read-rtsp.sh", sluice.rtsp("live/tcp"), Integer.toString(SECONDS - 4))) {
                 reader.await(Duration.ofSeconds(SECONDS + 40));
                 pub.await(Duration.ofSeconds(SECONDS + 60));

@@ -59,7 +59,6 @@ public final class WhipDest implements Dest {
     private final String bindHost;
     private final String name;
     private final WebrtcClientEvents events = new WebrtcClientEvents(new Packets());
-    private volatile WebrtcTransport transport;
     private volatile WebrtcStreamWriter writer;
     private volatile WhipLink linkMonitor;
     private volatile Map<String, Number> lastLink = Map.of();
@@ -95,7 +94,6 @@ public final class WhipDest implements Dest {
             WebrtcTransport t = WebrtcTransport.forClient(cert, ice,
                     bindHost != null ? bindHost : WebrtcTransport.clientBindHost(endpoint.uri().getHost()),
                     conf.webrtcConfig().relayOnly(), events);
-            transport = t;
             try {
                 session(ctx, http, t);
             } finally {
@@ -150,6 +148,7 @@ public final class WhipDest implements Dest {
         linkMonitor = link;
         writer = s;
         ctx.linkStats(this::link);
+        ctx.icePair(t.icePair());
         ctx.forwarding(tracks, s.queue());
         s.start();
         LOG.info("{} connected via {}", name, t.selectedPair());
@@ -195,13 +194,14 @@ public final class WhipDest implements Dest {
         return m;
     }
 
+    /**
+     * Ends the session: {@link #run} wakes up and, on the runner's thread, closes the transport and DELETEs
+     * the resource. Not here: closing a transport releases its TURN allocations and waits for the TURN
+     * server's answer (bounded), and the caller may be an event loop (DestRunner.stop).
+     */
     @Override
     public void close() {
         events.close();
-        WebrtcTransport t = transport;
-        if (t != null) {
-            t.close();
-        }
     }
 
     /** The peer's packets, on the transport's thread. */

@@ -22,10 +22,10 @@ import org.ice4j.ice.IceMediaStream;
 import org.ice4j.ice.IceProcessingState;
 import org.ice4j.ice.KeepAliveStrategy;
 import org.ice4j.ice.LocalCandidate;
+import org.ice4j.ice.RelayedCandidate;
 import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.ice.harvest.SinglePortUdpHarvester;
 import org.ice4j.ice.harvest.StunCandidateHarvester;
-import org.ice4j.ice.harvest.TurnCandidateHarvester;
 import org.ice4j.security.LongTermCredential;
 import org.ice4j.socket.IceSocketWrapper;
 import org.slf4j.Logger;
@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 final class IceSession {
     private static final Logger LOG = LoggerFactory.getLogger(IceSession.class);
+    /**
+     * How long closing waits for the TURN server to confirm an allocation's release: one round trip and
+     * ice4j's first retransmission (RFC 5389's 500 ms RTO), so one lost datagram is survived.
+     */
+    static final long TURN_RELEASE_MILLIS = 1_500;
 
     private final Agent agent;
     private final IceMediaStream stream;
@@ -50,6 +55,8 @@ final class IceSession {
     private final boolean relayOnly;
     /** The ICE-TCP port this server session registered with, or null. */
     private WebrtcTcpMux tcp;
+    /** A client's TURN harvesters: their allocations are released before the agent is freed. */
+    private List<TurnHarvester> turn = List.of();
     private final CompletableFuture<CandidatePair> selected = new CompletableFuture<>();
     private volatile IceSocketWrapper sendSocket;
     private volatile TransportAddress sendTo;
@@ -121,6 +128,7 @@ final class IceSession {
         agent.setControlling(true);
         agent.setUseDynamicPorts(false);
         agent.addCandidateHarvester(new ClientHostHarvester(bindHost, relayOnly));
+        List<TurnHarvester> turn = new ArrayList<>();
         for (IceServer s : iceServers) {
             if (!usable(s)) {
                 // ice4j harvests over UDP host candidates only; TCP/TLS servers need ICE-TCP we do not do
@@ -129,11 +137,17 @@ final class IceSession {
             }
             TransportAddress a = new TransportAddress(s.host(), s.port(), Transport.UDP);
             // inline: after the host candidates (added first), and off ice4j's unnamed harvest pool
-            agent.addCandidateHarvester(new InlineHarvester(s.isTurn()
-                    ? new TurnCandidateHarvester(a, new LongTermCredential(s.username(), s.password()))
-                    : new StunCandidateHarvester(a)));
+            if (s.isTurn()) {
+                TurnHarvester h = new TurnHarvester(a, new LongTermCredential(s.username(), s.password()));
+                turn.add(h);
+                agent.addCandidateHarvester(new InlineHarvester(h));
+            } else {
+                agent.addCandidateHarvester(new InlineHarvester(new StunCandidateHarvester(a)));
+            }
         }
-        return build(agent, List.of(), relayOnly);
+        IceSession session = build(agent, List.of(), relayOnly);
+        session.turn = List.copyOf(turn);
+        return session;
     }
 
     private static boolean usable(IceServer s) {
@@ -228,25 +242,21 @@ final class IceSession {
 
     /** "local <-> remote udp" (or tcp, or relay) of the selected pair, or "" before. */
     String selectedPair() {
-        CandidatePair p = selected.getNow(null);
-        return p == null ? "" : IceCandidates.hostPort(p.getLocalCandidate()) + " <-> "
-                + IceCandidates.hostPort(p.getRemoteCandidate()) + " " + transport();
+        IcePair p = pair();
+        return p == null ? "" : p.toString();
     }
 
-    /**
-     * How the selected pair carries media: "relay" when either side is a TURN-relayed candidate, else
-     * "udp" or "tcp"; "" before a pair is selected.
-     */
-    String transport() {
+    /** The selected pair's transport and ends, null before a pair is selected. */
+    IcePair pair() {
         CandidatePair p = selected.getNow(null);
         if (p == null) {
-            return "";
+            return null;
         }
-        if (p.getLocalCandidate().getType() == CandidateType.RELAYED_CANDIDATE
-                || p.getRemoteCandidate().getType() == CandidateType.RELAYED_CANDIDATE) {
-            return "relay";
-        }
-        return p.getLocalCandidate().getTransport() == Transport.TCP ? "tcp" : "udp";
+        LocalCandidate l = p.getLocalCandidate();
+        RemoteCandidate r = p.getRemoteCandidate();
+        return new IcePair(IcePair.transport(l.getType() == CandidateType.RELAYED_CANDIDATE,
+                r.getType() == CandidateType.RELAYED_CANDIDATE, l.getTransport() == Transport.TCP),
+                IceCandidates.hostPort(l), IceCandidates.hostPort(r));
     }
 
     /** Millisecond time of the last consent freshness confirmation (RFC 7675), 0 if unknown. */
@@ -291,12 +301,53 @@ final class IceSession {
         }
     }
 
-    /** Stops ice4j's checks and keepalives, closes the sockets ice4j owns. Idempotent. */
+    /**
+     * Releases the TURN allocations (bounded, {@link #TURN_RELEASE_MILLIS}), then stops ice4j's checks and
+     * keepalives and closes the sockets ice4j owns. Idempotent. Blocks: call it from a session's own thread,
+     * never from an event loop.
+     */
     void free() {
         selected.completeExceptionally(new WebrtcException("ICE session closed"));
         if (tcp != null) {
             tcp.forgetSession(agent.getLocalUfrag());
         }
+        releaseTurnAllocations();
         agent.free();
+    }
+
+    /**
+     * Closes the relayed candidates' sockets, which makes ice4j send each allocation's Refresh(0), and waits
+     * for the TURN server's answers while the agent's STUN stack and host sockets still run: ice4j's own
+     * {@code Agent.free()} stops the stack first and frees the relayed candidates after, so their Refresh
+     * never left (TurnHarvester). A server that does not answer costs at most TURN_RELEASE_MILLIS; its
+     * allocation then expires on its own.
+     */
+    private void releaseTurnAllocations() {
+        if (turn.isEmpty()) {
+            return;
+        }
+        int closed = 0;
+        for (LocalCandidate c : component.getLocalCandidates()) {
+            if (c instanceof RelayedCandidate r) {
+                // its STUN connector first, as ice4j's own free does: it would die reading the closed socket
+                agent.getStunStack().removeSocket(r.getTransportAddress());
+                r.getCandidateIceSocketWrapper().close();
+                closed++;
+            }
+        }
+        if (closed == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + TURN_RELEASE_MILLIS * 1_000_000L;
+        int pending = 0;
+        for (TurnHarvester h : turn) {
+            pending += h.awaitReleased(deadline);
+        }
+        if (pending > 0) {
+            LOG.info("ICE {}: {} of {} TURN allocation(s) not confirmed released within {} ms; they expire on the "
+                    + "server", agent.getLocalUfrag(), pending, closed, TURN_RELEASE_MILLIS);
+        } else {
+            LOG.debug("ICE {}: {} TURN allocation(s) released", agent.getLocalUfrag(), closed);
+        }
     }
 }

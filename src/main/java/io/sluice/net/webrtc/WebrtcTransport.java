@@ -33,6 +33,8 @@ public final class WebrtcTransport implements AutoCloseable {
     /** RFC 7675 §5.1: consent expires 30 s after the last confirmation; media from the peer counts too. */
     static final long CONSENT_TIMEOUT_MILLIS = 30_000;
     private static final int POLL_MILLIS = 250;
+    /** Cap on close()'s wait for the thread, which ends within POLL_MILLIS unless something is badly stuck. */
+    private static final long JOIN_MILLIS = 5_000;
 
     /** Receives one transport's events, all on its thread (see the class comment). */
     public interface Listener {
@@ -331,22 +333,23 @@ public final class WebrtcTransport implements AutoCloseable {
         return ice.selectedPair();
     }
 
-    /** "udp", "tcp" or "relay" (a TURN-relayed pair): how this transport's media goes; "" before ICE connected. */
-    public String iceTransport() {
-        return ice.transport();
+    /** The selected ICE pair (transport, local and remote candidate), null before ICE connected. */
+    public IcePair icePair() {
+        return ice.pair();
     }
 
-    /** Idempotent; returns after this transport's thread ended; calls onClosed(null) if not already. */
+    /**
+     * Idempotent; returns after this transport's thread ended (it notices within {@value #POLL_MILLIS} ms, the
+     * wait is capped at {@value #JOIN_MILLIS} ms); calls onClosed(null) if not already. An interrupt does not cut
+     * the wait short (it is kept for the caller): a forward target is stopped by interrupting the thread that
+     * closes its transport, and freeing ICE while this transport's thread still reads would race it.
+     */
     @Override
     public void close() {
         closing = true;
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            joinUninterruptibly(t);
         }
         if (closeCalled.compareAndSet(false, true)) {
             free();
@@ -354,6 +357,30 @@ public final class WebrtcTransport implements AutoCloseable {
                 state = "closed";
             }
             notifyClosed(null);
+        }
+    }
+
+    private void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + JOIN_MILLIS * 1_000_000L;
+        try {
+            while (t.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("WebRTC transport {}: its thread {} did not end within {} ms", ice.ufrag(), t.getName(),
+                            JOIN_MILLIS);
+                    return;
+                }
+                try {
+                    t.join(java.time.Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.sluice.server.webrtc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.sluice.net.webrtc.IcePair;
 import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.path.PathException;
 import io.sluice.path.SessionRegistry;
@@ -30,7 +31,7 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
     /** The user it authenticated as, "" when it needed no credentials. */
     final String user;
     final EventLoop loop;
-    WebrtcTransport transport;
+    volatile WebrtcTransport transport;
     private volatile SessionRegistry.Registration registration;
     private String remoteUfrag = "";
     private volatile boolean connected;
@@ -62,6 +63,18 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
 
     boolean isClosed() {
         return closed.get();
+    }
+
+    /** The registry's id of this session (the API's), null before it holds the path. */
+    String registryId() {
+        SessionRegistry.Registration r = registration;
+        return r == null ? null : r.id();
+    }
+
+    /** The selected ICE pair, null before ICE connected. Any thread. */
+    IcePair icePair() {
+        WebrtcTransport t = transport;
+        return t == null ? null : t.icePair();
     }
 
     /**

@@ -11,6 +11,7 @@ import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
 import io.sluice.net.http.HttpListener;
 import io.sluice.net.webrtc.DtlsCertificate;
+import io.sluice.net.webrtc.IcePair;
 import io.sluice.net.webrtc.IceServer;
 import io.sluice.net.webrtc.WebrtcTcpMux;
 import io.sluice.net.webrtc.WebrtcTransport;
@@ -30,6 +31,7 @@ import io.sluice.protocol.webrtc.WebrtcSession;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -123,6 +125,22 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     /** Sessions currently open (publishers and readers). */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /**
+     * The selected ICE pair of every session whose ICE connected, by its id in the session registry (the
+     * API's session id). Any thread.
+     */
+    public Map<String, IcePair> icePairs() {
+        Map<String, IcePair> out = new HashMap<>();
+        for (WebrtcPeerSession s : sessions.values()) {
+            String id = s.registryId();
+            IcePair p = s.icePair();
+            if (id != null && p != null) {
+                out.put(id, p);
+            }
+        }
+        return out;
     }
 
     /**

@@ -66,6 +66,12 @@ class WebrtcLoopbackTest {
             assertThat(p.server.state()).isEqualTo("ready");
             assertThat(p.client.selectedPair())
                     .matches("127\\.0\\.0\\.1:\\d+ <-> 127\\.0\\.0\\.1:" + mux.port() + " udp");
+            // the API's view: each side's local candidate is the other's remote one
+            IcePair client = p.client.icePair();
+            IcePair server = p.server.icePair();
+            assertThat(client.transport()).isEqualTo("udp");
+            assertThat(client.remoteCandidate()).isEqualTo("127.0.0.1:" + mux.port());
+            assertThat(server).isEqualTo(new IcePair("udp", client.remoteCandidate(), client.localCandidate()));
             List<byte[]> toServer = new ArrayList<>();
             List<byte[]> toClient = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
