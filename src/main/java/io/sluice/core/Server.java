@@ -22,8 +22,7 @@ import io.sluice.hooks.Hooks;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
-import io.sluice.net.webrtc.DtlsCertificate;
-import io.sluice.net.webrtc.SrtpWarmUp;
+import io.sluice.net.webrtc.WebrtcRuntime;
 import io.sluice.path.PathManager;
 import io.sluice.source.Source;
 import io.sluice.source.SourceRunners;
@@ -81,14 +80,15 @@ public final class Server implements AutoCloseable {
      */
     private volatile Authorizer currentAuth;
     private final Authorizer apiAuthorizer = new CurrentAuthorizer(() -> currentAuth);
-    /** One certificate for every DTLS session of this process (WebRTC peers expect self-signed ones). */
-    private DtlsCertificate dtlsCert;
+    /**
+     * The DTLS certificate and SRTP warm-up of every WebRTC peer of this server, made on first use (a WHIP/WHEP
+     * request, WHIP target or WHEP source), so that a server without WebRTC peers never pays for them.
+     */
+    private WebrtcRuntime webrtcRuntime;
     private final WhipSequences whipSequences = new WhipSequences();
     /** RTSP targets in automatic mode that UDP failed for, per publisher (see RtspUdpFallbacks). */
     private final RtspUdpFallbacks rtspUdpFallbacks = new RtspUdpFallbacks();
     private boolean started;
-    /** The SRTP warm-up thread if this server started it (once per process), joined on close. Guarded by this. */
-    private Thread warmUp;
     /** The thread of a delayed API restart (see apply), joined on close. Guarded by this. */
     private Thread apiRestart;
     /** Set by {@link #close()} before it waits for the lock, so that a start in progress stops early. */
@@ -115,16 +115,15 @@ public final class Server implements AutoCloseable {
             started = true;
             startedAt = java.time.Instant.now();
             warnAbout(initial);
-            warmUp = SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
-            dtlsCert = DtlsCertificate.generate();
+            webrtcRuntime = new WebrtcRuntime();
             sources = new SourceRunners(this::source, loops::next, InstantSource.system());
             hooks = new Hooks(() -> conf);
             paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources, hooks);
             // On demand: pulled sources with sourceOnDemand, else the entry's runOnDemand command.
             paths.onDemand(io.sluice.path.OnDemandFactory.SOURCES.orElse(new DemandCommands(hooks)));
             paths.start();
-            listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
+            listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, webrtcRuntime);
             control = new ControlImpl(this, initial);
             metrics = new SluiceMetrics(control, true);
             // The API first, so that a readiness probe gets 503 "starting" (not a refused connection) until
@@ -288,7 +287,7 @@ public final class Server implements AutoCloseable {
             case DestUrl.Rtsp r -> new RtspDest(d, loops, c.io().readTimeout(), c.io().writeTimeout(), rtspUdpFallbacks);
             case DestUrl.Rtmp r -> new RtmpDest(d, loops, c.io().readTimeout(), c.io().writeTimeout());
             case DestUrl.Srt s -> new SrtDest(d, c.io().readTimeout(), c.io().writeTimeout());
-            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, c.io().readTimeout(), null);
+            case DestUrl.Whip w -> new WhipDest(d, webrtcRuntime.certificate(), whipSequences, c.io().readTimeout(), null);
         };
     }
 
@@ -302,7 +301,7 @@ public final class Server implements AutoCloseable {
                 case DestUrl.Rtsp x -> new RtspSource(pathName, sc, loops, c.io().readTimeout());
                 case DestUrl.Rtmp x -> new RtmpSource(sc, loops, c.io().readTimeout(), c.io().readTimeout());
                 case DestUrl.Srt x -> new SrtSource(sc, c.io().readTimeout(), c.io().readTimeout());
-                case DestUrl.Whip x -> new WhepSource(pathName, sc, dtlsCert, c.io().readTimeout());
+                case DestUrl.Whip x -> new WhepSource(pathName, sc, webrtcRuntime.certificate(), c.io().readTimeout());
             };
         };
     }
@@ -382,7 +381,7 @@ public final class Server implements AutoCloseable {
         // The lock only hands the components over: closing the API waits for its request threads, and
         // one of them may be waiting for this lock in apply(), so nothing is closed while holding it.
         List<AutoCloseable> order = new ArrayList<>();
-        Thread[] threads;
+        Thread restart;
         synchronized (this) {
             if (!started) {
                 return;
@@ -401,6 +400,7 @@ public final class Server implements AutoCloseable {
             order.add(sources);
             order.add(metricsServer);
             order.add(api);
+            order.add(webrtcRuntime); // after every WebRTC user: joins the SRTP warm-up if one started
             order.add(loops);
             hooks = null;
             metricsServer = null;
@@ -410,20 +410,14 @@ public final class Server implements AutoCloseable {
             rtmp = null;
             rtsp = null;
             sources = null;
-            threads = new Thread[] {apiRestart, warmUp};
+            restart = apiRestart;
             apiRestart = null;
-            warmUp = null;
         }
-        // A pending API restart sees started == false and ends without starting anything; the SRTP warm-up is
-        // a second or two of CPU that no interrupt shortens, so it is waited for.
-        if (threads[0] != null) {
-            threads[0].interrupt(); // it may be sleeping its 200 ms
-        }
-        for (Thread t : threads) {
-            if (t != null) {
-                if (!SluiceThreads.join(t, Duration.ofSeconds(10))) {
-                    LOG.warn("{} did not end within 10 s", t.getName());
-                }
+        // A pending API restart sees started == false and ends without starting anything.
+        if (restart != null) {
+            restart.interrupt(); // it may be sleeping its 200 ms
+            if (!SluiceThreads.join(restart, Duration.ofSeconds(10))) {
+                LOG.warn("{} did not end within 10 s", restart.getName());
             }
         }
         Exception failure = null;
