@@ -6,6 +6,7 @@ import io.sluice.auth.ConfAuthorizer;
 import io.sluice.conf.Conf;
 import io.sluice.conf.ConfDocument;
 import io.sluice.conf.DestUrl;
+import io.sluice.conf.PathConf;
 import io.sluice.conf.SourceConf;
 import io.sluice.conf.SourceUrl;
 import io.sluice.conf.ForwardDest;
@@ -117,6 +118,7 @@ public final class Server implements AutoCloseable {
             warnAbout(initial);
             loops = new NetLoops(0);
             webrtcRuntime = new WebrtcRuntime();
+            prepareWebrtcIfNamed(conf);
             sources = new SourceRunners(this::source, loops::next, InstantSource.system());
             hooks = new Hooks(() -> conf);
             paths = new PathManager(conf, this::dest, InstantSource.system(), refusals, sources, hooks);
@@ -193,6 +195,7 @@ public final class Server implements AutoCloseable {
             return failures;
         }
         LOG.info("applying configuration change: {}", parts);
+        prepareWebrtcIfNamed(next);
         LogOutput.apply(next.log());
         currentAuth = ConfAuthorizer.of(next);
         rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, listeners::rtsp, RtspServer::update,
@@ -277,6 +280,22 @@ public final class Server implements AutoCloseable {
             LOG.error(m);
             failures.add(m);
             return null;
+        }
+    }
+
+    /**
+     * Starts the WebRTC runtime in the background when the configuration names a WHIP target or a WHEP source:
+     * those peers will come, and their first session should not wait for the certificate and the warm-up. A
+     * server with neither starts it with its first WHIP/WHEP request (WebrtcServer) or API-added peer (dest()).
+     */
+    private void prepareWebrtcIfNamed(Conf c) {
+        for (PathConf p : c.paths()) {
+            boolean whepSource = p.source() != null && p.source().url() instanceof SourceUrl.Remote r
+                    && r.url() instanceof DestUrl.Whip;
+            if (whepSource || p.forwardTargets().stream().anyMatch(d -> d.url() instanceof DestUrl.Whip)) {
+                webrtcRuntime.prepareInBackground();
+                return;
+            }
         }
     }
 

@@ -23,6 +23,8 @@ public final class WebrtcRuntime implements AutoCloseable {
     private DtlsCertificate cert;
     /** The warm-up thread if this runtime started it (once per process), joined on close. Guarded by this. */
     private Thread warmUp;
+    /** The thread of {@link #prepareInBackground()}, joined on close. Guarded by this. */
+    private Thread preparing;
     /** Guarded by this. */
     private boolean prepared;
     /** Guarded by this. */
@@ -39,6 +41,18 @@ public final class WebrtcRuntime implements AutoCloseable {
         prepared = true;
         LOG.debug("WebRTC runtime: first use, starting the SRTP warm-up");
         warmUp = SrtpWarmUp.startInBackground();
+    }
+
+    /**
+     * Prepares everything, the certificate included, on a thread of its own; returns at once. For a server
+     * whose configuration names WebRTC peers (a WHIP target, a WHEP source): they will come, and their first
+     * session should not wait for the certificate and the warm-up.
+     */
+    public synchronized void prepareInBackground() {
+        if (preparing != null || cert != null || closed) {
+            return;
+        }
+        preparing = SluiceThreads.startPlatform("webrtc-prepare", true, this::certificate);
     }
 
     /**
@@ -59,14 +73,17 @@ public final class WebrtcRuntime implements AutoCloseable {
     /** Waits for the warm-up this runtime started: a second or two of CPU that no interrupt shortens. */
     @Override
     public void close() {
-        Thread t;
+        Thread[] threads;
         synchronized (this) {
-            closed = true;
-            t = warmUp;
+            closed = true; // from here on nothing starts: prepare() sees it under this lock
+            threads = new Thread[] {preparing, warmUp};
+            preparing = null;
             warmUp = null;
         }
-        if (t != null && !SluiceThreads.join(t, Duration.ofSeconds(10))) {
-            LOG.warn("{} did not end within 10 s", t.getName());
+        for (Thread t : threads) { // a certificate being made and the warm-up: short CPU work, waited for
+            if (t != null && !SluiceThreads.join(t, Duration.ofSeconds(10))) {
+                LOG.warn("{} did not end within 10 s", t.getName());
+            }
         }
     }
 }

@@ -27,4 +27,13 @@ class WebrtcRuntimeTest {
         closed.prepare();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("sluice-srtp-warmup"));
     }
+
+    @Test
+    void prepareInBackgroundMakesTheCertificateOnItsOwnThreadJoinedOnClose() {
+        WebrtcRuntime r = new WebrtcRuntime();
+        r.prepareInBackground();
+        r.close();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("sluice-webrtc-prepare"));
+        assertThat(r.certificate().fingerprintSha256()).as("made by the background thread or now").isNotEmpty();
+    }
 }
