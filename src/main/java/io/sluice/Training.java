@@ -26,8 +26,14 @@ import org.slf4j.LoggerFactory;
  * ahead-of-time cache (JEP 483/514/515: loaded and linked classes, and method profiles): a server with every
  * listener of the default configuration on loopback, a 10 s MPEG-TS clip (H264 + AAC, in the jar) sent to
  * it over UDP, and that stream forwarded through Sluice's own RTMP and RTSP (TCP and UDP) listeners and
- * onwards again, so that the RTMP and RTSP client (forward) and server (ingest) packet paths, the MPEG-TS
- * demuxer and the API all run before the cache is written.
+ * onwards again, and over WHIP to Sluice's own WebRTC server, so that the RTMP, RTSP and WHIP client (forward)
+ * and server (ingest) packet paths, the MPEG-TS demuxer and the API all run before the cache is written.
+ * The WHIP leg matters since the server starts its WebRTC machinery (ice4j, DTLS, the SRTP warm-up) only for
+ * the first WebRTC peer: without it none of those classes would be in the cache, and that first peer would
+ * wait for them to load from the jars.
+ *
+ * <p>Every port is picked free at run time ({@link Ports#pick()}), so that two trainings (two builds) or a
+ * running server do not clash.
  *
  * <p>It is in-process and needs no third-party program (the release tarball must train without ffmpeg).
  * The clip is sent at {@link #SPEED} times real time: what the cache records is which classes and methods
@@ -38,11 +44,13 @@ final class Training {
     static final String CLIP = "/io/sluice/training.ts";
     static final double CLIP_SECONDS = 10;
     static final double SPEED = 2;
+    /** Times the clip is sent at most, until every last hop has the stream. */
+    static final int MAX_PASSES = 3;
     static final int TS_PACKET = 188;
     /** Seven TS packets per datagram, as ffmpeg and most encoders send them (1316 bytes). */
     static final int DATAGRAM = 7 * TS_PACKET;
     /** The paths every stream must reach for the training to have exercised both protocols both ways. */
-    static final List<String> LAST_HOPS = List.of("train/rtmp2rtsp", "train/rtsp2rtmp", "train/udp");
+    static final List<String> LAST_HOPS = List.of("train/rtmp2rtsp", "train/rtsp2rtmp", "train/udp", "train/webrtc");
     private static final Pattern READY_PATH = Pattern.compile(
             "\"name\":\"([^\"]+)\",[^{}]*?\"ready\":(true|false)");
 
@@ -72,14 +80,10 @@ final class Training {
     }
 
     private static int train() throws Exception {
-        int rtsp = freeTcp();
-        int rtmp = freeTcp();
-        int api = freeTcp();
-        int udp = freeUdp();
-        int rtp = freeRtpPair();
+        Ports ports = Ports.pick();
         ConfDocument doc;
         try {
-            doc = ConfDocument.parse(yaml(rtsp, rtp, rtmp, api, udp), "training");
+            doc = ConfDocument.parse(yaml(ports), "training");
         } catch (ConfException e) {
             throw new IllegalStateException("the training configuration is invalid: " + e.problems(), e);
         }
@@ -88,21 +92,19 @@ final class Training {
         long t0 = System.nanoTime();
         try (Server server = new Server(doc)) {
             server.start();
-            String base = "http://127.0.0.1:" + api;
+            String base = "http://127.0.0.1:" + ports.api();
             get(base + "/v3/health/ready");
-            awaitBound(udp); // the UDP source binds on its runner's first attempt, after start() returns
+            awaitBound(ports.udp()); // the UDP source binds on its runner's first attempt, after start() returns
             long t1 = System.nanoTime();
-            send(clip, udp);
-            Thread.sleep(1000); // the last frames through two hops
-            String paths = get(base + "/v3/paths/list");
-            get("http://127.0.0.1:" + api + "/v3/config/global/get");
             List<String> missing = new ArrayList<>(LAST_HOPS);
-            Matcher m = READY_PATH.matcher(paths);
-            while (m.find()) {
-                if (m.group(2).equals("true")) {
-                    missing.remove(m.group(1));
-                }
+            // The WHIP leg connects only once its source path is up and starts the WebRTC machinery cold
+            // (seconds on a busy machine): the clip is sent again until every last hop has the stream
+            for (int pass = 0; pass < MAX_PASSES && !missing.isEmpty(); pass++) {
+                send(clip, ports.udp());
+                Thread.sleep(1000); // the last frames through two hops
+                missing = notReady(get(base + "/v3/paths/list"));
             }
+            get(base + "/v3/config/global/get");
             System.err.printf("sluice: training: start-up %.1f s, stream %.1f s: %s%n", (t1 - t0) / 1e9,
                     (System.nanoTime() - t1) / 1e9, missing.isEmpty() ? "the stream reached " + LAST_HOPS
                             : "no stream on " + missing + " (the cache is written anyway)");
@@ -111,10 +113,51 @@ final class Training {
     }
 
     /**
-     * The configuration: the default one's listeners on loopback (free ports, :0 where nothing connects to
-     * them), a UDP MPEG-TS source and a forward chain through RTMP and RTSP.
+     * The ports the training's listeners bind, all picked free on loopback at run time; :0 in the configuration
+     * where nothing needs to know the port beforehand.
      */
-    static String yaml(int rtsp, int rtp, int rtmp, int api, int udp) {
+    record Ports(int rtsp, int rtp, int rtmp, int api, int udp, int webrtc) {
+        /** Ports free now, all different (each probe socket stays bound until every port is picked). */
+        static Ports pick() throws IOException {
+            List<AutoCloseable> held = new ArrayList<>();
+            try {
+                int rtp = freeRtpPair();
+                held.add(bindUdp(rtp));
+                held.add(bindUdp(rtp + 1));
+                int rtsp = holdTcp(held);
+                int rtmp = holdTcp(held);
+                int api = holdTcp(held);
+                int webrtc = holdTcp(held);
+                DatagramSocket u = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                held.add(u);
+                return new Ports(rtsp, rtp, rtmp, api, u.getLocalPort(), webrtc);
+            } finally {
+                for (AutoCloseable c : held) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        LOG.debug("closing a port probe: {}", e.toString());
+                    }
+                }
+            }
+        }
+
+        private static int holdTcp(List<AutoCloseable> held) throws IOException {
+            ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            held.add(s);
+            return s.getLocalPort();
+        }
+
+        private static DatagramSocket bindUdp(int port) throws IOException {
+            return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        }
+    }
+
+    /**
+     * The configuration: the default one's listeners on loopback (free ports, :0 where nothing connects to
+     * them), a UDP MPEG-TS source and a forward chain through RTMP, RTSP and WHIP.
+     */
+    static String yaml(Ports p) {
         return """
                 logLevel: error
                 rtspAddress: 127.0.0.1:%1$d
@@ -123,7 +166,7 @@ final class Training {
                 rtcpAddress: 127.0.0.1:%6$d
                 rtmpAddress: 127.0.0.1:%2$d
                 srtAddress: 127.0.0.1:0
-                webrtcAddress: 127.0.0.1:0
+                webrtcAddress: 127.0.0.1:%7$d
                 webrtcLocalUDPAddress: 127.0.0.1:0
                 apiAddress: 127.0.0.1:%3$d
                 metricsAddress: 127.0.0.1:0
@@ -134,6 +177,7 @@ final class Training {
                       - url: rtmp://127.0.0.1:%2$d/train/rtmp
                       - url: rtsp://127.0.0.1:%1$d/train/rtsp
                         rtspConfig: {transport: tcp}
+                      - url: whip://127.0.0.1:%7$d/train/webrtc/whip
                   train/rtmp:
                     forwardTargets:
                       - url: rtsp://127.0.0.1:%1$d/train/rtmp2rtsp
@@ -145,7 +189,20 @@ final class Training {
                   train/rtmp2rtsp: {}
                   train/rtsp2rtmp: {}
                   train/udp: {}
-                """.formatted(rtsp, rtmp, api, udp, rtp, rtp + 1);
+                  train/webrtc: {}
+                """.formatted(p.rtsp(), p.rtmp(), p.api(), p.udp(), p.rtp(), p.rtp() + 1, p.webrtc());
+    }
+
+    /** The {@link #LAST_HOPS} that the API's path list does not show ready. */
+    static List<String> notReady(String pathsJson) {
+        List<String> missing = new ArrayList<>(LAST_HOPS);
+        Matcher m = READY_PATH.matcher(pathsJson);
+        while (m.find()) {
+            if (m.group(2).equals("true")) {
+                missing.remove(m.group(1));
+            }
+        }
+        return missing;
     }
 
     private static byte[] clip() throws IOException {
@@ -196,12 +253,6 @@ final class Training {
             return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } finally {
             c.disconnect();
-        }
-    }
-
-    private static int freeTcp() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -13,7 +13,7 @@ import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
 import io.sluice.net.ServerTls;
 import io.sluice.net.TlsFileException;
-import io.sluice.net.webrtc.DtlsCertificate;
+import io.sluice.net.webrtc.WebrtcRuntime;
 import io.sluice.path.PathManager;
 import io.sluice.server.rtmp.RtmpServer;
 import io.sluice.server.rtsp.RtspServer;
@@ -41,16 +41,16 @@ final class Listeners {
     /** The limits in force now: listeners read them at each accept, so a reload applies without a restart. */
     private final Supplier<LimitsConf> limits;
     private final Refusals refusals;
-    private final DtlsCertificate dtlsCert;
+    private final WebrtcRuntime webrtcRuntime;
 
     Listeners(NetLoops loops, PathManager paths, Supplier<Authorizer> auth, Supplier<LimitsConf> limits,
-            Refusals refusals, DtlsCertificate dtlsCert) {
+            Refusals refusals, WebrtcRuntime webrtcRuntime) {
         this.loops = loops;
         this.paths = paths;
         this.auth = auth;
         this.limits = limits;
         this.refusals = refusals;
-        this.dtlsCert = dtlsCert;
+        this.webrtcRuntime = webrtcRuntime;
     }
 
     RtspServer rtsp(Conf c) throws Exception {
@@ -78,7 +78,7 @@ final class Listeners {
         if (off("WebRTC", "webrtc", c.webrtc().enabled())) {
             return null;
         }
-        return started(new WebrtcServer(c, loops, paths, dtlsCert, auth, refusals), WebrtcServer::start);
+        return started(new WebrtcServer(c, loops, paths, webrtcRuntime, auth, refusals), WebrtcServer::start);
     }
 
     /** @param apiAuth an authorizer that follows reloads by itself (the API keeps it for its whole life) */

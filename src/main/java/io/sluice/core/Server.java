@@ -6,6 +6,7 @@ import io.sluice.auth.ConfAuthorizer;
 import io.sluice.conf.Conf;
 import io.sluice.conf.ConfDocument;
 import io.sluice.conf.DestUrl;
+import io.sluice.conf.PathConf;
 import io.sluice.conf.SourceConf;
 import io.sluice.conf.SourceUrl;
 import io.sluice.conf.ForwardDest;
@@ -22,8 +23,7 @@ import io.sluice.hooks.Hooks;
 import io.sluice.metrics.SluiceMetrics;
 import io.sluice.net.NetLoops;
 import io.sluice.net.Refusals;
-import io.sluice.net.webrtc.DtlsCertificate;
-import io.sluice.net.webrtc.SrtpWarmUp;
+import io.sluice.net.webrtc.WebrtcRuntime;
 import io.sluice.path.PathManager;
 import io.sluice.path.PathManagerDeps;
 import io.sluice.source.Source;
@@ -82,14 +82,15 @@ public final class Server implements AutoCloseable {
      */
     private volatile Authorizer currentAuth;
     private final Authorizer apiAuthorizer = new CurrentAuthorizer(() -> currentAuth);
-    /** One certificate for every DTLS session of this process (WebRTC peers expect self-signed ones). */
-    private DtlsCertificate dtlsCert;
+    /**
+     * The DTLS certificate and SRTP warm-up of every WebRTC peer of this server, made on first use (a WHIP/WHEP
+     * request, WHIP target or WHEP source), so that a server without WebRTC peers never pays for them.
+     */
+    private WebrtcRuntime webrtcRuntime;
     private final WhipSequences whipSequences = new WhipSequences();
     /** RTSP targets in automatic mode that UDP failed for, per publisher (see RtspUdpFallbacks). */
     private final RtspUdpFallbacks rtspUdpFallbacks = new RtspUdpFallbacks();
     private boolean started;
-    /** The SRTP warm-up thread if this server started it (once per process), joined on close. Guarded by this. */
-    private Thread warmUp;
     /** The thread of a delayed API restart (see apply), joined on close. Guarded by this. */
     private Thread apiRestart;
     /** Set by {@link #close()} before it waits for the lock, so that a start in progress stops early. */
@@ -116,9 +117,9 @@ public final class Server implements AutoCloseable {
             started = true;
             startedAt = java.time.Instant.now();
             warnAbout(initial);
-            warmUp = SrtpWarmUp.startInBackground(); // off every event loop, before the first WebRTC peer
             loops = new NetLoops(0);
-            dtlsCert = DtlsCertificate.generate();
+            webrtcRuntime = new WebrtcRuntime();
+            prepareWebrtcIfNamed(conf);
             sources = new SourceRunners(this::source, loops::next, InstantSource.system());
             hooks = new Hooks(() -> conf);
             paths = new PathManager(conf,
@@ -126,7 +127,7 @@ public final class Server implements AutoCloseable {
             // On demand: pulled sources with sourceOnDemand, else the entry's runOnDemand command.
             paths.onDemand(io.sluice.path.OnDemandFactory.SOURCES.orElse(new DemandCommands(hooks)));
             paths.start();
-            listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, dtlsCert);
+            listeners = new Listeners(loops, paths, this::authorizer, () -> conf.limits(), refusals, webrtcRuntime);
             control = new ControlImpl(this, initial);
             metrics = new SluiceMetrics(control, true);
             // The API first, so that a readiness probe gets 503 "starting" (not a refused connection) until
@@ -196,6 +197,7 @@ public final class Server implements AutoCloseable {
             return failures;
         }
         LOG.info("applying configuration change: {}", parts);
+        prepareWebrtcIfNamed(next);
         LogOutput.apply(next.log());
         currentAuth = ConfAuthorizer.of(next);
         rtsp = restartIf(parts.contains(Part.RTSP), "RTSP", rtsp, next, listeners::rtsp, RtspServer::update,
@@ -283,6 +285,22 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the WebRTC runtime in the background when the configuration names a WHIP target or a WHEP source:
+     * those peers will come, and their first session should not wait for the certificate and the warm-up. A
+     * server with neither starts it with its first WHIP/WHEP request (WebrtcServer) or API-added peer (dest()).
+     */
+    private void prepareWebrtcIfNamed(Conf c) {
+        for (PathConf p : c.paths()) {
+            boolean whepSource = p.source() != null && p.source().url() instanceof SourceUrl.Remote r
+                    && r.url() instanceof DestUrl.Whip;
+            if (whepSource || p.forwardTargets().stream().anyMatch(d -> d.url() instanceof DestUrl.Whip)) {
+                webrtcRuntime.prepareInBackground();
+                return;
+            }
+        }
+    }
+
     /** Makes the protocol session for one forward target attempt. */
     private Dest dest(ForwardDest d) {
         Conf c = conf;
@@ -290,7 +308,7 @@ public final class Server implements AutoCloseable {
             case DestUrl.Rtsp r -> new RtspDest(d, loops, c.io().readTimeout(), c.io().writeTimeout(), rtspUdpFallbacks);
             case DestUrl.Rtmp r -> new RtmpDest(d, loops, c.io().readTimeout(), c.io().writeTimeout());
             case DestUrl.Srt s -> new SrtDest(d, c.io().readTimeout(), c.io().writeTimeout());
-            case DestUrl.Whip w -> new WhipDest(d, dtlsCert, whipSequences, c.io().readTimeout(), null);
+            case DestUrl.Whip w -> new WhipDest(d, webrtcRuntime.certificate(), whipSequences, c.io().readTimeout(), null);
         };
     }
 
@@ -304,7 +322,7 @@ public final class Server implements AutoCloseable {
                 case DestUrl.Rtsp x -> new RtspSource(pathName, sc, loops, c.io().readTimeout());
                 case DestUrl.Rtmp x -> new RtmpSource(sc, loops, c.io().readTimeout(), c.io().readTimeout());
                 case DestUrl.Srt x -> new SrtSource(sc, c.io().readTimeout(), c.io().readTimeout());
-                case DestUrl.Whip x -> new WhepSource(pathName, sc, dtlsCert, c.io().readTimeout());
+                case DestUrl.Whip x -> new WhepSource(pathName, sc, webrtcRuntime.certificate(), c.io().readTimeout());
             };
         };
     }
@@ -384,7 +402,7 @@ public final class Server implements AutoCloseable {
         // The lock only hands the components over: closing the API waits for its request threads, and
         // one of them may be waiting for this lock in apply(), so nothing is closed while holding it.
         List<AutoCloseable> order = new ArrayList<>();
-        Thread[] threads;
+        Thread restart;
         synchronized (this) {
             if (!started) {
                 return;
@@ -403,6 +421,7 @@ public final class Server implements AutoCloseable {
             order.add(sources);
             order.add(metricsServer);
             order.add(api);
+            order.add(webrtcRuntime); // after every WebRTC user: joins the SRTP warm-up if one started
             order.add(loops);
             hooks = null;
             metricsServer = null;
@@ -412,20 +431,14 @@ public final class Server implements AutoCloseable {
             rtmp = null;
             rtsp = null;
             sources = null;
-            threads = new Thread[] {apiRestart, warmUp};
+            restart = apiRestart;
             apiRestart = null;
-            warmUp = null;
         }
-        // A pending API restart sees started == false and ends without starting anything; the SRTP warm-up is
-        // a second or two of CPU that no interrupt shortens, so it is waited for.
-        if (threads[0] != null) {
-            threads[0].interrupt(); // it may be sleeping its 200 ms
-        }
-        for (Thread t : threads) {
-            if (t != null) {
-                if (!SluiceThreads.join(t, Duration.ofSeconds(10))) {
-                    LOG.warn("{} did not end within 10 s", t.getName());
-                }
+        // A pending API restart sees started == false and ends without starting anything.
+        if (restart != null) {
+            restart.interrupt(); // it may be sleeping its 200 ms
+            if (!SluiceThreads.join(restart, Duration.ofSeconds(10))) {
+                LOG.warn("{} did not end within 10 s", restart.getName());
             }
         }
         Exception failure = null;

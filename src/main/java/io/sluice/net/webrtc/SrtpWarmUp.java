@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * implementation the first time a context is derived, by building and benchmarking every provider it
  * knows (Bouncy Castle included): 1–2 s of CPU in a cold JVM. Left to the first real session, that
  * happens on the event loop sending its first packet and stalls every stream on that loop for as long
- * (bench/fanout-webrtc.sh measured queues overflowing). Started when the server starts, it runs on a
- * thread of its own while the listeners bind; the server that started it joins it on close.
+ * (bench/fanout-webrtc.sh measured queues overflowing). Started with the server's first WebRTC peer
+ * ({@link WebrtcRuntime#prepare()}), not with the server (its garbage alone grew an idle server's heap by tens
+ * of MB), it runs on a thread of its own while that peer's ICE and DTLS handshakes go on; the runtime that
+ * started it joins it on close.
  */
 public final class SrtpWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(SrtpWarmUp.class);

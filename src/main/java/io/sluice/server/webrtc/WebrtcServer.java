@@ -14,6 +14,7 @@ import io.sluice.net.webrtc.DtlsCertificate;
 import io.sluice.net.webrtc.IcePair;
 import io.sluice.net.webrtc.IceServer;
 import io.sluice.net.webrtc.WebrtcTcpMux;
+import io.sluice.net.webrtc.WebrtcRuntime;
 import io.sluice.net.webrtc.WebrtcTransport;
 import io.sluice.net.webrtc.WebrtcUdpMux;
 import io.sluice.path.Path;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@code webrtcAddress}, with every peer connection's ICE, DTLS and SRTP on the one UDP port of
  * {@code webrtcLocalUDPAddress}, or, for clients that cannot use UDP, on the one ICE-TCP port of
  * {@code webrtcLocalTCPAddress} when that is set.
+ *
+ * <p>From {@link #start()} on only the HTTP listener and the ports are up: ice4j, the DTLS certificate and the
+ * SRTP warm-up start with the first WHIP/WHEP offer ({@link WebrtcRuntime}, {@link WebrtcUdpMux}).
  */
 public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebrtcServer.class);
@@ -56,7 +60,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private volatile Conf conf;
     private final NetLoops loops;
     private final PathManager paths;
-    private final DtlsCertificate cert;
+    private final WebrtcRuntime runtime;
     private final Supplier<Authorizer> auth;
     private final Refusals refusals;
     private final Map<String, WebrtcPeerSession> sessions = new ConcurrentHashMap<>();
@@ -69,13 +73,13 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     private volatile boolean closed;
 
     /** @param auth the authorizer in force, asked on every WHIP/WHEP offer (a reload may replace it) */
-    public WebrtcServer(Conf conf, NetLoops loops, PathManager paths, DtlsCertificate cert, Supplier<Authorizer> auth,
+    public WebrtcServer(Conf conf, NetLoops loops, PathManager paths, WebrtcRuntime runtime, Supplier<Authorizer> auth,
             Refusals refusals) {
         this.conf = conf;
         this.refusals = refusals;
         this.loops = loops;
         this.paths = paths;
-        this.cert = cert;
+        this.runtime = runtime;
         this.auth = auth;
         List<String> links = new ArrayList<>();
         for (String s : conf.webrtc().iceServers()) {
@@ -170,6 +174,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     @Override
     public WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
             throws WebrtcHttpException {
+        runtime.prepare(); // the SRTP warm-up overlaps this session's checks, ICE and DTLS
         String user = checkAccess(path, credentials, remoteAddress, AuthAction.PUBLISH);
         WebrtcSession offer = parseOffer(offerSdp);
         String id = UUID.randomUUID().toString();
@@ -180,6 +185,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     @Override
     public WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
             throws WebrtcHttpException {
+        runtime.prepare();
         String user = checkAccess(path, credentials, remoteAddress, AuthAction.READ);
         WebrtcSession offer = parseOffer(offerSdp);
         String id = UUID.randomUUID().toString();
@@ -197,10 +203,11 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
                     "server already holds " + max + " WebRTC sessions (maxSessions)");
             throw new WebrtcHttpException(503, "too many sessions");
         }
+        DtlsCertificate cert = runtime.certificate();
         WebrtcTransport t = WebrtcTransport.forServer(mux, tcpMux, cert, s);
         String answer;
         try {
-            LocalEndpoint local = localEndpoint(t);
+            LocalEndpoint local = localEndpoint(t, cert);
             answer = s.negotiate(t, offer, local);
         } catch (WebrtcNegotiationException e) {
             t.close();
@@ -228,7 +235,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         return new WebrtcAnswer(s.id(), answer, null);
     }
 
-    private LocalEndpoint localEndpoint(WebrtcTransport t) {
+    private LocalEndpoint localEndpoint(WebrtcTransport t, DtlsCertificate cert) {
         List<IceCandidate> cands = new ArrayList<>();
         for (String c : t.localCandidates()) {
             try {
