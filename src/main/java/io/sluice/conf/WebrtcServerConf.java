@@ -17,9 +17,13 @@ import java.util.Objects;
  * @param iceServers STUN/TURN servers offered to WHIP/WHEP clients in Link headers, in the form of
  *     {@link WebrtcDestConf#iceServers()}
  * @param tls webrtcEncryption (yes: HTTPS only, no: HTTP only), webrtcServerKey, webrtcServerCert
+ * @param lazyStart webrtcLazyStart (Sluice's key, default no): yes starts ice4j, the DTLS certificate and the
+ *     SRTP warm-up with the first WebRTC peer instead of at start, which saves ~75 MB of idle RSS and costs that
+ *     first peer 1-3 s (README "Memory footprint")
  */
 public record WebrtcServerConf(boolean enabled, String address, String localUdpAddress, String localTcpAddress,
-                               List<String> additionalHosts, List<String> iceServers, TlsServerConf tls) {
+                               List<String> additionalHosts, List<String> iceServers, TlsServerConf tls,
+                               boolean lazyStart) {
 
     static final Key<Boolean> ENABLED = Key.toggle("webrtc");
     static final Key<String> ADDRESS = Key.address("webrtcAddress", ":8889");
@@ -35,12 +39,14 @@ public record WebrtcServerConf(boolean enabled, String address, String localUdpA
             (n, key, def) -> n.has(key)
                     ? n.strings(key, WebrtcDestConf.ACCEPTED_ICE, WebrtcDestConf::checkIceServer) : def);
     static final TlsServerConf.Keys TLS = TlsServerConf.Keys.http("webrtc");
+    static final Key<Boolean> LAZY_START = Key.of("webrtcLazyStart", false, ConfNode::bool);
 
     static final KeyTable<WebrtcServerConf> KEYS = new KeyTable<>(List.of(ENABLED, ADDRESS, LOCAL_UDP_ADDRESS,
-            LOCAL_TCP_ADDRESS, ADDITIONAL_HOSTS, ICE_SERVERS, TLS.encryption(), TLS.serverKey(), TLS.serverCert()), TLS.encryption(),
+            LOCAL_TCP_ADDRESS, ADDITIONAL_HOSTS, ICE_SERVERS, TLS.encryption(), TLS.serverKey(), TLS.serverCert(),
+            LAZY_START), TLS.encryption(),
             v -> new WebrtcServerConf(v.get(ENABLED), v.get(ADDRESS), v.get(LOCAL_UDP_ADDRESS),
                     v.get(LOCAL_TCP_ADDRESS), v.get(ADDITIONAL_HOSTS),
-                    v.get(ICE_SERVERS), TLS.from(v)));
+                    v.get(ICE_SERVERS), TLS.from(v), v.get(LAZY_START)));
 
     public static final WebrtcServerConf DEFAULT = KEYS.defaults();
 

@@ -89,10 +89,12 @@ class ConfLoaderTest {
                 webrtcLocalTCPAddress: :9190
                 webrtcAdditionalHosts: [203.0.113.7, media.example.com]
                 webrtcICEServers: ["stun:stun.example.com:3478", "turn:u:p@turn.example.com"]
+                webrtcLazyStart: yes
                 """, "w.yml");
         assertThat(c.webrtc()).isEqualTo(new WebrtcServerConf(true, "127.0.0.1:9889", ":9189", ":9190",
                 List.of("203.0.113.7", "media.example.com"), List.of("stun:stun.example.com:3478",
-                        "turn:u:p@turn.example.com"), TlsServerConf.OFF));
+                        "turn:u:p@turn.example.com"), TlsServerConf.OFF, true));
+        assertThat(Conf.DEFAULT.webrtc().lazyStart()).as("WebRTC prepared at start by default").isFalse();
         assertThat(Conf.DEFAULT.webrtc().localUdpAddress()).isEqualTo(":8189");
         assertThat(Conf.DEFAULT.webrtc().localTcpAddress()).as("mediamtx's default: no ICE-TCP").isEmpty();
     }

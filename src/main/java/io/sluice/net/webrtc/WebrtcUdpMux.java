@@ -95,6 +95,16 @@ public final class WebrtcUdpMux implements AutoCloseable {
     }
 
     /**
+     * Starts ice4j's harvesters now rather than with the first session (webrtcLazyStart: no, the default): the
+     * first peer then does not wait for ice4j's start.
+     *
+     * @throws BindException as {@link #harvesters()}
+     */
+    public void startIce() throws IOException {
+        harvesters();
+    }
+
+    /**
      * The ice4j harvesters, one per bound address, made on the first call (see the class comment).
      *
      * @throws BindException when the port could not be handed over (another process took it meanwhile)

@@ -95,6 +95,16 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         SslContext tls = https.encryption().tls() ? ServerTls.context("webrtc", https) : null;
         mux = new WebrtcUdpMux(conf.webrtc().localUdpAddress(), conf.webrtc().additionalHosts());
         mux.start();
+        if (!conf.webrtc().lazyStart()) {
+            // ready for the first peer: ice4j now, the certificate and SRTP warm-up on a thread of their own
+            try {
+                mux.startIce();
+            } catch (IOException | RuntimeException e) {
+                mux.close();
+                throw e;
+            }
+            runtime.prepareInBackground();
+        }
         if (!conf.webrtc().localTcpAddress().isEmpty()) {
             tcpMux = new WebrtcTcpMux(conf.webrtc().localTcpAddress(), conf.webrtc().additionalHosts());
             try {
