@@ -260,7 +260,8 @@ final class SrtConn implements Runnable, AutoCloseable {
     }
 
     private SessionRegistry.Registration register(SessionRegistry.Role role, java.util.function.LongSupplier bytes) {
-        return server.sessions().register("srt", role, id.path(), SessionRegistry.remote(socket.peer()), user, bytes,
+        return server.sessions().register("srt", role, id.path(), SessionRegistry.remote(socket.peer()), user,
+                id.query(), bytes,
                 () -> {
                     LOG.info("{} kicked", tag);
                     close();
