@@ -200,12 +200,13 @@ class HooksTest {
         DemandCommand d = h.demandCommand("ondemand/a");
         assertThat(d.startTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(d.closeAfter()).isZero();
-        d.start();
-        d.start();
-        assertThat(envOf("demand-a")).containsEntry("MTX_PATH", "ondemand/a").containsEntry("G1", "a");
+        d.start("token=r1&x=1");
+        d.start("token=r2"); // runs already: a second reader's query changes nothing
+        assertThat(envOf("demand-a")).containsEntry("MTX_PATH", "ondemand/a").containsEntry("G1", "a")
+                .containsEntry("MTX_QUERY", "token=r1&x=1");
         Wait.until(() -> h.runningCount() == 1, Duration.ofSeconds(5));
         d.stop();
-        assertThat(envOf("undemand-a")).containsEntry("G1", "a");
+        assertThat(envOf("undemand-a")).containsEntry("G1", "a").containsEntry("MTX_QUERY", "token=r1&x=1");
         Wait.until(() -> h.runningCount() == 0, Duration.ofSeconds(5));
         assertThat(d.started()).isFalse();
     }

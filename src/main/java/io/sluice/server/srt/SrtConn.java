@@ -222,7 +222,7 @@ final class SrtConn implements Runnable, AutoCloseable {
      * waits; the path's start timeout bounds the wait). Null when the reader left or the server closed meanwhile.
      */
     private Path awaitStream() throws PathException {
-        CompletableFuture<Path> ready = server.paths().readableAsync(id.path());
+        CompletableFuture<Path> ready = server.paths().readableAsync(id.path(), id.query());
         try {
             while (true) {
                 try {
