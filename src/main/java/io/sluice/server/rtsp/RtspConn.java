@@ -62,8 +62,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     /** When the reader's socket stopped taking data (0 = writable), for writeTimeout. */
     private long unwritableSinceNanos;
     /**
-     * The stream a DESCRIBE or a reader's first SETUP waits for (an on-demand path coming up), or null. While set, reading pauses and the
-     * requests already decoded wait in {@link #held}, so that replies keep the order of the requests.
+     * The stream a DESCRIBE or a reader's first SETUP waits for (an on-demand path coming up), or null. While set,
+     * reading pauses and the requests already decoded wait in {@link #held}, so that replies keep their order.
      */
     private CompletableFuture<Path> waiting;
     private final ArrayDeque<RtspRequest> held = new ArrayDeque<>();
@@ -73,7 +73,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         this.tls = tls;
         this.record = new RtspRecord(this, server);
         this.play = new RtspPlay(this, server);
-        this.setup = new RtspSetup(this, server, tls);
+        this.setup = new RtspSetup(this, server, tls, play);
     }
 
     @Override
@@ -390,11 +390,6 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
 
     RtspAuthCheck auth() {
         return auth;
-    }
-
-    /** The query of this connection's last DESCRIBE if it named this path, else null. */
-    String describedQuery(String pathName) {
-        return play.describedQuery(pathName);
     }
 
     /** Ends the connection and so its session; any thread, returns at once. */

@@ -7,6 +7,7 @@ import io.sluice.protocol.rtsp.RtspResponse;
 import io.sluice.protocol.rtsp.RtspTransportHeader;
 import io.sluice.protocol.rtsp.RtspUrl;
 import io.sluice.stream.MediaDesc;
+import io.sluice.stream.Stream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -30,11 +31,14 @@ final class RtspSetup {
     private final RtspServer server;
     /** Came in on the RTSPS listener: RTP may only go interleaved in the TLS stream. */
     private final boolean tls;
+    /** The connection's reading side: the query of its DESCRIBE. */
+    private final RtspPlay play;
 
-    RtspSetup(RtspConn conn, RtspServer server, boolean tls) {
+    RtspSetup(RtspConn conn, RtspServer server, boolean tls, RtspPlay play) {
         this.conn = conn;
         this.server = server;
         this.tls = tls;
+        this.play = play;
     }
 
     /**
@@ -52,11 +56,14 @@ final class RtspSetup {
 
     /** Checks a reader's first SETUP as a DESCRIBE is checked and asks for the path's stream. */
     Reader reader(RtspRequest req) throws RtspRefusal {
+        if (req.headers().get("Transport") == null) { // refused before it could start an on-demand stream
+            throw RtspRefusal.of(461, "Unsupported Transport", "missing Transport header");
+        }
         String pathName = RtspPathCheck.readerPathOf(req.uri());
         conn.paths().requireConf(pathName);
         String user = conn.auth().authorize(req, AuthAction.READ, pathName);
         String query = RtspPathCheck.queryOf(req.uri());
-        String described = conn.describedQuery(pathName);
+        String described = play.describedQuery(pathName);
         String q = query.isEmpty() && described != null ? described : query;
         return new Reader(pathName, user, q, server.paths().readableAsync(pathName, q));
     }
@@ -113,7 +120,7 @@ final class RtspSetup {
                     throw new IllegalStateException("a reader's first SETUP comes with its checked Reader");
                 }
                 Path path = conn.paths().joined(reader.path());
-                io.sluice.stream.Stream stream = path.stream();
+                Stream stream = path.stream();
                 if (stream == null) {
                     throw RtspRefusal.of(404, "Not Found", "the stream of path '" + reader.pathName() + "' ended");
                 }
