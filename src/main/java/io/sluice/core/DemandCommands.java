@@ -33,7 +33,12 @@ final class DemandCommands implements OnDemandFactory {
         return new StreamOnDemand() {
             @Override
             public void start() {
-                c.start();
+                c.start("");
+            }
+
+            @Override
+            public void start(String query) {
+                c.start(query);
             }
 
             @Override

@@ -20,6 +20,8 @@ public final class DemandCommand {
     private final Map<String, String> vars;
     /** The running runOnDemand, or null. Guarded by this. */
     private HookProcess running;
+    /** The variables it started with (its reader's MTX_QUERY). Guarded by this. */
+    private Map<String, String> startVars;
 
     DemandCommand(Hooks hooks, String path, PathConf entry, Map<String, String> vars) {
         this.hooks = hooks;
@@ -38,10 +40,17 @@ public final class DemandCommand {
         return conf.demandCloseAfter();
     }
 
-    /** Starts runOnDemand (restarted when it exits if runOnDemandRestart); nothing if it runs already. */
-    public synchronized void start() {
+    /**
+     * Starts runOnDemand (restarted when it exits if runOnDemandRestart); nothing if it runs already.
+     *
+     * @param query what the reader that asked sent with the path (MTX_QUERY, as mediamtx gives it), "" when none;
+     *     runOnUnDemand gets the same
+     */
+    public synchronized void start(String query) {
         if (running == null) {
-            running = hooks.launch("runOnDemand " + path, conf.demand(), vars);
+            startVars = new java.util.LinkedHashMap<>(vars);
+            startVars.put("MTX_QUERY", query);
+            running = hooks.launch("runOnDemand " + path, conf.demand(), startVars);
         }
     }
 
@@ -57,6 +66,6 @@ public final class DemandCommand {
         }
         running.stop();
         running = null;
-        hooks.oneShot("runOnUnDemand " + path, conf.unDemand(), vars);
+        hooks.oneShot("runOnUnDemand " + path, conf.unDemand(), startVars);
     }
 }

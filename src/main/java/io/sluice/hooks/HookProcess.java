@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,6 +157,47 @@ final class HookProcess implements AutoCloseable {
         }
     }
 
+    /** Query parameters whose values are secrets: Redact's, and mediamtx's JWT ({@code ?jwt=}), keys, secrets. */
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i)pass|password|passphrase|token|jwt|key|secret");
+    /** Shorter secret values are not masked wherever they appear: "1" would mask every digit 1 of the log. */
+    private static final int MIN_MASKED = 3;
+
+    /**
+     * A text for the log with URL credentials masked, and the values of MTX_QUERY's secret parameters masked
+     * wherever they appear: in a command line that passes them as plain words, in the command's own output
+     * (whole or cut up), where {@link Redact#text} alone only sees a "token=" that follows a '?' or '&amp;'.
+     */
+    private String masked(String text) {
+        if (text == null) {
+            return Redact.text(null);
+        }
+        String t = text;
+        for (String secret : secretsOf(vars.getOrDefault("MTX_QUERY", ""))) {
+            t = t.replace(secret, "***");
+        }
+        return Redact.text(t);
+    }
+
+    /** The values of a query's secret parameters, raw and percent-decoded, longest first. */
+    static List<String> secretsOf(String query) {
+        List<String> out = new ArrayList<>();
+        for (String kv : query.split("[&;]")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0 && SECRET_KEY.matcher(kv.substring(0, eq)).matches()) {
+                String raw = kv.substring(eq + 1);
+                out.add(raw);
+                try {
+                    out.add(java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    // a bad %-escape: the raw value is masked
+                }
+            }
+        }
+        out.removeIf(v -> v.length() < MIN_MASKED);
+        out.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        return out;
+    }
+
     /** Starts the command; null (logged) when it cannot start: the hook then ends, or retries if it restarts. */
     private Process launch() {
         List<String> argv;
@@ -164,7 +206,7 @@ final class HookProcess implements AutoCloseable {
             argv = new ArrayList<>(HookCommand.argv(commandLine, vars, env));
             argv.set(0, HookCommand.resolve(argv.get(0), vars.getOrDefault("PATH", env.get("PATH"))));
         } catch (HookCommandException e) {
-            LOG.warn("[hook {}] cannot start: {}", label, Redact.text(e.getMessage()));
+            LOG.warn("[hook {}] cannot start: {}", label, masked(e.getMessage()));
             return null;
         }
         List<String> cmd = new ArrayList<>(argv.size() + 1);
@@ -175,10 +217,10 @@ final class HookProcess implements AutoCloseable {
         pb.environment().putAll(vars);
         try {
             Process p = pb.start();
-            LOG.info("[hook {}] started (pid {}): {}", label, p.pid(), Redact.text(String.join(" ", argv)));
+            LOG.info("[hook {}] started (pid {}): {}", label, p.pid(), masked(String.join(" ", argv)));
             return p;
         } catch (IOException e) {
-            LOG.warn("[hook {}] cannot start: {}", label, Redact.text(e.getMessage()));
+            LOG.warn("[hook {}] cannot start: {}", label, masked(e.getMessage()));
             return null;
         }
     }
@@ -303,7 +345,7 @@ final class HookProcess implements AutoCloseable {
             String line;
             while ((line = r.readLine()) != null) {
                 if (!line.isBlank()) {
-                    LOG.info("[hook {}] {}", label, Redact.text(line));
+                    LOG.info("[hook {}] {}", label, masked(line));
                 }
             }
         } catch (IOException e) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * for path hooks, MTX_SOURCE_TYPE/ID, MTX_READER_TYPE/ID and MTX_CONN_TYPE/ID with mediamtx's type names
  * (rtspSession, rtmpConn, srtConn, webRTCSession...) from the protocol labels of Sluice's session registry.
  * IDs are the session ids of Sluice's API (GET /v3/sessions, kick), as mediamtx's are those of its API.
- * MTX_QUERY is always empty: Sluice does not keep the query string a client sent with the path.
+ * MTX_QUERY is the query string the client sent with the path (without the '?'): the publisher's for the ready
+ * hooks, the reader's for runOnRead/runOnUnread, the asking reader's for runOnDemand; "" for a pulled source.
  */
 final class HookVariables {
 
@@ -20,10 +21,10 @@ final class HookVariables {
     }
 
     /** MTX_PATH, MTX_QUERY, RTSP_PORT and the groups of a regex entry's match. */
-    static Map<String, String> path(String path, PathConf entry, String rtspPort) {
+    static Map<String, String> path(String path, PathConf entry, String rtspPort, String query) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("MTX_PATH", path);
-        v.put("MTX_QUERY", "");
+        v.put("MTX_QUERY", query);
         v.put("RTSP_PORT", rtspPort);
         List<String> groups = entry.groupsOf(path);
         for (int i = 0; i < groups.size(); i++) {

@@ -137,7 +137,7 @@ public final class Hooks implements PathEvents, AutoCloseable {
             }
             ReadyPeriod p = new ReadyPeriod(entry, who);
             ready.put(path, p);
-            p.fallback = thread.schedule(() -> startReady(path, p, HookVariables.typeOfDescription(who), ""),
+            p.fallback = thread.schedule(() -> startReady(path, p, HookVariables.typeOfDescription(who), "", ""),
                     SOURCE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
@@ -151,7 +151,7 @@ public final class Hooks implements PathEvents, AutoCloseable {
             }
             if (p.vars == null) {
                 p.fallback.cancel(false);
-                p.vars = readyVars(path, p.entry, HookVariables.typeOfDescription(p.who), "");
+                p.vars = readyVars(path, p.entry, HookVariables.typeOfDescription(p.who), "", "");
             }
             p.processes.forEach(HookProcess::stop);
             HooksConf h = entry.hooks();
@@ -167,7 +167,7 @@ public final class Hooks implements PathEvents, AutoCloseable {
             ReadyPeriod p = ready.get(s.path());
             if (publisher && p != null && p.vars == null) {
                 p.fallback.cancel(false);
-                startReady(s.path(), p, io.sluice.control.SessionInfo.mediamtxType(s.protocol()), s.id());
+                startReady(s.path(), p, SessionInfo.mediamtxType(s.protocol()), s.id(), s.query());
             }
             HookConf connect = conf.get().connHooks().connect();
             if (connect.isSet() && HookVariables.isClient(s.protocol())) {
@@ -214,7 +214,7 @@ public final class Hooks implements PathEvents, AutoCloseable {
         if (entry == null || !entry.hooks().demand().isSet()) {
             return null;
         }
-        return new DemandCommand(this, path, entry, pathVars(path, entry));
+        return new DemandCommand(this, path, entry, pathVars(path, entry, ""));
     }
 
     /** The configuration in force. */
@@ -302,7 +302,7 @@ public final class Hooks implements PathEvents, AutoCloseable {
     private void startInit(String name, PathConf entry) {
         HookConf h = entry.hooks().init();
         if (h.isSet()) {
-            init.put(name, launch("runOnInit " + name, h, pathVars(name, entry)));
+            init.put(name, launch("runOnInit " + name, h, pathVars(name, entry, "")));
             initConf.put(name, h);
         }
     }
@@ -315,11 +315,11 @@ public final class Hooks implements PathEvents, AutoCloseable {
         }
     }
 
-    private void startReady(String path, ReadyPeriod p, String sourceType, String sourceId) {
+    private void startReady(String path, ReadyPeriod p, String sourceType, String sourceId, String query) {
         if (ready.get(path) != p || p.vars != null) {
             return; // ended, or started by its publisher's registration
         }
-        p.vars = readyVars(path, p.entry, sourceType, sourceId);
+        p.vars = readyVars(path, p.entry, sourceType, sourceId, query);
         HooksConf h = p.entry.hooks();
         for (var e : List.of(Map.entry("runOnReady", h.ready()), Map.entry("runOnAvailable", h.available()))) {
             if (e.getValue().isSet()) {
@@ -335,20 +335,21 @@ public final class Hooks implements PathEvents, AutoCloseable {
         return HookVariables.port(conf.get().rtsp().address());
     }
 
-    private Map<String, String> pathVars(String path, PathConf entry) {
-        return HookVariables.path(path, entry, rtspPort());
+    private Map<String, String> pathVars(String path, PathConf entry, String query) {
+        return HookVariables.path(path, entry, rtspPort(), query);
     }
 
-    private Map<String, String> readyVars(String path, PathConf entry, String type, String id) {
-        Map<String, String> v = new LinkedHashMap<>(pathVars(path, entry));
+    /** The ready period's variables: MTX_QUERY is its publisher's (mediamtx's publisherQuery). */
+    private Map<String, String> readyVars(String path, PathConf entry, String type, String id, String query) {
+        Map<String, String> v = new LinkedHashMap<>(pathVars(path, entry, query));
         v.put("MTX_SOURCE_TYPE", type);
         v.put("MTX_SOURCE_ID", id);
         return v;
     }
 
     private Map<String, String> readerVars(SessionInfo s, PathConf entry) {
-        Map<String, String> v = new LinkedHashMap<>(pathVars(s.path(), entry));
-        v.put("MTX_READER_TYPE", io.sluice.control.SessionInfo.mediamtxType(s.protocol()));
+        Map<String, String> v = new LinkedHashMap<>(pathVars(s.path(), entry, s.query()));
+        v.put("MTX_READER_TYPE", SessionInfo.mediamtxType(s.protocol()));
         v.put("MTX_READER_ID", s.id());
         return v;
     }

@@ -108,6 +108,11 @@ final class PathDemand implements AutoCloseable {
      * closeAfter.
      */
     CompletableFuture<Path> demand() {
+        return demand("");
+    }
+
+    /** {@link #demand()} by a reader that sent this query with the path: the start, if this one starts it, gets it. */
+    CompletableFuture<Path> demand(String query) {
         CompletableFuture<Path> w = new CompletableFuture<>();
         boolean admitNow;
         synchronized (this) {
@@ -125,7 +130,7 @@ final class PathDemand implements AutoCloseable {
                     if (state == State.IDLE) {
                         LOG.info("[path {}] on demand: a reader asked; starting {}", pathName, starter.describe());
                         startedNanos = System.nanoTime();
-                        call(this::runStart);
+                        call(() -> runStart(query));
                     }
                     state = State.STARTING;
                 }
@@ -318,9 +323,9 @@ final class PathDemand implements AutoCloseable {
         });
     }
 
-    private void runStart() {
+    private void runStart(String query) {
         try {
-            starter.start();
+            starter.start(query);
         } catch (RuntimeException e) {
             LOG.error("[path {}] on demand: starting {} failed", pathName, starter.describe(), e);
             failStart(e);

@@ -299,6 +299,14 @@ public final class PathManager implements AutoCloseable {
      * future withdraws the reader (its client left). Never blocks.
      */
     public CompletableFuture<Path> readableAsync(String name) {
+        return readableAsync(name, "");
+    }
+
+    /**
+     * {@link #readableAsync(String)} for a reader that sent this query with the path (without the '?'): an
+     * on-demand start it triggers gets it (runOnDemand's MTX_QUERY).
+     */
+    public CompletableFuture<Path> readableAsync(String name, String query) {
         try {
             checkName(name);
             PathConf pc = conf.pathFor(name);
@@ -320,7 +328,7 @@ public final class PathManager implements AutoCloseable {
                 }
                 return CompletableFuture.completedFuture(ready);
             }
-            return d.demand();
+            return d.demand(query);
         } catch (PathException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -56,11 +57,21 @@ public final class SessionRegistry {
      */
     public Registration register(String protocol, Role role, String path, String remote, String user,
             LongSupplier bytes, Runnable kick) {
+        return register(protocol, role, path, remote, user, "", bytes, kick);
+    }
+
+    /**
+     * Registers a session, as above, with the query string its client sent with the path (without the '?', ""
+     * when none): the hooks get it as MTX_QUERY. Never shown by the API or logged: it may hold credentials.
+     */
+    public Registration register(String protocol, Role role, String path, String remote, String user, String query,
+            LongSupplier bytes, Runnable kick) {
+        Objects.requireNonNull(query, "query");
         String id;
         Entry e;
         do {
             id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
-            e = new Entry(id, protocol, role, path, remote, user, clock.instant(), bytes, kick);
+            e = new Entry(id, protocol, role, path, remote, user, query, clock.instant(), bytes, kick);
         } while (sessions.putIfAbsent(id, e) != null);
         events.sessionOpened(e.info());
         if (role == Role.READ) {
@@ -138,25 +149,27 @@ public final class SessionRegistry {
         final String path;
         final String remote;
         final String user;
+        final String query;
         final Instant created;
         final LongSupplier bytes;
         final Runnable kick;
 
-        Entry(String id, String protocol, Role role, String path, String remote, String user, Instant created,
-                LongSupplier bytes, Runnable kick) {
+        Entry(String id, String protocol, Role role, String path, String remote, String user, String query,
+                Instant created, LongSupplier bytes, Runnable kick) {
             this.id = id;
             this.protocol = protocol;
             this.role = role;
             this.path = path;
             this.remote = remote;
             this.user = user;
+            this.query = query;
             this.created = created;
             this.bytes = bytes;
             this.kick = kick;
         }
 
         SessionInfo info() {
-            return new SessionInfo(id, protocol, role.json(), path, remote, user, created, bytes.getAsLong());
+            return new SessionInfo(id, protocol, role.json(), path, remote, user, created, bytes.getAsLong(), query);
         }
 
         @Override

@@ -16,6 +16,14 @@ public interface StreamOnDemand {
     /** Starts bringing the stream (returns without waiting for it). */
     void start();
 
+    /**
+     * Starts bringing the stream for a reader that sent this query with the path (without the '?', "" when
+     * none): runOnDemand gets it as MTX_QUERY, as mediamtx's does. A pulled source ignores it.
+     */
+    default void start(String query) {
+        start();
+    }
+
     /** Stops the stream and whatever brings it; its publisher leaves the path. */
     void stop();
 

@@ -161,6 +161,20 @@ class HookProcessTest {
         assertThat(lines()).anyMatch(l -> l.startsWith("[hook leak] to rtmp://"));
     }
 
+    @Test
+    void mtxQuerySecretsAreMaskedInTheCommandLineAndTheOutputWhereverTheyAppear() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        // the query passed as a plain word, echoed whole, and cut up by the command: no '?' before "token=" for
+        // Redact.text to key on, and no query at all around the bare value
+        new HookProcess("query", "sh -c 'echo got \"$MTX_QUERY\"; printenv MTX_QUERY | cut -c7-13' $MTX_QUERY",
+                Map.of("MTX_QUERY", "token=S3cr3tQ&cam=7&jwt=a%2Bb.c"), false, FAST, ended::countDown).start();
+        assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(lines()).noneMatch(l -> l.contains("S3cr3tQ") || l.contains("a%2Bb.c") || l.contains("a+b.c"));
+        assertThat(lines()).contains("[hook query] got token=***&cam=7&jwt=***", "[hook query] ***");
+        assertThat(lines()).anyMatch(l -> l.startsWith("[hook query] started") && l.endsWith("token=***&cam=7&jwt=***"));
+        assertThat(HookProcess.secretsOf("pass=p%40ss&user=bob&token=ab")).containsExactly("p%40ss", "p@ss");
+    }
+
     /** Alive and not a zombie. */
     static boolean alive(long pid) {
         try {

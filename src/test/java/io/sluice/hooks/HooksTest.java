@@ -82,6 +82,31 @@ class HooksTest {
     }
 
     @Test
+    void mtxQueryIsThePublishersForTheReadyHooksAndEachReadersForItsReadHooks() throws Exception {
+        Hooks h = start("""
+                paths:
+                  cam:
+                    runOnReady: %s
+                    runOnRead: %s
+                    runOnUnread: %s
+                """.formatted(envTo("ready", "MTX_PATH", true), envTo("read", "MTX_READER_ID", true),
+                envTo("unread", "MTX_READER_ID", false)));
+        h.streamReady("cam", h.conf().pathFor("cam"), "rtspSession 127.0.0.1:5000");
+        h.sessionOpened(new SessionInfo("p1", "rtsp", "publish", "cam", "127.0.0.1:5000", "", Instant.now(), 0,
+                "token=pub&x=1"));
+        SessionInfo r1 = new SessionInfo("r1", "rtmp", "read", "cam", "127.0.0.1:5001", "", Instant.now(), 0,
+                "who=viewer%201");
+        h.sessionOpened(r1);
+        h.sessionOpened(session("r2", "srt", "read", "cam"));
+        assertThat(envOf("ready-cam")).containsEntry("MTX_QUERY", "token=pub&x=1")
+                .containsEntry("MTX_SOURCE_ID", "p1");
+        assertThat(envOf("read-r1")).containsEntry("MTX_QUERY", "who=viewer%201");
+        assertThat(envOf("read-r2")).containsEntry("MTX_QUERY", "");
+        h.sessionClosed(r1);
+        assertThat(envOf("unread-r1")).containsEntry("MTX_QUERY", "who=viewer%201");
+    }
+
+    @Test
     void aStreamWithoutARegisteredPublisherGetsItsTypeFromTheDescription() throws Exception {
         Hooks h = start("""
                 paths:
@@ -91,7 +116,7 @@ class HooksTest {
         h.streamReady("cam", h.conf().pathFor("cam"), "rtspSource rtsp://camera/1");
         Map<String, String> env = envOf("ready-cam");
         assertThat(env).containsEntry("MTX_SOURCE_TYPE", "rtspSource").containsEntry("MTX_SOURCE_ID", "")
-                .containsEntry("RTSP_PORT", "8554");
+                .containsEntry("RTSP_PORT", "8554").containsEntry("MTX_QUERY", "");
     }
 
     @Test
@@ -175,12 +200,13 @@ class HooksTest {
         DemandCommand d = h.demandCommand("ondemand/a");
         assertThat(d.startTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(d.closeAfter()).isZero();
-        d.start();
-        d.start();
-        assertThat(envOf("demand-a")).containsEntry("MTX_PATH", "ondemand/a").containsEntry("G1", "a");
+        d.start("token=r1&x=1");
+        d.start("token=r2"); // runs already: a second reader's query changes nothing
+        assertThat(envOf("demand-a")).containsEntry("MTX_PATH", "ondemand/a").containsEntry("G1", "a")
+                .containsEntry("MTX_QUERY", "token=r1&x=1");
         Wait.until(() -> h.runningCount() == 1, Duration.ofSeconds(5));
         d.stop();
-        assertThat(envOf("undemand-a")).containsEntry("G1", "a");
+        assertThat(envOf("undemand-a")).containsEntry("G1", "a").containsEntry("MTX_QUERY", "token=r1&x=1");
         Wait.until(() -> h.runningCount() == 0, Duration.ofSeconds(5));
         assertThat(d.started()).isFalse();
     }

@@ -2,6 +2,7 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import io.sluice.control.SessionInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * rtsp://localhost:$RTSP_PORT/$MTX_PATH -c copy -f flv rtmp://...} carries an ffmpeg RTMP publisher's stream
  * to nginx-rtmp and is gone (no process, no zombie) once the stream ends; hooks that write their environment
  * to files show what runOnAvailable, runOnNotReady, runOnRead, runOnUnread, runOnConnect and runOnDisconnect
- * got for the publisher, the relay and an ffmpeg RTSP reader.
+ * got for the publisher, the relay and an ffmpeg RTSP reader; the publisher's and the reader's URLs carry a
+ * query with a token, which the ready and read hooks get as MTX_QUERY and the log never shows.
  */
 @Timeout(180)
 class HooksIT {
@@ -54,12 +56,15 @@ class HooksIT {
                 envTo("ready", "MTX_PATH"), envTo("notready", "MTX_PATH"), envTo("read", "MTX_READER_ID"),
                 envTo("unread", "MTX_READER_ID"));
         String relayTarget = "rtmp://127.0.0.1:" + nginx + "/live/relay";
-        try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
+        String publisherQuery = "token=S3cr3tPub&cam=7";
+        String readerQuery = "viewer=v1&token=S3cr3tRd";
+        try (LogCapture log = new LogCapture(); SluiceUnderTest sluice = SluiceUnderTest.start(yaml);
                 Peer sink = Peer.start("sink-rtmp.sh", Integer.toString(nginx), Integer.toString(SECONDS + 20))) {
             assertThat(Ports.awaitListening(nginx, Duration.ofSeconds(10))).as(sink.output()).isTrue();
             SessionInfo publisher;
             List<Long> relays;
-            try (Peer pub = Peer.start("publish-rtmp.sh", sluice.rtmp("relay"), Integer.toString(SECONDS))) {
+            try (Peer pub = Peer.start("publish-rtmp.sh", sluice.rtmp("relay") + "?" + publisherQuery,
+                    Integer.toString(SECONDS))) {
                 assertThat(Wait.until(() -> !processesWith(relayTarget).isEmpty(), Duration.ofSeconds(10)))
                         .as("the runOnReady ffmpeg runs").isTrue();
                 relays = processesWith(relayTarget);
@@ -70,7 +75,7 @@ class HooksIT {
                 Thread.sleep(2000);
                 publisher = sluice.server().paths().sessions().publisher("relay");
                 assertThat(publisher).isNotNull();
-                try (Peer reader = Peer.start("read-rtsp.sh", sluice.rtsp("relay"), "4")) {
+                try (Peer reader = Peer.start("read-rtsp.sh", sluice.rtsp("relay") + "?" + readerQuery, "4")) {
                     reader.await(Duration.ofSeconds(60));
                     MediaChecks.assertRead(reader, 60, 90);
                 }
@@ -86,7 +91,8 @@ class HooksIT {
             Map<String, String> ready = env("ready-relay");
             assertThat(ready).containsEntry("MTX_PATH", "relay").containsEntry("MTX_SOURCE_TYPE", "rtmpConn")
                     .containsEntry("MTX_SOURCE_ID", publisher.id())
-                    .containsEntry("RTSP_PORT", Integer.toString(sluice.rtspPort)).containsEntry("MTX_QUERY", "");
+                    .containsEntry("RTSP_PORT", Integer.toString(sluice.rtspPort))
+                    .containsEntry("MTX_QUERY", publisherQuery);
             Map<String, String> notReady = env("notready-relay");
             assertThat(notReady).containsEntry("MTX_SOURCE_ID", publisher.id()).containsEntry("MTX_PATH", "relay");
 
@@ -94,6 +100,12 @@ class HooksIT {
             List<Map<String, String>> reads = envs("read-");
             assertThat(reads).hasSize(2).allSatisfy(e -> assertThat(e).containsEntry("MTX_PATH", "relay")
                     .containsEntry("MTX_READER_TYPE", "rtspSession").containsKey("MTX_READER_ID"));
+            // each reader's own query: ffmpeg's (its SETUP URLs, built on the Content-Base, lose it: taken from its
+            // DESCRIBE), none for the relay
+            assertThat(reads).extracting(e -> e.get("MTX_QUERY")).containsExactlyInAnyOrder(readerQuery, "");
+            for (Level level : List.of(Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR)) {
+                assertThat(log.messages(level, "S3cr3t")).as("queries' tokens in the log at " + level).isEmpty();
+            }
             assertThat(Wait.until(() -> envs("unread-").size() == 2, Duration.ofSeconds(10))).isTrue();
             assertThat(envs("unread-")).extracting(e -> e.get("MTX_READER_ID"))
                     .containsExactlyInAnyOrderElementsOf(reads.stream().map(e -> e.get("MTX_READER_ID")).toList());

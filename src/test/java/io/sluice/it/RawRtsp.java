@@ -29,9 +29,33 @@ final class RawRtsp implements AutoCloseable {
     private final InputStream in;
 
     RawRtsp(int port) throws IOException {
+        this(port, 5000);
+    }
+
+    /** With a read timeout of its own: a request the server answers only once a stream came up may take long. */
+    RawRtsp(int port, int timeoutMillis) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(5000);
+        socket.setSoTimeout(timeoutMillis);
         in = socket.getInputStream();
+    }
+
+    /** One interleaved frame (RFC 2326 §10.12): '$', channel, 16-bit length, payload. */
+    record Frame(int channel, byte[] payload) {
+    }
+
+    /** Reads one interleaved frame, or throws if anything else comes (an RTSP message) or the server closed. */
+    Frame frame() throws IOException {
+        int magic = in.read();
+        if (magic != '$') {
+            throw new IOException("not an interleaved frame: first byte " + magic);
+        }
+        int channel = in.read();
+        int length = (in.read() << 8) | in.read();
+        byte[] payload = in.readNBytes(length);
+        if (channel < 0 || payload.length != length) {
+            throw new IOException("connection closed inside a frame");
+        }
+        return new Frame(channel, payload);
     }
 
     void send(byte[] bytes) throws IOException {

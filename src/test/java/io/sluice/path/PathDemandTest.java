@@ -43,6 +43,8 @@ class PathDemandTest {
     private final FakeTimer timer = new FakeTimer();
     private final AtomicInteger starts = new AtomicInteger();
     private final AtomicInteger stops = new AtomicInteger();
+    /** The queries the starts were given, in order. */
+    private final java.util.List<String> startQueries = new java.util.concurrent.CopyOnWriteArrayList<>();
     private PathManager pm;
     /** The fake source's publisher while it publishes. */
     private volatile Publisher publisher;
@@ -128,6 +130,12 @@ class PathDemandTest {
             @Override
             public StreamOnDemand create(Path path) {
                 return new StreamOnDemand() {
+                    @Override
+                    public void start(String query) {
+                        startQueries.add(query);
+                        start();
+                    }
+
                     @Override
                     public void start() {
                         starts.incrementAndGet();
@@ -240,9 +248,11 @@ class PathDemandTest {
     @Test
     void noStreamWithinTheStartTimeoutRefusesTheReadersAndStopsTheStarter() throws Exception {
         manager(false);
-        CompletableFuture<Path> a = pm.readableAsync("od2");
-        CompletableFuture<Path> b = pm.readableAsync("od2");
+        CompletableFuture<Path> a = pm.readableAsync("od2", "token=first");
+        CompletableFuture<Path> b = pm.readableAsync("od2", "token=second");
         await(() -> starts.get() == 1);
+        assertThat(startQueries).as("the start gets the query of the reader that triggered it").containsExactly(
+                "token=first");
 
         assertThat(timer.fire(START_TIMEOUT)).isEqualTo(1);
 
@@ -255,6 +265,7 @@ class PathDemandTest {
         assertThat(pm.get("od2")).isNull();
         CompletableFuture<Path> c = pm.readableAsync("od2");
         await(() -> starts.get() == 2);
+        assertThat(startQueries).containsExactly("token=first", "");
         assertThat(c).isNotDone();
     }
 

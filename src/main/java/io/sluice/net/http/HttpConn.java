@@ -122,7 +122,7 @@ final class HttpConn extends ChannelInboundHandlerAdapter {
             headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
         }
         HttpRequest req = new HttpRequest(r.method().name(), uri.rawPath(), query, headers,
-                ByteBufUtil.getBytes(r.content()), remote);
+                ByteBufUtil.getBytes(r.content()), remote, uri.rawQuery());
         return new Pending(req, 0, null, keepAlive);
     }
 

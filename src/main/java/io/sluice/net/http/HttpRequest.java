@@ -17,12 +17,21 @@ import java.util.Map;
  * @param headers by lower-case name; a name may have several values
  * @param body the body, empty when none; not copied again, so do not change it
  * @param remote the client's address
+ * @param rawQuery the query as sent, without the '?', "" when none (WHIP/WHEP hooks' MTX_QUERY); may hold
+ *     credentials, so {@link #toString()} leaves it out
  */
 public record HttpRequest(String method, String path, Map<String, List<String>> query,
-                          Map<String, List<String>> headers, byte[] body, InetSocketAddress remote) {
+                          Map<String, List<String>> headers, byte[] body, InetSocketAddress remote, String rawQuery) {
     public HttpRequest {
         query = Map.copyOf(query);
         headers = Map.copyOf(headers);
+        rawQuery = rawQuery == null ? "" : rawQuery;
+    }
+
+    /** A request whose raw query is not known (tests that build the decoded one). */
+    public HttpRequest(String method, String path, Map<String, List<String>> query,
+            Map<String, List<String>> headers, byte[] body, InetSocketAddress remote) {
+        this(method, path, query, headers, body, remote, "");
     }
 
     /** The first value of a query parameter, or null. */

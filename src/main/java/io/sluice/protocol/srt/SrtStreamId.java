@@ -7,25 +7,46 @@ import java.util.regex.Pattern;
 
 /**
  * SrtStreamId is what an SRT caller asks for in its stream id: publish to or read a path, with
- * optional credentials. Two forms are accepted:
+ * optional credentials and a query (mediamtx's MTX_QUERY). Two forms are accepted:
  * <ul>
- * <li>mediamtx's {@code publish:PATH}, {@code read:PATH}, {@code publish:PATH:USER:PASS};</li>
+ * <li>mediamtx's {@code ACTION:PATH[:QUERY]} and {@code ACTION:PATH:USER:PASS[:QUERY]}, ACTION being
+ * {@code publish} or {@code read};</li>
  * <li>the SRT access-control form {@code #!::r=PATH,m=publish,u=USER,s=PASS} (keys r = resource,
  * m = request|publish, u = user, s = session, which carries the password as in mediamtx; a missing
  * m means request, i.e. read, as the SRT access-control spec says).</li>
  * </ul>
+ * In both, a PATH written as URLs write it, {@code cam?x=1}, gives its query too (mediamtx would refuse the
+ * name): joined after the QUERY field with '&amp;' when both are there.
  *
  * @param publish true to publish, false to read
  * @param path the path name, not checked here (the path layer names bad ones)
  * @param user "" when none given
  * @param pass "" when none given
+ * @param query "" when none given; may hold credentials, so {@link #toString()} does not show it
  */
-public record SrtStreamId(boolean publish, String path, String user, String pass) {
+public record SrtStreamId(boolean publish, String path, String user, String pass, String query) {
 
     public SrtStreamId {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(pass, "pass");
+        Objects.requireNonNull(query, "query");
+    }
+
+    /** A stream id without a query. */
+    public SrtStreamId(boolean publish, String path, String user, String pass) {
+        this(publish, path, user, pass, "");
+    }
+
+    /** This id with the path's own {@code ?query} (if any) split off into the query. */
+    private SrtStreamId withPathQuery() {
+        int q = path.indexOf('?');
+        if (q < 0) {
+            return this;
+        }
+        String own = path.substring(q + 1);
+        String joined = query.isEmpty() ? own : own.isEmpty() ? query : query + "&" + own;
+        return new SrtStreamId(publish, path.substring(0, q), user, pass, joined);
     }
 
     /** Thrown for a stream id that names no action and path; the message says what was expected. */
@@ -46,14 +67,17 @@ public record SrtStreamId(boolean publish, String path, String user, String pass
 
     /** s=VALUE in an access-control stream id; VALUE runs to the next ",key=" or the end. */
     private static final Pattern ACCESS_CONTROL_SECRET = Pattern.compile("([:,]s=).*?(?=,[A-Za-z]{1,16}=|$)");
+    /** The query of r=PATH?QUERY in an access-control stream id, up to the next ",key=" or the end. */
+    private static final Pattern ACCESS_CONTROL_QUERY = Pattern.compile("([:,]r=[^?,]*\\?).*?(?=,[A-Za-z]{1,16}=|$)");
 
-    static final String ACCEPTED = "publish:PATH, read:PATH, publish:PATH:USER:PASS or #!::r=PATH,m=publish|request";
+    static final String ACCEPTED = "publish:PATH, read:PATH, publish:PATH:USER:PASS (each with an optional :QUERY) "
+            + "or #!::r=PATH,m=publish|request";
 
     public static SrtStreamId parse(String id) throws BadStreamIdException {
         if (id == null || id.isEmpty()) {
             throw new BadStreamIdException("empty streamid; expected " + ACCEPTED, false);
         }
-        return id.startsWith("#!::") ? accessControl(id) : mediamtx(id);
+        return (id.startsWith("#!::") ? accessControl(id) : mediamtx(id)).withPathQuery();
     }
 
     private static SrtStreamId mediamtx(String id) throws BadStreamIdException {
@@ -64,12 +88,17 @@ public record SrtStreamId(boolean publish, String path, String user, String pass
             default -> throw new BadStreamIdException("streamid '" + redact(id) + "' starts with neither publish: nor read:; "
                     + "expected " + ACCEPTED, false);
         };
-        if (parts.length != 2 && parts.length != 4 || parts[1].isEmpty()) {
-            throw new BadStreamIdException("streamid '" + redact(id) + "' is not ACTION:PATH or ACTION:PATH:USER:PASS",
-                    false);
+        if (parts.length > 5 || parts[1].isEmpty()) {
+            throw new BadStreamIdException("streamid '" + redact(id) + "' is not ACTION:PATH[:QUERY] or "
+                    + "ACTION:PATH:USER:PASS[:QUERY]", false);
         }
-        return parts.length == 2 ? new SrtStreamId(publish, parts[1], "", "")
-                : new SrtStreamId(publish, parts[1], parts[2], parts[3]);
+        // As mediamtx: a third field alone is a query, the third and fourth are credentials, a fifth is a query.
+        return switch (parts.length) {
+            case 2 -> new SrtStreamId(publish, parts[1], "", "");
+            case 3 -> new SrtStreamId(publish, parts[1], "", "", parts[2]);
+            case 4 -> new SrtStreamId(publish, parts[1], parts[2], parts[3]);
+            default -> new SrtStreamId(publish, parts[1], parts[2], parts[3], parts[4]);
+        };
     }
 
     private static SrtStreamId accessControl(String id) throws BadStreamIdException {
@@ -98,27 +127,31 @@ public record SrtStreamId(boolean publish, String path, String user, String pass
     }
 
     /**
-     * The stream id without its password, for logs and errors. The mediamtx form keeps ACTION:PATH and the
-     * user and masks everything after them, whatever the number of ':' (a malformed id may be a password in
+     * The stream id without its password and query, for logs and errors. The mediamtx form keeps ACTION:PATH and
+     * the user and masks everything after them, whatever the number of ':' (a malformed id may be a password in
      * the wrong place, and a password may contain ':'). The access-control form masks the value of s= up to
-     * the next ",key=" item (a password may contain ','). Anything else is shown as is: it holds no
-     * ':'-separated credentials.
+     * the next ",key=" item (a password may contain ','). A query written after the path ({@code cam?token=..})
+     * is masked in both. Anything else is shown as is: it holds no ':'-separated credentials.
      */
     static String redact(String id) {
         if (id.startsWith("#!::")) {
-            return ACCESS_CONTROL_SECRET.matcher(id).replaceAll("$1***");
+            String s = ACCESS_CONTROL_SECRET.matcher(id).replaceAll("$1***");
+            return ACCESS_CONTROL_QUERY.matcher(s).replaceAll("$1***");
         }
         String[] parts = id.split(":", -1);
+        String path = parts.length < 2 || parts[1].indexOf('?') < 0 ? (parts.length < 2 ? "" : parts[1])
+                : parts[1].substring(0, parts[1].indexOf('?') + 1) + "***";
         return switch (parts.length) {
-            case 1, 2 -> id;
-            case 3 -> parts[0] + ":" + parts[1] + ":***";
-            default -> parts[0] + ":" + parts[1] + ":" + parts[2] + ":***";
+            case 1 -> id;
+            case 2 -> parts[0] + ":" + path;
+            case 3 -> parts[0] + ":" + path + ":***";
+            default -> parts[0] + ":" + path + ":" + parts[2] + ":***";
         };
     }
 
     @Override
     public String toString() {
         return "SrtStreamId[" + (publish ? "publish" : "read") + " " + path + (user.isEmpty() ? "" : " as " + user)
-                + "]";
+                + (query.isEmpty() ? "" : " ?***") + "]";
     }
 }

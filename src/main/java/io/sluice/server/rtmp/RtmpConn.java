@@ -53,6 +53,8 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
     private State state = State.HANDSHAKE;
     private String app = "";
     private String pathName;
+    /** The query sent with the stream name (MTX_QUERY), "" when none; may hold credentials, never logged. */
+    private String query = "";
     private final RtmpAckWindow ackWindow = new RtmpAckWindow();
     private long lastReadNanos = System.nanoTime();
     private ScheduledFuture<?> timer;
@@ -213,6 +215,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         }
         RtmpStreamName name = RtmpStreamName.of(app, c.stringArg(0));
         pathName = name.path();
+        query = name.rawQuery();
         publishing = RtmpPublishSession.open(this, name);
     }
 
@@ -223,6 +226,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
         }
         RtmpStreamName name = RtmpStreamName.of(app, c.stringArg(0));
         pathName = name.path();
+        query = name.rawQuery();
         CompletableFuture<Path> ready = RtmpPlaySession.request(this, name);
         if (ready == null) {
             return;
@@ -300,7 +304,7 @@ final class RtmpConn extends ChannelInboundHandlerAdapter {
 
     /** Registers the role's session (kicking it closes this connection); the caller closes the registration. */
     SessionRegistry.Registration register(SessionRegistry.Role role, String path, LongSupplier bytes) {
-        return server.sessions().register(scheme(), role, path, remote, user, bytes, this::kick);
+        return server.sessions().register(scheme(), role, path, remote, user, query, bytes, this::kick);
     }
 
     /**

@@ -78,7 +78,7 @@ final class RtmpPlaySession {
             }
             conn.user(u);
         }
-        return server.paths().readableAsync(pathName);
+        return server.paths().readableAsync(pathName, name.rawQuery());
     }
 
     /**

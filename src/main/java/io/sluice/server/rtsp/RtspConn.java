@@ -11,7 +11,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.net.ConnectionLimiter;
 import io.sluice.net.Refusals;
 import io.sluice.path.Path;
-import io.sluice.path.PathException;
 import io.sluice.path.SessionRegistry;
 import io.sluice.protocol.rtsp.InterleavedFrame;
 import io.sluice.protocol.rtsp.RtspHeaders;
@@ -26,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +62,8 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
     /** When the reader's socket stopped taking data (0 = writable), for writeTimeout. */
     private long unwritableSinceNanos;
     /**
-     * The stream a DESCRIBE waits for (an on-demand path coming up), or null. While set, reading pauses and the
-     * requests already decoded wait in {@link #held}, so that replies keep the order of the requests.
+     * The stream a DESCRIBE or a reader's first SETUP waits for (an on-demand path coming up), or null. While set,
+     * reading pauses and the requests already decoded wait in {@link #held}, so that replies keep their order.
      */
     private CompletableFuture<Path> waiting;
     private final ArrayDeque<RtspRequest> held = new ArrayDeque<>();
@@ -75,7 +73,7 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         this.tls = tls;
         this.record = new RtspRecord(this, server);
         this.play = new RtspPlay(this, server);
-        this.setup = new RtspSetup(this, server, tls);
+        this.setup = new RtspSetup(this, server, tls, play);
     }
 
     @Override
@@ -223,7 +221,26 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
 
     private void handle(RtspRequest req) {
         if (req.method().equals("DESCRIBE")) {
-            describe(req);
+            CompletableFuture<Path> ready;
+            try {
+                ready = play.describe(req);
+            } catch (RtspRefusal r) {
+                reply(req, r.response, r.counted);
+                return;
+            }
+            answerWhenReady(req, ready, path -> play.describeReply(req, path));
+            return;
+        }
+        if (req.method().equals("SETUP") && session == null) {
+            // A reader's first SETUP, with or without a DESCRIBE before it: it waits for an on-demand stream too.
+            RtspSetup.Reader reader;
+            try {
+                reader = setup.reader(req);
+            } catch (RtspRefusal r) {
+                reply(req, r.response, r.counted);
+                return;
+            }
+            answerWhenReady(req, reader.path(), path -> setup.setup(req, reader));
             return;
         }
         RtspResponse res;
@@ -246,31 +263,33 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         reply(req, res, counted);
     }
 
-    /** A DESCRIBE is answered now, or when the path's on-demand stream is up (or failed to come). */
-    private void describe(RtspRequest req) {
-        CompletableFuture<Path> ready;
-        try {
-            ready = play.describe(req);
-        } catch (RtspRefusal r) {
-            reply(req, r.response, r.counted);
-            return;
-        }
+    /** The answer of a request that needs the path's stream, given the path once it has one. */
+    @FunctionalInterface
+    private interface Answer {
+        RtspResponse to(Path path) throws RtspRefusal;
+    }
+
+    /**
+     * Answers a DESCRIBE or a reader's first SETUP now, or when the path's on-demand stream is up (or failed to
+     * come): meanwhile reading pauses and later requests wait in {@link #held}, so replies keep their order.
+     */
+    private void answerWhenReady(RtspRequest req, CompletableFuture<Path> ready, Answer answer) {
         if (ready.isDone()) {
-            describeReply(req, ready);
+            answer(req, ready, answer);
             return;
         }
         waiting = ready;
         ctx.channel().config().setAutoRead(false);
-        ready.whenCompleteAsync((p, t) -> resume(req, ready), ctx.executor());
+        ready.whenCompleteAsync((p, t) -> resume(req, ready, answer), ctx.executor());
     }
 
-    /** On the loop, once the stream a DESCRIBE waited for came (or did not): the reply, then the held requests. */
-    private void resume(RtspRequest req, CompletableFuture<Path> ready) {
+    /** On the loop, once the stream a request waited for came (or did not): the reply, then the held requests. */
+    private void resume(RtspRequest req, CompletableFuture<Path> ready, Answer answer) {
         if (waiting != ready) {
             return; // the connection closed meanwhile
         }
         waiting = null;
-        describeReply(req, ready);
+        answer(req, ready, answer);
         while (waiting == null && !held.isEmpty()) {
             handle(held.poll());
         }
@@ -280,12 +299,9 @@ final class RtspConn extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
-    private void describeReply(RtspRequest req, CompletableFuture<Path> ready) {
+    private void answer(RtspRequest req, CompletableFuture<Path> ready, Answer answer) {
         try {
-            reply(req, play.describeReply(req, ready.join()), false);
-        } catch (CompletionException e) {
-            RtspRefusal r = paths.refusal(PathException.of(e));
-            reply(req, r.response, r.counted);
+            reply(req, answer.to(paths.joined(ready)), false);
         } catch (RtspRefusal r) {
             reply(req, r.response, r.counted);
         }

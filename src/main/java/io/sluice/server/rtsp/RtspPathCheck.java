@@ -1,10 +1,13 @@
 package io.sluice.server.rtsp;
 
+import io.netty.handler.codec.DecoderException;
 import io.sluice.path.Path;
 import io.sluice.path.PathException;
 import io.sluice.path.PathManager;
 import io.sluice.protocol.rtsp.RtspUrl;
 import io.sluice.stream.StreamDesc;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * RtspPathCheck turns request URLs into path names and media indexes, and the path layer's refusals
@@ -38,11 +41,25 @@ final class RtspPathCheck {
         }
     }
 
-    Path readable(String pathName) throws RtspRefusal {
+    /** The path a completed {@code readableAsync} gave, or the refusal for why there is none. */
+    Path joined(CompletableFuture<Path> ready) throws RtspRefusal {
         try {
-            return server.paths().readable(pathName);
-        } catch (PathException e) {
-            throw refusal(e);
+            return ready.join();
+        } catch (CompletionException e) {
+            throw refusal(PathException.of(e));
+        }
+    }
+
+    /**
+     * The query of a request URL without the '?' ("" when none, or when the URL does not parse): mediamtx's
+     * MTX_QUERY. It may hold credentials: never log it as is.
+     */
+    static String queryOf(String uri) {
+        try {
+            String q = RtspUrl.parse(uri).query();
+            return q == null ? "" : q;
+        } catch (IllegalArgumentException | DecoderException e) { // RtspProtocolException: the caller refuses it
+            return "";
         }
     }
 

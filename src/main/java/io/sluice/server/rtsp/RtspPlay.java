@@ -36,6 +36,9 @@ final class RtspPlay {
 
     private final RtspConn conn;
     private final RtspServer server;
+    /** The path and query of this connection's last DESCRIBE: its SETUP URLs, built on Content-Base, have no query. */
+    private String describedPath;
+    private String describedQuery;
 
     RtspPlay(RtspConn conn, RtspServer server) {
         this.conn = conn;
@@ -50,11 +53,18 @@ final class RtspPlay {
         String pathName = RtspPathCheck.pathOf(req.uri());
         conn.paths().requireConf(pathName);
         conn.auth().authorize(req, AuthAction.READ, pathName);
+        describedPath = pathName;
+        describedQuery = RtspPathCheck.queryOf(req.uri());
         RtspResponse redirect = fallback(req.uri(), pathName);
         if (redirect != null) {
             throw new RtspRefusal(redirect); // an early answer: the fallback's 302
         }
-        return server.paths().readableAsync(pathName);
+        return server.paths().readableAsync(pathName, describedQuery);
+    }
+
+    /** The query of this connection's last DESCRIBE if it named this path, else null. */
+    String describedQuery(String pathName) {
+        return pathName.equals(describedPath) ? describedQuery : null;
     }
 
     /** The DESCRIBE answer once {@link #describe} gave the path: its stream as SDP. */
@@ -140,7 +150,7 @@ final class RtspPlay {
         s.readStream = stream;
         stream.addReader(s.readerQueue, true);
         s.registration = server.sessions().register(conn.protocol(), SessionRegistry.Role.READ, s.pathName,
-                conn.remote(), s.user, s.readerQueue::bytesOut, conn::kick);
+                conn.remote(), s.user, s.query, s.readerQueue::bytesOut, conn::kick);
         LOG.info("[rtsp session {}] {} reading '{}' over {}", s.id, conn.remote(), s.pathName, udp ? "UDP" : "TCP");
     }
 

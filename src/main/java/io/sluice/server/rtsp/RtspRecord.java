@@ -63,6 +63,7 @@ final class RtspRecord {
             throw RtspRefusal.of(503, "Service Unavailable", "too many sessions");
         }
         RtspSession s = new RtspSession(RtspAuthCheck.newSessionId(), RtspSession.Mode.PUBLISH, pathName, desc, user);
+        s.query = RtspPathCheck.queryOf(req.uri());
         conn.session(s);
         LOG.info("[rtsp session {}] {} announced {} on path '{}'", s.id, conn.remote(), describeMedias(desc), pathName);
         return RtspReplies.ok();
@@ -94,7 +95,7 @@ final class RtspRecord {
         }
         s.touch();
         s.registration = server.sessions().register(conn.protocol(), SessionRegistry.Role.PUBLISH, s.pathName,
-                conn.remote(), s.user, s.publisher.stream()::bytesIn, conn::kick);
+                conn.remote(), s.user, s.query, s.publisher.stream()::bytesIn, conn::kick);
         LOG.info("[rtsp session {}] publishing to '{}' over {}", s.id, s.pathName, udp ? "UDP" : "TCP");
         return RtspReplies.ok();
     }

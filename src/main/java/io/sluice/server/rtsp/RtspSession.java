@@ -36,6 +36,11 @@ final class RtspSession {
     /** The user the session authenticated as, "" when it needed no credentials. */
     final String user;
     final MediaTransport[] transports;
+    /**
+     * The query its client sent with the path (MTX_QUERY): a publisher's ANNOUNCE's, a reader's SETUP's or
+     * DESCRIBE's; "" when none. May hold credentials: never logged.
+     */
+    String query = "";
     /** RTSP channel (0..255) → media index, for interleaved packets from a publisher; -1 = none. */
     final int[] mediaByChannel = new int[256];
     Publisher publisher;

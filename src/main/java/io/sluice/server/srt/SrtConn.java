@@ -222,7 +222,7 @@ final class SrtConn implements Runnable, AutoCloseable {
      * waits; the path's start timeout bounds the wait). Null when the reader left or the server closed meanwhile.
      */
     private Path awaitStream() throws PathException {
-        CompletableFuture<Path> ready = server.paths().readableAsync(id.path());
+        CompletableFuture<Path> ready = server.paths().readableAsync(id.path(), id.query());
         try {
             while (true) {
                 try {
@@ -260,7 +260,8 @@ final class SrtConn implements Runnable, AutoCloseable {
     }
 
     private SessionRegistry.Registration register(SessionRegistry.Role role, java.util.function.LongSupplier bytes) {
-        return server.sessions().register("srt", role, id.path(), SessionRegistry.remote(socket.peer()), user, bytes,
+        return server.sessions().register("srt", role, id.path(), SessionRegistry.remote(socket.peer()), user,
+                id.query(), bytes,
                 () -> {
                     LOG.info("{} kicked", tag);
                     close();

@@ -132,8 +132,8 @@ final class WebrtcHttpRouter implements HttpHandler {
             throw new WebrtcHttpException(400, "empty SDP offer");
         }
         WebrtcAnswer a = switch (e.kind()) {
-            case WHIP -> sessions.publish(e.path(), offer, creds, req.remoteText());
-            case WHEP -> sessions.read(e.path(), offer, creds, req.remoteText());
+            case WHIP -> sessions.publish(e.path(), offer, creds, req.remoteText(), req.rawQuery());
+            case WHEP -> sessions.read(e.path(), offer, creds, req.remoteText(), req.rawQuery());
         };
         if (a == null || a.sdp() == null || !WebrtcRoute.validSessionId(a.sessionId())) {
             throw new IllegalStateException("session layer returned an unusable answer " + a);

@@ -31,6 +31,8 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
     /** The user it authenticated as, "" when it needed no credentials. */
     final String user;
     final EventLoop loop;
+    /** The query its client sent with the WHIP/WHEP URL (MTX_QUERY), "" when none; never logged. Set before open. */
+    volatile String query = "";
     volatile WebrtcTransport transport;
     private volatile SessionRegistry.Registration registration;
     private String remoteUfrag = "";
@@ -101,8 +103,8 @@ abstract sealed class WebrtcPeerSession implements WebrtcTransport.Listener, Aut
      * registration ends with the session.
      */
     final void register() {
-        SessionRegistry.Registration r = server.sessions().register("webrtc", role(), path, remote, user, this::bytes,
-                this::kick);
+        SessionRegistry.Registration r = server.sessions().register("webrtc", role(), path, remote, user, query,
+                this::bytes, this::kick);
         registration = r;
         if (closed.get()) {
             r.close(); // closed meanwhile, before close() could see the registration

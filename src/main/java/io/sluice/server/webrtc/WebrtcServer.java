@@ -184,22 +184,36 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
     @Override
     public WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
             throws WebrtcHttpException {
-        runtime.prepare(); // the SRTP warm-up overlaps this session's checks, ICE and DTLS
-        String user = checkAccess(path, credentials, remoteAddress, AuthAction.PUBLISH);
-        WebrtcSession offer = parseOffer(offerSdp);
-        String id = UUID.randomUUID().toString();
-        WebrtcPublishSession s = new WebrtcPublishSession(this, id, path, remoteAddress, user);
-        return open(s, offer);
+        return publish(path, offerSdp, credentials, remoteAddress, "");
     }
 
     @Override
     public WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
             throws WebrtcHttpException {
+        return read(path, offerSdp, credentials, remoteAddress, "");
+    }
+
+    @Override
+    public WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress,
+            String query) throws WebrtcHttpException {
+        runtime.prepare(); // the SRTP warm-up overlaps this session's checks, ICE and DTLS
+        String user = checkAccess(path, credentials, remoteAddress, AuthAction.PUBLISH, query);
+        WebrtcSession offer = parseOffer(offerSdp);
+        String id = UUID.randomUUID().toString();
+        WebrtcPublishSession s = new WebrtcPublishSession(this, id, path, remoteAddress, user);
+        s.query = query;
+        return open(s, offer);
+    }
+
+    @Override
+    public WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress,
+            String query) throws WebrtcHttpException {
         runtime.prepare();
-        String user = checkAccess(path, credentials, remoteAddress, AuthAction.READ);
+        String user = checkAccess(path, credentials, remoteAddress, AuthAction.READ, query);
         WebrtcSession offer = parseOffer(offerSdp);
         String id = UUID.randomUUID().toString();
         WebrtcReadSession s = new WebrtcReadSession(this, id, path, remoteAddress, user);
+        s.query = query;
         return open(s, offer);
     }
 
@@ -282,8 +296,11 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
         return paths.countRefusal("webrtc", remoteAddress, new PathException(PathException.Reason.BAD_NAME, reason));
     }
 
-    /** The user the credentials authenticate as ("" when none are needed); 404 or 401 otherwise. */
-    private String checkAccess(String path, WebrtcCredentials c, String remote, AuthAction action)
+    /**
+     * The user the credentials authenticate as ("" when none are needed); 404 or 401 otherwise. A reader waits
+     * here for an on-demand stream, which it starts with its query (runOnDemand's MTX_QUERY).
+     */
+    private String checkAccess(String path, WebrtcCredentials c, String remote, AuthAction action, String query)
             throws WebrtcHttpException {
         PathConf pc = paths.confFor(path);
         if (pc == null) {
@@ -305,7 +322,7 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
                 refuseIfBusy(path);
                 paths.checkPublish(path);
             } else {
-                awaitReadable(path);
+                awaitReadable(path, query);
             }
         } catch (PathException e) {
             throw httpError(e, remote);
@@ -330,8 +347,8 @@ public final class WebrtcServer implements WebrtcSessions, AutoCloseable {
      * HTTP handler's virtual thread, so the WHEP answer simply waits (the path's start timeout bounds it); a
      * client that gave up meanwhile gets its session undone when the answer cannot be delivered.
      */
-    private void awaitReadable(String path) throws PathException {
-        CompletableFuture<Path> ready = paths.readableAsync(path);
+    private void awaitReadable(String path, String query) throws PathException {
+        CompletableFuture<Path> ready = paths.readableAsync(path, query);
         try {
             ready.get();
         } catch (InterruptedException e) {

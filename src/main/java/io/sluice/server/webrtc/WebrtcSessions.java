@@ -19,6 +19,18 @@ interface WebrtcSessions {
     WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
             throws WebrtcHttpException;
 
+    /** WHIP publish with the query the client sent ({@code /cam/whip?x=1}: "x=1"), its hooks' MTX_QUERY. */
+    default WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress,
+            String query) throws WebrtcHttpException {
+        return publish(path, offerSdp, credentials, remoteAddress);
+    }
+
+    /** WHEP read with the query the client sent, its hooks' MTX_QUERY. */
+    default WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress,
+            String query) throws WebrtcHttpException {
+        return read(path, offerSdp, credentials, remoteAddress);
+    }
+
     /**
      * Trickle ICE / ICE restart (RFC 9725 §4.3): body is an application/trickle-ice-sdpfrag. Returns
      * null for 204, or an sdpfrag for 200. {@code ifMatch} is the If-Match header as sent, "" when absent.

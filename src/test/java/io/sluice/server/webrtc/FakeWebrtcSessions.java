@@ -30,6 +30,23 @@ final class FakeWebrtcSessions implements WebrtcSessions {
     final CountDownLatch entered = new CountDownLatch(1);
     volatile Thread blocked;
 
+    /** The query the last publish or read was given (null: none came through the query-taking methods). */
+    volatile String lastQuery;
+
+    @Override
+    public WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress,
+            String query) throws WebrtcHttpException {
+        lastQuery = query;
+        return publish(path, offerSdp, credentials, remoteAddress);
+    }
+
+    @Override
+    public WebrtcAnswer read(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress,
+            String query) throws WebrtcHttpException {
+        lastQuery = query;
+        return read(path, offerSdp, credentials, remoteAddress);
+    }
+
     @Override
     public WebrtcAnswer publish(String path, String offerSdp, WebrtcCredentials credentials, String remoteAddress)
             throws WebrtcHttpException {

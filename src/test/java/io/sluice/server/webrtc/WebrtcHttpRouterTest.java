@@ -204,6 +204,19 @@ class WebrtcHttpRouterTest {
     }
 
     @Test
+    void theQueryAsSentReachesTheSessionLayer() throws Exception {
+        // /cam/whip?x=1 as mediamtx takes it: the raw query, escapes and order kept (MTX_QUERY)
+        send("POST", "/live/cam/whip?x=1&token=t%2Bk&a=", SDP, OFFER);
+        assertThat(fake.last().path()).isEqualTo("live/cam");
+        assertThat(fake.lastQuery).isEqualTo("x=1&token=t%2Bk&a=");
+        send("POST", "/cam/whep?b=2", SDP, OFFER);
+        assertThat(fake.last().method()).isEqualTo("read");
+        assertThat(fake.lastQuery).isEqualTo("b=2");
+        send("POST", "/cam/whep", SDP, OFFER);
+        assertThat(fake.lastQuery).isEmpty();
+    }
+
+    @Test
     void credentialsFromHeaderOrQuery() throws Exception {
         String basic = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
         send("POST", "/cam/whip", SDP, OFFER, "Authorization", basic);
