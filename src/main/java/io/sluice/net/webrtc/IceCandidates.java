@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Candidate;
+import org.ice4j.ice.CandidateTcpType;
 import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.LocalCandidate;
@@ -73,6 +74,20 @@ final class IceCandidates {
      * @throws IllegalArgumentException naming the value when it is malformed
      */
     static RemoteCandidate parse(String value, Component component) {
+        return parse(value, component, false);
+    }
+
+    /**
+     * Parses a remote {@code tcp … tcptype passive} candidate (RFC 6544 §4.5), one a WHIP target can connect to
+     * ({@link IceTcpActive}), or returns null for any other candidate.
+     *
+     * @throws IllegalArgumentException naming the value when it is malformed
+     */
+    static RemoteCandidate parseTcpPassive(String value, Component component) {
+        return parse(value, component, true);
+    }
+
+    private static RemoteCandidate parse(String value, Component component, boolean tcpPassive) {
         String v = value.trim();
         if (v.startsWith("a=")) {
             v = v.substring(2);
@@ -84,9 +99,12 @@ final class IceCandidates {
         if (f.length < 8 || !f[6].equals("typ")) {
             throw new IllegalArgumentException("malformed ICE candidate \"" + value + "\"");
         }
-        if (!f[2].equalsIgnoreCase("udp") || !f[1].equals("1") || f[4].toLowerCase(Locale.ROOT).endsWith(".local")) {
+        if (!f[2].equalsIgnoreCase(tcpPassive ? "tcp" : "udp") || !f[1].equals("1")
+                || f[4].toLowerCase(Locale.ROOT).endsWith(".local")
+                || tcpPassive && !v.toLowerCase(Locale.ROOT).matches(".*\\stcptype\\s+passive(\\s.*)?")) {
             return null;
         }
+        Transport transport = tcpPassive ? Transport.TCP : Transport.UDP;
         try {
             long priority = Long.parseLong(f[3]);
             int port = Integer.parseInt(f[5]);
@@ -99,12 +117,16 @@ final class IceCandidates {
             for (int i = 8; i + 1 < f.length; i += 2) {
                 if (f[i].equals("raddr") && i + 3 < f.length && f[i + 2].equals("rport")) {
                     related = new RemoteCandidate(new TransportAddress(f[i + 1], Integer.parseInt(f[i + 3]),
-                            Transport.UDP), component, CandidateType.HOST_CANDIDATE, f[0], 0, null);
+                            transport), component, CandidateType.HOST_CANDIDATE, f[0], 0, null);
                     break;
                 }
             }
-            return new RemoteCandidate(new TransportAddress(ip, port, Transport.UDP), component, type, f[0],
+            RemoteCandidate c = new RemoteCandidate(new TransportAddress(ip, port, transport), component, type, f[0],
                     priority, related);
+            if (tcpPassive) {
+                c.setTcpType(CandidateTcpType.PASSIVE);
+            }
+            return c;
         } catch (NumberFormatException | UnknownHostException e) {
             throw new IllegalArgumentException("malformed ICE candidate \"" + value + "\": " + e.getMessage(), e);
         }
