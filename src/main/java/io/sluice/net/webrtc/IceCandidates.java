@@ -14,9 +14,10 @@ import org.ice4j.ice.RemoteCandidate;
 
 /**
  * Converts between SDP a=candidate values (RFC 8839 §5.1) and ice4j candidates. Only component 1 is used:
- * BUNDLE with rtcp-mux leaves a single component. Remote TCP candidates are not parsed: Sluice's TCP
+ * BUNDLE with rtcp-mux leaves a single component. {@link #parse} skips remote TCP candidates: Sluice's own TCP
  * candidates are passive (RFC 6544), so the peer connects to them and ice4j learns its address from that
  * connection's first check (a peer-reflexive candidate); a browser's own TCP candidates are active, port 9.
+ * A WHIP target connects to the remote's passive ones instead ({@link #parseTcpPassive}, {@link IceTcpActive}).
  */
 final class IceCandidates {
     /** RFC 8445 §5.1.2.1 host type preference, shifted into the priority formula. */
