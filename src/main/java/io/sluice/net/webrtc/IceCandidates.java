@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Candidate;
+import org.ice4j.ice.CandidateTcpType;
 import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.LocalCandidate;
@@ -13,9 +14,10 @@ import org.ice4j.ice.RemoteCandidate;
 
 /**
  * Converts between SDP a=candidate values (RFC 8839 §5.1) and ice4j candidates. Only component 1 is used:
- * BUNDLE with rtcp-mux leaves a single component. Remote TCP candidates are not parsed: Sluice's TCP
+ * BUNDLE with rtcp-mux leaves a single component. {@link #parse} skips remote TCP candidates: Sluice's own TCP
  * candidates are passive (RFC 6544), so the peer connects to them and ice4j learns its address from that
  * connection's first check (a peer-reflexive candidate); a browser's own TCP candidates are active, port 9.
+ * A WHIP target connects to the remote's passive ones instead ({@link #parseTcpPassive}, {@link IceTcpActive}).
  */
 final class IceCandidates {
     /** RFC 8445 §5.1.2.1 host type preference, shifted into the priority formula. */
@@ -73,6 +75,20 @@ final class IceCandidates {
      * @throws IllegalArgumentException naming the value when it is malformed
      */
     static RemoteCandidate parse(String value, Component component) {
+        return parse(value, component, false);
+    }
+
+    /**
+     * Parses a remote {@code tcp … tcptype passive} candidate (RFC 6544 §4.5), one a WHIP target can connect to
+     * ({@link IceTcpActive}), or returns null for any other candidate.
+     *
+     * @throws IllegalArgumentException naming the value when it is malformed
+     */
+    static RemoteCandidate parseTcpPassive(String value, Component component) {
+        return parse(value, component, true);
+    }
+
+    private static RemoteCandidate parse(String value, Component component, boolean tcpPassive) {
         String v = value.trim();
         if (v.startsWith("a=")) {
             v = v.substring(2);
@@ -84,9 +100,12 @@ final class IceCandidates {
         if (f.length < 8 || !f[6].equals("typ")) {
             throw new IllegalArgumentException("malformed ICE candidate \"" + value + "\"");
         }
-        if (!f[2].equalsIgnoreCase("udp") || !f[1].equals("1") || f[4].toLowerCase(Locale.ROOT).endsWith(".local")) {
+        if (!f[2].equalsIgnoreCase(tcpPassive ? "tcp" : "udp") || !f[1].equals("1")
+                || f[4].toLowerCase(Locale.ROOT).endsWith(".local")
+                || tcpPassive && !v.toLowerCase(Locale.ROOT).matches(".*\\stcptype\\s+passive(\\s.*)?")) {
             return null;
         }
+        Transport transport = tcpPassive ? Transport.TCP : Transport.UDP;
         try {
             long priority = Long.parseLong(f[3]);
             int port = Integer.parseInt(f[5]);
@@ -99,12 +118,16 @@ final class IceCandidates {
             for (int i = 8; i + 1 < f.length; i += 2) {
                 if (f[i].equals("raddr") && i + 3 < f.length && f[i + 2].equals("rport")) {
                     related = new RemoteCandidate(new TransportAddress(f[i + 1], Integer.parseInt(f[i + 3]),
-                            Transport.UDP), component, CandidateType.HOST_CANDIDATE, f[0], 0, null);
+                            transport), component, CandidateType.HOST_CANDIDATE, f[0], 0, null);
                     break;
                 }
             }
-            return new RemoteCandidate(new TransportAddress(ip, port, Transport.UDP), component, type, f[0],
+            RemoteCandidate c = new RemoteCandidate(new TransportAddress(ip, port, transport), component, type, f[0],
                     priority, related);
+            if (tcpPassive) {
+                c.setTcpType(CandidateTcpType.PASSIVE);
+            }
+            return c;
         } catch (NumberFormatException | UnknownHostException e) {
             throw new IllegalArgumentException("malformed ICE candidate \"" + value + "\": " + e.getMessage(), e);
         }

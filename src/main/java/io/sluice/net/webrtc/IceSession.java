@@ -57,6 +57,8 @@ final class IceSession {
     private WebrtcTcpMux tcp;
     /** A client's TURN harvesters: their allocations are released before the agent is freed. */
     private List<TurnHarvester> turn = List.of();
+    /** A client's connects to the remote's passive TCP candidates, or null (server, relay only). */
+    private IceTcpActive tcpActive;
     private final CompletableFuture<CandidatePair> selected = new CompletableFuture<>();
     private volatile IceSocketWrapper sendSocket;
     private volatile TransportAddress sendTo;
@@ -147,6 +149,9 @@ final class IceSession {
         }
         IceSession session = build(agent, List.of(), relayOnly);
         session.turn = List.copyOf(turn);
+        if (!relayOnly) {
+            session.tcpActive = new IceTcpActive(bindHost, IceTcpActive.CONNECT_TIMEOUT);
+        }
         return session;
     }
 
@@ -191,6 +196,9 @@ final class IceSession {
             if (rc != null) {
                 component.addRemoteCandidate(rc);
             }
+        }
+        if (tcpActive != null) {
+            tcpActive.connect(component, remoteCandidates);
         }
         started = true;
         agent.startConnectivityEstablishment();

@@ -92,14 +92,23 @@ final class IceTcpHarvester implements CandidateHarvester {
             throw new IceTcpException("the session of ICE ufrag '" + ufrag + "' has no candidate on "
                     + socket.getLocalSocketAddress());
         }
-        // one multiplexed socket: STUN to ice4j's stack (first the request already read), the rest to the
-        // candidate and on to the component socket that the transport reads
+        attach(candidate, socket, new DatagramPacket(firstStun, firstStun.length, socket.getRemoteSocketAddress()));
+    }
+
+    /**
+     * Makes {@code socket} one of {@code candidate}'s connections: one multiplexed socket, STUN to the agent's
+     * stack (first {@code firstStun} when not null: a request already read), the rest to the candidate and on
+     * to the component socket that the transport reads. Shared by the passive side (above) and the active one
+     * ({@link IceTcpActive}). From then on the agent owns the socket (freeing the candidate closes it).
+     */
+    static void attach(TcpHostCandidate candidate, Socket socket, DatagramPacket firstStun) throws IOException {
+        Component component = candidate.getParentComponent();
         MultiplexingSocket mux = new MultiplexingSocket(socket);
         IceSocketWrapper stun = new IceTcpSocketWrapper(mux.getSocket(new StunDatagramPacketFilter()));
-        DatagramPacket first = new DatagramPacket(firstStun, firstStun.length, socket.getRemoteSocketAddress());
-        agent.getStunStack().addSocket(new PushBack(stun, first));
+        component.getParentStream().getParentAgent().getStunStack()
+                .addSocket(firstStun == null ? stun : new PushBack(stun, firstStun));
         candidate.addSocket(new IceTcpSocketWrapper(mux));
-        merged.add(mux);
+        component.getComponentSocket().add(mux);
     }
 
     private static TcpHostCandidate candidateFor(Component component, Socket socket) {
