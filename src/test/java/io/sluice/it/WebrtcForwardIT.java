@@ -56,8 +56,7 @@ class WebrtcForwardIT {
             List<DestStats> during;
             try (Peer pub = Peer.start("publish-whip.sh", sluice.whip("live/cam"), Integer.toString(SECONDS))) {
                 WebrtcIngestIT.awaitPublisher(sluice, "live/cam", pub);
-                Thread.sleep(5000);
-                during = sluice.server().paths().get("live/cam").forwardStats();
+                during = awaitForwarding(sluice, "live/cam");
                 pub.await(Duration.ofSeconds(SECONDS + 30));
             }
             Map<String, DestStats> byId = byId(during);
@@ -108,8 +107,7 @@ class WebrtcForwardIT {
             List<DestStats> during;
             int sent;
             try (Peer pub = CameraClip.publishRtsp(sluice.rtsp("live/cam"), SECONDS)) {
-                Thread.sleep(6000);
-                during = sluice.server().paths().get("live/cam").forwardStats();
+                during = awaitForwarding(sluice, "live/cam");
                 pub.await(Duration.ofSeconds(SECONDS + 30));
                 sent = CameraClip.sentFrames(pub);
             }
@@ -148,9 +146,8 @@ class WebrtcForwardIT {
                         sluice.rtsp("live/opus"), Integer.toString(SECONDS));
                     Peer p2 = Peer.start("publish-rtsp.sh", Map.of("AUDIO", "aac", "GOP", "120"),
                             sluice.rtsp("live/aac"), Integer.toString(SECONDS))) {
-                Thread.sleep(7000);
-                opus = sluice.server().paths().get("live/opus").forwardStats();
-                aac = sluice.server().paths().get("live/aac").forwardStats();
+                opus = awaitForwarding(sluice, "live/opus");
+                aac = awaitForwarding(sluice, "live/aac");
                 p1.await(Duration.ofSeconds(SECONDS + 30));
                 p2.await(Duration.ofSeconds(SECONDS + 30));
                 sent1 = Integer.parseInt(p1.result("PUBLISHED").get("video_frames"));
@@ -198,6 +195,20 @@ class WebrtcForwardIT {
             assertThat(s.reconnects()).as(s.toString()).isPositive();
             assertThat(s.lastError()).as(s.toString()).contains("no RTCP");
         }
+    }
+
+    /**
+     * The path's target stats once every target forwards, or as they are after 20 s (the caller's assertions then
+     * say which did not): a WHIP target's first session in a cold JVM on a loaded machine can take 5-8 s to
+     * connect, so a sample at a fixed time would catch it connecting.
+     */
+    static List<DestStats> awaitForwarding(SluiceUnderTest sluice, String path) throws Exception {
+        Wait.until(() -> {
+            var p = sluice.server().paths().get(path);
+            return p != null && !p.forwardStats().isEmpty()
+                    && p.forwardStats().stream().allMatch(d -> d.state() == DestState.FORWARDING);
+        }, Duration.ofSeconds(20));
+        return sluice.server().paths().get(path).forwardStats();
     }
 
     static Map<String, DestStats> byId(List<DestStats> stats) {
