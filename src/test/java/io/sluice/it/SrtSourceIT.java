@@ -45,7 +45,9 @@ class SrtSourceIT {
             try (Peer pub = CameraClip.serveSrt(listener, PASSPHRASE, CAMERA_SECONDS)) {
                 assertThat(Ports.awaitUdpBound(listener, Duration.ofSeconds(10))).as(pub.output()).isTrue();
                 try (SluiceUnderTest sluice = SluiceUnderTest.start(yaml)) {
-                    assertThat(Wait.until(() -> sluice.server().paths().get("cam").hasPublisher(),
+                    // READY as well: the source publishes, then gives its link figures and says READY
+                    assertThat(Wait.until(() -> sluice.server().paths().get("cam").hasPublisher()
+                            && sluice.server().paths().get("cam").sourceStats().state() == SourceState.READY,
                             Duration.ofSeconds(15))).as("the source published the path: " + pub.output()).isTrue();
                     SourceStats st = sluice.server().paths().get("cam").sourceStats();
                     assertThat(st.type()).isEqualTo("srtSource");
