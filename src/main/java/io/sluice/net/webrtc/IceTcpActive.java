@@ -8,9 +8,12 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.CandidateTcpType;
@@ -30,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * (a WHIP offer cannot know the port, RFC 6544 §4.5 "port 9").
  *
  * <p>The connects run in parallel, each bounded by {@link #CONNECT_TIMEOUT}, on the caller's start of the
- * checks: a remote that offers UDP as well waits for them at most that long. A remote that is unreachable over
- * TCP leaves no candidate; a trickled (PATCH) TCP candidate is not connected to.
+ * checks. A remote that offers UDP candidates as well waits for them at most {@link #BUDGET_WITH_UDP}: UDP is the
+ * pair ICE will most likely pick (remotes rank TCP lower), so a TCP port that neither accepts nor refuses must not
+ * hold back the session's start by seconds; a connect still pending then is given up. A remote that is unreachable
+ * over TCP leaves no candidate; a trickled (PATCH) TCP candidate is not connected to.
  *
  * <p>Threads: one virtual "sluice-webrtc-tcp-active" thread per connect, ended before {@link #connect} returns.
  */
@@ -39,6 +44,11 @@ final class IceTcpActive {
     private static final Logger LOG = LoggerFactory.getLogger(IceTcpActive.class);
     /** Bounds each connect: a remote's TCP port answers in one round trip or not at all. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long the checks wait for the connects when the remote offers UDP candidates too: a TCP connect answers
+     * in one round trip, and a remote reached over the Internet is within a few hundred ms.
+     */
+    static final Duration BUDGET_WITH_UDP = Duration.ofMillis(500);
     /** More remote TCP candidates than this are ignored (one connection and thread each). */
     static final int MAX_CONNECTIONS = 8;
 
@@ -68,20 +78,38 @@ final class IceTcpActive {
         if (remotes.isEmpty()) {
             return 0;
         }
+        Duration budget = offersUdp(remoteCandidates) && BUDGET_WITH_UDP.compareTo(timeout) < 0
+                ? BUDGET_WITH_UDP : timeout;
+        long deadline = System.nanoTime() + budget.toNanos();
         List<Future<Socket>> connects = new ArrayList<>();
+        List<Socket> sockets = new ArrayList<>();
         try (ExecutorService threads = SluiceThreads.perTaskVirtual("webrtc-tcp-active")) {
             for (RemoteCandidate rc : remotes) {
                 connects.add(threads.submit(() -> open(rc.getTransportAddress())));
             }
-        } // waits for every connect: each is bounded by the timeout
+            for (int i = 0; i < remotes.size(); i++) {
+                sockets.add(result(connects.get(i), remotes.get(i), deadline, budget));
+            }
+        } // the connects given up were interrupted, which closes their sockets: their threads end at once
         int opened = 0;
         for (int i = 0; i < remotes.size(); i++) {
-            Socket s = result(connects.get(i), remotes.get(i));
+            Socket s = sockets.get(i);
             if (s != null && add(component, remotes.get(i), s)) {
                 opened++;
             }
         }
         return opened;
+    }
+
+    /** Whether the remote's candidates include a UDP one (the transport field, RFC 8839 §5.1). */
+    static boolean offersUdp(List<String> remoteCandidates) {
+        for (String c : remoteCandidates) {
+            String[] f = c.trim().split("\\s+");
+            if (f.length > 2 && f[2].equalsIgnoreCase("udp")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Socket open(TransportAddress remote) throws IOException {
@@ -99,13 +127,23 @@ final class IceTcpActive {
         }
     }
 
-    private static Socket result(Future<Socket> f, RemoteCandidate remote) {
+    /** The connect's socket, or null when it failed or did not finish by {@code deadline} (then it is given up). */
+    private static Socket result(Future<Socket> f, RemoteCandidate remote, long deadline, Duration budget) {
         try {
-            return f.get();
+            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             LOG.debug("ICE-TCP: no connection to the remote's passive candidate {}: {}", remote.getTransportAddress(),
                     e.getCause().toString());
+        } catch (TimeoutException e) {
+            if (!f.cancel(true)) {
+                return result(f, remote, System.nanoTime(), budget); // it finished in the meantime
+            }
+            LOG.debug("ICE-TCP: gave up connecting to the remote's passive candidate {} after {} ms (it offers UDP"
+                    + " too)", remote.getTransportAddress(), budget.toMillis());
+        } catch (CancellationException e) {
+            LOG.debug("ICE-TCP: connect to {} cancelled", remote.getTransportAddress());
         } catch (InterruptedException e) {
+            f.cancel(true);
             Thread.currentThread().interrupt();
         }
         return null;

@@ -129,6 +129,50 @@ class IceTcpActiveTest {
         assertThat(sessionThreads()).isZero();
     }
 
+    /**
+     * A passive TCP candidate that neither accepts nor refuses (a listener whose accept queue is full drops the
+     * SYN): beside a UDP candidate the checks wait for it at most BUDGET_WITH_UDP, not the connect timeout, and
+     * the connect given up leaves no thread.
+     */
+    @Test
+    void aSilentTcpCandidateHoldsBackARemoteThatOffersUdpOnlyBriefly() throws Exception {
+        Agent agent = new Agent();
+        List<Socket> queued = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // fill the accept queue: the kernel then drops further SYNs, so a connect neither succeeds nor fails
+            for (int i = 0; i < 3; i++) {
+                Socket q = new Socket();
+                try {
+                    q.connect(silent.getLocalSocketAddress(), 200);
+                    queued.add(q);
+                } catch (java.io.IOException full) {
+                    q.close();
+                    break;
+                }
+            }
+            Component component = agent.createComponent(agent.createMediaStream("bundle"),
+                    KeepAliveStrategy.SELECTED_ONLY, true);
+            String tcp = "candidate:4 1 TCP 1010828287 127.0.0.1 " + silent.getLocalPort() + " typ host tcptype passive";
+            String udp = "candidate:3 1 udp 2130706431 127.0.0.1 40000 typ host";
+            assertThat(IceTcpActive.offersUdp(List.of(tcp, udp))).isTrue();
+            assertThat(IceTcpActive.offersUdp(List.of(tcp))).isFalse();
+            long t0 = System.nanoTime();
+            // a connect timeout far longer than the budget, so that the bound below tells them apart on any machine
+            int opened = new IceTcpActive("127.0.0.1", java.time.Duration.ofSeconds(60)).connect(component,
+                    List.of(tcp, udp));
+            long tookMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(opened).isZero();
+            // BUDGET_WITH_UDP (500 ms) plus the scheduling of a loaded machine, far short of the 60 s timeout
+            assertThat(tookMs).as("ms held back").isBetween(IceTcpActive.BUDGET_WITH_UDP.toMillis() - 50, 20_000L);
+        } finally {
+            for (Socket q : queued) {
+                q.close();
+            }
+            agent.free();
+        }
+        assertThat(sessionThreads()).isZero();
+    }
+
     private static long sessionThreads() {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(n -> n.startsWith("sluice-webrtc") && !n.startsWith("sluice-webrtc-tcp-accept")).count();
