@@ -11,8 +11,13 @@ public final class Redact {
     private static final Pattern USERINFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?]*@");
     /** mediamtx's rtmp://host/app#streamKey: the fragment is a stream key, a secret. */
     private static final Pattern RTMP_FRAGMENT = Pattern.compile("(?i)^(rtmps?://[^#]*#)[^?]+");
-    private static final Pattern SECRET_PARAM =
-            Pattern.compile("(?i)([?&;](?:pass|password|passphrase|token)=)[^&;#]*");
+    /**
+     * Query parameters whose values are secrets: passwords, tokens, mediamtx's JWT ({@code ?jwt=}), stream keys and
+     * other keys or secrets.
+     */
+    private static final String SECRET_NAMES = "pass|password|passphrase|token|jwt|key|secret";
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)" + SECRET_NAMES);
+    private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&;](?:" + SECRET_NAMES + ")=)[^&;#]*");
 
     /** A URL's userinfo anywhere in a text: scheme://user[:pass]@ (the user part has no spaces). */
     private static final Pattern USERINFO_IN_TEXT = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?@\\s]*@");
@@ -33,8 +38,8 @@ public final class Redact {
     }
 
     /**
-     * Returns raw with "user:pass@" replaced by "***@", an rtmp(s) stream key written as "#key" by "#***", and the values of pass, password, passphrase
-     * and token query parameters replaced by "***". Works on any string, valid URL or not, because
+     * Returns raw with "user:pass@" replaced by "***@", an rtmp(s) stream key written as "#key" by "#***", and the
+     * values of secret query parameters ({@link #isSecretParam}) replaced by "***". Works on any string, valid URL or not, because
      * it is also used to print URLs that failed to parse.
      */
     public static String url(String raw) {
@@ -44,6 +49,11 @@ public final class Redact {
         String s = USERINFO.matcher(raw).replaceFirst("$1" + MASK + "@");
         s = RTMP_FRAGMENT.matcher(s).replaceFirst("$1" + MASK);
         return SECRET_PARAM.matcher(s).replaceAll("$1" + MASK);
+    }
+
+    /** Whether a query parameter of this name holds a secret (its value is masked in URLs and logs). */
+    public static boolean isSecretParam(String name) {
+        return SECRET_NAME.matcher(name).matches();
     }
 
     /** "***" for a non-empty secret, "" for an empty one, so a dump still shows whether it is set. */

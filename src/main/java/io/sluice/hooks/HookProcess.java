@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +47,8 @@ final class HookProcess implements AutoCloseable {
     private final String label;
     private final String commandLine;
     private final Map<String, String> vars;
+    /** The values of MTX_QUERY's secret parameters, masked in every line this hook logs (longest first). */
+    private final List<String> secrets;
     private final boolean restart;
     private final Timing timing;
     private final Runnable onEnd;
@@ -66,6 +67,7 @@ final class HookProcess implements AutoCloseable {
         this.label = label;
         this.commandLine = commandLine;
         this.vars = Map.copyOf(vars);
+        this.secrets = secretsOf(this.vars.getOrDefault("MTX_QUERY", ""));
         this.restart = restart;
         this.timing = timing;
         this.onEnd = onEnd;
@@ -157,8 +159,6 @@ final class HookProcess implements AutoCloseable {
         }
     }
 
-    /** Query parameters whose values are secrets: Redact's, and mediamtx's JWT ({@code ?jwt=}), keys, secrets. */
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i)pass|password|passphrase|token|jwt|key|secret");
     /** Shorter secret values are not masked wherever they appear: "1" would mask every digit 1 of the log. */
     private static final int MIN_MASKED = 3;
 
@@ -172,7 +172,7 @@ final class HookProcess implements AutoCloseable {
             return Redact.text(null);
         }
         String t = text;
-        for (String secret : secretsOf(vars.getOrDefault("MTX_QUERY", ""))) {
+        for (String secret : secrets) {
             t = t.replace(secret, "***");
         }
         return Redact.text(t);
@@ -183,7 +183,7 @@ final class HookProcess implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (String kv : query.split("[&;]")) {
             int eq = kv.indexOf('=');
-            if (eq > 0 && SECRET_KEY.matcher(kv.substring(0, eq)).matches()) {
+            if (eq > 0 && Redact.isSecretParam(kv.substring(0, eq))) {
                 String raw = kv.substring(eq + 1);
                 out.add(raw);
                 try {
