@@ -33,9 +33,15 @@ final class Vp9Keyframes {
             return false;
         }
         int h = b.getUnsignedByte(p);
-        if (h >> 6 != FRAME_MARKER) {
-            return true; // not a parseable header: trust the descriptor
-        }
+        // not a parseable header: trust the descriptor
+        return h >> 6 != FRAME_MARKER || isKeyHeader(h);
+    }
+
+    /**
+     * Whether the first byte of a VP9 uncompressed header (frame_marker already checked) says a shown key frame:
+     * show_existing_frame 0 and frame_type KEY_FRAME.
+     */
+    static boolean isKeyHeader(int h) {
         int profile = ((h >> 5) & 1) | (((h >> 4) & 1) << 1);
         int bit = profile == 3 ? 2 : 3; // position of show_existing_frame, after a reserved bit in profile 3
         boolean showExisting = ((h >> bit) & 1) != 0;

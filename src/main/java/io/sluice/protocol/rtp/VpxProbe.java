@@ -70,7 +70,10 @@ final class VpxProbe implements QualityMeter.VideoProbe {
     /** As {@link #vp8Size}, from a VP9 key frame's uncompressed header. */
     static long vp9Size(ByteBuf b, int off, int len) {
         int p = Vp9Keyframes.frameHeader(b, off, len);
-        if (p < 0) {
+        // FFmpeg never sets the descriptor's P bit, so every frame start gets here: look at the header's first
+        // byte before copying anything, so that only key frames cost an allocation
+        if (p < 0 || b.getUnsignedByte(p) >> 6 != Vp9Keyframes.FRAME_MARKER
+                || !Vp9Keyframes.isKeyHeader(b.getUnsignedByte(p))) {
             return -1;
         }
         int n = Math.min(VP9_HEADER_BYTES, off + len - p);
