@@ -55,16 +55,26 @@ class RtspSetupOnDemandIT {
             RawRtsp.Response play = raw.request("PLAY", sluice.rtsp("cmd/cam") + "/", 2, null, "Session: " + session);
             assertThat(play.status()).as(play.body()).isEqualTo(200);
             int rtp = 0;
+            int gaps = 0;
+            int lastSeq = -1;
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (rtp < 60 && System.nanoTime() < deadline) {
                 RawRtsp.Frame f = raw.frame();
                 if (f.channel() == 0) {
-                    assertThat(f.payload()[0] & 0xC0).as("RTP version 2").isEqualTo(0x80);
+                    byte[] p = f.payload();
+                    assertThat(p[0] & 0xC0).as("RTP version 2").isEqualTo(0x80);
+                    int seq = ((p[2] & 0xff) << 8) | (p[3] & 0xff);
+                    if (lastSeq >= 0 && seq != ((lastSeq + 1) & 0xffff)) {
+                        gaps++;
+                    }
+                    lastSeq = seq;
                     rtp++;
                 }
             }
-            System.out.println("RTP packets on channel 0 after PLAY: " + rtp);
+            System.out.println("RTP packets on channel 0 after PLAY: " + rtp + ", sequence gaps " + gaps);
             assertThat(rtp).as("RTP packets of the on-demand stream").isGreaterThanOrEqualTo(60);
+            // interleaved TCP from the first packet on: every packet, in sequence
+            assertThat(gaps).as("RTP sequence gaps").isZero();
         }
     }
 
