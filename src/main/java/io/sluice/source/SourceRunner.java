@@ -328,6 +328,8 @@ final class SourceRunner implements PathSource {
         final EventLoop loop;
         /** When the source published, null before. Read by the loop after the attempt. */
         volatile Instant readyAt;
+        /** The publisher this attempt made, or null. Guarded by the runner's lock. */
+        private SourcePublisher mine;
 
         Attempt(long generation, EventLoop loop) {
             this.generation = generation;
@@ -351,7 +353,7 @@ final class SourceRunner implements PathSource {
                     throw new PathException(PathException.Reason.NO_STREAM, "the source of path '" + pathName
                             + "' is stopping");
                 }
-                if (held != null) {
+                if (mine != null) {
                     throw new PathException(PathException.Reason.BUSY, "the source of path '" + pathName
                             + "' already published this session");
                 }
@@ -360,6 +362,7 @@ final class SourceRunner implements PathSource {
                     SourceRunner.this::published);
             synchronized (lock) {
                 held = h;
+                mine = h;
             }
             if (sessions != null) {
                 h.registered(sessions.register(type, SessionRegistry.Role.PUBLISH, pathName, remote(conf.url()), "",
@@ -378,11 +381,15 @@ final class SourceRunner implements PathSource {
             link = figures;
         }
 
-        /** Closes the publisher if the source left it open (a source that threw, or a buggy one). */
+        /**
+         * Closes this attempt's publisher if the source left it open (a source that threw, or a buggy one). Its own,
+         * not the runner's current one: after a stop and a start, this (stopped) attempt's thread may end after the
+         * next attempt published, whose publisher it must leave alone.
+         */
         void end() {
             SourcePublisher h;
             synchronized (lock) {
-                h = held;
+                h = mine;
             }
             if (h != null) {
                 h.close();
